@@ -1,0 +1,25 @@
+"""Shared fixtures: where the real raw files are (../shared/data/raw beside the repo)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _raw_dir() -> Path:
+    return Path(os.environ.get("ALLIANCE_RAW_DIR", ROOT.parent / "shared" / "data" / "raw"))
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The real raw files. In CI they must be there; on a laptop without them, skip."""
+    path = _raw_dir()
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"raw files not found at {path}; set ALLIANCE_RAW_DIR")
+        pytest.skip(f"raw files not found at {path}")
+    return path
