@@ -1,0 +1,106 @@
+"""Runs the indicator queries in queries/: one .sql per indicator, a .yml sidecar for its labels.
+
+Values are always bound (`$year`, `$alliance`, ...), never formatted into the SQL text. A query
+gets exactly the parameters it mentions: defaults come from its sidecar, overrides from the
+caller, and an unknown or missing parameter is an error that names it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import yaml
+
+from etl.errors import EtlError
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+_PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    sql: str
+    meta: dict[str, Any]
+
+    @property
+    def params(self) -> list[str]:
+        """Parameters the SQL mentions, in order of first use (comments ignored)."""
+        return list(dict.fromkeys(_PARAM.findall(_COMMENT.sub("", self.sql))))
+
+    def defaults(self) -> dict[str, Any]:
+        declared = self.meta.get("parameters") or {}
+        out = {k: (v or {}).get("default") for k, v in declared.items()}
+        if "as_of" in out and out["as_of"] in (None, "today"):
+            out["as_of"] = date.today()
+        return out
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in QUERIES.glob("*.sql"))
+
+
+@cache
+def load(name: str) -> Query:
+    path = QUERIES / f"{name}.sql"
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+        raise EtlError(f"no query named {name!r}; known: {', '.join(names())}")
+    meta_path = path.with_suffix(".yml")
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    return Query(name=name, sql=path.read_text(encoding="utf-8"), meta=meta or {})
+
+
+def coerce(query: Query, given: dict[str, Any]) -> dict[str, Any]:
+    """Defaults plus overrides, typed as the sidecar declares (the CLI passes strings)."""
+    declared = query.meta.get("parameters") or {}
+    unknown = set(given) - set(query.params)
+    if unknown:
+        raise EtlError(
+            f"query {query.name!r} takes no parameter {', '.join(sorted(unknown))}; "
+            f"it takes {', '.join(query.params) or 'none'}"
+        )
+    values = {**query.defaults(), **given}
+    out: dict[str, Any] = {}
+    for p in query.params:
+        if values.get(p) is None and not (declared.get(p) or {}).get("nullable"):
+            raise EtlError(f"query {query.name!r} needs parameter ${p}")
+        out[p] = _typed(query.name, p, values.get(p), (declared.get(p) or {}).get("type"))
+    return out
+
+
+def _typed(query: str, name: str, value: Any, kind: str | None) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+        if kind == "date":
+            return date.fromisoformat(value)
+    except ValueError:
+        raise EtlError(f"query {query!r}: ${name} must be a {kind}, got {value!r}") from None
+    choices = None
+    if kind and kind.startswith("enum:"):
+        choices = kind.removeprefix("enum:").split("|")
+    if choices and value not in choices:
+        raise EtlError(f"query {query!r}: ${name} must be one of {', '.join(choices)}")
+    return value
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    """Run one indicator with bound parameters and return a Polars frame."""
+    query = load(name)
+    bound = coerce(query, params)
+    try:
+        return con.execute(query.sql, bound).pl()
+    except duckdb.Error as e:
+        raise EtlError(f"query {name!r} failed: {str(e).splitlines()[0]}") from None
