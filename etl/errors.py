@@ -16,7 +16,7 @@ class EtlError(Exception):
         *,
         file: str | None = None,
         sheet: str | None = None,
-        row: int | None = None,
+        row: int | str | None = None,
         column: str | None = None,
     ) -> None:
         self.problem = problem

@@ -1,0 +1,246 @@
+"""The `etl` command: build, refresh, status, sql, query, claims, snapshot.
+
+Exit codes: 0 success, 1 bad input or a failed check (the published database is untouched),
+2 wrong usage, 3 another build or refresh holds the lock, 4 a query was refused.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from etl.db import connect_readonly, default_db_path
+from etl.errors import EtlError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+out = Console()
+
+EXIT_INPUT, EXIT_LOCKED, EXIT_REFUSED = 1, 3, 4
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Database file [default: $ALLIANCE_DB or data/alliance.duckdb]"),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+def _fail(message: str, code: int, debug: bool) -> None:
+    if debug:
+        raise
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _lock(db: Path) -> Iterator[None]:
+    """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            err.print(f"[bold red]error:[/] another build or refresh of {db} is running")
+            raise typer.Exit(EXIT_LOCKED) from None
+        yield
+
+
+def _build(raw_dir: Path | None, db: Path, command: str, debug: bool) -> None:
+    from etl.build import build
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        try:
+            result = build(
+                raw_dir,
+                db,
+                command=command,
+                step=lambda s: progress.update(task, description=f"{command}: {s}"),
+            )
+        except EtlError as e:
+            _fail(f"{e} (the published database was not changed)", EXIT_INPUT, debug)
+    out.print(
+        f"published {result.db} ({sum(result.rows.values()):,} rows from "
+        f"{len(result.files)} files, run {result.run_id})"
+    )
+
+
+@app.command()
+def build(
+    raw_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--raw-dir", help="Folder of raw publisher files; without it, the committed snapshot."
+        ),
+    ] = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Parse every source, check it and publish the database atomically."""
+    db = db or default_db_path()
+    with _lock(db):
+        _build(raw_dir, db, "build", debug)
+
+
+@app.command()
+def refresh(
+    raw_dir: Annotated[Path, typer.Option("--raw-dir", help="Where downloads are kept.")] = Path(
+        "data/raw"
+    ),
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option(help="Rebuild even if no source changed.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Download the publishers' current files, then build if anything changed."""
+    from etl import download
+    from etl.build import log_run
+
+    db = db or default_db_path()
+    with _lock(db):
+        try:
+            fetched = download.refresh_raw(raw_dir, progress=err.is_terminal)
+        except EtlError as e:
+            _fail(f"{e} (raw files and database left as they were)", EXIT_INPUT, debug)
+        if db.exists() and not force and not any(f.changed for f in fetched):
+            log_run(
+                db,
+                {
+                    "command": "refresh",
+                    "outcome": "unchanged",
+                    "message": "no source changed; nothing published",
+                },
+            )
+            out.print("no source changed; the published database stays as it is")
+            return
+        _build(raw_dir, db, "refresh", debug)
+
+
+@app.command()
+def status(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Sources, editions, row counts and the last runs."""
+    db = db or default_db_path()
+    try:
+        con = _open(db)
+    except EtlError as e:
+        _fail(str(e), EXIT_INPUT, debug)
+    table = Table("file", "publisher", "edition", "rows", "sha256", "loaded")
+    for name, publisher, edition, rows, sha, loaded in con.execute(
+        "select name, publisher, edition, rows, sha256, loaded_at from source_file order by name"
+    ).fetchall():
+        table.add_row(name, publisher, edition, f"{rows:,}", sha[:12], str(loaded)[:19])
+    out.print(table)
+    runs = Table("run", "command", "started", "outcome", "message")
+    for row in con.execute(
+        "select run_id, command, started_at, outcome, message from etl_run "
+        "order by started_at desc limit 5"
+    ).fetchall():
+        runs.add_row(*(str(v)[:60] if v is not None else "" for v in row))
+    out.print(runs)
+
+
+def _open(db: Path):
+    return connect_readonly(_db_must_exist(db))
+
+
+def _emit(frame, fmt: str) -> None:
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(frame.to_dicts(), default=str, indent=1) + "\n")
+    else:
+        table = Table(*frame.columns)
+        for row in frame.iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One read-only SQL query.")],
+    db: DbOption = None,
+    fmt: Format = "table",
+    row_cap: Annotated[int, typer.Option(help="Most rows returned.")] = 10_000,
+    seconds: Annotated[float, typer.Option(help="Time limit.")] = 5.0,
+    debug: DebugOption = False,
+) -> None:
+    """Run read-only ad-hoc SQL (no file access, configuration locked)."""
+    from etl.sandbox import SqlRefused, run
+
+    try:
+        result = run(_open(db or default_db_path()), query, row_cap=row_cap, seconds=seconds)
+    except EtlError as e:
+        _fail(str(e), EXIT_INPUT, debug)
+    except SqlRefused as e:
+        _fail(str(e), EXIT_REFUSED, debug)
+    _emit(result.frame, fmt)
+    if result.truncated:
+        err.print(f"(showing the first {row_cap:,} rows)")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="Indicator name (a file in queries/).")],
+    param: Annotated[list[str] | None, typer.Option(help="name=value, repeatable.")] = None,
+    db: DbOption = None,
+    fmt: Format = "table",
+    debug: DebugOption = False,
+) -> None:
+    """Run one indicator query with bound parameters, e.g. --param year=2024."""
+    from etl import queries
+
+    params = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            _fail(f"--param {item!r} is not name=value", EXIT_INPUT, debug)
+        params[key.strip().lstrip("$")] = value
+    try:
+        frame = queries.run(_open(db or default_db_path()), name, **params)
+    except EtlError as e:
+        _fail(str(e), EXIT_INPUT, debug)
+    _emit(frame, fmt)
+
+
+@app.command()
+def snapshot(
+    db: DbOption = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write.")] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write the compact tidy snapshot (data/snapshot/) from the published database."""
+    from etl import snapshot as snap
+
+    try:
+        counts = snap.write(_db_must_exist(db or default_db_path()), out_dir or snap.SNAPSHOT)
+    except EtlError as e:
+        _fail(str(e), EXIT_INPUT, debug)
+    out.print(f"snapshot: {sum(counts.values()):,} rows in {len(counts)} tables")
+
+
+def _db_must_exist(db: Path) -> Path:
+    if not db.is_file():
+        raise EtlError("no database here: run `etl build` first", file=str(db))
+    return db
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,79 @@
+"""The committed snapshot: a compact, tidy copy of what the ETL derives, for a fresh machine.
+
+It holds only the figures the project uses: members and partners of the tracked groupings plus
+Russia, Ukraine, Belarus and China. `etl build` without --raw-dir loads it instead of the raw
+files; a test rebuilds it from the raw files and checks it matches exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.errors import EtlError
+from etl.rawfiles import Parsed, SourceFile
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = ROOT / "data" / "snapshot"
+EXTRA = ("RUS", "UKR", "BLR", "CHN")
+# Parsed source tables kept in the snapshot (alliance and membership come from data/ directly).
+TABLES = {
+    "country": "iso3",
+    "sipri_milex": "iso3",
+    "sipri_missing": "iso3",
+    "sipri_country_note": "iso3",
+    "nato_defence": "iso3",
+    "nato_aggregate": None,
+    "nato_real_change": None,
+    "wb_macro": "iso3",
+    "wb_country": "iso3",
+    "cow_nmc": "iso3",
+    "kiel_aid_monthly": "iso3",
+    "kiel_aid_donor": "iso3",
+}
+MANIFEST = "source_file.json"
+
+
+def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
+    """Export the tracked countries' rows of every source table as Parquet, plus a manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        keep = sorted(
+            {r[0] for r in con.execute("select distinct iso3 from membership").fetchall()}
+            | set(EXTRA)
+        )
+        counts = {}
+        for table, key in TABLES.items():
+            sql = f"select * from {table}"  # noqa: S608 (own table names)
+            frame = con.execute(sql).pl()
+            if key:
+                # Rows without a state (EU institutions as a Kiel donor) belong to the EU grouping.
+                frame = frame.filter(pl.col(key).is_in(keep) | pl.col(key).is_null())
+            frame = frame.sort(frame.columns)
+            frame.write_parquet(out / f"{table}.parquet", compression="zstd", statistics=False)
+            counts[table] = frame.height
+        files = con.execute("select * exclude (loaded_at) from source_file order by name").pl()
+    finally:
+        con.close()
+    (out / MANIFEST).write_text(json.dumps(files.to_dicts(), indent=1) + "\n", encoding="utf-8")
+    return counts
+
+
+def read(path: Path = SNAPSHOT) -> Parsed:
+    if not (path / MANIFEST).is_file():
+        raise EtlError(
+            "no snapshot found: run `etl build --raw-dir DIR` then `etl snapshot`", file=str(path)
+        )
+    tables = {t: pl.read_parquet(path / f"{t}.parquet") for t in TABLES}
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    files = [
+        SourceFile(**{**f, "edition": f["edition"] + " (from the committed snapshot)"})
+        for f in manifest
+        if not f["name"].startswith("data/")  # the project's own facts are read from data/
+    ]
+    return Parsed(tables=tables, files=files)
+
