@@ -1,0 +1,564 @@
+"""etl.download against a local HTTP server on 127.0.0.1: discovery, verification, all-or-nothing.
+
+The `site` fixture serves every path of the real registry (SOURCES) from a threaded
+http.server. The files are tiny generated ones that look like the real ones, so most tests need
+no raw files. One test serves the real raw files and checks that a refresh reproduces them byte
+for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+
+from etl import download, rawfiles
+from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
+from etl.errors import EtlError
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SOURCE = {s.key: s for s in SOURCES}
+SIPRI_FILES = "/sites/default/files/"
+NATO_FILES = "/nato_static_fl2014/assets/pdf/2024/6/pdf/"
+KIEL_NAMES = [s.globs[0] for s in SOURCES if s.folder == "kiel"]
+WB_CODES = {"milex": "MS.MIL.XPND.GD.ZS", "gdp": "NY.GDP.MKTP.CD", "population": "SP.POP.TOTL"}
+
+
+# --- the local server -----------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    content_type: str = "application/octet-stream"
+    status: int = 200
+    length: int | None = None  # Content-Length to claim; None: the real length
+    delay: float = 0.0  # seconds to wait before answering
+    fail_first: int = 0  # answer 503 to the first n requests
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Site:
+    """Routes by exact path (with query), and a count of requests per path."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.routes: dict[str, Route] = {}
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def bases(self) -> dict[str, str]:
+        return dict.fromkeys(DEFAULT_BASE_URLS, self.url)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        site = self.server.site
+        with site.lock:
+            site.hits[self.path] += 1
+            n = site.hits[self.path]
+        route = site.routes.get(self.path) or Route(
+            b"<!DOCTYPE html><html><body>Page not found</body></html>", "text/html", 404
+        )
+        if route.delay:
+            site.stopping.wait(route.delay)
+        if n <= route.fail_first:
+            route = Route(b"<html>busy</html>", "text/html", 503)
+        try:
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(route.length or len(route.body)))
+            for key, value in route.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(route.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    site: Site
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site():
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.site = Site(f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server.site
+    finally:
+        server.site.stopping.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def refresh(raw: Path, site: Site, **kwargs) -> list[Downloaded]:
+    options = {"base_urls": site.bases(), "timeout": 0.5, "retries": 3, "backoff": 0.0}
+    return refresh_raw(raw, **(options | kwargs))
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file and folder under root, with each file's sha256."""
+    return {
+        p.relative_to(root).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        )
+        for p in sorted(root.rglob("*"))
+    }
+
+
+# --- tiny files that look like the publishers' ----------------------------------------------
+
+
+@cache
+def tiny_xlsx(text: str) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["Country", 2024])
+    book.active.append([text, 0.0415])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def make_zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+def page(*hrefs: str) -> Route:
+    links = "".join(f'<li><a href="{h}">{h.rsplit("/", 1)[-1]}</a></li>' for h in hrefs)
+    body = f"<!DOCTYPE html><html><body><ul>{links}</ul></body></html>"
+    return Route(body.encode(), "text/html; charset=utf-8")
+
+
+def worldbank_members(code: str, version: str) -> dict[str, bytes]:
+    stem = f"API_{code}_DS2_en_csv_v2_{len(version)}{version[-1]}"
+    data = (
+        '\ufeff"Data Source","World Development Indicators",\n\n'
+        f'"Last Updated Date","2025-{version}",\n\n'
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2024",\n'
+        f'"Poland","POL","{code}","{code}","4.1{len(version)}",\n'
+    )
+    return {
+        f"{stem}.csv": data.encode(),
+        f"Metadata_Country_{stem}.csv": b'\xef\xbb\xbf"Country Code","Region",\n"POL","Europe",\n',
+        f"Metadata_Indicator_{stem}.csv": f'"INDICATOR_CODE",\n"{code}",\n'.encode(),
+    }
+
+
+def serve_tiny(site: Site, version: str = "v1", sipri: str = "SIPRI-Milex-data-1949-2024.xlsx"):
+    """Every source of the registry, with small files whose bytes depend on `version`."""
+    r = site.routes
+    r[SOURCE["sipri"].path] = page(
+        f"{SIPRI_FILES}SIPRI-Milex-data-1949-2019.xlsx",  # an older release still linked
+        f"{SIPRI_FILES}{sipri}",
+        "/sites/default/files/2025-04/2504_fs_milex_2024.pdf",
+    )
+    r[SIPRI_FILES + sipri] = Route(tiny_xlsx(f"SIPRI {sipri} {version}"), XLSX_TYPE)
+    r[SOURCE["nato"].path] = page(
+        "../../../nato_static_fl2014/assets/pdf/2024/6/pdf/240617-def-exp-2024-en.pdf",
+        "../../../nato_static_fl2014/assets/pdf/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx",
+    )
+    r[NATO_FILES + "240617-def-exp-2024-TABLES-en.xlsx"] = Route(
+        tiny_xlsx(f"NATO {version}"), XLSX_TYPE
+    )
+    for what, code in WB_CODES.items():
+        path = SOURCE[f"worldbank-{what}"].path
+        body = make_zip(worldbank_members(code, version))
+        if what == "milex":  # the API answers through a redirect
+            r[path] = Route(status=302, headers={"Location": f"/files/{code}.zip"})
+            path = f"/files/{code}.zip"
+        r[path] = Route(body, "application/zip")
+    countries = [{"cca3": "POL", "name": {"common": "Poland"}, "note": version}]
+    r[SOURCE["restcountries"].path] = Route(json.dumps(countries).encode(), "text/plain")
+    nmc = f"stateabb,ccode,year,milex,version\nPOL,290,2016,{version[1:]},2021\n".encode()
+    r[SOURCE["cow-nmc"].path] = Route(
+        make_zip(
+            {
+                "NMC_Documentation-6.0/NMC_Codebook.pdf": b"%PDF-1.4 codebook",
+                "NMC-60-abridged.zip": make_zip({"NMC-60-abridged/NMC-60-abridged.csv": nmc}),
+                "NMC-60-wsupplementary.zip": make_zip({"NMC-60-wsupplementary.dta": b"dta"}),
+            }
+        ),
+        "application/zip",
+    )
+    r[SOURCE["cow-codes"].path] = Route(
+        f"StateAbb,CCode,StateNme\nPOL,290,Poland {version}\n".encode(), "text/csv"
+    )
+    for name in KIEL_NAMES:
+        r[SOURCE[f"kiel-{name[:-4]}"].path] = Route(
+            f'"col_a","col_b"\n"{name}","{version}"\n'.encode(), "text/plain; charset=utf-8"
+        )
+
+
+TINY_NAMES = {
+    "sipri/SIPRI-Milex-data-1949-2024.xlsx",
+    "nato/240617-def-exp-2024-TABLES-en.xlsx",
+    "geo/countriesV3.1.json",
+    "cow/NMC-60-abridged.csv",
+    "cow/COW-country-codes.csv",
+    *(f"kiel/{name}" for name in KIEL_NAMES),
+    *(
+        f"worldbank/{member}"
+        for code in WB_CODES.values()
+        for member in worldbank_members(code, "v1")
+    ),
+}
+
+
+# --- discovery and verification, no server --------------------------------------------------
+
+
+def test_find_link_resolves_relative_links_and_picks_the_newest():
+    html = """<html><body>
+      <a href="/sites/default/files/SIPRI-Milex-data-1949-2023.xlsx">2023</a>
+      <a href="SIPRI-Milex-data-1949-2024_2.xlsx?download=1">2024</a>
+      <a href="/sites/default/files/SIPRI-Milex-data-1949-2024.xlsx">2024 first</a>
+      <a href="https://other.example/SIPRI-Milex-data-1949-2024_2.pdf">pdf</a>
+    </body></html>"""
+    got = find_link(html, "http://127.0.0.1:9/databases/milex", SOURCE["sipri"].link)
+    assert got == "http://127.0.0.1:9/databases/SIPRI-Milex-data-1949-2024_2.xlsx?download=1"
+
+    pdf = "nato_static_fl2014/assets/pdf"
+    nato = f"""<a href='../../{pdf}/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx'>
+              <a href="/{pdf}/2025/8/pdf/250827-def-exp-2025-TABLES-en.xlsx">
+              <a href="/{pdf}/2025/8/pdf/250827-def-exp-2025-en.pdf">"""
+    got = find_link(nato, "http://127.0.0.1:9/cps/en/natohq/topics_49198.htm", SOURCE["nato"].link)
+    assert got.endswith("/2025/8/pdf/250827-def-exp-2025-TABLES-en.xlsx")
+
+
+def test_find_link_raises_naming_the_page_when_nothing_matches():
+    with pytest.raises(EtlError, match="no link matching") as err:
+        find_link('<a href="/report.pdf">x</a>', "http://127.0.0.1:9/milex", SOURCE["sipri"].link)
+    assert err.value.file == "http://127.0.0.1:9/milex"
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "content_type", "problem"),
+    [
+        ("xlsx", tiny_xlsx("ok"), "", None),
+        ("xlsx", tiny_xlsx("ok"), "text/html", None),  # the magic bytes decide
+        ("xlsx", b"<!DOCTYPE html><html>Access denied</html>", "text/html", "got an HTML page"),
+        ("xlsx", b"\n<html><body>Error</body></html>", "application/octet-stream", "HTML page"),
+        ("xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "", "old binary .xls"),
+        ("xlsx", make_zip({"word/document.xml": b"<w/>"}), "", "no xl/workbook.xml"),
+        ("xlsx", tiny_xlsx("ok")[:500], "", "the zip is broken"),
+        ("xlsx", b"", "", "empty file"),
+        ("zip", make_zip({"a.csv": b"a\n1\n"}), "application/zip", None),
+        ("zip", b"PK\x03\x04 not really", "", "the zip is broken"),
+        ("csv", b'"a","b"\n1,2\n', "text/csv", None),
+        ("csv", b'\xef\xbb\xbf"a","b"\n\n1,2\n', "", None),
+        ("csv", b'"a","b"\n', "text/csv", "no rows below the header"),
+        ("csv", b'"a","b"\n\n  \n', "text/csv", "no rows below the header"),
+        ("csv", b"name\nC\xf4te d'Ivoire\n", "text/csv", "not UTF-8"),
+        ("csv", b"<!doctype html><title>404</title>", "text/html", "got an HTML page, not a CSV"),
+        ("json", b'[{"cca3": "POL"}]', "application/json", None),
+        ("json", b'[{"cca3": "POL"', "application/json", "not valid JSON"),
+        ("json", b"[]", "application/json", "empty JSON"),
+    ],
+)
+def test_verify(tmp_path, kind, body, content_type, problem):
+    path = tmp_path / f"file.{kind}"
+    path.write_bytes(body)
+    got = verify(path, kind, content_type)
+    if problem is None:
+        assert got is None
+    else:
+        assert got is not None and problem in got
+
+
+def test_registry_globs_match_the_real_raw_files_once_each(raw_dir):
+    for source in SOURCES:
+        rawfiles.find(raw_dir, source.pattern)
+        for glob in source.globs:
+            assert len(list((raw_dir / source.folder).glob(glob))) == 1, (source.key, glob)
+
+
+# --- refresh against the local server -------------------------------------------------------
+
+
+def test_refresh_writes_every_file_with_its_sha256(site, tmp_path):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    got = refresh(raw, site)
+
+    assert {d.name for d in got} == TINY_NAMES
+    assert set(snapshot(raw)) == TINY_NAMES | {"sipri", "nato", "worldbank", "geo", "cow", "kiel"}
+    for d in got:
+        data = (raw / d.name).read_bytes()
+        assert d.sha256 == hashlib.sha256(data).hexdigest()
+        assert d.bytes == len(data)
+        assert d.changed and d.removed == ()
+    by_name = {d.name: d for d in got}
+    assert by_name["sipri/SIPRI-Milex-data-1949-2024.xlsx"].url == (
+        f"{site.url}{SIPRI_FILES}SIPRI-Milex-data-1949-2024.xlsx"
+    )
+    assert by_name["nato/240617-def-exp-2024-TABLES-en.xlsx"].url == (
+        f"{site.url}{NATO_FILES}240617-def-exp-2024-TABLES-en.xlsx"
+    )
+    nmc = by_name["cow/NMC-60-abridged.csv"]
+    assert nmc.url == site.url + SOURCE["cow-nmc"].path  # a member of a zip inside the zip
+    assert (raw / nmc.name).read_bytes().startswith(b"stateabb,ccode,year")
+    assert (raw / "geo/countriesV3.1.json").read_bytes() == site.routes[
+        SOURCE["restcountries"].path
+    ].body
+    for source in SOURCES:  # the parsers find exactly one file per glob
+        rawfiles.find(raw, source.pattern)
+
+
+def test_second_refresh_reports_unchanged_and_touches_nothing(site, tmp_path):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    refresh(raw, site)
+    before = snapshot(raw)
+    mtimes = {p: p.stat().st_mtime_ns for p in raw.rglob("*") if p.is_file()}
+
+    again = refresh(raw, site)
+
+    assert [d.changed for d in again] == [False] * len(TINY_NAMES)
+    assert snapshot(raw) == before
+    assert {p: p.stat().st_mtime_ns for p in raw.rglob("*") if p.is_file()} == mtimes
+
+    serve_tiny(site, "v2")  # the publishers put out new bytes under the same names
+    third = refresh(raw, site)
+    assert all(d.changed for d in third)
+    assert snapshot(raw) != before
+
+
+def test_new_release_replaces_the_old_file_so_one_matches(site, tmp_path):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    refresh(raw, site)
+    (raw / "nato/240617-def-exp-2024-en.pdf").write_bytes(b"%PDF-1.7")  # not ours: stays
+
+    serve_tiny(site, "v2", sipri="SIPRI-Milex-data-1949-2025.xlsx")
+    nato_page = SOURCE["nato"].path
+    site.routes[nato_page] = page("/nato/250827-def-exp-2025-TABLES-en.xlsx")
+    site.routes["/nato/250827-def-exp-2025-TABLES-en.xlsx"] = Route(tiny_xlsx("NATO 2025"))
+    got = {d.name: d for d in refresh(raw, site)}
+
+    sipri = got["sipri/SIPRI-Milex-data-1949-2025.xlsx"]
+    assert sipri.changed and sipri.removed == ("sipri/SIPRI-Milex-data-1949-2024.xlsx",)
+    assert got["nato/250827-def-exp-2025-TABLES-en.xlsx"].removed == (
+        "nato/240617-def-exp-2024-TABLES-en.xlsx",
+    )
+    assert rawfiles.find(raw, SOURCE["sipri"].pattern).name == "SIPRI-Milex-data-1949-2025.xlsx"
+    assert rawfiles.find(raw, SOURCE["nato"].pattern).name == "250827-def-exp-2025-TABLES-en.xlsx"
+    assert (raw / "nato/240617-def-exp-2024-en.pdf").exists()
+    # World Bank members carry a new number each release: the old ones go too.
+    for code in WB_CODES.values():
+        assert len(list((raw / "worldbank").glob(f"*API_{code}_*.csv"))) == 3
+
+
+def _html_under_xlsx(site: Site) -> str:
+    path = SIPRI_FILES + "SIPRI-Milex-data-1949-2024.xlsx"
+    site.routes[path] = Route(
+        b"<!DOCTYPE html><html><body>Access denied</body></html>", "text/html"
+    )
+    return path
+
+
+def _truncated(site: Site) -> str:
+    path = SOURCE["kiel-weapons"].path
+    site.routes[path] = Route(b'"a","b"\n' + b"1,2\n" * 248, "text/csv", length=5000)
+    return path
+
+
+def _slow(site: Site) -> str:
+    path = SOURCE["restcountries"].path
+    site.routes[path] = replace(site.routes[path], delay=5)
+    return path
+
+
+def _missing(site: Site) -> str:
+    path = SOURCE["cow-codes"].path
+    del site.routes[path]
+    return path
+
+
+def _no_link(site: Site) -> str:
+    path = SOURCE["nato"].path
+    site.routes[path] = page("/nato_static_fl2014/assets/pdf/2025/8/pdf/250827-def-exp-2025-en.pdf")
+    return path
+
+
+def _header_only(site: Site) -> str:
+    path = SOURCE["kiel-release_info"].path
+    site.routes[path] = Route(b'"release","period","date"\n', "text/csv")
+    return path
+
+
+def _zip_lacks_member(site: Site) -> str:
+    path = SOURCE["worldbank-gdp"].path
+    members = worldbank_members(WB_CODES["gdp"], "v2")
+    site.routes[path] = Route(make_zip({k: v for k, v in members.items() if "Indicator" not in k}))
+    return path
+
+
+def _html_under_zip(site: Site) -> str:
+    path = SOURCE["worldbank-population"].path
+    site.routes[path] = Route(b"<html><body>Service unavailable</body></html>", "text/html")
+    return path
+
+
+def _bad_json(site: Site) -> str:
+    path = SOURCE["restcountries"].path
+    site.routes[path] = Route(b'[{"cca3": "POL", "name": ', "application/json")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("breaks", "message", "tries"),
+    [
+        (_html_under_xlsx, "got an HTML page, not an xlsx", 1),
+        (_truncated, "truncated: 1000 of 5000 bytes (after 3 tries)", 3),
+        (_slow, "timed out after 3 tries (0.5 s each)", 3),
+        (_missing, "HTTP 404 Not Found", 1),
+        (_no_link, "no link matching", 1),
+        (_header_only, "the CSV has no rows below the header", 1),
+        (_zip_lacks_member, "no member matching 'Metadata_Indicator_API_NY.GDP", 1),
+        (_html_under_zip, "got an HTML page, not a zip", 1),
+        (_bad_json, "not valid JSON", 1),
+    ],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_a_failure_leaves_the_raw_dir_byte_identical(site, tmp_path, breaks, message, tries):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    refresh(raw, site)
+    before = snapshot(raw)
+
+    serve_tiny(site, "v2")  # every other source has new bytes that must not land
+    path = breaks(site)
+    with pytest.raises(EtlError) as err:
+        refresh(raw, site)
+
+    assert message in err.value.problem
+    assert err.value.file == site.url + path
+    assert site.url + path in str(err.value)
+    assert site.hits[path] == 1 + tries  # the first refresh, then this one's tries
+    assert snapshot(raw) == before
+
+
+def test_transient_errors_are_retried_with_backoff(site, tmp_path):
+    serve_tiny(site)
+    flaky = SOURCE["cow-codes"].path
+    site.routes[flaky] = replace(site.routes[flaky], fail_first=2)
+    got = refresh(tmp_path / "raw", site, backoff=0.01)
+    assert "cow/COW-country-codes.csv" in {d.name for d in got}
+    assert site.hits[flaky] == 3
+
+    site.hits.clear()
+    site.routes[flaky] = replace(site.routes[flaky], fail_first=10)
+    with pytest.raises(EtlError, match=r"HTTP 503 Service Unavailable \(after 2 tries\)"):
+        refresh(tmp_path / "raw", site, retries=2)
+    assert site.hits[flaky] == 2
+
+
+def test_a_failed_move_puts_the_previous_files_back(site, tmp_path, monkeypatch):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    refresh(raw, site)
+    before = snapshot(raw)
+    serve_tiny(site, "v2", sipri="SIPRI-Milex-data-1949-2025.xlsx")
+
+    real_replace = download.os.replace
+    calls = []
+
+    def replace_then_fail(src, dst):
+        calls.append(dst)
+        if len(calls) == 6:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(download.os, "replace", replace_then_fail)
+    with pytest.raises(EtlError, match="previous files were put back"):
+        refresh(raw, site)
+    assert snapshot(raw) == before
+
+
+def test_refresh_with_a_given_client_and_a_progress_bar(site, tmp_path):
+    serve_tiny(site)
+    with httpx.Client() as client:
+        got = refresh(tmp_path / "raw", site, client=client, progress=True)
+        assert not client.is_closed
+    assert len(got) == len(TINY_NAMES)
+
+
+def test_an_unwritable_raw_dir_is_refused_before_downloading(site, tmp_path):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    raw.write_bytes(b"a file where the raw dir should be")
+    with pytest.raises(EtlError, match="cannot write to the raw dir"):
+        refresh(raw, site)
+    assert sum(site.hits.values()) == 0
+
+
+# --- end to end with the real raw files -----------------------------------------------------
+
+
+@pytest.mark.raw
+def test_refresh_reproduces_the_real_raw_files(site, tmp_path, raw_dir):
+    """Serve the real files as the publishers ship them; the refresh must land them unchanged."""
+    r = site.routes
+    sipri = rawfiles.find(raw_dir, SOURCE["sipri"].pattern)
+    nato = rawfiles.find(raw_dir, SOURCE["nato"].pattern)
+    r[SOURCE["sipri"].path] = page(SIPRI_FILES + sipri.name)
+    r[SIPRI_FILES + sipri.name] = Route(sipri.read_bytes(), XLSX_TYPE)
+    r[SOURCE["nato"].path] = page(NATO_FILES + nato.name)
+    r[NATO_FILES + nato.name] = Route(nato.read_bytes(), XLSX_TYPE)
+    for what, code in WB_CODES.items():
+        source = SOURCE[f"worldbank-{what}"]
+        members = {p.name: p.read_bytes() for p in (raw_dir / "worldbank").glob(f"*API_{code}_*")}
+        r[source.path] = Route(make_zip(members), "application/zip")
+    nmc = (raw_dir / "cow/NMC-60-abridged.csv").read_bytes()
+    r[SOURCE["cow-nmc"].path] = Route(
+        make_zip({"NMC-60-abridged.zip": make_zip({"NMC-60-abridged.csv": nmc})})
+    )
+    for key, rel in [
+        ("cow-codes", "cow/COW-country-codes.csv"),
+        ("restcountries", "geo/countriesV3.1.json"),
+    ]:
+        r[SOURCE[key].path] = Route((raw_dir / rel).read_bytes(), "text/plain; charset=utf-8")
+    for name in KIEL_NAMES:
+        r[SOURCE[f"kiel-{name[:-4]}"].path] = Route((raw_dir / "kiel" / name).read_bytes())
+
+    raw = tmp_path / "raw"
+    got = refresh(raw, site, timeout=5)
+
+    expected = {
+        p.relative_to(raw_dir).as_posix()
+        for p in raw_dir.rglob("*")
+        if p.is_file() and p.suffix in (".xlsx", ".csv", ".json")
+    }
+    assert {d.name for d in got} == expected
+    for d in got:
+        assert d.sha256 == rawfiles.sha256(raw_dir / d.name), d.name
+    assert {k for k, v in snapshot(raw).items() if v != "dir"} == expected
