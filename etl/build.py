@@ -30,6 +30,7 @@ RAW_PARSERS = {
     "REST Countries": restcountries.parse,
     "Correlates of War": cow.parse,
     "Kiel": kiel.parse,
+    "Kiel weapons": kiel.parse_weapons,
 }
 # Tables in load order (referenced tables first).
 TABLES = [

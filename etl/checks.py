@@ -101,7 +101,7 @@ NON_NEGATIVE = {
 }
 # Country-year tables whose latest year must hold every current NATO member.
 COVERAGE = {
-    "sipri_milex": "share_gdp_pct",
+    "sipri_milex": "current_usd_m",  # Iceland: 0 US$ but '...' as a share of GDP
     "nato_defence": "share_gdp_pct",
     "wb_macro": "gdp_current_usd",
 }

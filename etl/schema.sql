@@ -189,6 +189,17 @@ create table kiel_aid_donor (               -- per donor, as of the release: lat
     period varchar not null
 );
 
+create table kiel_heavy_weapons (          -- Kiel weapons.csv: heavy weapons per donor and category
+    donor varchar not null,
+    iso3 varchar,
+    category varchar not null,              -- 'Tanks', 'Howitzers', 'Air Defense', 'IFV', 'MLRS'
+    units integer not null,                 -- number_of_weapons (checked against weapons_list)
+    value_eur double,                       -- monetary_value_eur, EUR (not bn)
+    weapons_list varchar not null,          -- as printed: 'Leopard-1A5 (42); M-84 tank (30); ...'
+    release varchar not null,
+    primary key (donor, category)
+);
+
 create table source_file (
     name varchar primary key,               -- path under the raw dir
     publisher varchar not null,

@@ -33,6 +33,7 @@ TABLES = {
     "cow_nmc": "iso3",
     "kiel_aid_monthly": "iso3",
     "kiel_aid_donor": "iso3",
+    "kiel_heavy_weapons": "iso3",
 }
 MANIFEST = "source_file.json"
 

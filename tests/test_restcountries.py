@@ -1,0 +1,255 @@
+"""REST Countries parser: a small JSON in the real shape (Kosovo as UNK), then the real file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from etl import restcountries
+from etl.errors import EtlError
+
+
+def entry(
+    cca3: str,
+    cca2: str,
+    name: str,
+    capital: list,
+    latlng: list,
+    region: str,
+    subregion: str,
+    borders: list,
+) -> dict:
+    return {
+        "name": {"common": name, "official": f"Official {name}", "nativeName": {}},
+        "cca2": cca2,
+        "cca3": cca3,
+        "capital": capital,
+        "capitalInfo": {"latlng": latlng},
+        "region": region,
+        "subregion": subregion,
+        "borders": borders,
+        "population": 1,
+    }
+
+
+ENTRIES = [
+    entry(
+        "POL", "PL", "Poland", ["Warsaw"], [52.25, 21.0], "Europe", "Central Europe", ["BLR", "RUS"]
+    ),
+    entry(
+        "UNK", "XK", "Kosovo", ["Pristina"], [42.67, 21.17], "Europe", "Southeast Europe", ["SRB"]
+    ),
+    entry(
+        "SRB", "RS", "Serbia", ["Belgrade"], [44.83, 20.5], "Europe", "Southeast Europe", ["UNK"]
+    ),
+    entry("ATA", "AQ", "Antarctica", [], [], "Antarctic", "", []),
+    entry(
+        "ZAF",
+        "ZA",
+        "South Africa",
+        ["Pretoria", "Bloemfontein", "Cape Town"],
+        [-25.7, 28.22],
+        "Africa",
+        "Southern Africa",
+        [],
+    ),
+    entry(
+        "RUS",
+        "RU",
+        "Russia",
+        ["Moscow"],
+        [55.75, 37.6],
+        "Europe",
+        "Eastern Europe",
+        ["BLR", "FIN", "POL"],
+    ),
+    entry(
+        "BLR", "BY", "Belarus", ["Minsk"], [53.9, 27], "Europe", "Eastern Europe", ["POL", "RUS"]
+    ),
+    entry(
+        "FIN", "FI", "Finland", ["Helsinki"], [60.17, 24.93], "Europe", "Northern Europe", ["RUS"]
+    ),
+]
+
+
+def write(raw: Path, entries: list | str) -> Path:
+    (raw / "geo").mkdir(parents=True, exist_ok=True)
+    path = raw / "geo" / "countriesV3.1.json"
+    text = (
+        entries if isinstance(entries, str) else json.dumps(entries, indent=4, ensure_ascii=False)
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    write(tmp_path, ENTRIES)
+    return tmp_path
+
+
+def row(parsed, iso3: str) -> dict:
+    return parsed.tables["country"].filter(pl.col("iso3") == iso3).to_dicts()[0]
+
+
+def test_kosovo_unk_becomes_xkx_everywhere(raw: Path) -> None:
+    parsed = restcountries.parse(raw)
+    assert row(parsed, "XKX") == {
+        "iso3": "XKX",
+        "name": "Kosovo",
+        "cca2": "XK",
+        "capital": "Pristina",
+        "capital_lat": 42.67,
+        "capital_lon": 21.17,
+        "region": "Europe",
+        "subregion": "Southeast Europe",
+        "borders": ["SRB"],
+        "borders_russia_or_belarus": False,
+        "is_historical": False,
+        "source": "restcountries",
+    }
+    assert row(parsed, "SRB")["borders"] == ["XKX"]
+    assert "UNK" not in set(parsed.tables["country"]["iso3"])
+
+
+def test_neighbours_of_russia_or_belarus(raw: Path) -> None:
+    flags = dict(
+        restcountries.parse(raw)
+        .tables["country"]
+        .select("iso3", "borders_russia_or_belarus")
+        .iter_rows()
+    )
+    assert {k for k, v in flags.items() if v} == {"POL", "RUS", "BLR", "FIN"}
+    assert flags["SRB"] is False and flags["SUN"] is None  # unknown for historical states
+
+
+def test_empty_capital_subregion_and_several_capitals(raw: Path) -> None:
+    parsed = restcountries.parse(raw)
+    ata = row(parsed, "ATA")
+    assert (ata["capital"], ata["capital_lat"], ata["capital_lon"], ata["subregion"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert row(parsed, "ZAF")["capital"] == "Pretoria"  # the first of three
+    assert row(parsed, "BLR")["capital_lon"] == 27.0  # JSON integer read as a float
+
+
+def test_historical_states_are_appended(raw: Path) -> None:
+    parsed = restcountries.parse(raw)
+    table = parsed.tables["country"]
+    assert table.height == len(ENTRIES) + 6
+    sun = row(parsed, "SUN")
+    assert (sun["name"], sun["capital"], sun["is_historical"], sun["source"]) == (
+        "Soviet Union",
+        "Moscow",
+        True,
+        "data/historical_states.csv",
+    )
+    assert sun["borders"] is None and sun["cca2"] is None
+    assert table.filter(pl.col("is_historical"))["iso3"].sort().to_list() == [
+        "CSK",
+        "DDR",
+        "SUN",
+        "YAR",
+        "YMD",
+        "YUG",
+    ]
+
+
+def test_source_file(raw: Path) -> None:
+    (source,) = restcountries.parse(raw).files
+    assert (source.name, source.edition, source.rows) == ("geo/countriesV3.1.json", "v3.1", 8)
+    assert "ODbL" in source.licence
+
+
+def _fails(raw: Path, *fragments: str) -> None:
+    with pytest.raises(EtlError) as err:
+        restcountries.parse(raw)
+    for fragment in ["geo/countriesV3.1.json", *fragments]:
+        assert fragment in str(err.value)
+
+
+def test_malformed_json_names_the_line(raw: Path) -> None:
+    text = json.dumps(ENTRIES, indent=4)
+    write(raw, text.replace('"cca2": "RS",', '"cca2": "RS"'))
+    line = text[: text.index('"cca2": "RS"')].count("\n") + 2  # the comma is missing at line end
+    _fails(raw, f"row {line}", "malformed JSON")
+
+
+@pytest.mark.parametrize(
+    ("index", "field", "message"),
+    [
+        (2, "region", "entry 2 (cca3 'SRB'): missing field 'region'"),
+        (0, "cca3", "entry 0: missing field 'cca3'"),
+        (1, "capitalInfo", "entry 1 (cca3 'UNK'): missing field 'capitalInfo.latlng'"),
+        (3, "borders", "entry 3 (cca3 'ATA'): missing field 'borders'"),
+    ],
+)
+def test_missing_field_names_entry_and_code(
+    raw: Path, index: int, field: str, message: str
+) -> None:
+    entries = json.loads(json.dumps(ENTRIES))
+    del entries[index][field]
+    write(raw, entries)
+    _fails(raw, message)
+
+
+def test_missing_nested_name(raw: Path) -> None:
+    entries = json.loads(json.dumps(ENTRIES))
+    del entries[4]["name"]["common"]
+    write(raw, entries)
+    _fails(raw, "entry 4 (cca3 'ZAF'): missing field 'name.common'")
+
+
+def test_wrong_types(raw: Path) -> None:
+    entries = json.loads(json.dumps(ENTRIES))
+    entries[0]["capital"] = "Warsaw"
+    write(raw, entries)
+    _fails(raw, "entry 0 (cca3 'POL'): 'capital' is 'Warsaw'")
+    entries[0]["capital"] = ["Warsaw"]
+    entries[0]["capitalInfo"]["latlng"] = [52.25]
+    write(raw, entries)
+    _fails(raw, "entry 0 (cca3 'POL'): capitalInfo.latlng is [52.25]")
+    entries[0]["capitalInfo"]["latlng"] = [52.25, 21.0]
+    entries[0]["borders"] = [{"code": "BLR"}]
+    write(raw, entries)
+    _fails(raw, "entry 0 (cca3 'POL'): bad border code(s) [{'code': 'BLR'}]")
+    write(raw, {"POL": ENTRIES[0]})  # an object instead of an array
+    _fails(raw, "expected a JSON array")
+
+
+def test_unknown_duplicate_and_dangling_codes(raw: Path) -> None:
+    write(raw, [*ENTRIES, {**ENTRIES[0], "cca3": "QQQ"}])
+    _fails(raw, "entry 8 (cca3 'QQQ'): unknown code")
+    write(raw, [*ENTRIES, ENTRIES[0]])
+    _fails(raw, "entry 8: POL appears twice (first at entry 0)")
+    write(raw, [*ENTRIES[:-1]])  # Finland gone, but Russia still borders FIN
+    _fails(raw, "borders name codes with no entry: ['FIN']")
+
+
+def test_not_utf8(raw: Path) -> None:
+    path = write(raw, ENTRIES)
+    path.write_bytes(path.read_bytes().replace(b"Poland", "Pologne é".encode("latin-1")))
+    _fails(raw, "not UTF-8")
+
+
+@pytest.mark.raw
+def test_real_file(raw_dir: Path) -> None:
+    parsed = restcountries.parse(raw_dir)
+    table = parsed.tables["country"]
+    current = table.filter(~pl.col("is_historical"))
+    assert current.height == 250 and parsed.files[0].rows == 250
+    assert table.height == 256
+    flags = dict(current.select("iso3", "borders_russia_or_belarus").iter_rows())
+    assert all(flags[c] for c in ("POL", "FIN", "NOR", "EST", "LVA", "LTU", "UKR"))
+    assert not flags["DEU"] and not flags["SWE"]
+    assert sum(flags.values()) == 15
+    assert "RUS" in row(parsed, "EST")["borders"]
+    assert "XKX" in row(parsed, "SRB")["borders"] and "UNK" not in set(table["iso3"])
+    assert row(parsed, "XKX")["name"] == "Kosovo"
+    assert row(parsed, "POL")["capital"] == "Warsaw"
