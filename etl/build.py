@@ -37,6 +37,7 @@ TABLES = [
     "country",
     "alliance",
     "membership",
+    "state_succession",
     "sipri_milex",
     "sipri_missing",
     "sipri_country_note",

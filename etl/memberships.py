@@ -26,6 +26,7 @@ from etl.rawfiles import Parsed, SourceFile, sha256
 
 ALLIANCES_FILE = "alliances.csv"
 MEMBERSHIPS_FILE = "memberships.csv"
+SUCCESSION_FILE = "state_succession.csv"
 PUBLISHER = "Alliance Ledger (compiled from the sources in each row)"
 LICENCE = "project compilation of public facts; each row cites its source"
 
@@ -323,7 +324,44 @@ def parse(data_dir: Path) -> Parsed:
         _describe(a_path, a_name, alliance.height, edition),
         _describe(m_path, m_name, membership.height, edition),
     ]
-    return Parsed(tables={"alliance": alliance, "membership": membership}, files=files)
+    succession = _read_succession(data_dir)
+    files.append(
+        _describe(
+            data_dir / SUCCESSION_FILE,
+            f"{data_dir.name}/{SUCCESSION_FILE}",
+            succession.height,
+            edition,
+        )
+    )
+    return Parsed(
+        tables={"alliance": alliance, "membership": membership, "state_succession": succession},
+        files=files,
+    )
+
+
+def _read_succession(data_dir: Path) -> pl.DataFrame:
+    """data/state_succession.csv: both codes must be known, relations from a fixed list."""
+    display = f"{data_dir.name}/{SUCCESSION_FILE}"
+    relations = {"continuator", "successor", "former republic", "absorbed into"}
+    frame = pl.read_csv(data_dir / SUCCESSION_FILE, infer_schema=False)
+    for line, row in enumerate(frame.iter_rows(named=True), start=2):
+        for column in ("predecessor", "successor"):
+            if not is_known_code(row[column] or ""):
+                raise EtlError(
+                    f"unknown code {row[column]!r}", file=display, row=line, column=column
+                )
+        if row["relation"] not in relations:
+            raise EtlError(
+                f"relation must be one of {sorted(relations)}",
+                file=display,
+                row=line,
+                column="relation",
+            )
+        if not _URL.fullmatch(row["source_url"] or ""):
+            raise EtlError(
+                "source_url is not a web address", file=display, row=line, column="source_url"
+            )
+    return frame
 
 
 def members_as_of(membership: pl.DataFrame, alliance: str, day: date) -> list[str]:

@@ -36,6 +36,15 @@ create table membership (
     primary key (alliance, iso3, joined)
 );
 
+create table state_succession (            -- data/state_succession.csv: which states came from which
+    predecessor varchar not null,           -- historical code (data/historical_states.csv)
+    successor varchar not null,
+    relation varchar not null,              -- 'continuator', 'successor', 'former republic', 'absorbed into'
+    source_url varchar not null,
+    note varchar,
+    primary key (predecessor, successor)
+);
+
 create table sipri_milex (
     iso3 varchar not null,
     year integer not null,

@@ -37,7 +37,7 @@ def joined(membership: pl.DataFrame, alliance: str, iso3: str) -> date:
 
 
 def test_real_files_parse_into_the_schema_tables(real: dict[str, pl.DataFrame]) -> None:
-    assert set(real) == {"alliance", "membership"}
+    assert set(real) == {"alliance", "membership", "state_succession"}
     assert sorted(real["alliance"]["code"].to_list()) == sorted(
         ["NATO", "JEF", "B9", "UK-PL-UA", "NORDEFCO", "WEIMAR", "WARSAW", "EU"]
     )
@@ -56,7 +56,7 @@ def test_real_files_parse_into_the_schema_tables(real: dict[str, pl.DataFrame]) 
 
 def test_source_files_describe_the_two_csvs() -> None:
     files = {f.name: f for f in parse(DATA).files}
-    assert set(files) == {"data/alliances.csv", "data/memberships.csv"}
+    assert set(files) == {"data/alliances.csv", "data/memberships.csv", "data/state_succession.csv"}
     m = files["data/memberships.csv"]
     assert m.publisher == "Alliance Ledger (compiled from the sources in each row)"
     assert len(m.sha256) == 64 and m.bytes > 0 and m.rows > 90
@@ -203,7 +203,29 @@ def fixture_dir(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
     data.mkdir()
     write(data / "alliances.csv", ALLIANCE_COLUMNS, ALLIANCES)
     write(data / "memberships.csv", MEMBERSHIP_COLUMNS, rows)
+    write(data / "state_succession.csv", SUCCESSION_COLUMNS, [SUCCESSION])
     return data
+
+
+SUCCESSION_COLUMNS = ["predecessor", "successor", "relation", "source_url", "note"]
+SUCCESSION = {
+    "predecessor": "CSK",
+    "successor": "SVK",
+    "relation": "successor",
+    "source_url": "https://www.iso.org/obp/ui/#iso:code:3166:CSHH",
+    "note": "",
+}
+
+
+def test_succession_rows_are_checked(tmp_path):
+    data = fixture_dir(tmp_path, [member(iso3="CAN", country="Canada")])
+    write(
+        data / "state_succession.csv",
+        SUCCESSION_COLUMNS,
+        [SUCCESSION, {**SUCCESSION, "successor": "ZZZ"}],
+    )
+    with pytest.raises(EtlError, match="row 3, column successor: unknown code 'ZZZ'"):
+        parse(data)
 
 
 def fails(tmp_path: Path, bad: dict[str, str]) -> EtlError:
