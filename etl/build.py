@@ -49,6 +49,7 @@ TABLES = [
     "cow_nmc",
     "kiel_aid_monthly",
     "kiel_aid_donor",
+    "kiel_heavy_weapons",
 ]
 
 

@@ -174,7 +174,8 @@ def check_coverage(con: duckdb.DuckDBPyConnection, today: date | None = None) ->
         r[0]
         for r in con.execute(
             "select iso3 from membership where alliance = 'NATO' and joined <= ? "
-            "and (departed is null or departed > ?) order by iso3",
+            # departed is the last day as a member
+            "and (departed is null or departed >= ?) order by iso3",
             [today or date.today(), today or date.today()],
         ).fetchall()
     ]

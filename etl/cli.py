@@ -244,3 +244,38 @@ def _db_must_exist(db: Path) -> Path:
 
 def main() -> None:
     app()
+
+
+@app.command()
+def claims(
+    db: DbOption = None,
+    as_of: Annotated[str | None, typer.Option(help="Evaluation date, YYYY-MM-DD.")] = None,
+    fmt: Format = "table",
+    debug: DebugOption = False,
+) -> None:
+    """Every claim of the article with its verdict and the figures behind it."""
+    from datetime import date
+
+    from etl.claims import evaluate_all
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)", EXIT_INPUT, debug)
+    try:
+        results = evaluate_all(_open(db or default_db_path()), day)
+    except EtlError as e:
+        _fail(str(e), EXIT_INPUT, debug)
+    if fmt == "json":
+        rows = [{k: v for k, v in r.__dict__.items() if k != "chart"} for r in results]
+        sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
+        return
+    for r in results:
+        paras = ", ".join(map(str, r.paragraphs))
+        out.print(f"[bold]{r.id}[/] (para. {paras}) {r.statement}")
+        out.print(f"  verdict: [bold]{r.verdict}[/] — {r.reason}", highlight=False)
+        out.print(f"  rule: {r.rule}", highlight=False)
+        for key, value in r.figures.items():
+            shown = f"{value:.4g}" if isinstance(value, float) else value
+            out.print(f"    {key}: {shown}", highlight=False)
+        out.print(f"  source: {r.source}\n", highlight=False)

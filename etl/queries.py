@@ -101,6 +101,6 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     query = load(name)
     bound = coerce(query, params)
     try:
-        return con.execute(query.sql, bound).pl()
+        return con.sql(query.sql, params=bound).pl()
     except duckdb.Error as e:
         raise EtlError(f"query {name!r} failed: {str(e).splitlines()[0]}") from None

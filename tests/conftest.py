@@ -23,3 +23,20 @@ def raw_dir() -> Path:
             pytest.fail(f"raw files not found at {path}; set ALLIANCE_RAW_DIR")
         pytest.skip(f"raw files not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def real_db_path(raw_dir, tmp_path_factory) -> Path:
+    """The warehouse built once per test session from the real raw files."""
+    from etl.build import build
+
+    return build(raw_dir, tmp_path_factory.mktemp("real") / "alliance.duckdb").db
+
+
+@pytest.fixture(scope="session")
+def real_con(real_db_path):
+    from etl.db import connect_readonly
+
+    con = connect_readonly(real_db_path)
+    yield con
+    con.close()
