@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,7 +123,13 @@ def parse_all(raw_dir: Path | None, step: Callable[[str], None] = lambda _: None
         raise EtlError("raw directory does not exist", file=str(raw_dir))
     for name, parse in RAW_PARSERS.items():
         step(name)
-        parsed.append(parse(raw_dir))
+        try:
+            parsed.append(parse(raw_dir))
+        except EtlError:
+            raise
+        except Exception as e:  # a reader library's own error: name the source, keep one line
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise EtlError(f"could not read the {name} files: {first}", file=str(raw_dir)) from e
     return parsed
 
 
@@ -183,6 +190,15 @@ def build(
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(db)
+    seconds: dict[str, float] = {}
+    outer, clock = step, [time.perf_counter(), "start"]
+
+    def step(name: str) -> None:  # time every step for `etl build --timings` and the benchmark
+        now = time.perf_counter()
+        seconds[clock[1]] = seconds.get(clock[1], 0.0) + now - clock[0]
+        clock[:] = [now, name]
+        outer(name)
+
     run_id = uuid.uuid4().hex[:12]
     started = _now()
     entry = {
@@ -204,8 +220,6 @@ def build(
             rows = load(con, parsed)
             cross_source(con)
             create_views(con)
-            step("check")
-            checks.run_all(con)
             loaded_at = _now()
             con.executemany(
                 "insert into source_file values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -224,6 +238,8 @@ def build(
                     for f in files
                 ],
             )
+            step("check")
+            checks.run_all(con)
             finished = _now()
             history = [
                 *_past_runs(db),
@@ -263,8 +279,9 @@ def build(
         outcome = "failed" if isinstance(e, Exception) else "interrupted"
         log_run(db, {**entry, "finished_at": _now(), "outcome": outcome, "message": str(e)})
         raise
+    step("done")
     log_run(db, history[-1])
-    return BuildResult(db=db, run_id=run_id, rows=rows, files=files)
+    return BuildResult(db=db, run_id=run_id, rows=rows, files=files, seconds=seconds)
 
 
 def _fsync(path: Path) -> None:

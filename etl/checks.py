@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 
 import duckdb
@@ -117,9 +118,17 @@ def _allowed(table: str, iso3: str, year: object, column: str) -> bool:
     return (table, iso3, str(year), column) in allowed or (table, iso3, "*", column) in allowed
 
 
+_loaded: list[str] = []  # names in source_file, so a message names the real file, not a glob
+
+
 def _where(table: str, column: str) -> dict[str, str]:
-    file, sheets = ORIGIN.get(table, (table, {}))
-    return {"file": file, "sheet": sheets.get(column)} if sheets.get(column) else {"file": file}
+    pattern, sheets = ORIGIN.get(table, (table, {}))
+    sheet = sheets.get(column, "")
+    file = next((n for n in _loaded if fnmatch(n, pattern) and sheet.split(".")[0] in n), None)
+    file = file or next((n for n in _loaded if fnmatch(n, pattern)), pattern)
+    return (
+        {"file": file, "sheet": sheet} if sheet and not sheet.startswith("API_") else {"file": file}
+    )
 
 
 def check_ranges(con: duckdb.DuckDBPyConnection) -> None:
@@ -215,6 +224,7 @@ def check_sql(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
+    _loaded[:] = [r[0] for r in con.execute("select name from source_file").fetchall()]
     # Unique keys are enforced by the primary keys in etl/schema.sql at insert time.
     check_ranges(con)
     check_coverage(con)

@@ -24,7 +24,7 @@ from etl.errors import EtlError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 200)  # pipes get whole names
 
 EXIT_INPUT, EXIT_LOCKED, EXIT_REFUSED = 1, 3, 4
 DbOption = Annotated[
@@ -54,7 +54,9 @@ def _lock(db: Path) -> Iterator[None]:
         yield
 
 
-def _build(raw_dir: Path | None, db: Path, command: str, debug: bool) -> None:
+def _build(
+    raw_dir: Path | None, db: Path, command: str, debug: bool, timings: bool = False
+) -> None:
     from etl.build import build
 
     with Progress(
@@ -75,10 +77,21 @@ def _build(raw_dir: Path | None, db: Path, command: str, debug: bool) -> None:
             )
         except EtlError as e:
             _fail(f"{e} (the published database was not changed)", EXIT_INPUT, debug)
+        except Exception as e:  # a parser bug or an input no check foresaw: still one line
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            _fail(
+                f"unexpected {type(e).__name__}: {first} (the published database was not "
+                "changed; --debug shows the traceback)",
+                EXIT_INPUT,
+                debug,
+            )
     out.print(
         f"published {result.db} ({sum(result.rows.values()):,} rows from "
         f"{len(result.files)} files, run {result.run_id})"
     )
+    if timings:
+        for name, secs in result.seconds.items():
+            out.print(f"  {name:<20} {secs * 1000:8.0f} ms")
 
 
 @app.command()
@@ -90,12 +103,13 @@ def build(
         ),
     ] = None,
     db: DbOption = None,
+    timings: Annotated[bool, typer.Option(help="Print the time each step took.")] = False,
     debug: DebugOption = False,
 ) -> None:
     """Parse every source, check it and publish the database atomically."""
     db = db or default_db_path()
     with _lock(db):
-        _build(raw_dir, db, "build", debug)
+        _build(raw_dir, db, "build", debug, timings)
 
 
 @app.command()
@@ -242,10 +256,6 @@ def _db_must_exist(db: Path) -> Path:
     return db
 
 
-def main() -> None:
-    app()
-
-
 @app.command()
 def claims(
     db: DbOption = None,
@@ -279,3 +289,7 @@ def claims(
             shown = f"{value:.4g}" if isinstance(value, float) else value
             out.print(f"    {key}: {shown}", highlight=False)
         out.print(f"  source: {r.source}\n", highlight=False)
+
+
+if __name__ == "__main__":
+    app()

@@ -50,14 +50,14 @@ def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
         counts = {}
         for table, key in TABLES.items():
             sql = f"select * from {table}"  # noqa: S608 (own table names)
-            frame = con.execute(sql).pl()
+            frame = con.sql(sql).pl()
             if key:
                 # Rows without a state (EU institutions as a Kiel donor) belong to the EU grouping.
                 frame = frame.filter(pl.col(key).is_in(keep) | pl.col(key).is_null())
             frame = frame.sort(frame.columns)
             frame.write_parquet(out / f"{table}.parquet", compression="zstd", statistics=False)
             counts[table] = frame.height
-        files = con.execute("select * exclude (loaded_at) from source_file order by name").pl()
+        files = con.sql("select * exclude (loaded_at) from source_file order by name").pl()
     finally:
         con.close()
     (out / MANIFEST).write_text(json.dumps(files.to_dicts(), indent=1) + "\n", encoding="utf-8")
@@ -77,4 +77,3 @@ def read(path: Path = SNAPSHOT) -> Parsed:
         if not f["name"].startswith("data/")  # the project's own facts are read from data/
     ]
     return Parsed(tables=tables, files=files)
-
