@@ -1,0 +1,420 @@
+"""SIPRI Military Expenditure Database: workbooks built with the real file's quirks, then the real.
+
+The fixture copies the real layout: title and legend rows above a header row starting 'Country'
+(then 'Currency' / '' / 'Notes' / 'Reporting year' as each sheet has them), a blank row under
+the header (not in 'Per capita'), region and subregion heading rows (Middle East has no
+subregion), footnote marks, '...' and 'xxx', shares as fractions, local currency in units, per
+capita and government share starting later than the rest, figures in blue and red font and a
+blue '...'. Beyond the real file: a number stored as text and a blank value cell. Every figure
+is distinct, so one read from the wrong cell shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import polars as pl
+import pytest
+from openpyxl.styles import Font
+
+from etl import sipri
+from etl.countries import is_known_code
+from etl.errors import EtlError
+from etl.rawfiles import Parsed
+from etl.warehouse import create_schema, insert
+
+NAME = "SIPRI-Milex-data-1990-1993_2.xlsx"
+FILE = f"sipri/{NAME}"
+YEARS = [1990, 1991, 1992, 1993]
+LATE = [1991, 1992, 1993]  # 'Per capita' and 'Share of Govt. spending' start later (1988 for real)
+LEGEND = "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data."
+# sheet -> (header cells before the years, years); the order is the real workbook's.
+LAYOUT = {
+    "Local currency calendar years": (["Country", "Currency", "Notes"], YEARS),
+    "Constant (2023) US$": (["Country", "", "Notes"], YEARS),
+    "Current US$": (["Country", "Notes"], YEARS),
+    "Share of GDP": (["Country", "Notes"], YEARS),
+    "Per capita": (["Country", "Notes"], LATE),
+    "Share of Govt. spending": (["Country", "Notes", "Reporting year"], LATE),
+}
+SHARES = {"Share of GDP", "Share of Govt. spending"}
+# Printed rows: headings (notes None) and countries with their footnote marks.
+ROWS = [
+    ("Africa", None),
+    ("North Africa", None),
+    ("Algeria", "§4"),
+    ("Europe", None),
+    ("Western Europe", None),
+    ("United Kingdom", "91"),
+    ("European Union", "†¶103"),
+    ("Eastern Europe", None),
+    ("Russia", "83"),
+    ("USSR", ""),
+    ("Middle East", None),
+    ("Kuwait", "95"),
+]
+COUNTRIES = [name for name, notes in ROWS if notes is not None]
+# (sheet, country, year) -> what the cell holds instead of its figure.
+SPECIAL: dict[tuple[str, str, int], object] = {
+    **{(s, "Algeria", 1990): "..." for s in LAYOUT},
+    **{(s, "Russia", y): "xxx" for s in LAYOUT for y in (1990, 1991)},
+    **{(s, "USSR", y): "xxx" for s in LAYOUT for y in (1992, 1993)},
+    ("Share of GDP", "Kuwait", 1991): 1.171875,  # the real file's outlier: more than 100 %
+    ("Constant (2023) US$", "United Kingdom", 1992): "2012.5",  # a number stored as text
+    ("Per capita", "Kuwait", 1993): None,  # blank
+}
+BLUE, RED, GREEN = (Font(color=c) for c in ("FF0000FF", "FFFF0000", "FF00A000"))
+FONTS = {
+    ("Constant (2023) US$", "United Kingdom", 1993): BLUE,
+    ("Share of Govt. spending", "Algeria", 1992): RED,
+    ("Current US$", "Algeria", 1990): BLUE,  # on '...': flags nothing
+}
+
+
+def figure(sheet: str, country: str, year: int) -> float:
+    """Distinct per cell: figure('Current US$', 'Kuwait', 1993) = 3053.5."""
+    return (
+        list(LAYOUT).index(sheet) * 1000 + 1000 + COUNTRIES.index(country) * 10 + year - 1990 + 0.5
+    )
+
+
+def printed(sheet: str, country: str, year: int) -> object:
+    """What the fixture writes: shares as fractions, local currency in units, not millions."""
+    if (sheet, country, year) in SPECIAL:
+        return SPECIAL[(sheet, country, year)]
+    value = figure(sheet, country, year)
+    if sheet in SHARES:
+        return value / 65536  # a dyadic fraction, so x 100 is exact
+    return value * 1_000_000 if sheet == "Local currency calendar years" else value
+
+
+def position(ws, country: str, year: int) -> tuple[int, int]:
+    """(Excel row, column) of a country's figure for a year."""
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Country")
+    row = next(r for r in range(header, ws.max_row + 1) if ws.cell(r, 1).value == country)
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(header, c).value == year)
+    return row, col
+
+
+def write_workbook(raw_dir: Path, edit: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Front page"
+    wb.create_sheet("Regional totals")
+    for sheet, (labels, years) in LAYOUT.items():
+        ws = wb.create_sheet(sheet)
+        for line in (
+            f"Military expenditure by country, {sheet}, 1990-1993      © SIPRI 2024",
+            "Countries are grouped by region and subregion.",
+            LEGEND,
+            '". ." = data unavailable. "xxx" = country did not exist or was not independent.',
+            "",
+        ):
+            ws.append([line])
+        ws.append([*labels, *years])
+        if sheet != "Per capita":
+            ws.append([])
+        notes_col = labels.index("Notes")
+        for name, notes in ROWS:
+            if notes is None:
+                ws.append([name])
+                continue
+            row = [name, *[None] * (len(labels) - 1)]
+            row[notes_col] = notes
+            ws.append(row + [None] * len(years))
+            for j, year in enumerate(years):
+                cell = ws.cell(ws.max_row, len(labels) + 1 + j, printed(sheet, name, year))
+                if font := FONTS.get((sheet, name, year)):
+                    cell.font = font
+    wb.create_sheet("Footnotes")
+    if edit:
+        edit(wb)
+    path = raw_dir / "sipri" / NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory: pytest.TempPathFactory) -> Parsed:
+    raw_dir = tmp_path_factory.mktemp("raw")
+    write_workbook(raw_dir)
+    return sipri.parse(raw_dir)
+
+
+def test_tables_load_into_the_warehouse_schema(parsed):
+    con = duckdb.connect()
+    create_schema(con)
+    for table, frame in parsed.tables.items():
+        insert(con, table, frame)  # exact columns; the primary keys reject duplicates
+    assert con.execute("select count(*) from sipri_milex").fetchone()[0] == 5 * 4
+
+
+def test_dtypes(parsed):
+    milex = parsed.tables["sipri_milex"]
+    assert milex.schema["year"] == pl.Int32
+    assert milex.schema["share_gdp_pct"] == pl.Float64
+    assert milex.schema["is_estimate"] == pl.Boolean
+    assert parsed.tables["sipri_missing"].schema["year"] == pl.Int32
+
+
+def test_values(parsed):
+    rows = {(r["iso3"], r["year"]): r for r in parsed.tables["sipri_milex"].iter_rows(named=True)}
+    assert rows[("GBR", 1993)] == {
+        "iso3": "GBR",
+        "year": 1993,
+        "constant_2023_usd_m": 2013.5,
+        "current_usd_m": 3013.5,
+        "share_gdp_pct": 4013.5 / 65536 * 100,  # 6.1241149... %, stored as a fraction
+        "per_capita_current_usd": 5013.5,
+        "share_govt_pct": 6013.5 / 65536 * 100,
+        "local_currency_m": 1013.5,  # 1013500000 in the file
+        "is_estimate": True,  # blue in 'Constant (2023) US$' only
+        "is_uncertain": False,
+    }
+    assert rows[("GBR", 1992)]["constant_2023_usd_m"] == 2012.5  # stored as text
+    assert rows[("KWT", 1991)]["share_gdp_pct"] == 117.1875
+    assert rows[("SUN", 1991)]["current_usd_m"] == 3041.5
+    assert rows[("SUN", 1992)]["current_usd_m"] is None
+    assert rows[("DZA", 1990)]["constant_2023_usd_m"] is None
+    assert rows[("DZA", 1990)]["per_capita_current_usd"] is None  # no cell: the sheet starts 1991
+    # Every other figure came from its own cell, scaled to the published unit.
+    for sheet, (_, years) in LAYOUT.items():
+        column, multiplier, divisor = sipri.MEASURES[sheet]
+        for country, iso3 in zip(COUNTRIES, ["DZA", "GBR", None, "RUS", "SUN", "KWT"], strict=True):
+            for year in years:
+                value = printed(sheet, country, year)
+                if iso3 and isinstance(value, float):
+                    assert rows[(iso3, year)][column] == value * multiplier / divisor
+
+
+def test_european_union_is_left_out(parsed):
+    states = {"DZA", "GBR", "RUS", "SUN", "KWT"}
+    assert set(parsed.tables["sipri_milex"].get_column("iso3")) == states
+    assert set(parsed.tables["sipri_country_note"].get_column("iso3")) == states
+    assert set(parsed.tables["sipri_missing"].get_column("iso3")) <= states
+
+
+def test_estimate_and_uncertain_flags(parsed):
+    milex = parsed.tables["sipri_milex"]
+    flagged = milex.filter(pl.col("is_estimate") | pl.col("is_uncertain"))
+    assert flagged.select("iso3", "year", "is_estimate", "is_uncertain").rows() == [
+        ("DZA", 1992, False, True),  # red in 'Share of Govt. spending'
+        ("GBR", 1993, True, False),  # blue in 'Constant (2023) US$'
+    ]  # not DZA 1990, whose blue cell holds '...'
+
+
+def test_missing_reasons(parsed):
+    measure = {sheet: column for sheet, (column, _, _) in sipri.MEASURES.items()}
+    full = [measure[s] for s, (_, years) in LAYOUT.items() if 1990 in years]
+    every = list(measure.values())
+    expected = (
+        {("DZA", 1990, m, "no data") for m in full}
+        | {("RUS", 1990, m, "state did not exist") for m in full}
+        | {("RUS", 1991, m, "state did not exist") for m in every}
+        | {("SUN", y, m, "state did not exist") for y in (1992, 1993) for m in every}
+        | {("KWT", 1993, "per_capita_current_usd", "blank")}
+    )
+    assert set(parsed.tables["sipri_missing"].rows()) == expected
+    assert parsed.tables["sipri_missing"].height == len(expected)
+
+
+def test_country_notes(parsed):
+    assert parsed.tables["sipri_country_note"].rows() == [
+        ("DZA", "Algeria", "Africa", "North Africa", "§4"),
+        ("GBR", "United Kingdom", "Europe", "Western Europe", "91"),
+        ("KWT", "Kuwait", "Middle East", None, "95"),  # a region without subregions
+        ("RUS", "Russia", "Europe", "Eastern Europe", "83"),
+        ("SUN", "USSR", "Europe", "Eastern Europe", None),
+    ]
+
+
+def test_source_file(parsed):
+    [source] = parsed.files
+    assert source.name == FILE
+    assert source.publisher == "Stockholm International Peace Research Institute (SIPRI)"
+    assert source.edition == "1994 release (data 1990-1993)"  # from the year headers
+    assert source.url == "https://www.sipri.org/databases/milex"
+    assert "SIPRI Military Expenditure Database, 1994" in source.licence
+    assert source.rows == sum(frame.height for frame in parsed.tables.values())
+    assert len(source.sha256) == 64
+
+
+def _set(sheet: str, country: str, year: int, value: object, font: Font | None = None):
+    def edit(wb: openpyxl.Workbook) -> None:
+        cell = wb[sheet].cell(*position(wb[sheet], country, year))
+        cell.value = value
+        if font:
+            cell.font = font
+
+    return edit
+
+
+def _rename(sheet: str, old: str, new: str):
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == old)
+        ws.cell(row, 1).value = new
+
+    return edit
+
+
+def _retitle(sheet: str, new: str):
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb[sheet].title = new
+
+    return edit
+
+
+def excel_row(label: str) -> int:
+    """In 'Constant (2023) US$' and 'Current US$': header on row 6, a blank row, then ROWS."""
+    return 8 + [name for name, _ in ROWS].index(label)
+
+
+UK_ROW, USSR_ROW, KUWAIT_ROW = (excel_row(c) for c in ("United Kingdom", "USSR", "Kuwait"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            _retitle("Share of GDP", "Share of GDP (%)"),
+            f"file {FILE}, sheet Share of GDP: sheet missing",
+        ),
+        (
+            _set("Current US$", "United Kingdom", 1991, "n/a"),
+            f"file {FILE}, sheet Current US$, row {UK_ROW}, column D (1991): unexpected text 'n/a'",
+        ),
+        (
+            _rename("Constant (2023) US$", "Kuwait", "Kuwayt"),
+            f"file {FILE}, sheet Constant (2023) US$, row {KUWAIT_ROW}: unknown country "
+            "name(s) 'Kuwayt'",
+        ),
+        (
+            _rename("Constant (2023) US$", "USSR", "Russian Federation"),
+            f"row {USSR_ROW}: 'Russia' (row {USSR_ROW - 1}) and 'Russian Federation' "
+            f"(row {USSR_ROW}) are both RUS",
+        ),
+        (
+            _rename("Per capita", "Country", "Land"),
+            f"file {FILE}, sheet Per capita: no header row starting 'Country'",
+        ),
+        (
+            _rename("Share of GDP", LEGEND, "Figures in bold are estimates."),
+            f"file {FILE}, sheet Share of GDP: colour legend",
+        ),
+        (
+            _set("Current US$", "Kuwait", 1991, 1.5, GREEN),
+            f"sheet Current US$, row {KUWAIT_ROW}, column D (1991): figure printed in an "
+            "unexpected font colour #00A000",
+        ),
+        (
+            _set("Constant (2023) US$", "United Kingdom", 1993, 2013.5, Font(color="FF000000")),
+            f"file {FILE}: no figure is printed blue",
+        ),
+        (
+            _rename("Current US$", "Europe", "Europa"),
+            f"sheet Current US$, row {excel_row('Europe')}: heading 'Europa' has subregions but "
+            "is not one of",
+        ),
+    ],
+    ids=[
+        "renamed sheet",
+        "text in a figure cell",
+        "unknown country",
+        "two names for one state",
+        "no header row",
+        "legend changed",
+        "unexpected colour",
+        "no blue at all",
+        "unknown region",
+    ],
+)
+def test_bad_input_fails_naming_where(tmp_path, edit, expected):
+    write_workbook(tmp_path, edit)
+    with pytest.raises(EtlError) as err:
+        sipri.parse(tmp_path)
+    assert expected in str(err.value)
+
+
+# --- the real file -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real(raw_dir: Path) -> Parsed:
+    return sipri.parse(raw_dir)
+
+
+@pytest.mark.raw
+@pytest.mark.parametrize(
+    ("iso3", "pct"),
+    [("GBR", 2.279), ("POL", 4.154), ("USA", 3.419), ("DEU", 1.892), ("RUS", 7.052)],
+)
+def test_real_share_of_gdp_2024(real, iso3, pct):
+    milex = real.tables["sipri_milex"]
+    [value] = milex.filter(pl.col("iso3") == iso3, pl.col("year") == 2024)["share_gdp_pct"]
+    assert round(value, 3) == pct
+
+
+@pytest.mark.raw
+def test_real_shape(real):
+    milex, notes = real.tables["sipri_milex"], real.tables["sipri_country_note"]
+    assert notes.height == 173  # 174 rows less the European Union
+    assert milex.height == 173 * (2024 - 1949 + 1)
+    assert milex.select("iso3", "year").is_unique().all()
+    assert milex.get_column("iso3").null_count() == 0
+    assert all(is_known_code(code) for code in notes.get_column("iso3"))
+    assert real.files[0].edition == "2025 release (data 1949-2024)"
+    assert 20_000 < real.tables["sipri_missing"].height < 22_000
+    con = duckdb.connect()
+    create_schema(con)
+    for table, frame in real.tables.items():
+        insert(con, table, frame)
+
+
+@pytest.mark.raw
+def test_real_ussr_and_kuwait(real):
+    milex, missing = real.tables["sipri_milex"], real.tables["sipri_missing"]
+    ussr = milex.filter(pl.col("iso3") == "SUN", pl.col("current_usd_m").is_not_null())
+    assert ussr.get_column("year").to_list() == [1987, 1988, 1989, 1990]  # all SIPRI estimates
+    gone = missing.filter(pl.col("iso3") == "SUN", pl.col("reason") == "state did not exist")
+    assert gone.get_column("year").min() == 1992
+    [kuwait] = milex.filter(pl.col("iso3") == "KWT", pl.col("year") == 1991)["share_gdp_pct"]
+    assert kuwait > 100  # a known real outlier (data/allowlist.csv)
+
+
+@pytest.mark.raw
+def test_real_local_currency_is_in_millions(real):
+    usa = real.tables["sipri_milex"].filter(pl.col("iso3") == "USA", pl.col("year") == 2024)
+    assert usa["local_currency_m"].item() == usa["current_usd_m"].item() == 997309.0
+
+
+@pytest.mark.raw
+def test_real_flags_match_openpyxl(real, raw_dir):
+    """The regex over the sheet XML finds exactly the figures openpyxl sees in blue and red."""
+    path = next((raw_dir / "sipri").glob("SIPRI-Milex-data-*.xlsx"))
+    wb = openpyxl.load_workbook(path, read_only=True)
+    names = dict(real.tables["sipri_country_note"].select("sipri_name", "iso3").iter_rows())
+    seen: dict[int, set] = {10: set(), 12: set()}  # indexed red, indexed blue
+    for sheet in sipri.MEASURES:
+        rows = wb[sheet].iter_rows()
+        header = next(r for r in rows if r[0].value == "Country")
+        year = {c.column: c.value for c in header if isinstance(c.value, int | float)}
+        for row in rows:
+            for c in row:
+                if (
+                    isinstance(c.value, int | float)
+                    and row[0].value in names
+                    and c.column in year
+                    and c.font.color is not None
+                    and c.font.color.indexed in seen
+                ):
+                    seen[c.font.color.indexed].add((names[row[0].value], int(year[c.column])))
+    milex = real.tables["sipri_milex"]
+    estimate = set(milex.filter("is_estimate").select("iso3", "year").iter_rows())
+    uncertain = set(milex.filter("is_uncertain").select("iso3", "year").iter_rows())
+    assert estimate == seen[12]
+    assert uncertain == seen[10]
+    assert len(estimate) > 1000 and len(uncertain) > 100
