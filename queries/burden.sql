@@ -1,0 +1,73 @@
+-- burden: defence burden (defence expenditure / GDP, percent) per member country and year,
+-- from one source, for the members of one grouping.
+-- Unit: percent of GDP; money in million US$ at current prices and exchange rates.
+-- Source: view defence_panel ('nato': NATO tables, latest edition; 'sipri': SIPRI, with GDP
+--   from the World Bank), view membership_spell, table country.
+-- Parameters:
+--   $source      'nato' or 'sipri'
+--   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,
+--                NATO_EUROPE_CANADA)
+--   $membership  'historical' (members in that year: a member on at least one day of it) or
+--                'current' (members on $as_of, applied to every year)
+--   $as_of       date for 'current' membership
+--   $year_from, $year_to  optional year range (NULL = open)
+-- Members with no row in the source for a year (e.g. Iceland in NATO's ME tables) appear
+-- with NULL figures, so gaps are visible.
+
+with
+
+panel as (
+    select * from defence_panel
+    where source = $source
+),
+
+spells as (
+    select * from membership_spell
+    where alliance = $alliance
+),
+
+years as (
+    select distinct panel.year from panel
+    where ($year_from is null or panel.year >= $year_from)
+        and ($year_to is null or panel.year <= $year_to)
+),
+
+members as (
+    select distinct
+        spells.iso3,
+        years.year,
+    from spells
+    inner join years
+        on case
+            when $membership = 'current'
+                then spells.joined <= $as_of
+                    and (spells.departed is null or spells.departed > $as_of)
+            else years.year >= spells.first_year
+                and (spells.last_year is null or years.year <= spells.last_year)
+        end
+),
+
+final as (
+    select
+        $source as source,
+        $alliance as alliance,
+        members.iso3,
+        country.name as country,
+        members.year,
+        panel.is_estimate,
+        panel.is_uncertain,
+        panel.share_gdp_pct as burden_pct,
+        panel.me_gdp_pct as burden_computed_pct,
+        panel.me_current_usd_m,
+        panel.gdp_current_usd_m,
+        panel.gdp_source,
+    from members
+    left join panel
+        on panel.iso3 = members.iso3
+        and panel.year = members.year
+    left join country
+        on country.iso3 = members.iso3
+)
+
+select * from final
+order by final.year, final.iso3

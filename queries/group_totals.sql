@@ -1,0 +1,125 @@
+-- group_totals: per grouping and year, the members' total defence expenditure at current and
+-- at constant prices, the median defence burden, and real growth since 2014.
+-- Unit: money in million US$ (current prices; constant 2015 US$ on NATO's figures, constant
+--   2023 US$ on SIPRI's); burden and growth in percent.
+-- Source: view defence_panel, view membership_spell, view alliance_grouping (every grouping,
+--   including the derived NATO_EUROPE_CANADA).
+-- Parameters:
+--   $alliance    one grouping code, or NULL for every grouping
+--   $source      'nato' or 'sipri'
+--   $membership  'historical' (members in that year) or 'current' (members on $as_of)
+--   $as_of       date for 'current' membership
+-- Real growth since 2014 is like-for-like: 100 x (sum of constant-price ME in the year /
+-- sum in 2014 - 1) over the year's members that have a constant-price figure in both years,
+-- so enlargement does not count as growth. NULL before 2014.
+
+with
+
+panel as (
+    select
+        *,
+        coalesce(me_constant_2015_usd_m, me_constant_2023_usd_m) as me_constant_usd_m,
+    from defence_panel
+    where source = $source
+),
+
+spells as (
+    select * from membership_spell
+    where $alliance is null or alliance = $alliance
+),
+
+years as (
+    select distinct panel.year from panel
+),
+
+members as (
+    select distinct
+        spells.alliance,
+        spells.iso3,
+        years.year,
+    from spells
+    inner join years
+        on case
+            when $membership = 'current'
+                then spells.joined <= $as_of
+                    and (spells.departed is null or spells.departed > $as_of)
+            else years.year >= spells.first_year
+                and (spells.last_year is null or years.year <= spells.last_year)
+        end
+),
+
+joined as (
+    select
+        members.alliance,
+        members.iso3,
+        members.year,
+        panel.is_estimate,
+        panel.share_gdp_pct,
+        panel.me_current_usd_m,
+        panel.me_constant_2015_usd_m,
+        panel.me_constant_2023_usd_m,
+        panel.me_constant_usd_m,
+        base.me_constant_usd_m as me_constant_2014_usd_m,
+    from members
+    left join panel
+        on panel.iso3 = members.iso3
+        and panel.year = members.year
+    left join panel as base
+        on base.iso3 = members.iso3
+        and base.year = 2014
+),
+
+totals as (
+    select
+        joined.alliance,
+        joined.year,
+        bool_or(joined.is_estimate) as any_estimate,
+        count(*) as n_members,
+        count(joined.me_current_usd_m) as n_members_with_data,
+        sum(joined.me_current_usd_m) as total_me_current_usd_m,
+        sum(joined.me_constant_2015_usd_m) as total_me_constant_2015_usd_m,
+        sum(joined.me_constant_2023_usd_m) as total_me_constant_2023_usd_m,
+        median(joined.share_gdp_pct) as median_burden_pct,
+        count(*) filter (
+            where joined.me_constant_usd_m is not null
+                and joined.me_constant_2014_usd_m is not null
+        ) as n_members_like_for_like,
+        sum(joined.me_constant_usd_m) filter (
+            where joined.me_constant_2014_usd_m is not null
+        ) as like_for_like_year_usd_m,
+        sum(joined.me_constant_2014_usd_m) filter (
+            where joined.me_constant_usd_m is not null
+        ) as like_for_like_2014_usd_m,
+    from joined
+    group by joined.alliance, joined.year
+),
+
+final as (
+    select
+        $source as source,
+        totals.alliance,
+        alliance_grouping.name as alliance_name,
+        totals.year,
+        totals.any_estimate,
+        totals.n_members,
+        totals.n_members_with_data,
+        totals.total_me_current_usd_m,
+        totals.total_me_constant_2015_usd_m,
+        totals.total_me_constant_2023_usd_m,
+        totals.median_burden_pct,
+        case when totals.year >= 2014
+            then 100 * (
+                totals.like_for_like_year_usd_m
+                / nullif(totals.like_for_like_2014_usd_m, 0) - 1
+            )
+        end as real_growth_since_2014_pct,
+        case when totals.year >= 2014
+            then totals.n_members_like_for_like
+        end as n_members_like_for_like,
+    from totals
+    left join alliance_grouping
+        on alliance_grouping.code = totals.alliance
+)
+
+select * from final
+order by final.alliance, final.year

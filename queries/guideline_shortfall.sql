@@ -1,0 +1,90 @@
+-- guideline_shortfall: per NATO ally and year, its burden against NATO's guidelines
+-- (2 % of GDP, 2006 / Wales 2014; 3.5 % core defence, The Hague 2025; 20 % of defence
+-- expenditure on major equipment, Wales 2014) and the shortfall in US$ m to 2 % and 3.5 %.
+-- Unit: percent of GDP and of ME; money in million US$ at current prices and exchange rates.
+-- Source: view defence_panel ('nato' or 'sipri'; the equipment share exists only in NATO's
+--   TABLE8a and is NULL on SIPRI's figures), view membership_spell, table country.
+-- Parameters:
+--   $year        one year, or NULL for every year
+--   $source      'nato' or 'sipri'
+--   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
+--   $as_of       date for 'current' membership
+-- Shortfall to a line L (percent) = max(0, L - share_gdp_pct) / 100 x GDP in current US$ m:
+-- the gap in points of the source's published share, valued at the year's GDP, so the
+-- shortfall is positive exactly when the ally is below the line.
+
+with
+
+panel as (
+    select * from defence_panel
+    where source = $source
+),
+
+spells as (
+    select * from membership_spell
+    where alliance = 'NATO'
+),
+
+years as (
+    select distinct panel.year from panel
+    where $year is null or panel.year = $year
+),
+
+members as (
+    select distinct
+        spells.iso3,
+        years.year,
+    from spells
+    inner join years
+        on case
+            when $membership = 'current'
+                then spells.joined <= $as_of
+                    and (spells.departed is null or spells.departed > $as_of)
+            else years.year >= spells.first_year
+                and (spells.last_year is null or years.year <= spells.last_year)
+        end
+),
+
+joined as (
+    select
+        members.iso3,
+        members.year,
+        panel.is_estimate,
+        panel.share_gdp_pct,
+        panel.me_current_usd_m,
+        panel.gdp_current_usd_m,
+        panel.equipment_share_pct,
+    from members
+    left join panel
+        on panel.iso3 = members.iso3
+        and panel.year = members.year
+),
+
+final as (
+    select
+        $source as source,
+        joined.year,
+        joined.iso3,
+        country.name as country,
+        joined.is_estimate,
+        joined.share_gdp_pct as burden_pct,
+        joined.equipment_share_pct,
+        joined.me_current_usd_m,
+        joined.gdp_current_usd_m,
+        joined.share_gdp_pct >= 2 as meets_2pct,
+        joined.share_gdp_pct >= 3.5 as meets_3_5pct,
+        joined.equipment_share_pct >= 20 as meets_20pct_equipment,
+        -- greatest() skips NULLs, so an ally without a share would get 0: guard it.
+        case when joined.share_gdp_pct is not null
+            then greatest(0, 2 - joined.share_gdp_pct) / 100 * joined.gdp_current_usd_m
+        end as shortfall_2pct_usd_m,
+        case when joined.share_gdp_pct is not null
+            then greatest(0, 3.5 - joined.share_gdp_pct) / 100 * joined.gdp_current_usd_m
+        end as shortfall_3_5pct_usd_m,
+    from joined
+    left join country
+        on country.iso3 = joined.iso3
+)
+
+select * from final
+order by final.year, final.iso3

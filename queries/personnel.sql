@@ -1,0 +1,130 @@
+-- personnel: military personnel per 1,000 inhabitants and defence spending per soldier, per
+-- member of a grouping and year, one series joined from two sources and labelled by them.
+-- Unit: personnel in thousands; per 1,000 inhabitants; spending per soldier in thousand US$.
+-- Source:
+--   source = 'nato' (years from the first year of NATO's tables, 2014, onwards): nato_defence,
+--     latest edition per country-year: TABLE7 military personnel, TABLE2 expenditure (current
+--     and constant 2015 US$); population = GDP at 2015 prices (TABLE5) / GDP per capita
+--     (TABLE6) x 1000, the population NATO's own per-capita figures imply (as defence_panel).
+--   source = 'cow' (years before that): Correlates of War National Material Capabilities
+--     (cow_nmc): milper (thousands), milex (thousand current US$), tpop (thousands). COW rows
+--     join on iso3, so historical states keep their own codes (SUN, CSK, DDR, YUG) and DEU
+--     is the Federal Republic until 1989.
+-- personnel_per_1000 = 1000 x personnel / population.
+-- me_per_soldier_current_kusd = expenditure in current US$ / personnel, thousand US$ per head
+--   (NATO: current_usd_m / personnel_k; COW: milex_current_kusd / milper_k / 1000).
+-- me_per_soldier_constant_2015_kusd = the same at constant 2015 US$ (NATO rows only).
+-- Parameters:
+--   $alliance    grouping code (NATO, WARSAW, JEF, B9, ..., NATO_EUROPE_CANADA)
+--   $membership  'historical' (members in that year) or 'current' (members on $as_of)
+--   $as_of       date for 'current' membership
+--   $year_from, $year_to  optional year range (NULL = open)
+-- Members with no row in the year's source appear with NULL figures, so gaps are visible.
+
+with
+
+nato as (
+    select * from nato_defence
+    qualify row_number() over (partition by iso3, year order by edition desc) = 1
+),
+
+switch as (
+    -- the first year of NATO's tables: NATO from here on, COW before
+    select min(nato_defence.year) as first_nato_year from nato_defence
+),
+
+nato_rows as (
+    select
+        'nato' as source,
+        nato.iso3,
+        nato.year,
+        nato.is_estimate,
+        nato.personnel_k,
+        nato.gdp_constant_2015_usd_m / nullif(nato.gdp_per_capita_2015_kusd, 0) * 1000
+            as population,
+        'NATO TABLE5/TABLE6 (GDP at 2015 prices / GDP per capita)' as population_source,
+        nato.current_usd_m as me_current_usd_m,
+        nato.current_usd_m / nullif(nato.personnel_k, 0) as me_per_soldier_current_kusd,
+        nato.constant_2015_usd_m / nullif(nato.personnel_k, 0)
+            as me_per_soldier_constant_2015_kusd,
+    from nato
+),
+
+cow_rows as (
+    select
+        'cow' as source,
+        cow_nmc.iso3,
+        cow_nmc.year,
+        false as is_estimate,
+        cow_nmc.milper_k as personnel_k,
+        cow_nmc.tpop_k * 1000 as population,
+        'COW NMC tpop' as population_source,
+        cow_nmc.milex_current_kusd / 1000 as me_current_usd_m,
+        cow_nmc.milex_current_kusd / nullif(cow_nmc.milper_k, 0) / 1000
+            as me_per_soldier_current_kusd,
+        null::double as me_per_soldier_constant_2015_kusd,
+    from cow_nmc
+    cross join switch
+    where cow_nmc.iso3 is not null
+        and cow_nmc.year < switch.first_nato_year
+),
+
+panel as (
+    select * from nato_rows
+    union all by name
+    select * from cow_rows
+),
+
+spells as (
+    select * from membership_spell
+    where alliance = $alliance
+),
+
+years as (
+    select distinct panel.year from panel
+    where ($year_from is null or panel.year >= $year_from)
+        and ($year_to is null or panel.year <= $year_to)
+),
+
+members as (
+    select distinct
+        spells.iso3,
+        years.year,
+    from spells
+    inner join years
+        on case
+            when $membership = 'current'
+                then spells.joined <= $as_of
+                    and (spells.departed is null or spells.departed > $as_of)
+            else years.year >= spells.first_year
+                and (spells.last_year is null or years.year <= spells.last_year)
+        end
+),
+
+final as (
+    select
+        $alliance as alliance,
+        $membership as membership,
+        members.iso3,
+        country.name as country,
+        members.year,
+        case when members.year >= switch.first_nato_year then 'nato' else 'cow' end as source,
+        panel.is_estimate,
+        panel.personnel_k,
+        panel.population,
+        panel.population_source,
+        1000 * panel.personnel_k * 1000 / nullif(panel.population, 0) as personnel_per_1000,
+        panel.me_current_usd_m,
+        panel.me_per_soldier_current_kusd,
+        panel.me_per_soldier_constant_2015_kusd,
+    from members
+    cross join switch
+    left join panel
+        on panel.iso3 = members.iso3
+        and panel.year = members.year
+    left join country
+        on country.iso3 = members.iso3
+)
+
+select * from final
+order by final.year, final.iso3

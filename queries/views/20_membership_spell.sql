@@ -1,0 +1,63 @@
+-- View membership_spell: one row per membership spell (alliance, iso3, joined), from the
+-- membership table, plus the derived grouping NATO_EUROPE_CANADA (every NATO spell except the
+-- United States').
+--
+-- Dates: a country is a member on day D when joined <= D and (departed is null or
+-- departed > D); `departed` is the first day it is no longer a member (etl/checks.py reads it
+-- the same way).
+-- Years (the "historical" rule): a country counts for year Y when it was a member on at least
+-- one day of Y, i.e. first_year <= Y <= last_year with first_year = year(joined) and
+-- last_year = year(departed - 1 day); last_year is NULL while the spell is open.
+-- Finland joined NATO on 2023-04-04, so it counts as a NATO member for 2023.
+create or replace view membership_spell as
+
+with
+
+source as (
+    select * from membership
+),
+
+with_derived as (
+    select
+        source.alliance,
+        source.iso3,
+        source.joined,
+        source.departed,
+        source.date_precision,
+        source.source_url,
+        source.note,
+        false as is_derived,
+    from source
+
+    union all
+
+    select
+        'NATO_EUROPE_CANADA' as alliance,
+        source.iso3,
+        source.joined,
+        source.departed,
+        source.date_precision,
+        source.source_url,
+        'derived from the NATO spell' as note,
+        true as is_derived,
+    from source
+    where source.alliance = 'NATO'
+        and source.iso3 <> 'USA'
+),
+
+final as (
+    select
+        with_derived.alliance,
+        with_derived.iso3,
+        with_derived.joined,
+        with_derived.departed,
+        year(with_derived.joined) as first_year,
+        year(with_derived.departed - interval 1 day) as last_year,
+        with_derived.date_precision,
+        with_derived.is_derived,
+        with_derived.source_url,
+        with_derived.note,
+    from with_derived
+)
+
+select * from final

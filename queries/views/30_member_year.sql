@@ -1,0 +1,44 @@
+-- View member_year: membership expanded to one row per (alliance, iso3, year), for every
+-- year a spell touches (historical rule: a member on at least one day of the year; see
+-- membership_spell). Open spells run to the current calendar year. Includes the derived
+-- grouping NATO_EUROPE_CANADA. (alliance, iso3, year) is unique unless two spells of the same
+-- country in the same grouping touch one year: queries/checks/keys_unique.sql fails then.
+create or replace view member_year as
+
+with
+
+spells as (
+    select * from membership_spell
+),
+
+expanded as (
+    select
+        spells.alliance,
+        spells.iso3,
+        unnest(
+            generate_series(
+                spells.first_year,
+                coalesce(spells.last_year, year(current_date))
+            )
+        ) as year,
+        spells.joined,
+        spells.departed,
+        spells.date_precision,
+        spells.is_derived,
+    from spells
+    where spells.first_year <= coalesce(spells.last_year, year(current_date))
+),
+
+final as (
+    select
+        expanded.alliance,
+        expanded.iso3,
+        expanded.year::integer as year,
+        expanded.joined,
+        expanded.departed,
+        expanded.date_precision,
+        expanded.is_derived,
+    from expanded
+)
+
+select * from final

@@ -1,0 +1,109 @@
+-- View defence_panel: one row per (source, iso3, year) of defence expenditure (ME), GDP and
+-- population, each source kept whole and labelled. Never mixes the two within a row except
+-- where a column says so (gdp_source, population_source).
+--
+-- source = 'nato': NATO "Defence Expenditure of NATO Countries" tables, latest edition for
+--   each country-year (nato_defence). ME in million current US$ (TABLE2) and constant 2015
+--   US$ (TABLE2); share_gdp_pct is NATO's own share of real GDP (TABLE3); GDP current US$ m is
+--   NATO's (TABLE5); population is derived from NATO's tables as
+--   GDP at constant 2015 US$ m (TABLE5) / GDP per capita in thousand 2015 US$ (TABLE6) x 1000,
+--   in persons (NULL when either is missing); equipment_share_pct is TABLE8a.
+--   Iceland has GDP rows but no ME (no armed forces).
+-- source = 'sipri': SIPRI Military Expenditure Database. ME in million current US$ and
+--   constant 2023 US$; share_gdp_pct is SIPRI's own share of GDP. SIPRI publishes no GDP or
+--   population, so SIPRI rows take GDP (NY.GDP.MKTP.CD, converted to US$ m) and population
+--   (SP.POP.TOTL) from the World Bank (wb_macro), as gdp_source / population_source say.
+--
+-- me_gdp_pct = 100 x me_current_usd_m / gdp_current_usd_m, computed here from the row's own
+-- columns: for SIPRI rows it divides SIPRI's ME by the World Bank's GDP and so differs from
+-- SIPRI's published share; for NATO rows it uses current prices where NATO's share uses
+-- constant prices. Indicators that compare with a guideline use share_gdp_pct.
+create or replace view defence_panel as
+
+with
+
+nato_source as (
+    select * from nato_defence
+    qualify row_number() over (partition by iso3, year order by edition desc) = 1
+),
+
+sipri_source as (
+    select * from sipri_milex
+),
+
+wb_source as (
+    select * from wb_macro
+),
+
+nato_renamed as (
+    select
+        'nato' as source,
+        nato_source.iso3,
+        nato_source.year,
+        nato_source.edition,
+        nato_source.is_estimate,
+        false as is_uncertain,
+        nato_source.current_usd_m as me_current_usd_m,
+        nato_source.constant_2015_usd_m as me_constant_2015_usd_m,
+        null::double as me_constant_2023_usd_m,
+        nato_source.share_gdp_pct,
+        nato_source.gdp_current_usd_m,
+        'NATO TABLE5 (GDP, current prices and exchange rates)' as gdp_source,
+        nato_source.gdp_constant_2015_usd_m
+            / nullif(nato_source.gdp_per_capita_2015_kusd, 0) * 1000 as population,
+        'NATO TABLE5/TABLE6 (GDP at 2015 prices / GDP per capita)' as population_source,
+        nato_source.equipment_share_pct,
+    from nato_source
+),
+
+sipri_renamed as (
+    select
+        'sipri' as source,
+        sipri_source.iso3,
+        sipri_source.year,
+        null::date as edition,
+        sipri_source.is_estimate,
+        sipri_source.is_uncertain,
+        sipri_source.current_usd_m as me_current_usd_m,
+        null::double as me_constant_2015_usd_m,
+        sipri_source.constant_2023_usd_m as me_constant_2023_usd_m,
+        sipri_source.share_gdp_pct,
+        wb_source.gdp_current_usd / 1e6 as gdp_current_usd_m,
+        'World Bank NY.GDP.MKTP.CD' as gdp_source,
+        wb_source.population,
+        'World Bank SP.POP.TOTL' as population_source,
+        null::double as equipment_share_pct,
+    from sipri_source
+    left join wb_source
+        on wb_source.iso3 = sipri_source.iso3
+        and wb_source.year = sipri_source.year
+),
+
+unioned as (
+    select * from nato_renamed
+    union all by name
+    select * from sipri_renamed
+),
+
+final as (
+    select
+        unioned.source,
+        unioned.iso3,
+        unioned.year,
+        unioned.edition,
+        unioned.is_estimate,
+        unioned.is_uncertain,
+        unioned.me_current_usd_m,
+        unioned.me_constant_2015_usd_m,
+        unioned.me_constant_2023_usd_m,
+        unioned.share_gdp_pct,
+        100 * unioned.me_current_usd_m / nullif(unioned.gdp_current_usd_m, 0) as me_gdp_pct,
+        unioned.gdp_current_usd_m,
+        unioned.gdp_source,
+        unioned.population,
+        unioned.population_source,
+        unioned.equipment_share_pct,
+    from unioned
+)
+
+select * from final
