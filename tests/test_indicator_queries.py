@@ -344,16 +344,19 @@ def test_member_year_historical_rule(con):
     assert derived == ["DEU", "FIN", "GBR", "ISL", "POL"]
 
 
-def test_member_year_departure_on_first_of_january_ends_the_previous_year(tmp_path):
+def test_member_year_departure_is_the_last_day_as_a_member(tmp_path):
     world = tiny_world()
-    world["membership"].append(_spell("EU", "ISL", "2000-06-01", "2010-01-01"))
+    world["membership"].append(_spell("EU", "ISL", "2000-06-01", "2009-12-31"))
+    world["membership"].append(_spell("EU", "UKR", "2000-06-01", "2010-01-01"))
     path = make_db(tmp_path / "d.duckdb", world)
     with duckdb.connect(str(path), read_only=True) as c:
         got = c.execute(
-            "select min(year), max(year) from member_year where alliance = 'EU' and iso3 = 'ISL'"
-        ).fetchone()
-    # departed is the first day outside: 2010-01-01 -> last member day 2009-12-31.
-    assert got == (2000, 2009)
+            "select iso3, min(year), max(year) from member_year where alliance = 'EU' "
+            "and iso3 in ('ISL', 'UKR') group by iso3 order by iso3"
+        ).fetchall()
+    # departed is the last day as a member (data/memberships.csv): a member on 2010-01-01
+    # counts for 2010; one who left on 2009-12-31 does not.
+    assert got == [("ISL", 2000, 2009), ("UKR", 2000, 2010)]
 
 
 def test_defence_panel_keeps_sources_apart(con):
@@ -932,9 +935,10 @@ def test_overlap_non_nato_members_leaving_the_grouping_before_nato(tmp_path):
     with duckdb.connect(str(path), read_only=True) as c:
         got = rows(c, "overlap_non_nato_members", key=("alliance", "iso3"), as_of=AS_OF_2025)
     r = got[("UK-PL-UA", "UKR")]
-    # The period ends when UKR left the grouping, not by a NATO accession.
+    # The period ends when UKR left the grouping, not by a NATO accession; outside_nato_to is
+    # the first day no longer outside (half-open), the day after its last day as a member.
     assert (r["outside_nato_to"], r["nato_joined"], r["is_current"]) == (
-        date(2023, 1, 1),
+        date(2023, 1, 2),
         None,
         False,
     )

@@ -2,9 +2,10 @@
 -- membership table, plus the derived grouping NATO_EUROPE_CANADA (every NATO spell except the
 -- United States').
 --
--- Dates: a country is a member on day D when joined <= D and (departed is null or
--- departed > D); `departed` is the first day it is no longer a member (etl/checks.py reads it
--- the same way).
+-- Dates: the membership table's `departed` is the last day as a member (inclusive, as in
+-- data/memberships.csv). This view turns it into the first day outside (departed + 1 day), so
+-- every query here works on half-open spells: a member on day D when joined <= D and
+-- (departed is null or departed > D).
 -- Years (the "historical" rule): a country counts for year Y when it was a member on at least
 -- one day of Y, i.e. first_year <= Y <= last_year with first_year = year(joined) and
 -- last_year = year(departed - 1 day); last_year is NULL while the spell is open.
@@ -50,9 +51,9 @@ final as (
         with_derived.alliance,
         with_derived.iso3,
         with_derived.joined,
-        with_derived.departed,
+        cast(with_derived.departed + interval 1 day as date) as departed,
         year(with_derived.joined) as first_year,
-        year(with_derived.departed - interval 1 day) as last_year,
+        year(with_derived.departed) as last_year,
         with_derived.date_precision,
         with_derived.is_derived,
         with_derived.source_url,
