@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 200)  # pipes get whole names
 
-EXIT_INPUT, EXIT_LOCKED, EXIT_REFUSED = 1, 3, 4
+EXIT_INPUT, EXIT_USAGE, EXIT_LOCKED, EXIT_REFUSED = 1, 2, 3, 4
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Database file [default: $ALLIANCE_DB or data/alliance.duckdb]"),
@@ -42,16 +44,42 @@ def _fail(message: str, code: int, debug: bool) -> None:
 
 
 @contextmanager
-def _lock(db: Path) -> Iterator[None]:
+def _lock(db: Path, command: str) -> Iterator[None]:
     """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED."""
     db.parent.mkdir(parents=True, exist_ok=True)
     with open(db.with_name(db.name + ".lock"), "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            err.print(f"[bold red]error:[/] another build or refresh of {db} is running")
+            from etl.build import _now, log_run, new_run
+
+            message = f"another build or refresh of {db} is running"
+            log_run(
+                db,
+                {
+                    **new_run(command, None),
+                    "finished_at": _now(),
+                    "outcome": "locked",
+                    "message": f"{message}; nothing done",
+                },
+            )
+            err.print(
+                f"[bold red]error:[/] {message} (exit {EXIT_LOCKED}); nothing was done",
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(EXIT_LOCKED) from None
-        yield
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (systemd's stop, a CI timeout) unwinds like Ctrl-C: the run is logged as
+    interrupted and its temporary file removed; the published database is untouched."""
+    raise KeyboardInterrupt(f"terminated by signal {signum}")
 
 
 def _build(
@@ -108,7 +136,7 @@ def build(
 ) -> None:
     """Parse every source, check it and publish the database atomically."""
     db = db or default_db_path()
-    with _lock(db):
+    with _lock(db, "build"):
         _build(raw_dir, db, "build", debug, timings)
 
 
@@ -121,28 +149,83 @@ def refresh(
     force: Annotated[bool, typer.Option(help="Rebuild even if no source changed.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Download the publishers' current files, then build if anything changed."""
+    """Download the publishers' current files, then build if anything changed.
+
+    Every run is logged in <db>.runs.jsonl (and so in etl_run): published, unchanged, failed.
+    When the files on disk are exactly those the published database was built from, nothing is
+    published and the database file is not touched. A failed download leaves the previous raw
+    files and the database as they were.
+    """
     from etl import download
-    from etl.build import log_run
+    from etl.build import _now, log_run, new_run, stale_sources
 
     db = db or default_db_path()
-    with _lock(db):
+    try:
+        bases = _base_urls()
+    except ValueError as e:
+        _fail(str(e), EXIT_USAGE, debug)
+    with _lock(db, "refresh"):
+        entry = new_run("refresh", raw_dir)
         try:
-            fetched = download.refresh_raw(raw_dir, progress=err.is_terminal)
-        except EtlError as e:
-            _fail(f"{e} (raw files and database left as they were)", EXIT_INPUT, debug)
-        if db.exists() and not force and not any(f.changed for f in fetched):
+            fetched = download.refresh_raw(raw_dir, base_urls=bases, progress=err.is_terminal)
+        except (EtlError, KeyboardInterrupt) as e:
+            from etl.build import file_digests
+
+            outcome = "failed" if isinstance(e, EtlError) else "interrupted"
             log_run(
                 db,
                 {
-                    "command": "refresh",
+                    **entry,
+                    "finished_at": _now(),
+                    "outcome": outcome,
+                    "sources_sha256": file_digests(raw_dir),
+                    "message": f"download: {e}",
+                },
+            )
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            _fail(f"{e} (raw files and database left as they were)", EXIT_INPUT, debug)
+        stale = stale_sources(raw_dir, db) if db.exists() and not force else ["--force"]
+        if not stale:
+            log_run(
+                db,
+                {
+                    **entry,
+                    "finished_at": _now(),
                     "outcome": "unchanged",
+                    "sources_sha256": json.dumps({f.name: f.sha256 for f in fetched}),
                     "message": "no source changed; nothing published",
                 },
             )
             out.print("no source changed; the published database stays as it is")
             return
         _build(raw_dir, db, "refresh", debug)
+
+
+BASE_URLS_ENV = "ALLIANCE_BASE_URLS"
+
+
+def _base_urls() -> dict[str, str] | None:
+    """Publisher base URLs from $ALLIANCE_BASE_URLS (JSON), e.g. a local mirror or a test server:
+    '{"sipri": "http://127.0.0.1:8000", ...}'; the keys are those of download.DEFAULT_BASE_URLS."""
+    from etl.download import DEFAULT_BASE_URLS
+
+    text = os.environ.get(BASE_URLS_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        bases = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"${BASE_URLS_ENV} is not JSON: {e}") from None
+    if not isinstance(bases, dict) or not all(
+        isinstance(v, str) and v.startswith(("http://", "https://")) for v in bases.values()
+    ):
+        raise ValueError(f"${BASE_URLS_ENV} must map names to http(s) URLs") from None
+    if unknown := sorted(set(bases) - set(DEFAULT_BASE_URLS)):
+        raise ValueError(
+            f"${BASE_URLS_ENV} names unknown sources {unknown}; known: {sorted(DEFAULT_BASE_URLS)}"
+        )
+    return bases
 
 
 @app.command()
@@ -159,6 +242,15 @@ def status(db: DbOption = None, debug: DebugOption = False) -> None:
     ).fetchall():
         table.add_row(name, publisher, edition, f"{rows:,}", sha[:12], str(loaded)[:19])
     out.print(table)
+    from etl.freshness import ages
+
+    fresh = Table("source", "edition", "age (days)", "status")
+    for a in ages(con):
+        flag = "[bold yellow]stale[/]: " if a.stale else ""
+        fresh.add_row(
+            a.source, a.edition, "" if a.age_days is None else str(a.age_days), flag + a.note
+        )
+    out.print(fresh)
     runs = Table("run", "command", "started", "outcome", "message")
     for row in con.execute(
         "select run_id, command, started_at, outcome, message from etl_run "
