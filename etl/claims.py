@@ -252,6 +252,11 @@ def evidence_c1(ctx: Context) -> Evidence:
 def evidence_c2(ctx: Context) -> Evidence:
     counts = ctx.run("guideline_counts", source="nato").filter(pl.col("n_allies_with_data") > 0)
     latest = _latest(counts).row(0, named=True)
+    # Capability, not just money: each ally's share of the alliance's equipment stock (perpetual
+    # inventory of major-equipment spending since 2014) against its share of GDP.
+    stock = ctx.run("equipment_investment").filter(pl.col("year") == latest["year"])
+    stock = stock.filter(pl.col("stock_to_gdp_share_ratio").is_not_null())
+    thin = stock.filter(pl.col("stock_to_gdp_share_ratio") < 1).sort("stock_to_gdp_share_ratio")
     return Evidence(
         figures={
             "year": latest["year"],
@@ -261,6 +266,12 @@ def evidence_c2(ctx: Context) -> Evidence:
             "n_below_20pct_equipment": latest["n_below_20pct_equipment"],
             "allies_below_2pct": latest["allies_below_2pct"],
             "allies_below_20pct_equipment": latest["allies_below_20pct_equipment"],
+            "n_allies_equipment_stock_share_below_gdp_share": thin.height,
+            "lowest_equipment_stock_to_gdp_share": (
+                f"{thin['iso3'][0]} {thin['stock_to_gdp_share_ratio'][0]:.2f}"
+                if thin.height
+                else None
+            ),
         },
         chart=Chart(
             "line",
@@ -316,6 +327,8 @@ def evidence_c4(ctx: Context) -> Evidence:
     year = int(min(share["year"].max(), exploit["year"].max()))
     s = share.filter(pl.col("year") == year).row(0, named=True)
     e = exploit.filter(pl.col("year") == year).row(0, named=True)
+    broader = ctx.run("security_burden_test").filter(pl.col("year") == year)
+    b = broader.row(0, named=True) if broader.height else {}
     concord = stats.with_p_values(ctx.run("concordance_test", source="nato"))
     c = concord.filter((pl.col("year") == year) & (pl.col("variant") == concord["variant"][0]))
     return Evidence(
@@ -331,6 +344,10 @@ def evidence_c4(ctx: Context) -> Evidence:
             "partial_rho": e["partial_rho"],
             "wilcoxon_w_plus": c["w_plus"][0] if c.height else None,
             "wilcoxon_p": c["p"][0] if c.height else None,
+            # Sandler & Shimizu's broader burden: defence plus aid to Ukraine (Kiel tracker).
+            "rho_gdp_broader_burden": b.get("rho_broader"),
+            "p_broader": stats.spearman_p(b.get("rho_broader"), b.get("n")),
+            "n_broader": b.get("n"),
         },
         chart=Chart(
             "line",
