@@ -1,0 +1,1 @@
+"""The Alliance Ledger dashboard (Streamlit): data access, controls, charts and pages."""

@@ -1,0 +1,656 @@
+"""Plotly figure builders. Each returns a Chart: the figure and exactly the data it plots.
+
+Conventions: the Okabe–Ito palette (safe for the common colour-vision deficiencies) or the
+cividis scale; every figure has a title and units in its axis labels; a figure the source marks
+as an estimate is drawn with a hollow marker (and said so in the legend). Builders take Polars
+frames and column names, decide nothing about what to show, and never touch Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+GREY = "#999999"
+SEQUENTIAL = "cividis"
+FONT = "Inter, Source Sans Pro, Helvetica, Arial, sans-serif"
+ESTIMATE_NOTE = "hollow marker = estimate"
+
+
+@dataclass(frozen=True)
+class Chart:
+    figure: go.Figure
+    data: pl.DataFrame  # exactly the plotted rows and columns (the CSV download)
+    title: str
+
+    @property
+    def empty(self) -> bool:
+        return self.data.is_empty()
+
+
+def wrap(text: str, width: int = 58) -> str:
+    """Break a long title into lines (Plotly does not wrap titles)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, *, height: int = 440, legend=True):
+    wrapped = wrap(title)
+    fig.update_layout(
+        title={
+            "text": wrapped,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "font": {"size": 16},
+        },
+        template="plotly_white",
+        colorway=OKABE_ITO,
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50 + 22 * wrapped.count("<br>"), "b": 10},
+        showlegend=legend,
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -min(0.2, 90 / height),
+            "x": 0,
+            "title": None,
+            "font": {"size": 12},
+        },
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.update_xaxes(title_text=x, automargin=True, exponentformat="none")
+    fig.update_yaxes(title_text=y, automargin=True, exponentformat="none")
+    return fig
+
+
+def _empty(title: str, columns: Sequence[str] = ()) -> Chart:
+    return Chart(go.Figure(), pl.DataFrame(schema=dict.fromkeys(columns, pl.String)), title)
+
+
+def _keep(frame: pl.DataFrame, columns: Sequence[str], required: Sequence[str]) -> pl.DataFrame:
+    cols = [c for c in dict.fromkeys(columns) if c and c in frame.columns]
+    need = [c for c in required if c in frame.columns]
+    out = frame.select(cols)
+    return out.drop_nulls(need) if need else out
+
+
+def _symbols(frame: pl.DataFrame, estimate: str | None, filled: str = "circle") -> list[str]:
+    if not estimate or estimate not in frame.columns:
+        return [filled] * frame.height
+    return [f"{filled}-open" if e else filled for e in frame[estimate].fill_null(False)]
+
+
+def _estimate_legend(fig: go.Figure, frame: pl.DataFrame, estimate: str | None) -> None:
+    if estimate and estimate in frame.columns and frame[estimate].fill_null(False).any():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "circle-open", "color": GREY, "size": 9},
+                name=ESTIMATE_NOTE,
+                hoverinfo="skip",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- generic builders
+
+
+def lines(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str | None,
+    title: str,
+    x_label: str,
+    y_label: str,
+    estimate: str | None = None,
+    guides: Sequence[tuple[float, str]] = (),
+    dashed: Sequence[str] = (),
+    height: int = 440,
+    y_range: tuple[float, float] | None = None,
+    extra: Sequence[str] = (),
+) -> Chart:
+    """One line per series; estimates hollow; horizontal guide lines (value, label)."""
+    data = _keep(frame, [series, x, y, estimate, *extra], [x, y]).sort(
+        [c for c in (series, x) if c]
+    )
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    fig = go.Figure()
+    groups = data.partition_by(series, maintain_order=True) if series else [data]
+    for i, part in enumerate(groups):
+        name = str(part[series][0]) if series else y_label
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(
+            go.Scatter(
+                x=part[x].to_list(),
+                y=part[y].to_list(),
+                name=name,
+                mode="lines" if name in dashed else "lines+markers",
+                line={"color": colour, "dash": "dash" if name in dashed else "solid", "width": 2},
+                marker={"symbol": _symbols(part, estimate), "size": 7, "color": colour},
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>",
+            )
+        )
+    for value, label in guides:
+        fig.add_hline(
+            y=value,
+            line={"color": GREY, "dash": "dot", "width": 1.5},
+            annotation_text=label,
+            annotation_position="top left",
+        )
+    _estimate_legend(fig, data, estimate)
+    _layout(fig, title, x_label, y_label, height=height)
+    if y_range:
+        fig.update_yaxes(range=list(y_range))
+    return Chart(fig, data, title)
+
+
+def bars(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    value: str,
+    title: str,
+    value_label: str,
+    category_label: str = "",
+    highlight: str | None = None,
+    highlight_column: str | None = None,
+    signed: bool = False,
+    estimate: str | None = None,
+    guides: Sequence[tuple[float, str]] = (),
+    extra: Sequence[str] = (),
+    sort_descending: bool = True,
+) -> Chart:
+    """Horizontal bars, sorted; one bar highlighted, or coloured by sign."""
+    data = _keep(frame, [category, value, highlight_column, estimate, *extra], [category, value])
+    data = data.sort(value, descending=not sort_descending)  # plotly draws bottom-up
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    key = highlight_column or category
+    if signed:
+        colours = [OKABE_ITO[0] if v >= 0 else OKABE_ITO[3] for v in data[value]]
+    else:
+        colours = [
+            OKABE_ITO[1] if highlight is not None and k == highlight else OKABE_ITO[0]
+            for k in data[key]
+        ]
+    patterns = (
+        ["/" if e else "" for e in data[estimate].fill_null(False)]
+        if estimate and estimate in data.columns
+        else None
+    )
+    fig = go.Figure(
+        go.Bar(
+            x=data[value].to_list(),
+            y=data[category].to_list(),
+            orientation="h",
+            marker={
+                "color": colours,
+                "pattern": {"shape": patterns, "fgcolor": "white", "solidity": 0.25}
+                if patterns
+                else None,
+            },
+            hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    for v, label in guides:
+        fig.add_vline(
+            x=v,
+            line={"color": GREY, "dash": "dot", "width": 1.5},
+            annotation_text=label,
+            annotation_position="top",
+        )
+    if patterns and any(patterns):
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name="hatched = estimate",
+                marker={
+                    "color": GREY,
+                    "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.25},
+                },
+            )
+        )
+    _layout(fig, title, value_label, category_label, height=max(320, 22 * data.height + 120))
+    fig.update_yaxes(type="category")
+    return Chart(fig, data, title)
+
+
+def heatmap(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    z_label: str,
+    estimate: str | None = None,
+    row_order: Sequence[str] | None = None,
+    zmax: float | None = None,
+) -> Chart:
+    """Rows × columns coloured by z (cividis); estimate cells carry a hollow ring."""
+    data = _keep(frame, [y, x, z, estimate], [x, y]).sort([y, x])
+    if data.is_empty() or data[z].drop_nulls().is_empty():
+        return Chart(go.Figure(), data.head(0), title)
+    rows = list(row_order) if row_order else sorted(data[y].unique().to_list())
+    rows = [r for r in rows if r in set(data[y].to_list())]
+    cols = sorted(data[x].unique().to_list())
+    cell = {(r[y], r[x]): r[z] for r in data.iter_rows(named=True)}
+    grid = [[cell.get((r, c)) for c in cols] for r in rows]
+    fig = go.Figure(
+        go.Heatmap(
+            x=cols,
+            y=rows,
+            z=grid,
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            zmax=zmax,
+            colorbar={"title": {"text": z_label, "side": "right"}},
+            hovertemplate=f"%{{y}}, %{{x}}: %{{z:.2f}} ({z_label})<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    if estimate and estimate in data.columns:
+        est = data.filter(pl.col(estimate).fill_null(False) & pl.col(z).is_not_null())
+        if est.height:
+            fig.add_trace(
+                go.Scatter(
+                    x=est[x].to_list(),
+                    y=est[y].to_list(),
+                    mode="markers",
+                    marker={"symbol": "circle-open", "color": "white", "size": 7},
+                    name="ring = estimate",
+                    hoverinfo="skip",
+                )
+            )
+    _layout(fig, title, x_label, y_label, height=max(360, 17 * len(rows) + 140))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(dtick=1 if len(cols) <= 15 else 5)
+    return Chart(fig, data, title)
+
+
+def scatter(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    label: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    log_x: bool = False,
+    log_y: bool = False,
+    diagonal: bool = False,
+    estimate: str | None = None,
+    highlight: str | None = None,
+    highlight_column: str | None = None,
+    extra: Sequence[str] = (),
+) -> Chart:
+    """Labelled points; optional y = x line (e.g. burden share against GDP share).
+    `highlight_column` (a boolean) colours its true points orange, with a legend entry."""
+    data = _keep(frame, [label, x, y, estimate, highlight_column, *extra], [x, y])
+    if log_x:
+        data = data.filter(pl.col(x) > 0)
+    if log_y:
+        data = data.filter(pl.col(y) > 0)
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    if highlight_column and highlight_column in data.columns:
+        flags = data[highlight_column].fill_null(False).to_list()
+        colours = [OKABE_ITO[1] if f else OKABE_ITO[0] for f in flags]
+    else:
+        colours = [
+            OKABE_ITO[1] if highlight is not None and v == highlight else OKABE_ITO[0]
+            for v in data[label]
+        ]
+    fig = go.Figure(
+        go.Scatter(
+            x=data[x].to_list(),
+            y=data[y].to_list(),
+            text=data[label].to_list(),
+            mode="markers+text",
+            textposition="top center",
+            textfont={"size": 10},
+            marker={"symbol": _symbols(data, estimate), "size": 9, "color": colours},
+            hovertemplate="%{text}<br>"
+            + x_label
+            + ": %{x:,.2f}<br>"
+            + y_label
+            + ": %{y:,.2f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if diagonal:
+        lo = min(data[x].min(), data[y].min())
+        hi = max(data[x].max(), data[y].max())
+        fig.add_trace(
+            go.Scatter(
+                x=[lo, hi],
+                y=[lo, hi],
+                mode="lines",
+                line={"color": GREY, "dash": "dot"},
+                name="equal shares (R = 1)",
+                hoverinfo="skip",
+            )
+        )
+    if highlight_column and highlight_column in data.columns:
+        for flag, colour in ((True, OKABE_ITO[1]), (False, OKABE_ITO[0])):
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"color": colour, "size": 9},
+                    name=f"{highlight_column.replace('_', ' ')}: {'yes' if flag else 'no'}",
+                )
+            )
+    _estimate_legend(fig, data, estimate)
+    _layout(fig, title, x_label, y_label, height=500)
+    if log_x:
+        fig.update_xaxes(type="log")
+    if log_y:
+        fig.update_yaxes(type="log")
+    return Chart(fig, data, title)
+
+
+def grouped_bars(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    values: dict[str, str],
+    title: str,
+    value_label: str,
+    category_label: str = "",
+) -> Chart:
+    """Vertical bars, one colour per measure ({column: legend label})."""
+    data = _keep(frame, [category, *values], [category])
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    fig = go.Figure()
+    for i, (col, name) in enumerate(values.items()):
+        fig.add_trace(
+            go.Bar(
+                x=data[category].to_list(),
+                y=data[col].to_list(),
+                name=name,
+                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+            )
+        )
+    _layout(fig, title, category_label, value_label)
+    fig.update_layout(barmode="group")
+    return Chart(fig, data, title)
+
+
+def paired_bars(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    values: dict[str, str],
+    title: str,
+    value_label: str,
+    sort_by: str | None = None,
+    extra: Sequence[str] = (),
+) -> Chart:
+    """Horizontal bars, two or more measures side by side per category ({column: label})."""
+    cols = [c for c in values if c in frame.columns]
+    data = _keep(frame, [category, *cols, *extra], [category])
+    if cols:
+        data = data.filter(pl.any_horizontal(pl.col(cols).is_not_null()))
+    if data.is_empty() or not cols:
+        return Chart(go.Figure(), data.head(0), title)
+    data = data.sort(sort_by or cols[0], nulls_last=False)
+    fig = go.Figure()
+    for i, col in enumerate(cols):
+        fig.add_trace(
+            go.Bar(
+                x=data[col].to_list(),
+                y=data[category].to_list(),
+                orientation="h",
+                name=values[col],
+                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                hovertemplate=f"%{{y}}: %{{x:,.2f}}<extra>{values[col]}</extra>",
+            )
+        )
+    _layout(fig, title, value_label, "", height=max(360, 30 * data.height + 160))
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(type="category")
+    return Chart(fig, data, title)
+
+
+# --------------------------------------------------------------------------- alliance views
+
+
+def membership_matrix(
+    frame: pl.DataFrame, *, country: str, grouping: str, title: str, groupings_order: Sequence[str]
+) -> Chart:
+    """Countries × groupings, a filled cell where the country is a member."""
+    data = _keep(frame, [country, grouping], [country, grouping]).unique().sort([country, grouping])
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    rows = sorted(data[country].unique().to_list())
+    cols = [g for g in groupings_order if g in set(data[grouping].to_list())]
+    cols += sorted(set(data[grouping].to_list()) - set(cols))
+    member = {(r[country], r[grouping]) for r in data.iter_rows(named=True)}
+    z = [[1 if (r, c) in member else 0 for c in cols] for r in rows]
+    text = [["●" if (r, c) in member else "" for c in cols] for r in rows]
+    fig = go.Figure(
+        go.Heatmap(
+            x=cols,
+            y=rows,
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            colorscale=[[0, "#f4f4f4"], [1, OKABE_ITO[5]]],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} in %{x}: %{z}<extra>1 = member</extra>",
+        )
+    )
+    _layout(fig, title, "grouping", "country", height=max(420, 18 * len(rows) + 140), legend=False)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(side="top", title_text=None)
+    return Chart(fig, data, title)
+
+
+def upset(
+    frame: pl.DataFrame, *, combination: str, size: str, title: str, members: str | None = None
+) -> Chart:
+    """UpSet-style view: bars of each exact combination of groupings, a dot matrix beneath.
+
+    `combination` holds the groupings joined by ' + '."""
+    data = _keep(frame, [combination, size, members], [combination, size]).sort(
+        size, descending=True
+    )
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    combos = data[combination].to_list()
+    sets = sorted({s for c in combos for s in c.split(" + ")})
+    xs = list(range(len(combos)))
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.03
+    )
+    hover = data[members].to_list() if members else combos
+    fig.add_trace(
+        go.Bar(
+            x=xs,
+            y=data[size].to_list(),
+            marker={"color": OKABE_ITO[0]},
+            text=data[size].to_list(),
+            textposition="outside",
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra>%{y} countries</extra>",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    for i, combo in zip(xs, combos, strict=True):
+        inside = set(combo.split(" + "))
+        ys = [s for s in sets if s in inside]
+        fig.add_trace(
+            go.Scatter(
+                x=[i] * len(sets),
+                y=sets,
+                mode="markers",
+                marker={"color": "#dddddd", "size": 11},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=2,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[i] * len(ys),
+                y=ys,
+                mode="markers+lines",
+                marker={"color": "#222222", "size": 11},
+                line={"color": "#222222", "width": 2},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=2,
+            col=1,
+        )
+    _layout(fig, title, "", "", height=560, legend=False)
+    fig.update_yaxes(title_text="countries (number)", row=1, col=1)
+    fig.update_yaxes(
+        title_text="groupings",
+        type="category",
+        categoryorder="array",
+        categoryarray=sets,
+        row=2,
+        col=1,
+    )
+    fig.update_xaxes(
+        showticklabels=False, title_text="exact combination of groupings", row=2, col=1
+    )
+    fig.update_xaxes(showticklabels=False, row=1, col=1)
+    return Chart(fig, data, title)
+
+
+def timeline(
+    frame: pl.DataFrame,
+    *,
+    start: str,
+    end: str,
+    row: str,
+    colour: str,
+    title: str,
+    today: date,
+    extra: Sequence[str] = (),
+) -> Chart:
+    """Gantt-like bars: one row per country, one bar per membership spell, coloured by grouping.
+    Open spells run to `today`."""
+    data = _keep(frame, [row, colour, start, end, *extra], [row, colour, start]).sort(
+        [colour, start, row]
+    )
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    fig = go.Figure()
+    order = list(dict.fromkeys(f"{r[colour]} · {r[row]}" for r in data.iter_rows(named=True)))
+    for i, part in enumerate(data.partition_by(colour, maintain_order=True)):
+        starts = part[start].to_list()
+        ends = [e or today for e in part[end].to_list()]
+        fig.add_trace(
+            go.Bar(
+                base=[s.isoformat() for s in starts],
+                x=[_ms(e) - _ms(s) for s, e in zip(starts, ends, strict=True)],
+                y=[f"{part[colour][0]} · {r}" for r in part[row]],
+                orientation="h",
+                name=str(part[colour][0]),
+                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                customdata=[
+                    [s.isoformat(), e.isoformat() if e else "present"]
+                    for s, e in zip(starts, part[end].to_list(), strict=True)
+                ],
+                hovertemplate="%{y}<br>%{customdata[0]} → %{customdata[1]}<extra></extra>",
+            )
+        )
+    _layout(fig, title, "date", "", height=max(480, 11 * len(order) + 180))
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=order,
+        autorange="reversed",
+        tickfont={"size": 9},
+    )
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    return Chart(fig, data, title)
+
+
+def date_dots(frame: pl.DataFrame, *, category: str, when: str, title: str) -> Chart:
+    """A dot per category on a date axis (dates are not lengths, so no bars)."""
+    data = _keep(frame, [category, when], [category, when]).sort(when)
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    fig = go.Figure(
+        go.Scatter(
+            x=[d.isoformat() for d in data[when].to_list()],
+            y=data[category].to_list(),
+            mode="markers+text",
+            text=[d.isoformat() for d in data[when].to_list()],
+            textposition="middle right",
+            textfont={"size": 10},
+            marker={"color": OKABE_ITO[0], "size": 10},
+            hovertemplate="%{y}: %{x}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    _layout(fig, title, "date", "", height=max(300, 26 * data.height + 120), legend=False)
+    lo, hi = data[when].min(), data[when].max()
+    pad = max((hi - lo).days * 0.25, 400)
+    start, end = lo - timedelta(days=pad * 0.3), hi + timedelta(days=pad)
+    fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()])
+    fig.update_yaxes(type="category", autorange="reversed")
+    return Chart(fig, data, title)
+
+
+def _ms(d: date) -> float:
+    return (d - date(1970, 1, 1)).days * 86_400_000.0
+
+
+def nice_max(values: Sequence[float | None]) -> float | None:
+    """A round upper bound for a colour scale (keeps one outlier from washing it out)."""
+    vals = sorted(v for v in values if v is not None and not math.isnan(v))
+    if not vals:
+        return None
+    top = vals[int(0.98 * (len(vals) - 1))]
+    return math.ceil(top)

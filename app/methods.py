@@ -1,0 +1,138 @@
+"""Text and column labels for the Data and methods page (content, not logic)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SOURCE_COLUMNS = {
+    "publisher": "publisher",
+    "edition": "edition",
+    "name": "file",
+    "url": "URL",
+    "licence": "licence and attribution",
+    "sha256": "sha256",
+    "bytes": "bytes",
+    "rows": "rows loaded",
+    "loaded_at": "loaded at (UTC)",
+}
+RUN_COLUMNS = {
+    "started_at": "started (UTC)",
+    "finished_at": "finished (UTC)",
+    "outcome": "outcome",
+    "command": "command",
+    "raw_dir": "raw files",
+    "message": "message",
+    "run_id": "run",
+}
+CROSS_COLUMNS = {
+    "country": "country",
+    "year": "year",
+    "sipri_pct": "SIPRI (% of GDP)",
+    "nato_pct": "NATO (% of GDP)",
+    "wb_pct": "World Bank (% of GDP)",
+    "max_abs_diff_pp": "largest gap (percentage points)",
+}
+ATTRIBUTION = """\
+Attribution: SIPRI Military Expenditure Database (Stockholm International Peace Research
+Institute); *Defence Expenditure of NATO Countries* (NATO Public Diplomacy Division); World
+Development Indicators (World Bank, CC BY 4.0); REST Countries (ODbL); Correlates of War
+National Material Capabilities; Kiel Institute Ukraine Support Tracker. Membership dates are the
+project's own compilation; every row of `data/memberships.csv` cites its source.
+Raw files are kept byte for byte as published; the sha256 above identifies each one.
+"""
+CROSS_SOURCE_INTRO = """\
+Three publishers give a defence burden for most allies. They do not measure the same thing:
+NATO divides what allies report under NATO's definition by real GDP; SIPRI applies one
+definition to every state and divides by nominal GDP; the World Bank republishes SIPRI's share.
+The chart shows, for each ally, how far apart the figures typically are.
+"""
+FORMULAS = [
+    (
+        "Defence burden",
+        r"\text{burden}_i = 100 \times \frac{ME_i}{GDP_i}",
+        "Defence (military) expenditure over GDP, in percent; the source's own published share.",
+    ),
+    (
+        "Burden and benefit shares",
+        r"b_i = \frac{ME_i}{\sum_j ME_j},\quad y_i = \frac{GDP_i}{\sum_j GDP_j},\quad "
+        r"n_i = \frac{POP_i}{\sum_j POP_j}",
+        "Shares of the grouping's total in one year, over members with both figures.",
+    ),
+    (
+        "Burden-to-benefit ratio, fair share and gap",
+        r"R_i = \frac{b_i}{y_i},\qquad FS_i = \Big(\sum_j ME_j\Big)\, y_i,\qquad "
+        r"\text{gap}_i = ME_i - FS_i",
+        "R > 1: the member pays more than its economic weight; a positive gap, more than its "
+        "fair share in US dollars.",
+    ),
+    (
+        "Olson–Zeckhauser exploitation test",
+        r"\rho = \operatorname{Spearman}(GDP_i, ME_i/GDP_i),\quad "
+        r"t = \rho\sqrt{\frac{n-2}{1-\rho^2}} \sim t_{n-2}",
+        "Average ranks for ties. A positive, significant ρ: large allies carry "
+        "disproportionate burdens (Olson and Zeckhauser 1966).",
+    ),
+    (
+        "Partial rank correlation",
+        r"\rho_{12\cdot3} = \frac{\rho_{12} - \rho_{13}\rho_{23}}"
+        r"{\sqrt{(1-\rho_{13}^2)(1-\rho_{23}^2)}}",
+        "1 = GDP, 2 = burden, 3 = GDP per capita (Sandler and Murdoch 2000); t on n − 3 degrees "
+        "of freedom.",
+    ),
+    (
+        "Concordance (Wilcoxon signed-rank)",
+        r"d_i = b_i - y_i,\quad z = \frac{W^+ - n(n+1)/4}{\sqrt{n(n+1)(2n+1)/24}}",
+        "Also on d_i = b_i − (y_i + n_i)/2. The tie-corrected z is used for the p-value "
+        "(Sandler and Shimizu 2014).",
+    ),
+    (
+        "Free-riding response (approximation)",
+        r"\Delta \ln ME_{i,t} = a_i + \beta_i\, \Delta \ln ME_{US,t} + \varepsilon_{i,t}",
+        "Real (constant-price) spending; a negative β suggests an ally spends less when the "
+        "US spends more. After Plümper and Neumayer (2015), much simplified.",
+    ),
+    (
+        "Threat proximity",
+        r"d = 2R \arcsin\sqrt{\sin^2\tfrac{\Delta\varphi}{2} + "
+        r"\cos\varphi_1\cos\varphi_2\sin^2\tfrac{\Delta\lambda}{2}}",
+        "Great-circle (haversine) distance from the capital to Moscow, R = 6371.0088 km.",
+    ),
+    (
+        "NATO guidelines",
+        r"\text{burden} \ge 2\%,\quad \frac{\text{major equipment}}{ME} \ge 20\%,\quad "
+        r"\text{core burden} \ge 3.5\% \ (\text{Hague 2025, by 2035})",
+        "2 % agreed in 2006 and pledged at Wales in 2014 with the 20 % equipment guideline; "
+        "The Hague 2025 adds 1.5 % of GDP for defence-related spending, 5 % in all.",
+    ),
+]
+
+
+def describe(name: str, meta: dict[str, Any]) -> str:
+    """A sidecar as Markdown: description, unit, parameters, columns, notes."""
+    lines = []
+    if meta.get("description"):
+        lines.append(str(meta["description"]).strip())
+    if meta.get("unit"):
+        lines.append(f"**Unit:** {meta['unit']}")
+    params = meta.get("parameters") or {}
+    if params:
+        lines.append("**Parameters**")
+        for p, info in params.items():
+            info = info or {}
+            default = info.get("default")
+            lines.append(
+                f"- `{p}` ({info.get('type', 'any')}"
+                + (f", default {default}" if default is not None else "")
+                + f"): {str(info.get('description', '')).strip()}"
+            )
+    columns = meta.get("columns") or {}
+    if columns:
+        lines.append("**Columns**")
+        for c, text in columns.items():
+            lines.append(f"- `{c}`: {str(text).strip()}")
+    if meta.get("notes"):
+        lines.append(f"**Notes:** {str(meta['notes']).strip()}")
+    if meta.get("sources"):
+        lines.append("**Reads:** " + ", ".join(f"`{s}`" for s in meta["sources"]))
+    lines.append(f"SQL: `queries/{name}.sql`")
+    return "\n\n".join(lines)

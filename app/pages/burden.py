@@ -1,0 +1,108 @@
+"""Burden sharing: who spends what share of GDP, against what share of the alliance's wealth."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import data, ui, views, widgets
+
+ui.header(
+    "Burden sharing",
+    "How much each member spends on defence relative to its economy, how its share of the "
+    "grouping's spending compares with its share of the grouping's GDP, and how many NATO "
+    "allies meet the Alliance's spending guidelines.",
+)
+
+c1, c2, c3, c4 = ui.controls(4)
+with c1:
+    source = widgets.source()
+with c2:
+    group = widgets.grouping(data.choices("burden", "alliance"))
+with c3:
+    membership = widgets.membership()
+burden = data.get("burden", source=source, alliance=group, membership=membership)
+with c4:
+    year = widgets.year(burden.years())
+sources = data.sources_for(source)
+
+st.subheader("Defence burden by member and year")
+ui.show_chart(
+    burden,
+    views.burden_heatmap,
+    key="burden-heatmap",
+    sources=sources,
+    note="Burden = defence expenditure / GDP, the source's published share. Ringed cells are "
+    "estimates; blank cells have no figure.",
+)
+
+st.subheader(f"Burden against benefit, {year}")
+sharing = data.get(
+    "burden_sharing", source=source, alliance=group, membership=membership, year=year
+)
+left, right = st.columns(2)
+with left:
+    ui.show_chart(
+        sharing,
+        views.burden_vs_benefit,
+        key="burden-benefit",
+        sources=sources,
+        note="Above the dotted line a member pays a larger share of the spending than its share "
+        "of the GDP (R = b / y > 1).",
+    )
+with right:
+    ui.show_chart(
+        sharing,
+        views.fair_share_gap,
+        key="fair-share-gap",
+        sources=sources,
+        note="Fair share = the grouping's total spending × the member's share of its GDP.",
+    )
+
+st.subheader("NATO's spending guidelines")
+st.caption(
+    "Guidelines: 2 % of GDP (agreed 2006, pledged at Wales 2014), 20 % of defence spending on "
+    "major equipment (Wales 2014), 3.5 % of GDP on core defence by 2035 (The Hague 2025). "
+    "These counts always cover NATO allies, whatever grouping is chosen above."
+)
+counts = data.get("guideline_counts", source=source, membership=membership)
+ui.show_chart(counts, views.guideline_compliance, key="guideline-counts", sources=sources)
+shortfall = data.get("guideline_shortfall", source=source, membership=membership, year=year)
+left, right = st.columns(2)
+with left:
+    ui.show_chart(shortfall, views.guideline_shortfall, key="guideline-burden", sources=sources)
+with right:
+    ui.show_chart(
+        shortfall,
+        views.equipment_share,
+        key="guideline-equipment",
+        sources=sources,
+        empty="The equipment share is published only in NATO's tables: choose NATO as the "
+        "source to see it.",
+    )
+
+st.subheader("The path to The Hague commitment")
+left, right = st.columns([1, 3])
+with left:
+    target = widgets.choice(
+        "Target",
+        {"3.5": "3.5 % core defence", "5.0": "5 % with related spending"},
+        key="target",
+        horizontal=False,
+    )
+    growth = widgets.choice(
+        "Assumed real GDP growth",
+        {"1.0": "1 % a year", "1.5": "1.5 % a year", "2.0": "2 % a year"},
+        key="gdp_growth",
+        default="1.5",
+        horizontal=False,
+    )
+with right:
+    ui.show_chart(
+        data.get("hague_path", target_pct=float(target), gdp_growth_pct=float(growth)),
+        views.hague_path,
+        key="hague-path",
+        sources=["nato"],
+        note="NATO figures at constant 2015 prices; allies already at the target are left out. "
+        "Where the achieved bar is longer than the needed one, the ally is on course.",
+        empty="Every ally with figures is already at this target.",
+    )

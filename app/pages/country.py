@@ -1,0 +1,83 @@
+"""Country profile: one country's memberships, its figures from each source, and its rank."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import data, ui, views, widgets
+
+ui.header(
+    "Country profile",
+    "One country at a time: the groupings it belongs to, its defence burden as SIPRI, NATO and "
+    "the World Bank publish it, and where it ranks among the members of a grouping.",
+)
+
+names = data.country_names()
+c1, c2, c3, c4 = ui.controls(4)
+with c1:
+    iso3 = widgets.country(names)
+name = names.get(iso3, iso3 or "")
+profile = data.table("country", iso3=iso3)
+proximity = data.get("threat_proximity").where(iso3=iso3)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Capital", profile.value("capital") or "—")
+m2.metric("Distance to Moscow (km)", ui.number(proximity.value("distance_to_moscow_km"), 0))
+m3.metric(
+    "Land border with Russia or Belarus", ui.yes_no(profile.value("borders_russia_or_belarus"))
+)
+m4.metric("Region", profile.value("subregion") or profile.value("region") or "—")
+ui.note_if_missing(
+    proximity.value("distance_to_moscow_km"),
+    "The distance to Moscow is computed for NATO allies (the threat-proximity test).",
+)
+
+st.subheader(f"{name}: memberships")
+ui.show_table(
+    data.table("memberships_of", iso3=iso3),
+    key="country-memberships",
+    columns={
+        "grouping": "grouping",
+        "joined": "joined",
+        "departed": "left",
+        "date_precision": "date known to the",
+        "note": "note",
+        "source_url": "source",
+    },
+)
+
+st.subheader(f"{name}: defence burden on three definitions")
+st.caption(
+    "The sources define defence expenditure differently: NATO counts what each ally reports "
+    "under NATO's definition (including, for example, some pensions and paramilitary forces) "
+    "against real GDP; SIPRI applies its own definition across all states; the World Bank "
+    "republishes SIPRI's share with its own GDP. Expect the lines to differ."
+)
+ui.show_chart(
+    data.table("series_of", iso3=iso3),
+    lambda f: views.country_series(f, name),
+    key="country-series",
+    sources=["sipri", "nato", "wb"],
+    empty=f"None of the three sources publishes a defence share of GDP for {name}.",
+)
+
+st.subheader("Rank among the grouping's members")
+with c2:
+    source = widgets.source()
+with c3:
+    group = widgets.grouping(data.groupings_of(iso3), default="NATO")
+burden = data.get("burden", source=source, alliance=group)
+with c4:
+    year = widgets.year(burden.years())
+ui.show_chart(
+    burden.where(year=year),
+    lambda f: views.country_rank(f, iso3),
+    key="country-rank",
+    sources=data.sources_for(source),
+    note=f"{name} is highlighted in orange.",
+    empty=f"No figures for this grouping in {year}.",
+)
+ui.info_if_empty(
+    burden.where(year=year, iso3=iso3),
+    f"{name} is not a member of this grouping in {year}, or has no figure for it.",
+)

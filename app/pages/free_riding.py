@@ -1,0 +1,117 @@
+"""Free riding: do small allies let large ones carry the load (Olson and Zeckhauser, 1966)?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import data, ui, views, widgets
+
+ui.header(
+    "Free riding",
+    "Olson and Zeckhauser's theory of alliances predicts that large members carry a "
+    "disproportionate share of a common defence, because deterrence benefits every member "
+    "whether or not it pays. These views test that prediction year by year.",
+)
+
+c1, c2, c3, c4 = ui.controls(4)
+with c1:
+    source = widgets.source()
+with c2:
+    group = widgets.grouping(data.choices("exploitation_test", "alliance"))
+with c3:
+    membership = widgets.membership()
+tests = data.get("exploitation_test", source=source, alliance=group, membership=membership)
+with c4:
+    year = widgets.year(tests.years())
+sources = data.sources_for(source)
+common = {"source": source, "alliance": group, "membership": membership}
+
+st.subheader(f"The exploitation test, {year}")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Spearman ρ (GDP, burden)", ui.number(tests.value("rho", year=year), 2))
+m2.metric("p-value", ui.number(tests.value("rho_p", year=year), 3))
+m3.metric("partial ρ (GDP per capita fixed)", ui.number(tests.value("partial_rho", year=year), 2))
+m4.metric("members in the test", ui.number(tests.value("n", year=year), 0))
+
+burden = data.get("burden", **common, year_from=year, year_to=year)
+left, right = st.columns(2)
+with left:
+    ui.show_chart(
+        burden,
+        lambda f: views.olson_zeckhauser(
+            f, tests.value("rho", year=year), tests.value("rho_p", year=year)
+        ),
+        key="oz-scatter",
+        sources=sources,
+        note="A positive, significant ρ means larger economies bear heavier burdens: the "
+        "exploitation of the large by the small.",
+    )
+with right:
+    ui.show_chart(
+        tests,
+        views.rho_over_time,
+        key="rho-over-time",
+        sources=sources,
+        note="ρ above 0: larger economies spend a larger share of GDP. Hollow markers: years "
+        "with estimated figures.",
+    )
+
+st.subheader("Concordance of burden and benefit shares")
+concordance = data.get("concordance_test", **common)
+ui.show_chart(
+    concordance,
+    views.concordance,
+    key="concordance",
+    sources=sources,
+    note="Wilcoxon signed-rank test on d = burden share − benefit share across members "
+    "(Sandler and Murdoch 2000). Beyond the dotted lines (|z| > 1.96) p < 0.05; below zero, "
+    "most members pay less than their benefit share. p-values are in the table below.",
+)
+ui.show_table(
+    concordance.where(year=year),
+    key="concordance-year",
+    columns=ui.CONCORDANCE_COLUMNS,
+)
+
+st.subheader("The United States' share")
+us = data.get("us_share")
+left, right = st.columns(2)
+with left:
+    ui.show_chart(
+        us.where(source=source),
+        views.us_share,
+        key="us-share",
+        sources=sources,
+        note="When the spending line lies above the GDP line the US pays more than its "
+        "economic weight in NATO.",
+    )
+with right:
+    ui.show_chart(
+        us, views.us_share_both_sources, key="us-share-sources", sources=["nato", "sipri", "wb"]
+    )
+
+st.subheader("Response to US spending")
+window = widgets.year_range(
+    tests.years(),
+    key="window",
+    default=(
+        data.default("free_riding_response", "from_year"),
+        data.default("free_riding_response", "to_year"),
+    ),
+)
+slopes = data.get(
+    "free_riding_response",
+    **common,
+    from_year=window[0] if window else None,
+    to_year=window[1] if window else None,
+)
+ui.show_chart(
+    slopes,
+    views.response_slopes,
+    key="response-slopes",
+    sources=sources,
+    note="An approximation after Plümper and Neumayer (2015): the slope of each ally's yearly "
+    "change in real spending on the US's. A negative slope suggests free riding; few years "
+    "make the slopes uncertain (standard errors in the CSV).",
+    empty="Too few years in this window to fit a slope (at least three changes are needed).",
+)

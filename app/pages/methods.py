@@ -1,0 +1,47 @@
+"""Data and methods: every source file, the last ETL run, cross-source agreement, formulas."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import data, methods, ui, views
+
+ui.header(
+    "Data and methods",
+    "Where every number comes from, when the warehouse was last built, how far the sources "
+    "agree, and how each indicator is computed.",
+)
+
+st.subheader("Sources")
+files = data.table("source_file")
+ui.show_table(files, key="source-files", columns=methods.SOURCE_COLUMNS)
+st.markdown(methods.ATTRIBUTION)
+
+st.subheader("The last ETL run")
+runs = data.table("etl_run")
+ui.show_table(runs, key="etl-runs", columns=methods.RUN_COLUMNS, height=220)
+
+st.subheader("Do the sources agree?")
+cross = data.table("cross_source")
+st.markdown(methods.CROSS_SOURCE_INTRO)
+ui.show_chart(
+    cross,
+    views.cross_source_gaps,
+    key="cross-source",
+    sources=["sipri", "nato", "wb"],
+    note="Mean over the years both publish (NATO's tables start in 2014). The World Bank's "
+    "series is SIPRI's share republished, so it matches SIPRI almost exactly.",
+)
+with st.expander("Every country-year (largest gaps first)"):
+    ui.show_table(cross, key="cross-source-rows", columns=methods.CROSS_COLUMNS, height=360)
+
+st.subheader("Definitions and formulas")
+for title, formula, words in methods.FORMULAS:
+    st.markdown(f"**{title}**")
+    st.latex(formula)
+    st.caption(words)
+
+st.subheader("The indicators")
+for name, meta in data.indicators():
+    with st.expander(f"{meta.get('title', name)} — `{name}`"):
+        st.markdown(methods.describe(name, meta))

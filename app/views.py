@@ -1,0 +1,781 @@
+"""One function per indicator view: which columns of a query's frame a figure plots, with what
+title and units. Plain functions of Polars frames (tested without Streamlit); the generic
+drawing lives in app.charts.
+
+`FOR_QUERY` maps a query name to its default view, so a claim that names its chart by query
+(etl.claims) gets the same figure as the page that explores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+
+from app import charts
+from app.charts import Chart
+
+SOURCE_NAMES = {"nato": "NATO", "sipri": "SIPRI", "wb": "World Bank"}
+GROUPING_NAMES = {
+    "NATO": "NATO",
+    "NATO_EUROPE_CANADA": "NATO Europe and Canada",
+    "JEF": "JEF",
+    "B9": "Bucharest Nine",
+    "NORDEFCO": "NORDEFCO",
+    "WEIMAR": "Weimar Triangle",
+    "UK-PL-UA": "UK–Poland–Ukraine",
+    "WARSAW": "Warsaw Pact",
+    "EU": "EU",
+}
+GUIDE_2 = (2.0, "2 % guideline")
+GUIDE_35 = (3.5, "Hague 2025: 3.5 % core")
+GUIDE_25 = (2.5, "2.5 %")
+
+
+def _first(frame: pl.DataFrame, column: str, default=None):
+    if column in frame.columns and frame.height:
+        values = frame[column].drop_nulls()
+        if values.len():
+            return values[0]
+    return default
+
+
+def _source(frame: pl.DataFrame) -> str:
+    return SOURCE_NAMES.get(_first(frame, "source", ""), "")
+
+
+def _figures(frame: pl.DataFrame) -> str:
+    s = _source(frame)
+    return f" ({s} figures)" if s else ""
+
+
+def _group(frame: pl.DataFrame) -> str:
+    code = _first(frame, "alliance", "")
+    return GROUPING_NAMES.get(code, code)
+
+
+def _years(frame: pl.DataFrame) -> str:
+    if "year" not in frame.columns or frame["year"].drop_nulls().is_empty():
+        return ""
+    lo, hi = frame["year"].min(), frame["year"].max()
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
+def _latest_year(frame: pl.DataFrame) -> pl.DataFrame:
+    if "year" not in frame.columns or frame.is_empty():
+        return frame
+    return frame.filter(pl.col("year") == frame["year"].max())
+
+
+def _long(frame: pl.DataFrame, index: list[str], values: dict[str, str]) -> pl.DataFrame:
+    """Wide → long with readable series names ({column: series label})."""
+    cols = [c for c in values if c in frame.columns]
+    idx = [c for c in index if c in frame.columns]
+    if not cols:
+        return pl.DataFrame()
+    return (
+        frame.select([*idx, *cols])
+        .unpivot(index=idx, on=cols, variable_name="measure", value_name="value")
+        .with_columns(pl.col("measure").replace_strict(values, return_dtype=pl.String))
+    )
+
+
+# --------------------------------------------------------------------------- burden sharing
+
+
+def burden_heatmap(frame: pl.DataFrame) -> Chart:
+    """burden: ally × year, coloured by published ME / GDP."""
+    data = frame.filter(pl.col("country").is_not_null()) if "country" in frame.columns else frame
+    latest = (
+        data.drop_nulls("burden_pct")
+        .sort("year")
+        .group_by("country", maintain_order=True)
+        .agg(pl.col("burden_pct").last())
+        .sort("burden_pct", descending=True)
+    )
+    order = latest["country"].to_list() + sorted(
+        set(data["country"].to_list()) - set(latest["country"].to_list())
+    )
+    return charts.heatmap(
+        data,
+        x="year",
+        y="country",
+        z="burden_pct",
+        title=f"Defence burden by member and year, {_group(frame)}{_figures(frame)}",
+        x_label="year",
+        y_label="member (highest burden in the latest year first)",
+        z_label="% of GDP",
+        estimate="is_estimate",
+        row_order=order,
+        zmax=charts.nice_max(data["burden_pct"].to_list()) if data.height else None,
+    )
+
+
+def burden_vs_benefit(frame: pl.DataFrame) -> Chart:
+    """burden_sharing (one year): share of the group's ME against share of its GDP."""
+    return charts.scatter(
+        frame,
+        x="gdp_share_pct",
+        y="burden_share_pct",
+        label="country",
+        title=(
+            f"Share of the grouping's defence spending vs share of its GDP, {_group(frame)}, "
+            f"{_years(frame)}{_figures(frame)}"
+        ),
+        x_label="share of the grouping's GDP (%, log scale)",
+        y_label="share of the grouping's defence spending (%, log scale)",
+        log_x=True,
+        log_y=True,
+        diagonal=True,
+        estimate="is_estimate",
+        extra=["year", "burden_to_benefit_ratio"],
+    )
+
+
+def fair_share_gap(frame: pl.DataFrame) -> Chart:
+    """burden_sharing (one year): ME − fair share, US$ bn."""
+    data = frame
+    if "gap_usd_m" in frame.columns:
+        data = frame.with_columns((pl.col("gap_usd_m") / 1000).alias("gap_usd_bn"))
+    return charts.bars(
+        data,
+        category="country",
+        value="gap_usd_bn",
+        title=(
+            f"Spending above (+) or below (−) the fair share, {_group(frame)}, "
+            f"{_years(frame)}{_figures(frame)}"
+        ),
+        value_label="spending minus fair share (US$ bn, current prices)",
+        signed=True,
+        estimate="is_estimate",
+        extra=["year", "me_current_usd_m", "fair_share_usd_m"],
+    )
+
+
+GUIDELINE_SERIES = {
+    "n_at_or_above_2pct": "at or above 2 % of GDP",
+    "n_at_or_above_20pct_equipment": "at or above 20 % on major equipment",
+    "n_at_or_above_3_5pct": "at or above 3.5 % of GDP (Hague 2025 core)",
+    "n_meeting_2pct_and_20pct": "meeting both 2 % and 20 %",
+    "n_allies_with_data": "allies with a figure",
+}
+
+
+def guideline_compliance(frame: pl.DataFrame) -> Chart:
+    """guideline_counts: allies meeting each NATO guideline, per year."""
+    data = _long(frame, ["year", "any_estimate"], GUIDELINE_SERIES).drop_nulls("value")
+    return charts.lines(
+        data,
+        x="year",
+        y="value",
+        series="measure",
+        title=f"NATO allies meeting the spending guidelines, {_years(frame)}{_figures(frame)}",
+        x_label="year",
+        y_label="allies (number)",
+        estimate="any_estimate",
+        dashed=["allies with a figure"],
+    )
+
+
+def guideline_shortfall(frame: pl.DataFrame) -> Chart:
+    """guideline_shortfall (one year): each ally's burden against 2 % and 3.5 %."""
+    return charts.bars(
+        frame,
+        category="country",
+        value="burden_pct",
+        title=f"Defence burden of each ally, {_years(frame)}{_figures(frame)}",
+        value_label="defence expenditure (% of GDP)",
+        estimate="is_estimate",
+        guides=[GUIDE_2, GUIDE_35],
+        extra=["year", "equipment_share_pct", "meets_2pct", "meets_20pct_equipment"],
+    )
+
+
+def equipment_share(frame: pl.DataFrame) -> Chart:
+    """guideline_shortfall (one year, NATO): equipment share against the 20 % guideline."""
+    return charts.bars(
+        frame,
+        category="country",
+        value="equipment_share_pct",
+        title=f"Share of defence spending on major equipment, {_years(frame)}{_figures(frame)}",
+        value_label="major equipment (% of defence expenditure)",
+        estimate="is_estimate",
+        guides=[(20.0, "20 % guideline")],
+        extra=["year"],
+    )
+
+
+def hague_path(frame: pl.DataFrame) -> Chart:
+    """hague_path: real spending growth each ally needs to reach the target, against what it
+    achieved since the base year."""
+    target = _first(frame, "target_pct")
+    by = _first(frame, "target_year")
+    data = frame
+    if "at_target_now" in frame.columns:
+        data = frame.filter(~pl.col("at_target_now").fill_null(False))
+    title = "Real growth in defence spending needed to reach the target"
+    if target is not None and by is not None:
+        title = f"Real growth in defence spending needed to reach {target:g} % of GDP by {by}"
+    return charts.paired_bars(
+        data,
+        category="country",
+        values={
+            "required_real_growth_pct": "needed each year from the latest figure",
+            "avg_real_growth_pct": "achieved each year since the base year",
+        },
+        title=title,
+        value_label="real growth of defence spending (% a year)",
+        sort_by="required_real_growth_pct",
+        extra=["latest_year", "latest_share_gdp_pct", "gdp_growth_pct", "on_course"],
+    )
+
+
+# --------------------------------------------------------------------------- free riding
+
+
+def olson_zeckhauser(frame: pl.DataFrame, rho: float | None = None, p: float | None = None):
+    """burden (one year): GDP (log) against ME / GDP, with ρ and p in the title."""
+    data = frame
+    if "gdp_current_usd_m" in frame.columns:
+        data = frame.with_columns((pl.col("gdp_current_usd_m") / 1000).alias("gdp_current_usd_bn"))
+    stat = ""
+    if rho is not None:
+        stat = f": Spearman ρ = {rho:.2f}" + (f", p = {p:.3f}" if p is not None else "")
+    return charts.scatter(
+        data,
+        x="gdp_current_usd_bn",
+        y="burden_pct",
+        label="country",
+        title=f"Economic size and defence burden, {_group(frame)}, {_years(frame)}{stat}",
+        x_label="GDP (US$ bn, current prices, log scale)",
+        y_label="defence expenditure (% of GDP)",
+        log_x=True,
+        estimate="is_estimate",
+        extra=["year"],
+    )
+
+
+def rho_over_time(frame: pl.DataFrame) -> Chart:
+    """exploitation_test: ρ(GDP, burden) and the partial ρ controlling for GDP per capita."""
+    data = frame
+    if "n_estimates" in frame.columns:
+        data = frame.with_columns((pl.col("n_estimates") > 0).alias("any_estimate"))
+    long = _long(
+        data,
+        ["year", "any_estimate", "n"],
+        {"rho": "ρ (GDP, burden)", "partial_rho": "partial ρ, GDP per capita held constant"},
+    ).drop_nulls("value")
+    return charts.lines(
+        long,
+        x="year",
+        y="value",
+        series="measure",
+        title=(f"Olson–Zeckhauser exploitation test over time, {_group(frame)}{_figures(frame)}"),
+        x_label="year",
+        y_label="Spearman rank correlation (−1 to 1)",
+        estimate="any_estimate",
+        guides=[(0.0, "no association")],
+        dashed=["partial ρ, GDP per capita held constant"],
+        y_range=(-1, 1),
+        extra=["n"],
+    )
+
+
+def concordance(frame: pl.DataFrame) -> Chart:
+    """concordance_test: the Wilcoxon z by year for both benefit measures."""
+    data = frame
+    if "variant" in frame.columns:
+        data = frame.with_columns(
+            pl.col("variant").replace_strict(
+                {"gdp": "b − y (GDP)", "gdp_population": "b − (y + n)/2 (GDP and population)"},
+                default=pl.col("variant"),
+                return_dtype=pl.String,
+            )
+        )
+    return charts.lines(
+        data,
+        x="year",
+        y="z_ties",
+        series="variant",
+        title=(
+            f"Concordance of burden and benefit shares (Wilcoxon), {_group(frame)}{_figures(frame)}"
+        ),
+        x_label="year",
+        y_label="Wilcoxon z (tie-corrected)",
+        guides=[(1.96, "z = 1.96"), (-1.96, "z = −1.96")],
+        extra=["n", "n_positive", "n_negative", "w_plus"],
+    )
+
+
+US_SERIES = {
+    "us_share_me_pct": "US share of NATO defence spending",
+    "us_share_gdp_pct": "US share of NATO GDP",
+}
+
+
+def us_share(frame: pl.DataFrame) -> Chart:
+    """us_share: the US share of NATO's spending against its share of NATO's GDP."""
+    data = _long(frame, ["year", "us_is_estimate"], US_SERIES).drop_nulls("value")
+    return charts.lines(
+        data,
+        x="year",
+        y="value",
+        series="measure",
+        title=f"The United States in NATO: share of spending vs share of GDP{_figures(frame)}",
+        x_label="year",
+        y_label="share of the NATO total (%)",
+        estimate="us_is_estimate",
+        guides=[(50.0, "50 %")],
+        dashed=["US share of NATO GDP"],
+    )
+
+
+def us_share_both_sources(frame: pl.DataFrame) -> Chart:
+    """us_share, both sources: the US share of NATO spending."""
+    data = frame
+    if "source" in frame.columns:
+        data = frame.with_columns(
+            pl.col("source").replace_strict(SOURCE_NAMES, default=pl.col("source"))
+        )
+    return charts.lines(
+        data,
+        x="year",
+        y="us_share_me_pct",
+        series="source",
+        title="US share of NATO defence spending, NATO and SIPRI figures",
+        x_label="year",
+        y_label="US share of the allies' total (%)",
+        estimate="us_is_estimate",
+        guides=[(50.0, "50 %")],
+    )
+
+
+def response_slopes(frame: pl.DataFrame) -> Chart:
+    """free_riding_response: each ally's slope on US spending changes (an approximation)."""
+    years = ""
+    if {"first_year", "last_year"} <= set(frame.columns) and frame.height:
+        years = f", changes {frame['first_year'].min()}–{frame['last_year'].max()}"
+    return charts.bars(
+        frame,
+        category="country",
+        value="slope",
+        title=f"Response of allies' real spending to US spending{years}{_figures(frame)}",
+        value_label="slope of Δln ally spending on Δln US spending (negative: free riding)",
+        signed=True,
+        extra=["n", "r2", "slope_se"],
+    )
+
+
+# --------------------------------------------------------------------------- threat proximity
+
+
+def threat_proximity(frame: pl.DataFrame) -> Chart:
+    """threat_proximity (one year): distance of the capital to Moscow against burden."""
+    return charts.scatter(
+        frame,
+        x="distance_to_moscow_km",
+        y="burden_pct",
+        label="country",
+        title=f"Distance to Moscow and defence burden, {_years(frame)}{_figures(frame)}",
+        x_label="great-circle distance, capital to Moscow (km)",
+        y_label="defence expenditure (% of GDP)",
+        estimate="is_estimate",
+        extra=["year", "borders_russia_or_belarus"],
+    )
+
+
+def median_burden(frame: pl.DataFrame) -> Chart:
+    """threat_proximity_test: the median European burden by year."""
+    return charts.lines(
+        frame,
+        x="year",
+        y="median_burden_pct",
+        series=None,
+        title=f"Median defence burden of the European allies{_figures(frame)}",
+        x_label="year",
+        y_label="median defence expenditure (% of GDP)",
+        guides=[GUIDE_2],
+        extra=["n_allies_with_burden", "rho"],
+    )
+
+
+# --------------------------------------------------------------------------- alliances
+
+
+GROUPING_COLUMNS = {
+    "nato": "NATO",
+    "eu": "EU",
+    "jef": "JEF",
+    "b9": "B9",
+    "nordefco": "NORDEFCO",
+    "weimar": "Weimar",
+    "uk_pl_ua": "UK–PL–UA",
+    "warsaw": "Warsaw Pact",
+}
+
+
+def memberships_long(matrix: pl.DataFrame) -> pl.DataFrame:
+    """overlap_matrix → one row per (country, grouping) the country belongs to."""
+    cols = [c for c in GROUPING_COLUMNS if c in matrix.columns]
+    if matrix.is_empty() or not cols:
+        return pl.DataFrame(schema={"country": pl.String, "grouping": pl.String})
+    return (
+        matrix.select(["country", *cols])
+        .unpivot(index="country", on=cols, variable_name="grouping", value_name="member")
+        .filter(pl.col("member"))
+        .with_columns(pl.col("grouping").replace_strict(GROUPING_COLUMNS))
+        .select("country", "grouping")
+    )
+
+
+def membership_matrix(matrix: pl.DataFrame) -> Chart:
+    as_of = _first(matrix, "as_of")
+    return charts.membership_matrix(
+        memberships_long(matrix),
+        country="country",
+        grouping="grouping",
+        title=f"Who belongs to what, {as_of}",
+        groupings_order=list(GROUPING_COLUMNS.values()),
+    )
+
+
+def intersections(matrix: pl.DataFrame) -> pl.DataFrame:
+    """overlap_matrix → exact combinations of groupings with their size and members."""
+    long = memberships_long(matrix)
+    if long.is_empty():
+        return pl.DataFrame(
+            schema={"combination": pl.String, "countries": pl.UInt32, "members": pl.String}
+        )
+    order = list(GROUPING_COLUMNS.values())
+    return (
+        long.with_columns(
+            pl.col("grouping")
+            .replace_strict({g: i for i, g in enumerate(order)}, return_dtype=pl.Int32)
+            .alias("rank")
+        )
+        .sort("rank")
+        .group_by("country", maintain_order=True)
+        .agg(pl.col("grouping").str.join(" + ").alias("combination"))
+        .group_by("combination")
+        .agg(pl.len().alias("countries"), pl.col("country").sort().str.join(", ").alias("members"))
+        .sort(["countries", "combination"], descending=[True, False])
+    )
+
+
+def upset(matrix: pl.DataFrame) -> Chart:
+    as_of = _first(matrix, "as_of")
+    return charts.upset(
+        intersections(matrix),
+        combination="combination",
+        size="countries",
+        members="members",
+        title=f"Membership combinations, {as_of}",
+    )
+
+
+def membership_gantt(spells: pl.DataFrame, today: date | None = None) -> Chart:
+    """membership spells: one bar per country and grouping over time."""
+    data = spells
+    if "alliance" in spells.columns:
+        data = spells.with_columns(
+            pl.col("alliance")
+            .replace_strict(GROUPING_NAMES, default=pl.col("alliance"))
+            .alias("grouping")
+        )
+    return charts.timeline(
+        data,
+        start="joined",
+        end="departed",
+        row="country",
+        colour="grouping",
+        title="Membership of every grouping over time",
+        today=today or date.today(),
+        extra=["date_precision"],
+    )
+
+
+def _named(frame: pl.DataFrame) -> pl.DataFrame:
+    """A short grouping name in alliance_name (the query's derived names are long)."""
+    if "alliance" not in frame.columns:
+        return frame
+    return frame.with_columns(
+        pl.col("alliance")
+        .replace_strict(GROUPING_NAMES, default=pl.col("alliance"), return_dtype=pl.String)
+        .alias("alliance_name")
+    )
+
+
+def group_totals(frame: pl.DataFrame, constant: bool = True) -> Chart:
+    """group_totals: total spending of each grouping, constant prices when the source has them."""
+    col = "total_me_current_usd_m"
+    unit = "US$ bn, current prices"
+    if constant:
+        for c, u in (
+            ("total_me_constant_2015_usd_m", "US$ bn, constant 2015 prices"),
+            ("total_me_constant_2023_usd_m", "US$ bn, constant 2023 prices"),
+        ):
+            if c in frame.columns and frame[c].drop_nulls().len():
+                col, unit = c, u
+                break
+    data = _named(frame)
+    if col in frame.columns:
+        data = data.with_columns((pl.col(col) / 1000).alias("total_me_usd_bn"))
+    return charts.lines(
+        data,
+        x="year",
+        y="total_me_usd_bn",
+        series="alliance_name",
+        title=f"Total defence spending of each grouping{_figures(frame)}",
+        x_label="year",
+        y_label=f"defence expenditure ({unit})",
+        estimate="any_estimate",
+        extra=["n_members", "n_members_with_data"],
+    )
+
+
+def group_growth(frame: pl.DataFrame) -> Chart:
+    """group_totals: like-for-like real growth since 2014."""
+    data = _named(frame)
+    if "year" in data.columns:
+        data = data.filter(pl.col("year") >= 2014)
+    return charts.lines(
+        data,
+        x="year",
+        y="real_growth_since_2014_pct",
+        series="alliance_name",
+        title=f"Real growth of defence spending since 2014{_figures(frame)}",
+        x_label="year",
+        y_label="change since 2014 at constant prices (%)",
+        estimate="any_estimate",
+        guides=[(0.0, "2014 level")],
+        extra=["n_members_like_for_like"],
+    )
+
+
+def minilateral_reach(frame: pl.DataFrame) -> Chart:
+    """membership_timeline: NATO members that also sit in a minilateral, by year."""
+    data = _long(
+        frame,
+        ["year"],
+        {
+            "n_nato_members": "NATO members",
+            "n_nato_in_minilateral": "of which in at least one minilateral",
+            "n_minilateral_outside_nato": "minilateral members outside NATO",
+        },
+    )
+    if "year" in data.columns:
+        data = data.filter(pl.col("year") >= 1990)
+    return charts.lines(
+        data,
+        x="year",
+        y="value",
+        series="measure",
+        title="NATO members in minilateral formats, by year",
+        x_label="year",
+        y_label="countries (number)",
+        dashed=["NATO members"],
+    )
+
+
+def minilateral_nato_share(frame: pl.DataFrame) -> Chart:
+    """overlap_minilateral_nato_share: share of each minilateral's members in NATO."""
+    data = frame
+    if "alliance" in frame.columns:
+        data = frame.with_columns(
+            pl.col("alliance").replace_strict(GROUPING_NAMES, default=pl.col("alliance"))
+        )
+    return charts.lines(
+        data,
+        x="year",
+        y="pct_nato_members",
+        series="alliance",
+        title="Share of each minilateral's members that are NATO allies",
+        x_label="year",
+        y_label="members in NATO (% of the grouping's members)",
+        y_range=(0, 105),
+        extra=["n_members", "n_nato_members", "non_nato_members"],
+    )
+
+
+# --------------------------------------------------------------------------- country profile
+
+
+def country_series(frame: pl.DataFrame, country: str) -> Chart:
+    """series_of: one country's burden on each source's definition."""
+    return charts.lines(
+        frame,
+        x="year",
+        y="share_gdp_pct",
+        series="source",
+        title=f"{country}: defence expenditure as a share of GDP, three sources",
+        x_label="year",
+        y_label="defence expenditure (% of GDP; definitions differ by source)",
+        estimate="is_estimate",
+        guides=[GUIDE_2],
+        dashed=["World Bank"],
+    )
+
+
+def country_rank(frame: pl.DataFrame, iso3: str) -> Chart:
+    """burden (one year): all allies' burden, the chosen country highlighted."""
+    return charts.bars(
+        frame,
+        category="country",
+        value="burden_pct",
+        title=f"Rank among the grouping's members, {_group(frame)}, {_years(frame)}"
+        f"{_figures(frame)}",
+        value_label="defence expenditure (% of GDP)",
+        highlight=iso3,
+        highlight_column="iso3",
+        estimate="is_estimate",
+        guides=[GUIDE_2],
+        extra=["year"],
+    )
+
+
+def cross_source_gaps(frame: pl.DataFrame) -> Chart:
+    """cross_source: per ally, the mean gap between SIPRI's and NATO's burden over the years
+    both publish (the World Bank republishes SIPRI's share, so it adds no third view)."""
+    data = frame
+    if {"country", "sipri_pct", "nato_pct"} <= set(frame.columns):
+        data = (
+            frame.drop_nulls(["sipri_pct", "nato_pct"])
+            .with_columns((pl.col("sipri_pct") - pl.col("nato_pct")).alias("diff"))
+            .group_by("country")
+            .agg(
+                pl.col("diff").abs().mean().alias("mean_abs_gap_pp"),
+                pl.col("diff").mean().alias("mean_sipri_minus_nato_pp"),
+                pl.col("year").min().alias("from_year"),
+                pl.col("year").max().alias("to_year"),
+                pl.len().alias("years"),
+            )
+        )
+    return charts.bars(
+        data,
+        category="country",
+        value="mean_abs_gap_pp",
+        title="How far SIPRI's and NATO's figures for each ally's burden differ",
+        value_label="mean absolute gap, SIPRI vs NATO (percentage points of GDP)",
+        extra=["mean_sipri_minus_nato_pp", "from_year", "to_year", "years"],
+    )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def claim_chart(spec: dict, frame: pl.DataFrame | None = None) -> Chart:
+    """Draw etl.claims' Chart (kind, x, y, title, unit, color, data) with our conventions.
+
+    A list of y columns becomes one line per column; a date on the value axis becomes a dot
+    plot (a date is not a length, so no bars); a boolean colour splits points into two series.
+    """
+    data = spec.get("data") if frame is None else frame
+    if data is None or not isinstance(data, pl.DataFrame):
+        data = pl.DataFrame()
+    kind = spec.get("kind", "line")
+    x, y, colour = spec.get("x"), spec.get("y"), spec.get("color")
+    title = str(spec.get("title", ""))
+    unit = str(spec.get("unit", ""))
+    estimate = "is_estimate" if "is_estimate" in data.columns else None
+    if isinstance(y, list | tuple):
+        labels = {c: SERIES_LABELS.get(c, c.replace("_", " ")) for c in y}
+        data = _long(data, [x, *([estimate] if estimate else [])], labels).drop_nulls("value")
+        y, colour = "value", "measure"
+    y_label = unit if unit else str(y)
+    if kind == "bar" and y in data.columns and data.schema[y] in (pl.Date, pl.Datetime):
+        return _date_dots(data, category=x, when=y, title=title)
+    if kind == "bar":
+        numeric = data
+        if y in data.columns and data.schema[y] == pl.Boolean:
+            numeric = data.with_columns(pl.col(y).cast(pl.Int8))
+        return charts.bars(
+            numeric,
+            category=x,
+            value=y,
+            title=title,
+            value_label=y_label,
+            extra=[c for c in data.columns if c not in (x, y)],
+        )
+    if kind == "scatter":
+        label = "country" if "country" in data.columns else x
+        return charts.scatter(
+            data,
+            x=x,
+            y=y,
+            label=label,
+            title=title,
+            x_label=_axis(x),
+            y_label=y_label,
+            estimate=estimate,
+            highlight_column=colour,
+            extra=[c for c in data.columns if c not in (x, y, label)],
+        )
+    if colour and colour in data.columns and colour != "measure":
+        data = data.with_columns(
+            pl.col(colour).cast(pl.String).replace(SOURCE_NAMES).replace(GROUPING_NAMES)
+        )
+    guides = [GUIDE_2, GUIDE_35] if "burden" in str(y) else []
+    return charts.lines(
+        data,
+        x=x,
+        y=y,
+        series=colour,
+        title=title,
+        x_label=_axis(x),
+        y_label=y_label,
+        estimate=estimate,
+        guides=guides,
+    )
+
+
+SERIES_LABELS = {
+    **GUIDELINE_SERIES,
+    **US_SERIES,
+    "n_nato_members": "NATO members",
+    "n_nato_in_minilateral": "of which in at least one minilateral",
+    "n_minilateral_outside_nato": "minilateral members outside NATO",
+}
+
+
+def _axis(column: str | None) -> str:
+    names = {
+        "year": "year",
+        "distance_to_moscow_km": "great-circle distance, capital to Moscow (km)",
+        "country": "",
+    }
+    return names.get(column or "", (column or "").replace("_", " "))
+
+
+def _date_dots(data: pl.DataFrame, *, category: str, when: str, title: str) -> Chart:
+    """One dot per row on a date axis (e.g. the day each member joined NATO)."""
+    return charts.date_dots(data, category=category, when=when, title=title)
+
+
+# --------------------------------------------------------------------------- claims registry
+
+
+def _one_year(view: Callable[[pl.DataFrame], Chart]) -> Callable[[pl.DataFrame], Chart]:
+    return lambda frame: view(_latest_year(frame))
+
+
+FOR_QUERY: dict[str, Callable[[pl.DataFrame], Chart]] = {
+    "burden": burden_heatmap,
+    "burden_sharing": _one_year(burden_vs_benefit),
+    "guideline_counts": guideline_compliance,
+    "guideline_shortfall": _one_year(guideline_shortfall),
+    "us_share": us_share_both_sources,
+    "exploitation_test": rho_over_time,
+    "concordance_test": concordance,
+    "free_riding_response": response_slopes,
+    "threat_proximity": _one_year(threat_proximity),
+    "threat_proximity_test": median_burden,
+    "group_totals": group_totals,
+    "membership_timeline": minilateral_reach,
+    "overlap_minilateral_nato_share": minilateral_nato_share,
+    "overlap_matrix": membership_matrix,
+}
+
+
+def for_query(name: str | None) -> Callable[[pl.DataFrame], Chart] | None:
+    return FOR_QUERY.get(name or "")

@@ -1,0 +1,252 @@
+"""Controls bound to the URL, so a view can be shared as a link.
+
+Every control uses Streamlit's `bind="query-params"`: its key is the URL parameter, the URL
+sets it on load and a change writes it back (a value equal to the default is left out of the
+URL). The parameter holds the option's label, so labels here are short and stable.
+
+When a stored choice is no longer offered (a year outside the newly chosen source's range, a
+grouping without data), `resolve` picks the nearest valid one and the control says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+SOURCES = {"nato": "NATO", "sipri": "SIPRI"}
+SOURCE_HELP = (
+    "NATO: the Alliance's own tables (June 2024 edition, 2014 onwards, NATO definition of "
+    "defence expenditure). SIPRI: the Military Expenditure Database (1949 onwards, SIPRI's "
+    "definition). The two definitions differ, so the figures do too."
+)
+GROUPINGS = {
+    "NATO": "NATO",
+    "NATO_EUROPE_CANADA": "NATO Europe and Canada",
+    "JEF": "Joint Expeditionary Force",
+    "B9": "Bucharest Nine",
+    "NORDEFCO": "NORDEFCO",
+    "WEIMAR": "Weimar Triangle",
+    "UK-PL-UA": "UK–Poland–Ukraine",
+    "WARSAW": "Warsaw Pact",
+    "EU": "European Union",
+}
+MEMBERSHIP = {
+    "historical": "Members in each year",
+    "current": "Today's members, every year",
+}
+
+
+def grouping_label(code: str) -> str:
+    return GROUPINGS.get(code, code)
+
+
+def source_label(code: str) -> str:
+    return SOURCES.get(code, code)
+
+
+def resolve(requested: Any, options: Sequence[Any], fallback: Any = None) -> tuple[Any, str | None]:
+    """The option to show for a requested value, and a note when it had to change.
+
+    `requested` may be an option or its text (a URL value); for numbers the nearest option is
+    chosen, otherwise the fallback (or the first option).
+    """
+    if not options:
+        return None, None
+    if requested is None:
+        return (fallback if fallback in options else options[0]), None
+    by_text = {str(o): o for o in options}
+    if str(requested) in by_text:
+        return by_text[str(requested)], None
+    numeric = [o for o in options if isinstance(o, int | float)]
+    try:
+        wanted = float(requested)
+    except (TypeError, ValueError):
+        wanted = None
+    if wanted is not None and numeric:
+        chosen = min(numeric, key=lambda o: (abs(o - wanted), -o))
+        lo, hi = min(numeric), max(numeric)
+        return chosen, (
+            f"{requested} is outside the years these data cover ({lo}–{hi}); showing {chosen}."
+        )
+    chosen = fallback if fallback in options else options[0]
+    return chosen, f"“{requested}” is not available here; showing {_text(chosen)}."
+
+
+def _text(value: Any) -> str:
+    return GROUPINGS.get(value, SOURCES.get(value, str(value)))
+
+
+def _requested(key: str) -> Any:
+    if key in st.session_state:
+        return st.session_state[key]
+    return st.query_params.get(key)
+
+
+def _settle(key: str, options: Sequence[Any], fallback: Any, labels: dict | None = None) -> None:
+    """Before the widget is drawn: replace a choice that is no longer offered, and say so."""
+    requested = _requested(key)
+    if requested is None:
+        return
+    if labels and requested not in options:  # a URL carries the label, not the code
+        by_label = {v: k for k, v in labels.items()}
+        requested = by_label.get(requested, requested)
+    value, note = resolve(requested, list(options), fallback)
+    if note:
+        st.session_state[key] = value
+        st.info(note, icon=":material/info:")
+
+
+def source(key: str = "source", default: str = "nato", options: Sequence[str] = ("nato", "sipri")):
+    options = list(options)
+    _settle(key, options, default, SOURCES)
+    return st.radio(
+        "Source",
+        options,
+        index=options.index(default) if default in options else 0,
+        format_func=source_label,
+        horizontal=True,
+        key=key,
+        bind="query-params",
+        help=SOURCE_HELP,
+    )
+
+
+def grouping(
+    options: Sequence[str], key: str = "group", default: str = "NATO", label: str = "Grouping"
+) -> str | None:
+    options = list(options)
+    if not options:
+        st.info("No grouping is available.")
+        return None
+    _settle(key, options, default, GROUPINGS)
+    return st.selectbox(
+        label,
+        options,
+        index=options.index(default) if default in options else 0,
+        format_func=grouping_label,
+        key=key,
+        bind="query-params",
+    )
+
+
+def membership(key: str = "membership", default: str = "historical") -> str:
+    options = list(MEMBERSHIP)
+    _settle(key, options, default, MEMBERSHIP)
+    return st.radio(
+        "Membership",
+        options,
+        index=options.index(default),
+        format_func=MEMBERSHIP.__getitem__,
+        horizontal=True,
+        key=key,
+        bind="query-params",
+        help=(
+            "Members in each year: a country counts in every year it was a member for at least "
+            "one day. Today's members: the present membership applied to every year."
+        ),
+    )
+
+
+def year(
+    years: Sequence[int], key: str = "year", default: int | None = None, label: str = "Year"
+) -> int | None:
+    """A year among those the data hold (latest first); None, with a message, if none."""
+    options = sorted({int(y) for y in years}, reverse=True)
+    if not options:
+        st.info("These data hold no years for this selection.")
+        return None
+    fallback = default if default in options else options[0]
+    _settle(key, options, fallback)
+    return st.selectbox(label, options, index=options.index(fallback), key=key, bind="query-params")
+
+
+def country(iso3_to_name: dict[str, str], key: str = "country", default: str = "GBR") -> str | None:
+    options = sorted(iso3_to_name, key=lambda c: iso3_to_name[c])
+    if not options:
+        st.info("No country is available.")
+        return None
+    _settle(key, options, default, iso3_to_name)
+    return st.selectbox(
+        "Country",
+        options,
+        index=options.index(default) if default in options else 0,
+        format_func=lambda c: iso3_to_name.get(c, c),
+        key=key,
+        bind="query-params",
+    )
+
+
+def as_of(
+    key: str = "as_of",
+    default: date | None = None,
+    min_value: date = date(1949, 1, 1),
+    max_value: date | None = None,
+) -> date:
+    today = date.today()
+    return st.date_input(
+        "As of",
+        value=default or today,
+        min_value=min_value,
+        max_value=max_value or today,
+        key=key,
+        bind="query-params",
+        format="YYYY-MM-DD",
+    )
+
+
+def choice(
+    label: str,
+    options: dict[str, str],
+    key: str,
+    default: str | None = None,
+    horizontal: bool = True,
+    help: str | None = None,
+) -> str:
+    """A radio over {value: label}, bound to the URL."""
+    values = list(options)
+    fallback = default if default in values else values[0]
+    _settle(key, values, fallback, options)
+    return st.radio(
+        label,
+        values,
+        index=values.index(fallback),
+        format_func=options.__getitem__,
+        horizontal=horizontal,
+        key=key,
+        bind="query-params",
+        help=help,
+    )
+
+
+def year_range(
+    years: Sequence[int], key: str = "years", default: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
+    options = sorted({int(y) for y in years})
+    if len(options) < 2:
+        st.info("Too few years in these data to choose a range.")
+        return None
+    lo, hi = default or (options[0], options[-1])
+    lo = lo if lo in options else options[0]
+    hi = hi if hi in options else options[-1]
+    return st.select_slider("Years", options, value=(lo, hi), key=key, bind="query-params")
+
+
+def groupings(
+    options: Sequence[str],
+    key: str = "groups",
+    default: Sequence[str] = (),
+    label: str = "Groupings",
+) -> list[str]:
+    """Several groupings (a multiselect bound to the URL)."""
+    options = list(options)
+    return st.multiselect(
+        label,
+        options,
+        default=[g for g in default if g in options],
+        format_func=grouping_label,
+        key=key,
+        bind="query-params",
+    )
