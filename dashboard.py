@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app import data, nav
+from app import data, nav, ui
 
 ICON = Path(__file__).resolve().parent / "app" / "static" / "favicon.png"
 
@@ -29,5 +29,5 @@ st.set_page_config(
 
 page = st.navigation(nav.st_pages())
 if data.ensure_database():
-    st.sidebar.caption(data.sidebar_note())
+    ui.sidebar_status()
     page.run()

@@ -138,11 +138,16 @@ def lines(
     height: int = 440,
     y_range: tuple[float, float] | None = None,
     extra: Sequence[str] = (),
+    marks: Sequence[tuple[float, str]] = (),
+    log_y: bool = False,
 ) -> Chart:
-    """One line per series; estimates hollow; horizontal guide lines (value, label)."""
+    """One line per series; estimates hollow; horizontal guide lines (value, label) and
+    vertical marks (x, label), e.g. where the data switch from one source to another."""
     data = _keep(frame, [series, x, y, estimate, *extra], [x, y]).sort(
         [c for c in (series, x) if c]
     )
+    if log_y:
+        data = data.filter(pl.col(y) > 0)
     if data.is_empty():
         return Chart(go.Figure(), data, title)
     fig = go.Figure()
@@ -168,11 +173,30 @@ def lines(
             annotation_text=label,
             annotation_position="top left",
         )
+    for value, label in marks:  # short labels: Plotly widens the axis to fit the text
+        fig.add_vline(
+            x=value,
+            line={"color": GREY, "dash": "dot", "width": 1.5},
+            annotation_text=label,
+            annotation_position="top",
+        )
     _estimate_legend(fig, data, estimate)
     _layout(fig, title, x_label, y_label, height=height)
+    _year_ticks(fig, data[x])
     if y_range:
         fig.update_yaxes(range=list(y_range))
+    if log_y:
+        fig.update_yaxes(type="log")
     return Chart(fig, data, title)
+
+
+def _year_ticks(fig: go.Figure, values: pl.Series) -> None:
+    """Whole years on an integer axis: no '2,022.5', one tick a year when there are few."""
+    if not values.dtype.is_integer() or values.is_empty():
+        return
+    fig.update_xaxes(tickformat="d")
+    if values.n_unique() <= 12:
+        fig.update_xaxes(dtick=1)
 
 
 def bars(
@@ -416,7 +440,7 @@ def grouped_bars(
     return Chart(fig, data, title)
 
 
-def paired_bars(
+def stacked_bars(
     frame: pl.DataFrame,
     *,
     category: str,
@@ -424,16 +448,23 @@ def paired_bars(
     title: str,
     value_label: str,
     sort_by: str | None = None,
+    estimate: str | None = None,
+    guides: Sequence[tuple[float, str]] = (),
     extra: Sequence[str] = (),
 ) -> Chart:
-    """Horizontal bars, two or more measures side by side per category ({column: label})."""
+    """Horizontal bars, the measures ({column: legend label}) stacked end to end; sorted by
+    `sort_by` (largest at the top); estimate rows hatched."""
     cols = [c for c in values if c in frame.columns]
-    data = _keep(frame, [category, *cols, *extra], [category])
-    if cols:
-        data = data.filter(pl.any_horizontal(pl.col(cols).is_not_null()))
+    data = _keep(frame, [category, *cols, estimate, *extra], [category, *cols])
     if data.is_empty() or not cols:
         return Chart(go.Figure(), data.head(0), title)
-    data = data.sort(sort_by or cols[0], nulls_last=False)
+    order = sort_by if sort_by in data.columns else cols[0]
+    data = data.sort(order)  # plotly draws bottom-up: the largest ends on top
+    patterns = (
+        ["/" if e else "" for e in data[estimate].fill_null(False)]
+        if estimate and estimate in data.columns
+        else None
+    )
     fig = go.Figure()
     for i, col in enumerate(cols):
         fig.add_trace(
@@ -442,13 +473,124 @@ def paired_bars(
                 y=data[category].to_list(),
                 orientation="h",
                 name=values[col],
-                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                marker={
+                    "color": OKABE_ITO[i % len(OKABE_ITO)],
+                    "pattern": {"shape": patterns, "fgcolor": "white", "solidity": 0.25}
+                    if patterns
+                    else None,
+                },
                 hovertemplate=f"%{{y}}: %{{x:,.2f}}<extra>{values[col]}</extra>",
             )
         )
-    _layout(fig, title, value_label, "", height=max(360, 30 * data.height + 160))
-    fig.update_layout(barmode="group", bargap=0.25)
+    for v, label in guides:
+        fig.add_vline(
+            x=v,
+            line={"color": GREY, "dash": "dot", "width": 1.5},
+            annotation_text=label,
+            annotation_position="top",
+        )
+    if patterns and any(patterns):
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name="hatched = estimate",
+                marker={
+                    "color": GREY,
+                    "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.25},
+                },
+            )
+        )
+    _layout(fig, title, value_label, "", height=max(360, 22 * data.height + 160))
+    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
     fig.update_yaxes(type="category")
+    return Chart(fig, data, title)
+
+
+def dumbbell(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    start: str,
+    end: str,
+    labels: tuple[str, str],
+    title: str,
+    value_label: str,
+    flag: str | None = None,
+    flag_labels: tuple[str, str] = ("yes", "no"),
+    estimate: str | None = None,
+    log_x: bool = False,
+    sort_by: str | None = None,
+    guides: Sequence[tuple[float, str]] = (),
+    extra: Sequence[str] = (),
+) -> Chart:
+    """Two values per category joined by a line: `start` an orange diamond, `end` a blue
+    circle (`labels` names them). A boolean `flag` draws its true connectors solid bluish
+    green and its false ones dashed grey (`flag_labels` in the legend); estimates hollow."""
+    data = _keep(frame, [category, start, end, flag, estimate, *extra], [category, start, end])
+    if log_x:
+        data = data.filter((pl.col(start) > 0) & (pl.col(end) > 0))
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    data = data.sort(sort_by if sort_by in data.columns else end)  # largest at the top
+    fig = go.Figure()
+    has_flag = bool(flag and flag in data.columns)
+    groups = [(True, flag_labels[0]), (False, flag_labels[1])] if has_flag else [(None, "")]
+    for value, name in groups:
+        part = data.filter(pl.col(flag).fill_null(False) == value) if has_flag else data
+        if part.is_empty():
+            continue
+        xs, ys = [], []
+        for row in part.iter_rows(named=True):
+            xs += [row[start], row[end], None]
+            ys += [row[category], row[category], None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=name or "",
+                showlegend=bool(name),
+                line={
+                    "color": OKABE_ITO[2] if value in (True, None) else GREY,
+                    "dash": "solid" if value in (True, None) else "dash",
+                    "width": 3 if value else 2,
+                },
+                hoverinfo="skip",
+            )
+        )
+    for col, name, symbol, colour in (
+        (start, labels[0], "diamond", OKABE_ITO[1]),
+        (end, labels[1], "circle", OKABE_ITO[0]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=data[col].to_list(),
+                y=data[category].to_list(),
+                mode="markers",
+                name=name,
+                marker={
+                    "symbol": _symbols(data, estimate, symbol),
+                    "size": 10,
+                    "color": colour,
+                    "line": {"color": colour, "width": 2},
+                },
+                hovertemplate=f"%{{y}}: %{{x:,.2f}}<extra>{name}</extra>",
+            )
+        )
+    for v, label in guides:
+        fig.add_vline(
+            x=v,
+            line={"color": GREY, "dash": "dot", "width": 1.5},
+            annotation_text=label,
+            annotation_position="bottom right",
+        )
+    _estimate_legend(fig, data, estimate)
+    _layout(fig, title, value_label, "", height=max(380, 24 * data.height + 170))
+    # the sorted order, not the order the connector traces happen to meet the categories
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=data[category].to_list())
+    if log_x:
+        fig.update_xaxes(type="log")
     return Chart(fig, data, title)
 
 

@@ -6,7 +6,10 @@
   is closed *before* the new one opens (DuckDB hands a second connect to the same path the
   already-open instance, i.e. the old file), so the app follows a refresh without a restart.
 - Query results: st.cache_data keyed by query name + bound parameters + that fingerprint, so a
-  new file means new results and an unchanged file never runs a query twice.
+  new file means new results and an unchanged file never runs a query twice. Underneath, one
+  store of results per process (`_Shared`) is keyed by the query text and its fully bound
+  parameters (defaults filled in), and the claims' evaluation reads through it too: a query the
+  landing page's claims ran is not run again for a page, and the other way round.
 - A missing database is built from the committed snapshot (etl.build.build(None, path)) under
   the same lock file the CLI uses, inside st.status with a progress message.
 
@@ -19,9 +22,11 @@ from __future__ import annotations
 import fcntl
 import importlib.util
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +34,12 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl import queries, sandbox, stats
+from etl import freshness, queries, sandbox
 from etl.db import connect_readonly, default_db_path
 from etl.errors import EtlError
+
+# etl.stats (scipy.stats, seconds to import) is imported where a p-value is first needed, so a
+# page without statistics, and the first paint of every page, do not wait for it.
 
 Fingerprint = tuple[int, int, int]
 
@@ -183,6 +191,20 @@ class Data:
         values = frame[column].drop_nulls()
         return values[0] if values.len() else None
 
+    def labels(self, code: str = "iso3", label: str = "country") -> dict[str, str]:
+        """{code: label} over the rows (e.g. the members a grouping's frame lists)."""
+        if not {code, label} <= set(self.frame.columns):
+            return {}
+        pairs = self.frame.select(code, label).drop_nulls(code).unique(code).sort(label)
+        return {c: lab or c for c, lab in pairs.iter_rows()}
+
+    def missing(self, column: str, label: str = "country") -> list[str]:
+        """The labels of the rows that have no value in `column` (alphabetical, once each)."""
+        if not {column, label} <= set(self.frame.columns):
+            return []
+        rows = self.frame.filter(pl.col(column).is_null())[label].drop_nulls()
+        return sorted(set(rows.to_list()))
+
 
 def available(name: str) -> bool:
     return name in queries.names()
@@ -248,7 +270,7 @@ def _run_query(
     name: str, params: tuple[tuple[str, Any], ...], path: str, fp: Fingerprint | None
 ) -> tuple[pl.DataFrame, str | None]:
     try:
-        with cursor() as cur:
+        with shared_cursor() as cur:
             frame = queries.run(cur, name, **dict(params))
     except EtlError as e:
         return pl.DataFrame(), f"The indicator “{name}” could not be computed: {e}"
@@ -260,14 +282,125 @@ def _with_p_values(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     if frame.is_empty():
         return frame
     if name in STAT_QUERIES:
+        from etl import stats
+
         return stats.with_p_values(frame)
-    if name == "threat_proximity_test" and {"rho", "n"} <= set(frame.columns):
-        p = [stats.spearman_p(r, n) for r, n in zip(frame["rho"], frame["n"], strict=True)]
-        return frame.with_columns(pl.Series("rho_p", p, dtype=pl.Float64))
+    rhos = {c: n for c, n in SPEARMAN_COLUMNS.get(name, {}).items() if c in frame.columns}
+    if rhos and "n" in frame.columns:
+        from etl import stats
+
+        return frame.with_columns(
+            pl.Series(
+                p_name,
+                [stats.spearman_p(r, n) for r, n in zip(frame[rho], frame["n"], strict=True)],
+                dtype=pl.Float64,
+            )
+            for rho, p_name in rhos.items()
+        )
     return frame
 
 
 STAT_QUERIES = {"exploitation_test", "concordance_test", "free_riding_response"}
+# Queries whose Spearman rho columns get a p-value column (etl.stats.spearman_p on rho and n).
+SPEARMAN_COLUMNS = {
+    "threat_proximity_test": {"rho": "rho_p"},
+    "security_burden_test": {"rho_plain": "rho_plain_p", "rho_broader": "rho_broader_p"},
+}
+
+
+# --------------------------------------------------------------------------- shared results
+
+
+class _Shared:
+    """Query results by (fingerprint, SQL text, bound parameters), least recently used out.
+
+    etl.queries.run binds every parameter (defaults included) before it calls
+    `con.sql(text, params=...)`, so the key is the same whoever asks: a page with its controls
+    at their defaults, or etl.claims with its own arguments."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        frame = compute()  # outside the lock: another session's query need not wait
+        with self._lock:
+            self.misses += 1
+            self._items[key] = frame
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return frame
+
+
+@st.cache_resource(show_spinner=False)
+def _shared() -> _Shared:
+    return _Shared()
+
+
+def shared_stats() -> dict[str, int]:
+    """How often a query was answered from the shared results (hits) or run (misses)."""
+    store = _shared()
+    return {"hits": store.hits, "misses": store.misses, "entries": len(store._items)}
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+class _SharedRelation:
+    """What `cursor.sql(text, params=...)` returns here: `.pl()` reads the shared results;
+    anything else is asked of a real DuckDB relation."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, fp: Fingerprint, sql: str, params):
+        self._cur, self._fp, self._sql, self._params = cur, fp, sql, params
+
+    def pl(self) -> pl.DataFrame:
+        key = (self._fp, self._sql, _frozen(self._params))
+        return _shared().get(key, lambda: self._cur.sql(self._sql, params=self._params).pl())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur.sql(self._sql, params=self._params), name)
+
+
+class _SharingCursor:
+    """A DuckDB cursor whose `sql(text, params=dict)` goes through the shared results; every
+    other call (execute, fetchall, ...) is the cursor's own."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, fp: Fingerprint) -> None:
+        self._cur, self._fp = cur, fp
+
+    def sql(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        params = kwargs.get("params")
+        if args or set(kwargs) - {"params"} or not isinstance(params, dict | type(None)):
+            return self._cur.sql(query, *args, **kwargs)
+        return _SharedRelation(self._cur, self._fp, query, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur, name)
+
+
+@contextmanager
+def shared_cursor() -> Iterator[Any]:
+    """A cursor (as `cursor()`) whose indicator results are shared across pages and claims."""
+    con, fp = _reader().connection()
+    cur = con.cursor()
+    try:
+        yield _SharingCursor(cur, fp)
+    finally:
+        cur.close()
 
 
 # --------------------------------------------------------------------------- fixed look-ups
@@ -407,6 +540,9 @@ TABLE_SOURCES = {
     "nato_aggregate": "nato",
     "sipri_milex": "sipri",
     "wb_macro": "wb",
+    "cow_nmc": "cow",
+    "kiel_aid_monthly": "kiel",
+    "kiel_aid_donor": "kiel",
     "membership": "memberships",
     "membership_spell": "memberships",
     "member_year": "memberships",
@@ -481,7 +617,7 @@ def claims() -> Claims:
 def _evaluate_claims(fp: Fingerprint | None) -> list[dict[str, Any]]:
     from etl import claims as registry
 
-    with cursor() as cur:
+    with shared_cursor() as cur:  # the claims' queries land in the shared results
         results = registry.evaluate_all(cur)
     return [_plain(r) for r in results]
 
@@ -535,6 +671,50 @@ def sidebar_note() -> str:
         if published.height:
             when = f", published {str(published['finished_at'][0])[:16]} UTC"
     return f"Data: `{db_path().name}`{when}."
+
+
+# --------------------------------------------------------------------------- data age
+
+
+def source_ages(today: date | None = None) -> Data:
+    """etl.freshness.ages on the current database: one row per source (folder of raw files)
+    with its publisher, newest edition, age and whether a newer edition is probably out."""
+    today = today or date.today()
+    try:
+        frame, problem = _ages(current_fingerprint(), today)
+    except EtlError as e:
+        return Data("source_ages", pl.DataFrame(), {}, {}, f"The data could not be read: {e}")
+    return Data("source_ages", frame, {}, {"today": today}, problem)
+
+
+AGE_SCHEMA = {
+    "source": pl.String,
+    "publisher": pl.String,
+    "edition": pl.String,
+    "published": pl.Date,
+    "age_days": pl.Int64,
+    "period_days": pl.Int64,
+    "stale": pl.Boolean,
+    "note": pl.String,
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _ages(fp: Fingerprint | None, today: date) -> tuple[pl.DataFrame, str | None]:
+    try:
+        with cursor() as cur:
+            rows = [asdict(a) for a in freshness.ages(cur, today=today)]
+    except duckdb.Error as e:
+        first = str(e).strip().splitlines()[0]
+        return pl.DataFrame(schema=AGE_SCHEMA), f"The sources' ages could not be read ({first})."
+    files = table("source_file").frame
+    publishers: dict[str, str] = {}
+    if not files.is_empty():
+        for name, publisher in files.select("name", "publisher").iter_rows():
+            publishers.setdefault(name.split("/")[0], publisher)
+    for row in rows:
+        row["publisher"] = publishers.get(row["source"], row["source"])
+    return pl.DataFrame(rows, schema=AGE_SCHEMA), None
 
 
 def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:

@@ -24,6 +24,23 @@ RUN_COLUMNS = {
     "message": "message",
     "run_id": "run",
 }
+AGE_COLUMNS = {
+    "publisher": "publisher",
+    "edition": "newest edition loaded",
+    "published": "published",
+    "age_days": "age (days)",
+    "period_days": "usual update period (days)",
+    "stale": "newer edition probably out",
+    "note": "note",
+    "source": "raw-file folder",
+}
+AGES_INTRO = """\
+Each source's newest edition in the warehouse, its age today, and the publisher's usual update
+period. A source is flagged when its edition is older than that period plus a month's grace: a
+newer edition is then probably out, and `etl refresh` with the new files would bring it in.
+Correlates of War, REST Countries and the project's own membership facts have no release
+schedule and are never flagged.
+"""
 CROSS_COLUMNS = {
     "country": "country",
     "year": "year",

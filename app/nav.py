@@ -36,6 +36,7 @@ PAGES = [
     PageInfo(
         "free_riding", "free_riding.py", "Free riding", ":material/trending_down:", "free-riding"
     ),
+    PageInfo("capability", "capability.py", "Capability", ":material/shield:", "capability"),
     PageInfo("alliances", "alliances.py", "Alliances and overlap", ":material/hub:", "alliances"),
     PageInfo("country", "country.py", "Country profile", ":material/flag:", "country"),
     PageInfo("sql", "sql.py", "SQL explorer", ":material/terminal:", "sql"),
@@ -48,6 +49,9 @@ ALIASES = {
     "burden-sharing": "burden",
     "free-riding": "free_riding",
     "overlap": "alliances",
+    "capabilities": "capability",
+    "equipment": "capability",
+    "hague": "capability",
     "alliances_and_overlap": "alliances",
     "country_profile": "country",
     "data": "methods",

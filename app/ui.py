@@ -128,6 +128,20 @@ CONCORDANCE_COLUMNS = {
 }
 
 
+BROADER_COLUMNS = {
+    "year": "year",
+    "n": "allies in the test",
+    "rho_plain": "ρ (GDP, defence burden)",
+    "rho_plain_p": "p (plain)",
+    "rho_broader": "ρ (GDP, defence + aid)",
+    "rho_broader_p": "p (broader)",
+    "mean_defence_pct_gdp": "mean defence burden (% of GDP)",
+    "mean_broader_burden_pct": "mean broader burden (% of GDP)",
+    "n_estimates": "NATO estimates among them",
+    "members_left_out": "members left out",
+}
+
+
 def number(value, digits: int = 2) -> str:
     """A metric's text: '—' when there is no value."""
     if value is None:
@@ -148,6 +162,11 @@ def info_if_empty(source: d.Data, text: str) -> None:
     """An info message when a (filtered) Data holds no rows but could be read."""
     if source.ok and source.empty:
         st.info(text)
+
+
+def listed(text: str, names: Sequence[str]) -> str:
+    """' Text: a, b.' to append to a note, or '' when there are no names."""
+    return f" {text}: {', '.join(names)}." if names else ""
 
 
 def yes_no(value) -> str:
@@ -195,3 +214,66 @@ def controls(n: int) -> list:
 def header(title: str, intro: str) -> None:
     st.title(title)
     st.markdown(intro)
+
+
+# --------------------------------------------------------------------------- data age
+
+SOURCE_SHORT = {
+    "nato": "NATO",
+    "sipri": "SIPRI",
+    "worldbank": "World Bank",
+    "kiel": "Kiel tracker",
+    "cow": "Correlates of War",
+    "geo": "REST Countries",
+    "data": "memberships",
+}
+
+
+def age_text(days: int | None) -> str:
+    """'12 days' / '9 months' / 'undated' (months of 30 days, as etl.freshness counts them)."""
+    if days is None:
+        return "undated"
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{days // 30} months"
+
+
+def age_summary(ages: pl.DataFrame) -> str:
+    """One line for the sidebar: the age of each source its publisher updates on a schedule."""
+    if ages.is_empty() or "period_days" not in ages.columns:
+        return ""
+    dated = ages.filter(pl.col("period_days").is_not_null()).sort("age_days", nulls_last=True)
+    parts = [
+        f"{SOURCE_SHORT.get(r['source'], r['source'])} {age_text(r['age_days'])}"
+        for r in dated.iter_rows(named=True)
+    ]
+    return "Data age (newest edition of each source): " + " · ".join(parts) if parts else ""
+
+
+def stale_message(ages: pl.DataFrame) -> str:
+    """A warning naming each stale source with its edition and note ('' when none is stale)."""
+    if ages.is_empty() or "stale" not in ages.columns:
+        return ""
+    stale = ages.filter(pl.col("stale").fill_null(False))
+    if stale.is_empty():
+        return ""
+    lines = [
+        f"- **{SOURCE_SHORT.get(r['source'], r['source'])}** (edition {r['edition']}): {r['note']}."
+        for r in stale.iter_rows(named=True)
+    ]
+    return "Some sources may be out of date:\n" + "\n".join(lines)
+
+
+def sidebar_status() -> None:
+    """Which database the app reads, how old its sources are, and a warning for stale ones."""
+    st.sidebar.caption(d.sidebar_note())
+    ages = d.source_ages()
+    if ages.problem:
+        st.sidebar.caption(ages.problem)
+        return
+    summary = age_summary(ages.frame)
+    if summary:
+        st.sidebar.caption(summary)
+    warning = stale_message(ages.frame)
+    if warning:
+        st.sidebar.warning(warning, icon=":material/update:")

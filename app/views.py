@@ -206,31 +206,6 @@ def equipment_share(frame: pl.DataFrame) -> Chart:
     )
 
 
-def hague_path(frame: pl.DataFrame) -> Chart:
-    """hague_path: real spending growth each ally needs to reach the target, against what it
-    achieved since the base year."""
-    target = _first(frame, "target_pct")
-    by = _first(frame, "target_year")
-    data = frame
-    if "at_target_now" in frame.columns:
-        data = frame.filter(~pl.col("at_target_now").fill_null(False))
-    title = "Real growth in defence spending needed to reach the target"
-    if target is not None and by is not None:
-        title = f"Real growth in defence spending needed to reach {target:g} % of GDP by {by}"
-    return charts.paired_bars(
-        data,
-        category="country",
-        values={
-            "required_real_growth_pct": "needed each year from the latest figure",
-            "avg_real_growth_pct": "achieved each year since the base year",
-        },
-        title=title,
-        value_label="real growth of defence spending (% a year)",
-        sort_by="required_real_growth_pct",
-        extra=["latest_year", "latest_share_gdp_pct", "gdp_growth_pct", "on_course"],
-    )
-
-
 # --------------------------------------------------------------------------- free riding
 
 
@@ -598,6 +573,284 @@ def minilateral_nato_share(frame: pl.DataFrame) -> Chart:
     )
 
 
+# --------------------------------------------------------------------------- capability
+
+
+def _percent(value) -> str:
+    """0.1 -> '10 %' (a rate given as a fraction)."""
+    return "" if value is None else f"{100 * float(value):g} %"
+
+
+def _stock_rule(frame: pl.DataFrame) -> str:
+    d = _first(frame, "depreciation")
+    start = {"steady_state": "steady-state start", "zero": "start from zero"}.get(
+        _first(frame, "initial_stock", ""), ""
+    )
+    parts = [f"depreciation {_percent(d)} a year" if d is not None else "", start]
+    return "; ".join(p for p in parts if p)
+
+
+def _in_bn(frame: pl.DataFrame, column: str, alias: str) -> pl.DataFrame:
+    if column not in frame.columns:
+        return frame
+    return frame.with_columns((pl.col(column) / 1000).alias(alias))
+
+
+def equipment_spending(frame: pl.DataFrame) -> Chart:
+    """equipment_investment: major equipment spending of the chosen allies, by year."""
+    return charts.lines(
+        _in_bn(frame, "equipment_constant_2015_usd_m", "equipment_usd_bn"),
+        x="year",
+        y="equipment_usd_bn",
+        series="country",
+        title=f"Spending on major equipment, {_group(frame)}, {_years(frame)} (NATO figures)",
+        x_label="year",
+        y_label="US$ bn, constant 2015 prices",
+        estimate="is_estimate",
+        extra=["iso3", "equipment_share_pct", "me_constant_2015_usd_m"],
+    )
+
+
+def equipment_stock(frame: pl.DataFrame) -> Chart:
+    """equipment_investment: the perpetual-inventory equipment stock of the chosen allies."""
+    return charts.lines(
+        _in_bn(frame, "equipment_stock_constant_2015_usd_m", "equipment_stock_usd_bn"),
+        x="year",
+        y="equipment_stock_usd_bn",
+        series="country",
+        title=f"Equipment stock by perpetual inventory ({_stock_rule(frame)}), {_group(frame)}",
+        x_label="year",
+        y_label="US$ bn, constant 2015 prices",
+        estimate="is_estimate",
+        extra=["iso3", "stock_first_year", "depreciation", "initial_stock"],
+    )
+
+
+def equipment_shares(frame: pl.DataFrame) -> Chart:
+    """equipment_investment (one year): each ally's share of the grouping's equipment stock
+    against its share of the grouping's GDP."""
+    data = frame
+    if "stock_to_gdp_share_ratio" in frame.columns:
+        data = frame.with_columns(
+            (pl.col("stock_to_gdp_share_ratio") >= 1).alias("stock_share_at_least_gdp_share")
+        )
+    return charts.dumbbell(
+        data,
+        category="country",
+        start="gdp_share_pct",
+        end="stock_share_pct",
+        labels=("share of the grouping's GDP", "share of its equipment stock"),
+        title=(
+            f"Share of the equipment stock vs share of GDP, {_group(frame)}, {_years(frame)} "
+            f"({_stock_rule(frame)})"
+        ),
+        value_label="share of the grouping's total (%, log scale; GDP at 2015 prices)",
+        flag="stock_share_at_least_gdp_share",
+        flag_labels=("more equipment than economic weight", "less equipment than economic weight"),
+        estimate="is_estimate",
+        log_x=True,
+        sort_by="stock_share_pct",
+        extra=["year", "stock_to_gdp_share_ratio", "n_allies_in_total", "depreciation"],
+    )
+
+
+def _switch_year(frame: pl.DataFrame, source: str = "nato") -> int | None:
+    """The first year of `source`'s rows (where a spliced series changes publisher)."""
+    if not {"source", "year"} <= set(frame.columns):
+        return None
+    years = frame.filter(pl.col("source") == source)["year"]
+    earlier = frame.filter(pl.col("source") != source)["year"]
+    if years.is_empty() or earlier.is_empty():
+        return None
+    return int(years.min())
+
+
+def _switch_mark(frame: pl.DataFrame) -> list[tuple[float, str]]:
+    year = _switch_year(frame)
+    return [(year - 0.5, "COW | NATO")] if year else []
+
+
+def personnel_density(frame: pl.DataFrame) -> Chart:
+    """personnel: military personnel per 1,000 inhabitants of the chosen allies."""
+    return charts.lines(
+        frame,
+        x="year",
+        y="personnel_per_1000",
+        series="country",
+        title=f"Military personnel per 1,000 inhabitants, {_group(frame)}, {_years(frame)}",
+        x_label="year",
+        y_label="personnel per 1,000 inhabitants",
+        estimate="is_estimate",
+        marks=_switch_mark(frame),
+        extra=["iso3", "source", "personnel_k", "population"],
+    )
+
+
+SOLDIER_PRICES = {
+    "constant": "constant 2015 US$ (NATO years)",
+    "current": "current US$ (all years)",
+}
+
+
+def spending_per_soldier(frame: pl.DataFrame, prices: str = "constant") -> Chart:
+    """personnel: defence spending per member of the armed forces of the chosen allies."""
+    if prices == "current":
+        column, unit, log = "me_per_soldier_current_kusd", "current prices, log scale", True
+    else:
+        column, unit, log = "me_per_soldier_constant_2015_kusd", "2015 prices", False
+    return charts.lines(
+        frame,
+        x="year",
+        y=column,
+        series="country",
+        title=f"Defence spending per member of the armed forces, {_group(frame)}, "
+        f"{_years(frame.drop_nulls(column) if column in frame.columns else frame)}",
+        x_label="year",
+        y_label=f"thousand US$, {unit}",
+        estimate="is_estimate",
+        marks=_switch_mark(frame) if prices == "current" else (),
+        log_y=log,
+        extra=["iso3", "source", "personnel_k", "me_current_usd_m"],
+    )
+
+
+BALANCE_MEASURES = {
+    "cinc": ("cinc_world_share_pct", "CINC (composite index)"),
+    "milex": ("milex_world_share_pct", "military expenditure"),
+    "milper": ("milper_world_share_pct", "military personnel"),
+}
+
+
+def capability_balance(frame: pl.DataFrame, measure: str = "cinc") -> Chart:
+    """capability_balance: each grouping's share of the world's capabilities, by year."""
+    column, name = BALANCE_MEASURES.get(measure, BALANCE_MEASURES["cinc"])
+    membership = {"historical": "members in each year", "current": "today's members"}.get(
+        _first(frame, "membership", ""), ""
+    )
+    return charts.lines(
+        _named(frame),
+        x="year",
+        y=column,
+        series="alliance_name",
+        title=f"Share of the world's {name}, by grouping, {_years(frame)}"
+        + (f" ({membership})" if membership else ""),
+        x_label="year",
+        y_label="share of the world total (%)",
+        extra=["alliance", "n_members", "n_members_in_cow", "members_not_in_cow"],
+    )
+
+
+def hague_path(frame: pl.DataFrame) -> Chart:
+    """hague_path: the real spending growth each ally needs to reach the target against what it
+    achieved since the base year (allies already at the target are left out)."""
+    target = _first(frame, "target_pct")
+    by = _first(frame, "target_year")
+    base = _first(frame, "base_year")
+    data = frame
+    if "at_target_now" in frame.columns:
+        data = frame.filter(~pl.col("at_target_now").fill_null(False))
+    title = "Real growth in defence spending needed to reach the target"
+    if target is not None and by is not None:
+        title = f"Real growth in defence spending needed to reach {target:g} % of GDP by {by}"
+    growth = _first(frame, "gdp_growth_pct")
+    if growth is not None:
+        title += f" (GDP growing {growth:g} % a year)"
+    return charts.dumbbell(
+        data,
+        category="country",
+        start="required_real_growth_pct",
+        end="avg_real_growth_pct",
+        labels=(
+            "needed each year from the latest figure",
+            f"achieved each year since {base}" if base else "achieved each year",
+        ),
+        title=title,
+        value_label="real growth of defence spending (% a year, constant 2015 prices)",
+        flag="on_course",
+        flag_labels=("on course", "not on course"),
+        estimate="latest_is_estimate",
+        sort_by="required_real_growth_pct",
+        guides=[(0.0, "no growth")],
+        extra=[
+            "latest_year",
+            "latest_share_gdp_pct",
+            "target_pct",
+            "target_year",
+            "gdp_growth_pct",
+            "growth_gap_pp",
+            "projected_share_gdp_pct",
+        ],
+    )
+
+
+def on_course(frame: pl.DataFrame) -> dict[str, int]:
+    """hague_path: how many allies are at the target, on course to it, or not."""
+    if frame.is_empty() or not {"at_target_now", "on_course"} <= set(frame.columns):
+        return {"allies": 0, "at_target": 0, "on_course": 0, "not_on_course": 0}
+    at = frame["at_target_now"].fill_null(False)
+    rest = frame.filter(~at)
+    return {
+        "allies": frame.height,
+        "at_target": int(at.sum()),
+        "on_course": int(rest["on_course"].fill_null(False).sum()),
+        "not_on_course": int((~rest["on_course"].fill_null(False)).sum()),
+    }
+
+
+AID_TYPES = {"total": "all aid", "military": "military aid"}
+
+
+def broader_burden(frame: pl.DataFrame) -> Chart:
+    """security_burden (one year): defence and aid to Ukraine, % of GDP, stacked per ally
+    (allies whose aid the tracker does not follow are left out: unknown is not zero)."""
+    data = frame
+    if "broader_burden_pct" in frame.columns:
+        data = frame.filter(pl.col("broader_burden_pct").is_not_null())
+    aid = AID_TYPES.get(_first(frame, "aid_type", ""), "aid")
+    return charts.stacked_bars(
+        data,
+        category="country",
+        values={
+            "defence_pct_gdp": "defence (NATO, % of GDP)",
+            "aid_pct_gdp": f"{aid} to Ukraine (Kiel tracker, % of GDP)",
+        },
+        title=f"Defence plus {aid} to Ukraine, {_group(frame)}, {_years(frame)}",
+        value_label="percent of GDP",
+        sort_by="broader_burden_pct",
+        estimate="is_estimate",
+        guides=[GUIDE_2, GUIDE_35],
+        extra=["year", "broader_burden_pct", "aid_eur_bn", "aid_rule", "aid_type"],
+    )
+
+
+BROADER_SERIES = {
+    "rho_plain": "ρ (GDP, defence burden)",
+    "rho_broader": "ρ (GDP, defence + aid to Ukraine)",
+}
+
+
+def broader_rho(frame: pl.DataFrame) -> Chart:
+    """security_burden_test: Olson–Zeckhauser's rho on the plain and on the broader burden."""
+    data = frame
+    if "n_estimates" in frame.columns:
+        data = frame.with_columns((pl.col("n_estimates") > 0).alias("any_estimate"))
+    long = _long(data, ["year", "any_estimate", "n"], BROADER_SERIES).drop_nulls("value")
+    return charts.lines(
+        long,
+        x="year",
+        y="value",
+        series="measure",
+        title=f"Olson–Zeckhauser test on the plain and the broader burden, {_group(frame)}",
+        x_label="year",
+        y_label="Spearman rank correlation with GDP (−1 to 1)",
+        estimate="any_estimate",
+        guides=[(0.0, "no association")],
+        dashed=[BROADER_SERIES["rho_broader"]],
+        y_range=(-1, 1),
+        extra=["n"],
+    )
+
+
 # --------------------------------------------------------------------------- country profile
 
 
@@ -774,6 +1027,12 @@ FOR_QUERY: dict[str, Callable[[pl.DataFrame], Chart]] = {
     "membership_timeline": minilateral_reach,
     "overlap_minilateral_nato_share": minilateral_nato_share,
     "overlap_matrix": membership_matrix,
+    "equipment_investment": _one_year(equipment_shares),
+    "personnel": personnel_density,
+    "capability_balance": capability_balance,
+    "hague_path": hague_path,
+    "security_burden": _one_year(broader_burden),
+    "security_burden_test": broader_rho,
 }
 
 

@@ -250,3 +250,49 @@ def groupings(
         key=key,
         bind="query-params",
     )
+
+
+def countries(
+    iso3_to_name: dict[str, str],
+    key: str = "allies",
+    default: Sequence[str] = (),
+    label: str = "Allies in the line charts",
+) -> list[str]:
+    """Several countries (a multiselect bound to the URL, which holds their names). Chosen
+    countries that the options no longer hold (another grouping was picked) are dropped."""
+    options = sorted(iso3_to_name, key=lambda c: iso3_to_name[c])
+    chosen = st.session_state.get(key)
+    if isinstance(chosen, list | tuple) and any(c not in options for c in chosen):
+        st.session_state[key] = [c for c in chosen if c in options]
+    return st.multiselect(
+        label,
+        options,
+        default=[c for c in default if c in options],
+        format_func=lambda c: iso3_to_name.get(c, c),
+        key=key,
+        bind="query-params",
+    )
+
+
+def number(
+    label: str,
+    options: Sequence[float],
+    key: str,
+    default: float | None = None,
+    unit: str = "",
+    scale: float = 1.0,
+    help: str | None = None,
+) -> float:
+    """A number among fixed steps (a select slider bound to the URL); `scale` turns the value
+    into the label's number (0.10 with scale 100 reads '10 %')."""
+    values = list(options)
+    fallback = default if default in values else values[0]
+    return st.select_slider(
+        label,
+        values,
+        value=fallback,
+        format_func=lambda v: f"{v * scale:g}{unit}",
+        key=key,
+        bind="query-params",
+        help=help,
+    )

@@ -19,8 +19,9 @@ import duckdb
 import polars as pl
 
 from etl import checks, cow, kiel, memberships, nato, restcountries, sipri, snapshot, worldbank
+from etl.db import connect_readonly
 from etl.errors import EtlError
-from etl.rawfiles import Parsed, SourceFile
+from etl.rawfiles import Parsed, SourceFile, sha256
 from etl.warehouse import create_schema, create_views, insert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,12 @@ RAW_PARSERS = {
     "Correlates of War": cow.parse,
     "Kiel": kiel.parse,
     "Kiel weapons": kiel.parse_weapons,
+}
+# Sources read from one file: a reader library's error names that file.
+SINGLE_FILE = {
+    "SIPRI": sipri.PATTERN,
+    "NATO": nato.PATTERN,
+    "REST Countries": "geo/countriesV3*.json",
 }
 # Tables in load order (referenced tables first).
 TABLES = [
@@ -73,21 +80,94 @@ def run_log(db: Path) -> Path:
 
 
 def log_run(db: Path, entry: dict) -> None:
-    with run_log(db).open("a", encoding="utf-8") as f:
-        f.write(json.dumps(entry, default=str) + "\n")
+    """Append one run as one JSON line (one write, so a kill cannot interleave two runs)."""
+    path = run_log(db)
+    line = json.dumps(entry, default=str) + "\n"
+    with path.open("ab") as f:
+        if f.tell() > 0:  # a line cut short by a kill must not swallow this one
+            with path.open("rb") as r:
+                r.seek(-1, os.SEEK_END)
+                if r.read(1) != b"\n":
+                    line = "\n" + line
+        f.write(line.encode("utf-8"))
+
+
+SNAPSHOT_EDITION = "(from the committed snapshot)"  # as etl.snapshot.read marks its files
+RUN_FIELDS = ("run_id", "command", "started_at", "outcome")  # NOT NULL columns of etl_run
 
 
 def _past_runs(db: Path) -> list[dict]:
     path = run_log(db)
     if not path.is_file():
         return []
-    runs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    runs: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
-            runs.append(json.loads(line))
+            run = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line cut short by a kill: the run it described never published
-    return runs
+        if isinstance(run, dict) and all(run.get(k) for k in RUN_FIELDS):
+            runs[str(run["run_id"])] = run  # run_id is the key of etl_run: the last line wins
+    for run in runs.values():
+        if run["outcome"] == "started":  # no end was ever logged
+            run["outcome"] = "killed"
+            run["message"] = "started but never finished: the process was killed or stopped"
+    return list(runs.values())
+
+
+def new_run(command: str, raw_dir: Path | None) -> dict:
+    """The start of a run-log entry: id, command, raw dir and start time."""
+    return {
+        "run_id": uuid.uuid4().hex[:12],
+        "command": command,
+        "raw_dir": str(raw_dir) if raw_dir else None,
+        "started_at": _now(),
+    }
+
+
+def file_digests(raw_dir: Path | None) -> str | None:
+    """JSON {file under raw_dir: sha256} of every file there, for runs that failed to parse."""
+    if raw_dir is None or not Path(raw_dir).is_dir():
+        return None
+    digests = {}
+    for path in sorted(Path(raw_dir).rglob("*")):
+        name = path.relative_to(raw_dir).as_posix()
+        if path.is_file() and not any(p.startswith(".") for p in name.split("/")):
+            try:
+                digests[name] = sha256(path)
+            except OSError:
+                continue
+    return json.dumps(digests, sort_keys=True)
+
+
+def data_dir() -> Path:
+    """The project's own facts (memberships, alliances): ALLIANCE_DATA_DIR or data/."""
+    return Path(os.environ.get("ALLIANCE_DATA_DIR") or ROOT / "data")
+
+
+def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[str]:
+    """Files the published database was built from whose bytes are no longer on disk.
+
+    [] means the database is exactly what a build of these files would publish, so a refresh
+    can stop there. A database built from the committed snapshot, a file that changed, was
+    renamed (a new release) or vanished, and a database that cannot be read all count.
+    """
+    facts = facts or data_dir()
+    try:
+        con = connect_readonly(db)
+        try:
+            rows = con.execute("select name, sha256, edition from source_file").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as e:
+        return [f"{db} ({type(e).__name__})"]
+    stale = []
+    for name, digest, edition in rows:
+        first, _, rest = name.partition("/")
+        path = facts / rest if first == facts.name else Path(raw_dir) / name
+        if edition.endswith(SNAPSHOT_EDITION) or not path.is_file() or sha256(path) != digest:
+            stale.append(name)
+    return stale or ([] if rows else [f"{db} (no source_file rows)"])
 
 
 def clean_leftovers(db: Path) -> list[Path]:
@@ -112,9 +192,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def parse_all(raw_dir: Path | None, step: Callable[[str], None] = lambda _: None) -> list[Parsed]:
+def parse_all(
+    raw_dir: Path | None,
+    step: Callable[[str], None] = lambda _: None,
+    facts: Path | None = None,
+) -> list[Parsed]:
     """Every source's tidy frames: from the raw files, or from the committed snapshot."""
-    parsed = [memberships.parse(ROOT / "data")]
+    facts = facts or data_dir()
+    try:
+        parsed = [memberships.parse(facts)]
+    except EtlError:
+        raise
+    except Exception as e:  # e.g. a file that is not UTF-8: still one line naming the folder
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise EtlError(f"could not read the project's facts: {first}", file=str(facts)) from e
     if raw_dir is None:
         step("snapshot")
         parsed.append(snapshot.read())
@@ -123,14 +214,21 @@ def parse_all(raw_dir: Path | None, step: Callable[[str], None] = lambda _: None
         raise EtlError("raw directory does not exist", file=str(raw_dir))
     for name, parse in RAW_PARSERS.items():
         step(name)
-        try:
-            parsed.append(parse(raw_dir))
-        except EtlError:
-            raise
-        except Exception as e:  # a reader library's own error: name the source, keep one line
-            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-            raise EtlError(f"could not read the {name} files: {first}", file=str(raw_dir)) from e
+        parsed.append(read_source(name, parse, raw_dir))
     return parsed
+
+
+def read_source(name: str, parse: Callable[[Path], Parsed], raw_dir: Path) -> Parsed:
+    """One source's parser; a reader library's own error becomes one EtlError naming the file."""
+    try:
+        return parse(raw_dir)
+    except EtlError:
+        raise
+    except Exception as e:  # a reader library's own error: name the source, keep one line
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        hits = sorted(raw_dir.glob(SINGLE_FILE[name])) if name in SINGLE_FILE else []
+        file = hits[0].relative_to(raw_dir).as_posix() if len(hits) == 1 else str(raw_dir)
+        raise EtlError(f"could not read the {name} files: {first}", file=file) from e
 
 
 def cross_source(con: duckdb.DuckDBPyConnection) -> None:
@@ -185,11 +283,21 @@ def build(
     *,
     command: str = "build",
     step: Callable[[str], None] = lambda _: None,
+    facts: Path | None = None,
+    run: dict | None = None,
 ) -> BuildResult:
-    """Parse, load, check and atomically publish. On any failure `db` is left untouched."""
+    """Parse, load, check and atomically publish. On any failure `db` is left untouched.
+
+    `facts` is the folder of memberships.csv and alliances.csv (default: ALLIANCE_DATA_DIR or
+    data/), so tests can break a copy of them. `run` is a run-log entry already started (by
+    `etl refresh`), so one refresh is one run.
+    """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(db)
+    entry = run or new_run(command, raw_dir)
+    if cleaned := clean_leftovers(db):  # a killed run's temporary files
+        entry["cleaned"] = [p.name for p in cleaned]
+    log_run(db, {**entry, "outcome": "started"})  # a run killed from here on still shows
     seconds: dict[str, float] = {}
     outer, clock = step, [time.perf_counter(), "start"]
 
@@ -199,17 +307,10 @@ def build(
         clock[:] = [now, name]
         outer(name)
 
-    run_id = uuid.uuid4().hex[:12]
-    started = _now()
-    entry = {
-        "run_id": run_id,
-        "command": command,
-        "raw_dir": str(raw_dir) if raw_dir else None,
-        "started_at": started,
-    }
+    run_id = entry["run_id"]
     tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
     try:
-        parsed = parse_all(raw_dir, step)
+        parsed = parse_all(raw_dir, step, facts)
         files = [f for p in parsed for f in p.files]
         entry["sources_sha256"] = json.dumps({f.name: f.sha256 for f in files}, sort_keys=True)
         step("load")
@@ -241,15 +342,13 @@ def build(
             step("check")
             checks.run_all(con)
             finished = _now()
-            history = [
-                *_past_runs(db),
-                {
-                    **entry,
-                    "finished_at": finished,
-                    "outcome": "published",
-                    "message": f"{sum(rows.values())} rows",
-                },
-            ]
+            final = {
+                **entry,
+                "finished_at": finished,
+                "outcome": "published",
+                "message": f"{sum(rows.values())} rows",
+            }
+            history = {**{r["run_id"]: r for r in _past_runs(db)}, run_id: final}
             con.executemany(
                 "insert into etl_run values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -263,7 +362,7 @@ def build(
                         h.get("sources_sha256"),
                         h.get("message"),
                     ]
-                    for h in history
+                    for h in history.values()
                 ],
             )
             con.execute("checkpoint")
@@ -277,10 +376,13 @@ def build(
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         outcome = "failed" if isinstance(e, Exception) else "interrupted"
-        log_run(db, {**entry, "finished_at": _now(), "outcome": outcome, "message": str(e)})
+        if "sources_sha256" not in entry:  # parsing failed: record what the raw dir held
+            entry["sources_sha256"] = file_digests(raw_dir)
+        message = str(e) or type(e).__name__
+        log_run(db, {**entry, "finished_at": _now(), "outcome": outcome, "message": message})
         raise
     step("done")
-    log_run(db, history[-1])
+    log_run(db, final)
     return BuildResult(db=db, run_id=run_id, rows=rows, files=files, seconds=seconds)
 
 

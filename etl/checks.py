@@ -68,6 +68,8 @@ ORIGIN = {
     "membership": ("data/memberships.csv", {}),
 }
 
+# defence_panel.source -> the table (and so the file) its figures come from.
+PANEL_SOURCES = {"nato": "nato_defence", "sipri": "sipri_milex"}
 # Shares that must lie in 0-100 (changes and growth rates may be negative or above 100).
 SHARE_COLUMNS = {
     "sipri_milex": ["share_gdp_pct", "share_govt_pct"],
@@ -216,11 +218,20 @@ def check_coverage(con: duckdb.DuckDBPyConnection, today: date | None = None) ->
 def check_sql(con: duckdb.DuckDBPyConnection) -> None:
     """Data tests in queries/checks/: each returns offending rows; zero rows passes."""
     for path in sorted(CHECKS.glob("*.sql")):
-        rows = con.execute(path.read_text(encoding="utf-8")).fetchmany(3)
+        cursor = con.execute(path.read_text(encoding="utf-8"))
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchmany(3)
         if rows:
-            raise EtlError(
-                f"data test {path.name} failed, e.g. {rows}", file=f"queries/checks/{path.name}"
-            )
+            check = f"queries/checks/{path.name}"
+            first = dict(zip(columns, rows[0], strict=True))
+            table = PANEL_SOURCES.get(str(first.get("source")))
+            if table and {"iso3", "year"} <= first.keys():  # name the file the figure came from
+                raise EtlError(
+                    f"data test {check} failed, e.g. {rows}",
+                    row=f"{first['iso3']} {first['year']}",
+                    **_where(table, ""),
+                )
+            raise EtlError(f"data test {path.name} failed, e.g. {rows}", file=check)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:

@@ -43,6 +43,11 @@ def _fail(message: str, code: int, debug: bool) -> None:
     raise typer.Exit(code)
 
 
+def _line(e: Exception) -> str:
+    """The first line of an error: a reader library may append its own multi-line context."""
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
 @contextmanager
 def _lock(db: Path, command: str) -> Iterator[None]:
     """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED."""
@@ -83,7 +88,12 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def _build(
-    raw_dir: Path | None, db: Path, command: str, debug: bool, timings: bool = False
+    raw_dir: Path | None,
+    db: Path,
+    command: str,
+    debug: bool,
+    timings: bool = False,
+    run: dict | None = None,
 ) -> None:
     from etl.build import build
 
@@ -102,9 +112,10 @@ def _build(
                 db,
                 command=command,
                 step=lambda s: progress.update(task, description=f"{command}: {s}"),
+                run=run,
             )
         except EtlError as e:
-            _fail(f"{e} (the published database was not changed)", EXIT_INPUT, debug)
+            _fail(f"{_line(e)} (the published database was not changed)", EXIT_INPUT, debug)
         except Exception as e:  # a parser bug or an input no check foresaw: still one line
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             _fail(
@@ -166,6 +177,7 @@ def refresh(
         _fail(str(e), EXIT_USAGE, debug)
     with _lock(db, "refresh"):
         entry = new_run("refresh", raw_dir)
+        log_run(db, {**entry, "outcome": "started"})  # a refresh killed from here on still shows
         try:
             fetched = download.refresh_raw(raw_dir, base_urls=bases, progress=err.is_terminal)
         except (EtlError, KeyboardInterrupt) as e:
@@ -184,9 +196,8 @@ def refresh(
             )
             if isinstance(e, KeyboardInterrupt):
                 raise
-            _fail(f"{e} (raw files and database left as they were)", EXIT_INPUT, debug)
-        stale = stale_sources(raw_dir, db) if db.exists() and not force else ["--force"]
-        if not stale:
+            _fail(f"{_line(e)} (raw files and database left as they were)", EXIT_INPUT, debug)
+        if not force and db.exists() and not stale_sources(raw_dir, db):
             log_run(
                 db,
                 {
@@ -199,7 +210,7 @@ def refresh(
             )
             out.print("no source changed; the published database stays as it is")
             return
-        _build(raw_dir, db, "refresh", debug)
+        _build(raw_dir, db, "refresh", debug, run=entry)
 
 
 BASE_URLS_ENV = "ALLIANCE_BASE_URLS"

@@ -20,13 +20,16 @@ import polars as pl
 from etl.countries import to_iso3
 from etl.errors import EtlError
 from etl.rawfiles import Parsed, describe, find
-from etl.worldbank import number, table  # shared CSV reading (any line ending, line numbers)
+
+# Shared CSV reading: table() row by row with line numbers, plain_frame() and numbers() in bulk.
+from etl.worldbank import number, numbers, plain_frame, table
 
 PUBLISHER = "Correlates of War Project"
 LICENCE = "free for academic use, with citation"
 NMC_URL = "https://correlatesofwar.org/data-sets/national-material-capabilities/"
 CODES_URL = "https://correlatesofwar.org/data-sets/cow-country-codes-2/"
 MISSING = "-9"
+INTEGER = r"^-?\d+$"
 
 # NMC column -> cow_nmc column; the values are all in COW's own units (see schema.sql).
 MEASURES = {
@@ -111,16 +114,72 @@ def _iso3(ccode: int, year: int, by_name: str | None) -> str | None:
     return by_name
 
 
-def parse(raw_dir: Path) -> Parsed:
-    codes_path = find(raw_dir, "cow/COW-country-codes*.csv")
-    nmc_path = find(raw_dir, "cow/NMC-*-abridged*.csv")
-    codes_name = codes_path.relative_to(raw_dir).as_posix()
-    nmc_name = nmc_path.relative_to(raw_dir).as_posix()
-    codes = _codes(codes_path, codes_name)
-    iso_by_name = to_iso3((state for _, state, _ in codes.values()), file=codes_name)
+def _nmc_bulk(
+    path: Path, codes: dict[int, tuple[str, str, int]], iso_by_name: dict[str, str | None]
+) -> pl.DataFrame | None:
+    """cow_nmc read in bulk with polars, or None when any row breaks a rule _nmc_rows checks.
 
+    The same rules, column at a time: integer codes and years, codes in the code list with its
+    abbreviation, a version, -9 or a number in every measure, unique (ccode, year) and (iso3,
+    year). It only ever accepts a file _nmc_rows accepts and then gives the same frame; on
+    anything else it steps aside and _nmc_rows names the first offending row.
+    """
+    text = plain_frame(path, ["stateabb", "ccode", "year", *MEASURES, "version"])
+    if text is None:
+        return None
+    well_formed = text.select(
+        pl.col("ccode").str.contains(INTEGER).all(),
+        pl.col("year").str.contains(INTEGER).all(),
+        (pl.col("version") != "").all(),
+        *((pl.col(raw) != "").all() for raw in MEASURES),
+    ).row(0)
+    if not all(well_formed):
+        return None
+    abbs = {code: abb for code, (abb, _, _) in codes.items()}
+    by_name = {code: iso_by_name[state] for code, (_, state, _) in codes.items()}
+    keys = text.select(
+        pl.col("ccode").cast(pl.Int32, strict=False),
+        pl.col("year").cast(pl.Int32, strict=False),
+        "stateabb",
+    )
+    if keys.null_count().sum_horizontal().item() or not keys["ccode"].is_in(list(codes)).all():
+        return None
+    iso3 = pl.col("ccode").replace_strict(by_name, default=None, return_dtype=pl.Utf8)
+    for ccode, first, last, code in reversed(YEAR_RULES):  # the first matching rule wins
+        rule = (pl.col("ccode") == ccode) & pl.col("year").is_between(first, last)
+        iso3 = pl.when(rule).then(pl.lit(code, dtype=pl.Utf8)).otherwise(iso3)
+    keys = keys.with_columns(
+        expected=pl.col("ccode").replace_strict(abbs, return_dtype=pl.Utf8), iso3=iso3
+    )
+    keyed = keys.filter(pl.col("iso3").is_not_null())
+    if (
+        (keys["stateabb"] != keys["expected"]).any()
+        or keys.select("ccode", "year").is_duplicated().any()
+        or keyed.select("iso3", "year").is_duplicated().any()
+    ):
+        return None
+    cells = text.select(  # -9 becomes '', which numbers() reads as null
+        pl.when(pl.col(raw) == MISSING).then(pl.lit("")).otherwise(pl.col(raw)).alias(column)
+        for raw, column in MEASURES.items()
+    )
+    measures = [numbers(cells.get_column(column)) for column in cells.columns]
+    if any(values is None for values in measures):
+        return None
+    return keys.select("ccode", "stateabb", "iso3", "year").with_columns(
+        *measures, version=text.get_column("version")
+    )
+
+
+def _nmc_rows(
+    path: Path,
+    nmc_name: str,
+    codes: dict[int, tuple[str, str, int]],
+    codes_name: str,
+    iso_by_name: dict[str, str | None],
+) -> pl.DataFrame:
+    """cow_nmc read row by row, raising on the first row that breaks a rule (with its line)."""
     rows, lines = [], {}  # lines: key -> line, to name both rows of a duplicate
-    for line, r in table(nmc_path, nmc_name, ["stateabb", "ccode", "year", *MEASURES, "version"]):
+    for line, r in table(path, nmc_name, ["stateabb", "ccode", "year", *MEASURES, "version"]):
         ccode = _integer(r["ccode"], file=nmc_name, row=line, column="ccode")
         year = _integer(r["year"], file=nmc_name, row=line, column="year")
         if ccode not in codes:
@@ -160,7 +219,19 @@ def parse(raw_dir: Path) -> Parsed:
             }
         )
 
-    frame = pl.DataFrame(rows, schema=SCHEMA)
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def parse(raw_dir: Path) -> Parsed:
+    codes_path = find(raw_dir, "cow/COW-country-codes*.csv")
+    nmc_path = find(raw_dir, "cow/NMC-*-abridged*.csv")
+    codes_name = codes_path.relative_to(raw_dir).as_posix()
+    nmc_name = nmc_path.relative_to(raw_dir).as_posix()
+    codes = _codes(codes_path, codes_name)
+    iso_by_name = to_iso3((state for _, state, _ in codes.values()), file=codes_name)
+    frame = _nmc_bulk(nmc_path, codes, iso_by_name)
+    if frame is None:  # a problem somewhere (or an unusual file): find and name it row by row
+        frame = _nmc_rows(nmc_path, nmc_name, codes, codes_name, iso_by_name)
     versions = sorted(set(frame["version"]))
     release = re.search(r"NMC-(\d)(\d+)", nmc_path.name)  # NMC-60 -> 6.0
     edition = f"{release[1]}.{release[2]} " if release else ""

@@ -483,7 +483,8 @@ def refresh_raw(
     raw_dir = Path(raw_dir)
     try:
         raw_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".refresh-", dir=raw_dir))
+        _clean_staging(raw_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".refresh-{os.getpid()}-", dir=raw_dir))
     except OSError as e:
         raise EtlError(f"cannot write to the raw dir: {e}", file=str(raw_dir)) from e
     try:
@@ -495,6 +496,25 @@ def refresh_raw(
         return _commit(staged, raw_dir, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _clean_staging(raw_dir: Path) -> None:
+    """Remove staging folders left by a refresh that was killed (its process is gone)."""
+    for folder in raw_dir.glob(".refresh-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
+            continue  # this process's own, or a refresh still running
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -> list[_Staged]:

@@ -12,14 +12,38 @@ SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 VIEWS = ROOT / "queries" / "views"
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+def _run(con: duckdb.DuckDBPyConnection, scripts: list[str], own_transaction: bool) -> None:
+    """Run SQL scripts, by default as one transaction of their own.
+
+    On a database file every autocommitted statement is a commit and every commit flushes the
+    write-ahead log to disk (an fsync), so the schema's 18 tables in one transaction are one
+    flush instead of 18. A caller that has opened its own transaction passes
+    own_transaction=False (DuckDB has no nested transactions, and a failed BEGIN aborts the
+    transaction that is open).
+    """
+    if not own_transaction:
+        for script in scripts:
+            con.execute(script)
+        return
+    con.begin()
+    try:
+        for script in scripts:
+            con.execute(script)
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
+def create_schema(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> None:
+    """The tables of etl/schema.sql (see _run for own_transaction)."""
+    _run(con, [SCHEMA.read_text(encoding="utf-8")], own_transaction)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> None:
     """Views every indicator builds on (queries/views/*.sql, applied in file-name order)."""
-    for path in sorted(VIEWS.glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    scripts = [path.read_text(encoding="utf-8") for path in sorted(VIEWS.glob("*.sql"))]
+    _run(con, scripts, own_transaction)
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -57,7 +57,7 @@ def texts(elements) -> str:
 # --------------------------------------------------------------------------- every page
 
 
-CHART_PAGES = {"claims", "burden", "free_riding", "alliances", "country", "methods"}
+CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
 
 
 @pytest.mark.parametrize("key", [p.key for p in nav.PAGES])
@@ -67,7 +67,7 @@ def test_every_page_runs_without_exception(db_env, key):
     assert at.title[0].value == nav.BY_KEY[key].title
     if key in CHART_PAGES:
         assert at.get("plotly_chart"), f"{key} drew no chart"
-        assert not at.warning, texts(at.warning)
+        assert not at.main.warning, texts(at.main.warning)
     # every chart has a title and a CSV download with a unique key
     for spec in specs(at):
         assert spec["layout"]["title"]["text"]
@@ -137,7 +137,7 @@ def test_every_grouping_and_source_renders_without_error(db_env, key):
             value = {v: k for k, v in widgets.GROUPINGS.items()}.get(code, code)
             at.selectbox(key="group").set_value(value).run()
             assert not at.exception, (source, value, [e.value for e in at.exception])
-            assert not at.warning, (source, value, texts(at.warning))
+            assert not at.main.warning, (source, value, texts(at.main.warning))
 
 
 def test_historical_states_and_non_allies_get_messages(db_env):
@@ -145,7 +145,7 @@ def test_historical_states_and_non_allies_get_messages(db_env):
     for iso3 in ("SUN", "DDR", "UKR"):
         at.selectbox(key="country").set_value(iso3).run()
         assert not at.exception, (iso3, [e.value for e in at.exception])
-        assert not at.warning, (iso3, texts(at.warning))
+        assert not at.main.warning, (iso3, texts(at.main.warning))
     assert "None of the three sources" in texts(at.info) or at.get("plotly_chart")
 
 
@@ -194,6 +194,178 @@ def test_free_riding_page_reports_the_test_for_the_year(db_env):
     at.selectbox(key="year").set_value(2016).run()
     assert not at.exception
     assert any("2016" in t for t in titles(at))
+
+
+# --------------------------------------------------------------------------- capability
+
+
+def title_of(spec: dict) -> str:
+    return spec["layout"]["title"]["text"].replace("<br>", " ")
+
+
+def chart(at: AppTest, start: str) -> dict:
+    """The spec of the chart whose title starts with `start`."""
+    hits = [s for s in specs(at) if title_of(s).startswith(start)]
+    assert hits, (start, titles(at))
+    return hits[0]
+
+
+def plotted(spec: dict) -> list:
+    """The traces' data without their styling (what changes when the numbers do)."""
+    return [{k: t.get(k) for k in ("name", "x", "y") if k in t} for t in spec["data"]]
+
+
+CAPABILITY_CHARTS = [
+    "Spending on major equipment",
+    "Equipment stock by perpetual inventory",
+    "Share of the equipment stock vs share of GDP",
+    "Military personnel per 1,000 inhabitants",
+    "Defence spending per member of the armed forces",
+    "Share of the world's CINC",
+    "Real growth in defence spending needed to reach 3.5 % of GDP by 2035",
+    "Defence plus all aid to Ukraine",
+    "Olson–Zeckhauser test on the plain and the broader burden",
+]
+
+
+def test_capability_page_draws_every_view_with_sources(db_env):
+    at = open_page("capability")
+    assert not at.exception, [e.value for e in at.exception]
+    for start in CAPABILITY_CHARTS:
+        chart(at, start)
+    captions = texts(at.main.caption)
+    for publisher in ("NATO Public Diplomacy Division", "Correlates of War", "Kiel Institute"):
+        assert publisher in captions
+    assert "Hollow markers" in captions
+    assert len(at.get("download_button")) >= len(CAPABILITY_CHARTS)
+    assert not at.main.warning, texts(at.main.warning)
+
+
+def test_depreciation_changes_the_stock_not_the_spending(db_env):
+    at = open_page("capability")
+    spending = plotted(chart(at, "Spending on major equipment"))
+    stock = plotted(chart(at, "Equipment stock by perpetual inventory"))
+    shares = plotted(chart(at, "Share of the equipment stock vs share of GDP"))
+    assert "10 % a year" in title_of(chart(at, "Equipment stock"))
+    at.select_slider(key="depreciation").set_value(0.06).run()
+    assert not at.exception
+    assert "6 % a year" in title_of(chart(at, "Equipment stock"))
+    assert plotted(chart(at, "Spending on major equipment")) == spending
+    assert plotted(chart(at, "Equipment stock by perpetual inventory")) != stock
+    assert plotted(chart(at, "Share of the equipment stock vs share of GDP")) != shares
+    at.radio(key="initial_stock").set_value("zero").run()
+    assert not at.exception
+    assert "start from zero" in title_of(chart(at, "Equipment stock"))
+
+
+def test_hague_controls_change_the_required_growth(db_env):
+    at = open_page("capability")
+    before = plotted(chart(at, "Real growth in defence spending needed"))
+    at.select_slider(key="target").set_value(5.0).run()
+    assert not at.exception
+    spec = chart(at, "Real growth in defence spending needed to reach 5 % of GDP by 2035")
+    assert plotted(spec) != before
+    at.select_slider(key="target_year").set_value(2030).run()
+    at.select_slider(key="gdp_growth").set_value(2.0).run()
+    assert not at.exception
+    title = title_of(chart(at, "Real growth in defence spending needed"))
+    assert "5 % of GDP by 2030" in title and "2 % a year" in title
+    on_course = next(m for m in at.metric if m.label.startswith("On course"))
+    assert int(on_course.value) >= 0
+
+
+def test_capability_controls_in_the_url_restore_the_view(db_env):
+    at = open_page(
+        "capability",
+        {
+            "depreciation": "15 % a year",
+            "target": "5 % of GDP",
+            "group": "Joint Expeditionary Force",
+        },
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.select_slider(key="depreciation").value == 0.15
+    assert at.select_slider(key="target").value == 5.0
+    assert at.selectbox(key="group").value == "JEF"
+    assert "Spending on major equipment, JEF" in " ".join(titles(at))
+
+
+def test_capability_empty_selections_give_messages(db_env):
+    at = open_page("capability")
+    at.multiselect(key="allies").set_value([]).run()
+    at.multiselect(key="balance").set_value([]).run()
+    assert not at.exception
+    infos = texts(at.info)
+    assert "Choose at least one ally" in infos
+    assert "Choose at least one grouping." in infos
+    # a grouping without some of the chosen allies keeps the rest, without an error
+    at.multiselect(key="allies").set_value(["GBR", "POL", "ITA"]).run()
+    at.selectbox(key="group").set_value("B9").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="allies").value == ["POL"]
+
+
+def test_burden_page_points_to_the_hague_path_on_capability(db_env):
+    at = open_page("burden")
+    assert not any("Hague commitment" in t for t in titles(at))
+    links = [e.proto.label for e in at.get("page_link")]
+    assert any("Capability" in label for label in links), links
+
+
+def test_claim_c2_explores_the_capability_page(db_env):
+    at = open_page("claims")
+    links = [e.proto for e in at.get("page_link")]
+    assert any(link.label == "Explore: Capability" for link in links), [x.label for x in links]
+
+
+# --------------------------------------------------------------------------- data age
+
+
+def test_sidebar_shows_data_age_and_warns_of_stale_sources(db_env):
+    at = open_page("claims")
+    assert not at.exception
+    assert "Data age" in texts(at.sidebar.caption)
+    warning = texts(at.sidebar.warning)
+    # on the real (and snapshot) editions: NATO 2024-06-17, SIPRI's 2025 release, WDI 2026-02
+    for source in ("NATO", "SIPRI", "World Bank"):
+        assert f"**{source}**" in warning, warning
+    assert "a newer edition is probably out" in warning
+    assert "Kiel" not in warning and "Correlates of War" not in warning
+
+
+def test_methods_page_lists_every_source_age(db_env):
+    at = open_page("methods")
+    assert not at.exception
+    ages = next(df.value for df in at.dataframe if "age (days)" in df.value.columns)
+    assert {"NATO Public Diplomacy Division", "Correlates of War Project"} <= set(ages["publisher"])
+    stale = dict(zip(ages["raw-file folder"], ages["newer edition probably out"], strict=True))
+    assert stale["nato"] and not stale["cow"]
+
+
+def test_stale_message_names_each_stale_source():
+    from app import ui
+
+    ages = pl.DataFrame(
+        {
+            "source": ["nato", "kiel", "cow"],
+            "publisher": ["NATO PDD", "Kiel", "COW"],
+            "edition": ["2024-06-17", "R29", "NMC 6.0"],
+            "published": [date(2024, 6, 17), date(2026, 8, 4), None],
+            "age_days": [891, 113, None],
+            "period_days": [365, 122, None],
+            "stale": [True, False, False],
+            "note": ["29 months old; yearly, so a newer edition is probably out", "x", "y"],
+        }
+    )
+    assert ui.stale_message(ages) == (
+        "Some sources may be out of date:\n- **NATO** (edition 2024-06-17): 29 months old; "
+        "yearly, so a newer edition is probably out."
+    )
+    assert ui.stale_message(ages.with_columns(pl.lit(False).alias("stale"))) == ""
+    assert ui.age_summary(ages) == (
+        "Data age (newest edition of each source): Kiel tracker 3 months · NATO 29 months"
+    )
+    assert ui.age_text(1) == "1 day" and ui.age_text(45) == "45 days" and ui.age_text(None)
 
 
 # --------------------------------------------------------------------------- SQL explorer
@@ -279,6 +451,21 @@ def test_the_running_app_follows_a_refresh(app_db, tmp_path, monkeypatch):
     assert after == 1
 
 
+def test_pages_reuse_the_queries_the_claims_ran(db_env):
+    from app import data
+
+    data._run_query.clear()  # earlier tests may have cached the pages' results already
+    data._evaluate_claims.clear()
+    at = open_page("claims")  # evaluates the claims: their queries land in the shared results
+    assert not at.exception
+    before = data.shared_stats()
+    at.switch_page(nav.BY_KEY["free_riding"].path).run()
+    assert not at.exception
+    after = data.shared_stats()
+    # exploitation_test, concordance_test and us_share at their defaults: run once, by the claims
+    assert after["hits"] >= before["hits"] + 3, (before, after)
+
+
 def test_csv_of_nested_columns_is_flat():
     from app import data
 
@@ -315,6 +502,81 @@ def test_intersections_count_exact_combinations():
         {"combination": "EU", "countries": 1, "members": "Austria"},
     ]
     assert not views.upset(matrix).empty
+
+
+def test_dumbbell_keeps_the_sorted_order_and_marks_the_flag():
+    frame = pl.DataFrame(
+        {
+            "country": ["A", "B", "C"],
+            "needed": [5.0, 1.0, 3.0],
+            "achieved": [2.0, 4.0, 3.5],
+            "on_course": [False, True, True],
+            "is_estimate": [True, True, False],
+        }
+    )
+    chart = charts.dumbbell(
+        frame,
+        category="country",
+        start="needed",
+        end="achieved",
+        labels=("needed", "achieved"),
+        title="t",
+        value_label="% a year",
+        flag="on_course",
+        flag_labels=("on course", "not on course"),
+        estimate="is_estimate",
+        sort_by="needed",
+    )
+    assert chart.data["country"].to_list() == ["B", "C", "A"]
+    assert list(chart.figure.layout.yaxis.categoryarray) == ["B", "C", "A"]
+    names = [t.name for t in chart.figure.data]
+    assert {"on course", "not on course", "needed", "achieved", charts.ESTIMATE_NOTE} <= set(names)
+    needed = next(t for t in chart.figure.data if t.name == "needed")
+    assert list(needed.marker.symbol) == ["diamond-open", "diamond", "diamond-open"]
+
+
+def test_capability_views_plot_exactly_their_data():
+    hague = pl.DataFrame(
+        {
+            "country": ["A", "B", "C"],
+            "latest_year": [2024] * 3,
+            "latest_is_estimate": [True] * 3,
+            "latest_share_gdp_pct": [1.5, 2.0, 4.0],
+            "target_pct": [3.5] * 3,
+            "target_year": [2035] * 3,
+            "gdp_growth_pct": [1.5] * 3,
+            "base_year": [2014] * 3,
+            "required_real_growth_pct": [9.0, 6.0, None],
+            "avg_real_growth_pct": [3.0, 7.0, 5.0],
+            "on_course": [False, True, None],
+            "at_target_now": [False, False, True],
+        }
+    )
+    chart = views.hague_path(hague)
+    assert chart.data["country"].to_list() == ["B", "A"]  # the ally at the target is left out
+    assert "3.5 % of GDP by 2035" in chart.title
+    assert views.on_course(hague) == {
+        "allies": 3,
+        "at_target": 1,
+        "on_course": 1,
+        "not_on_course": 1,
+    }
+    personnel = pl.DataFrame(
+        {
+            "country": ["A"] * 4,
+            "year": [2012, 2013, 2014, 2015],
+            "source": ["cow", "cow", "nato", "nato"],
+            "is_estimate": [False] * 4,
+            "personnel_per_1000": [5.0, 4.8, 4.0, 4.1],
+            "me_per_soldier_constant_2015_kusd": [None, None, 100.0, 110.0],
+        }
+    )
+    density = views.personnel_density(personnel)
+    assert density.data.height == 4 and "source" in density.data.columns
+    assert density.figure.layout.shapes[0].x0 == 2013.5  # where COW gives way to NATO
+    per_soldier = views.spending_per_soldier(personnel, "constant")
+    assert per_soldier.data["year"].to_list() == [2014, 2015]
+    assert "2014–2015" in per_soldier.title
 
 
 def test_chart_data_is_exactly_what_is_plotted():

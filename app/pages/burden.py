@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui, views, widgets
+from app import data, nav, ui, views, widgets
 
 ui.header(
     "Burden sharing",
@@ -80,29 +80,8 @@ with right:
         "source to see it.",
     )
 
-st.subheader("The path to The Hague commitment")
-left, right = st.columns([1, 3])
-with left:
-    target = widgets.choice(
-        "Target",
-        {"3.5": "3.5 % core defence", "5.0": "5 % with related spending"},
-        key="target",
-        horizontal=False,
-    )
-    growth = widgets.choice(
-        "Assumed real GDP growth",
-        {"1.0": "1 % a year", "1.5": "1.5 % a year", "2.0": "2 % a year"},
-        key="gdp_growth",
-        default="1.5",
-        horizontal=False,
-    )
-with right:
-    ui.show_chart(
-        data.get("hague_path", target_pct=float(target), gdp_growth_pct=float(growth)),
-        views.hague_path,
-        key="hague-path",
-        sources=["nato"],
-        note="NATO figures at constant 2015 prices; allies already at the target are left out. "
-        "Where the achieved bar is longer than the needed one, the ally is on course.",
-        empty="Every ally with figures is already at this target.",
-    )
+st.page_link(
+    nav.BY_KEY["capability"].path,
+    label="The path to The Hague commitment (3.5 % of GDP by 2035), ally by ally: see Capability",
+    icon=nav.BY_KEY["capability"].icon,
+)

@@ -17,6 +17,10 @@ files = data.table("source_file")
 ui.show_table(files, key="source-files", columns=methods.SOURCE_COLUMNS)
 st.markdown(methods.ATTRIBUTION)
 
+st.subheader("How old the data are")
+st.markdown(methods.AGES_INTRO)
+ui.show_table(data.source_ages(), key="source-ages", columns=methods.AGE_COLUMNS)
+
 st.subheader("The last ETL run")
 runs = data.table("etl_run")
 ui.show_table(runs, key="etl-runs", columns=methods.RUN_COLUMNS, height=220)

@@ -23,7 +23,8 @@ DOCS = ROOT / "docs" / "screenshots"
 DOCS_HEIGHT = 1800  # px of each page kept in docs/screenshots (what a reader sees first)
 LOAD_MS = 90_000
 UPDATE_MS = 30_000
-CHART_PAGES = {"claims", "burden", "free_riding", "alliances", "country", "methods"}
+CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
+CAPABILITY_CHARTS = 9
 
 
 def open_page(page: Page, base_url: str, key: str, query: str = "") -> None:
@@ -129,6 +130,29 @@ def test_country_choice_updates_the_profile(page: Page, base_url: str):
     expect(chart_title(page, "Poland:")).to_be_visible(timeout=UPDATE_MS)
     settle(page)
     assert "country=Poland" in page.url
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_capability_page_draws_every_chart(page: Page, base_url: str):
+    open_page(page, base_url, "capability")
+    plots = page.locator(".js-plotly-plot")
+    expect(plots).to_have_count(CAPABILITY_CHARTS, timeout=LOAD_MS)
+    for i in range(CAPABILITY_CHARTS):
+        expect(plots.nth(i).locator(".gtitle")).not_to_be_empty()
+        # drawn, not just mounted: every figure has its traces in the SVG
+        assert plots.nth(i).locator(".scatterlayer .trace, .barlayer .trace").count() >= 1
+    expect(chart_title(page, "depreciation 10 %")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    # the sidebar says how old the data are and which sources look stale
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Data age")).to_be_visible()
+    expect(sidebar.get_by_test_id("stAlertContentWarning")).to_contain_text("NATO")
+
+
+def test_capability_view_from_a_shared_url(page: Page, base_url: str):
+    open_page(page, base_url, "capability", "?depreciation=15+%25+a+year&target=5+%25+of+GDP")
+    expect(chart_title(page, "depreciation 15 %")).to_be_visible()
+    expect(chart_title(page, "reach 5 % of")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 

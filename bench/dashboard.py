@@ -1,0 +1,797 @@
+"""Benchmarks 2, 3 and 5, the dashboard in Debian's Chromium against a bare Streamlit page.
+
+The real app (dashboard.py, ALLIANCE_DB set) and the baseline (bench/bare_app.py: only
+st.plotly_chart calls over a polars frame made once per process) are served side by side, two
+`python -m streamlit run` processes on free ports of 127.0.0.1 with the same flags as the
+browser tests (--server.headless true, --browser.gatherUsageStats false,
+--server.fileWatcherType none), and driven by Playwright with /usr/bin/chromium, one browser
+context each. For every page of the app the bare page draws the same number of charts, each
+with a figure JSON of about the same size (the bytes the app's chart sent), the same height and
+the same half- or full-width placement. Measurements alternate app and bare, the order turning
+every round; the tables give medians and the ratio app / bare of the medians. Goal: at most 1.2
+for every page load, every control change and the cold start.
+
+"Every chart drawn" means: a script run that started after the action has finished, as the
+websocket says (a ForwardMsg script_finished with a success status, and as many new_session as
+script_finished messages; each frame is decoded with Streamlit's own protobuf classes), and then,
+in one animation frame of the page, stApp's data-test-script-state is 'notRunning', no element
+is data-stale, no stStatusWidget is shown (other than leaving), and exactly the expected number
+of `.js-plotly-plot` are present, each with its Plotly layout and its svg.main-svg. The expected
+number is the number of plotly_chart elements the page's first run sent (and the page showed).
+The websocket part is needed: right after a click or a navigation the DOM still says
+'notRunning' with the old (or no) charts, and the status widget only appears once a run has
+taken 500 ms, then lingers 200 ms after it (Streamlit 1.67's StatusWidget), so neither
+`stStatusWidget` nor the script state alone tells an unstarted run from a finished one.
+
+* Page load: `page.goto` of the page's URL (a new session each time, static files in the
+  browser's cache) to every chart drawn. The first visit of each page, with the app's caches
+  cold, is timed once and shown apart.
+* Control change: one control per page with one (Year, Country, Source), alternating between
+  two values, from the click on the option to every chart drawn again; the bare page changes
+  its own Year selectbox or Source radio, which moves the slice every chart plots.
+* Cold start: from starting the server process to the first chart of the landing page (and to
+  all of its charts) in a new browser context, app and bare alternately.
+* Memory: VmRSS and VmHWM of the streamlit process (/proc/PID/status) of the last cold start,
+  with its one session, then with 20 sessions (browser contexts opened one after the other and
+  kept open, spread over the pages).
+
+    uv run python -m bench.dashboard [--db BUILT.duckdb] [--repeat 5] [--quick] [--doc FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from google.protobuf.message import DecodeError
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from app import nav
+from bench import Section, Table, median
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT.parent / "shared" / "data" / "raw"
+BARE = "bench/bare_app.py"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [  # as tests/browser/conftest.py
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+FLAGS = [
+    "--server.headless",
+    "true",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+]
+GOAL = 1.2
+SESSIONS = 20
+STARTUP_S = 90.0  # a server must answer /_stcore/health within this
+WAIT_S = 120.0  # any one page load or rerun must finish within this
+BUDGET_S = 20 * 60.0  # the whole benchmark gives up after this
+COMMAND = "uv run python -m bench.dashboard"
+OK = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
+
+
+@dataclass(frozen=True)
+class Control:
+    label: str  # the widget's label
+    kind: str  # 'selectbox' or 'radio'
+    values: tuple[str, str]  # alternated; neither is the default
+
+
+CONTROLS = {
+    "burden": Control("Year", "selectbox", ("2020", "2019")),
+    "free_riding": Control("Year", "selectbox", ("2020", "2019")),
+    "alliances": Control("Source", "radio", ("SIPRI", "NATO")),
+    "country": Control("Country", "selectbox", ("Poland", "France")),
+    "capability": Control("Year", "selectbox", ("2020", "2019")),
+}
+TEST_IDS = {"selectbox": "stSelectbox", "radio": "stRadio"}
+BARE_CONTROLS = {
+    "selectbox": Control("Year", "selectbox", ("2020", "2019")),
+    "radio": Control("Source", "radio", ("SIPRI", "NATO")),
+}
+
+# One animation frame in which the run is over and the expected charts are all drawn.
+READY_JS = """(n) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const status = '[data-testid="stStatusWidget"]:not(.StatusWidget-exit)';
+  if (document.querySelector(status)) return false;
+  const plots = document.querySelectorAll('.js-plotly-plot');
+  if (n >= 0 && plots.length !== n) return false;
+  for (const p of plots) if (!p._fullLayout || !p.querySelector('svg.main-svg')) return false;
+  return true;
+}"""
+FIRST_JS = """() => {
+  const p = document.querySelector('.js-plotly-plot');
+  return !!(p && p._fullLayout && p.querySelector('svg.main-svg'));
+}"""
+STATE_JS = """() => ({
+  state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+  stale: document.querySelectorAll('[data-stale="true"]').length,
+  status: document.querySelectorAll('[data-testid="stStatusWidget"]').length,
+  plots: document.querySelectorAll('.js-plotly-plot').length,
+  drawn: [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(p => p._fullLayout && p.querySelector('svg.main-svg')).length,
+  exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+})"""
+WIDTHS_JS = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const full = main ? main.clientWidth : window.innerWidth;
+  return [...document.querySelectorAll('.js-plotly-plot')]
+    .map(p => p.getBoundingClientRect().width / full);
+}"""
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- servers
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen
+    url: str
+    started: float  # perf_counter just before the process was started
+    healthy: float = float("nan")  # perf_counter when /_stcore/health first answered 200
+
+    def memory_mb(self) -> dict[str, float]:
+        """VmRSS and VmHWM of the streamlit process, in MB."""
+        values = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) / 1024
+        return values
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(
+    name: str, script: str, env: dict[str, str], logs: Path, flags: Sequence[str] = ()
+) -> Iterator[Server]:
+    """`python -m streamlit run script` on a free port; waits for /_stcore/health."""
+    port = free_port()
+    out = (logs / f"{name}-{port}.log").open("w")
+    command = [sys.executable, "-m", "streamlit", "run", script, *FLAGS, *flags]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+    )
+    server = Server(name, proc, f"http://127.0.0.1:{port}", started)
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                tail = (logs / f"{name}-{port}.log").read_text()[-2000:]
+                raise RuntimeError(f"{name}: streamlit exited with {proc.returncode}: {tail}")
+            try:
+                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        server.healthy = time.perf_counter()
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name}: no answer from streamlit within {STARTUP_S:.0f} s")
+            time.sleep(0.02)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        out.close()
+
+
+# --------------------------------------------------------------------------- one browser tab
+
+
+class Tab:
+    """A page and what its websocket says: script runs started and finished, chart specs."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.page: Page = context.new_page()
+        self.started = 0  # new_session messages (one at the start of every script run)
+        self.finished = 0  # script_finished messages
+        self.status: int | None = None  # of the last script_finished
+        self.specs: list[str] = []  # plotly_chart specs of the current run
+        self.run_start = 0.0  # perf_counter at the last new_session
+        self.run_seconds = float("nan")  # from new_session to script_finished, last run
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except DecodeError:
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.started += 1
+            self.specs = []
+            self.run_start = time.perf_counter()
+        elif kind == "script_finished":
+            self.finished += 1
+            self.status = msg.script_finished
+            self.run_seconds = time.perf_counter() - self.run_start
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "plotly_chart":
+                self.specs.append(element.plotly_chart.spec)
+
+    def idle(self, after: int) -> bool:
+        """A run finished after `after` finished runs, successfully, and none is running."""
+        return self.finished > after and self.started == self.finished and self.status in OK
+
+    def wait_ready(self, after: int, charts: int, timeout: float = WAIT_S) -> float:
+        """perf_counter when a run that finished after `after` runs shows `charts` charts
+        (any number when negative), all drawn."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                if left <= 0:
+                    raise PlaywrightTimeout("deadline")
+                self.page.wait_for_function(
+                    READY_JS, arg=charts, polling="raf", timeout=left * 1000
+                )
+            except PlaywrightTimeout:
+                raise TimeoutError(
+                    f"{self.page.url}: not ready within {timeout:.0f} s, {charts} charts "
+                    f"expected; page {self.page.evaluate(STATE_JS)}; runs started "
+                    f"{self.started}, finished {self.finished} (last status {self.status})"
+                ) from None
+            if self.idle(after):
+                return time.perf_counter()
+            self.page.wait_for_timeout(5)  # lets the websocket events in
+
+    def goto(self, url: str, charts: int) -> tuple[float, float]:
+        """Seconds from navigation to every chart drawn, and of the script run in them."""
+        before = self.finished
+        start = time.perf_counter()
+        self.page.goto(url, timeout=WAIT_S * 1000)
+        return self.wait_ready(before, charts) - start, self.run_seconds
+
+    def has(self, control: Control) -> bool:
+        return (
+            self.page.get_by_test_id(TEST_IDS[control.kind]).filter(has_text=control.label).count()
+            > 0
+        )
+
+    def change(self, control: Control, value: str, charts: int) -> tuple[float, float]:
+        """Seconds from the click that changes `control` to `value` to every chart redrawn,
+        and of the script run in them."""
+        if control.kind == "selectbox":
+            box = self.page.get_by_test_id("stSelectbox").filter(has_text=control.label).first
+            box.click()
+            self.page.keyboard.type(value)
+            target = self.page.get_by_role("option", name=value, exact=True)
+        else:
+            group = self.page.get_by_test_id("stRadio").filter(has_text=control.label).first
+            target = group.get_by_text(value, exact=True)
+        target.wait_for(state="visible", timeout=WAIT_S * 1000)
+        before = self.finished
+        start = time.perf_counter()
+        target.click()
+        return self.wait_ready(before, charts) - start, self.run_seconds
+
+
+@dataclass
+class PageSpec:
+    """What the app's page drew on its first visit, and what the bare page is asked to draw."""
+
+    key: str
+    first_app: float  # seconds, first visit (cold caches)
+    specs: list[str]
+    widths: list[float]  # chart width / main block width
+    first_bare: float = float("nan")
+
+    @property
+    def charts(self) -> int:
+        return len(self.specs)
+
+    def sizes(self) -> list[int]:
+        return [len(s.encode()) for s in self.specs]
+
+    def query(self) -> str:
+        items = []
+        for spec, size, width in zip(self.specs, self.sizes(), self.widths, strict=True):
+            height = (json.loads(spec).get("layout") or {}).get("height") or 440
+            items.append(f"{size}:{int(height)}:{int(width < 0.75)}")
+        return "?charts=" + quote(",".join(items), safe=":,")
+
+
+def first_visit(tab: Tab, url: str) -> tuple[float, list[str], list[float]]:
+    """Seconds to the first run's charts all drawn, the specs it sent, the charts' widths."""
+    before = tab.finished
+    start = time.perf_counter()
+    tab.page.goto(url, timeout=WAIT_S * 1000)
+    deadline = time.monotonic() + WAIT_S
+    while not tab.idle(before):  # the run's end, from the websocket
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url}: the first run did not finish within {WAIT_S:.0f} s")
+        tab.page.wait_for_timeout(10)
+    specs = list(tab.specs)
+    ready = tab.wait_ready(before, len(specs))
+    tab.page.wait_for_timeout(300)
+    drawn = tab.page.locator(".js-plotly-plot").count()
+    if drawn != len(specs):
+        raise RuntimeError(f"{url}: {len(specs)} plotly_chart elements sent, {drawn} drawn")
+    return ready - start, specs, tab.page.evaluate(WIDTHS_JS)
+
+
+# --------------------------------------------------------------------------- the measurements
+
+Times = dict[str, dict[str, list[tuple[float, float]]]]  # key -> side -> (total s, run s)
+
+
+@dataclass
+class Results:
+    pages: dict[str, PageSpec] = field(default_factory=dict)
+    loads: Times = field(default_factory=dict)
+    changes: Times = field(default_factory=dict)
+    first_change: dict[str, dict[str, float]] = field(default_factory=dict)
+    change_charts: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # page key -> why no control change
+    cold: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # side -> step -> s
+    memory: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+
+
+def rotated(pair: tuple[str, str], i: int) -> tuple[str, str]:
+    return pair if i % 2 == 0 else (pair[1], pair[0])
+
+
+def check_budget(start: float) -> None:
+    if time.monotonic() - start > BUDGET_S:
+        raise TimeoutError(f"the dashboard benchmark took over {BUDGET_S / 60:.0f} minutes")
+
+
+def warm_phase(
+    browser: Browser,
+    db: Path,
+    logs: Path,
+    keys: list[str],
+    repeat: int,
+    flags: Sequence[str],
+    res: Results,
+    t0: float,
+) -> None:
+    """Both servers up; first visits, then page loads and control changes, interleaved."""
+    env = {"ALLIANCE_DB": str(db)}
+    with (
+        serve("app", "dashboard.py", env, logs, flags) as app,
+        serve("bare", BARE, {}, logs, flags) as bare,
+    ):
+        contexts = {side: browser.new_context(viewport=VIEWPORT) for side in ("app", "bare")}
+        try:
+            tabs = {side: Tab(ctx) for side, ctx in contexts.items()}
+            urls = {k: f"{app.url}/{nav.BY_KEY[k].route}" for k in keys}
+            for key in keys:
+                seconds, specs, widths = first_visit(tabs["app"], urls[key])
+                spec = PageSpec(key, seconds, specs, widths)
+                spec.first_bare = tabs["bare"].goto(f"{bare.url}/{spec.query()}", spec.charts)[0]
+                res.pages[key] = spec
+                log(
+                    f"first visit {key}: {spec.charts} charts, app {seconds:.2f} s, "
+                    f"bare {spec.first_bare:.2f} s"
+                )
+                check_budget(t0)
+
+            def url(side: str, key: str) -> str:
+                return urls[key] if side == "app" else f"{bare.url}/{res.pages[key].query()}"
+
+            res.loads = {k: {"app": [], "bare": []} for k in keys}
+            for i in range(repeat):
+                for key in keys[i % len(keys) :] + keys[: i % len(keys)]:
+                    for side in rotated(("app", "bare"), i):
+                        res.loads[key][side].append(
+                            tabs[side].goto(url(side, key), res.pages[key].charts)
+                        )
+                check_budget(t0)
+                log(f"page loads, round {i + 1} of {repeat} done")
+
+            for key, control in CONTROLS.items():
+                if key in keys:
+                    change_rounds(tabs, url, key, control, repeat, res)
+                    check_budget(t0)
+            res.memory["app"] = {"warm": app.memory_mb()}
+            res.memory["bare"] = {"warm": bare.memory_mb()}
+        finally:
+            for ctx in contexts.values():
+                ctx.close()
+
+
+def change_rounds(tabs: dict[str, Tab], url, key: str, control: Control, repeat: int, res):
+    """The first change to each value (the app's caches cold for it), then `repeat` timed
+    changes alternating between the two values, app and bare in turn."""
+    charts = res.pages[key].charts
+    controls = {"app": control, "bare": BARE_CONTROLS[control.kind]}
+    for side in ("app", "bare"):
+        tabs[side].goto(url(side, key), charts)
+    if not tabs["app"].has(control):
+        res.skipped[key] = f"no {control.kind} labelled {control.label!r} on the page"
+        log(f"control changes, {key}: skipped, {res.skipped[key]}")
+        return
+    res.first_change[key] = {
+        side: tabs[side].change(controls[side], controls[side].values[0], -1)[0]
+        for side in ("app", "bare")
+    }
+    after = tabs["app"].page.locator(".js-plotly-plot").count()
+    for side in ("app", "bare"):
+        tabs[side].change(controls[side], controls[side].values[1], after)
+    res.change_charts[key] = after
+    res.changes[key] = {"app": [], "bare": []}
+    for i in range(repeat):
+        for side in rotated(("app", "bare"), i):
+            value = controls[side].values[i % 2]
+            res.changes[key][side].append(tabs[side].change(controls[side], value, after))
+    log(f"control changes, {key} done")
+
+
+def cold_phase(
+    browser: Browser,
+    db: Path,
+    logs: Path,
+    repeat: int,
+    sessions: int,
+    flags: Sequence[str],
+    res: Results,
+    t0: float,
+) -> None:
+    """Cold starts, alternately; the last one of each side goes on to the memory figures."""
+    spec = res.pages[nav.PAGES[0].key]
+    res.cold = {side: {"health": [], "first": [], "all": []} for side in ("app", "bare")}
+    for i in range(repeat):
+        for side in rotated(("app", "bare"), i):
+            if side == "app":
+                script, env, route = "dashboard.py", {"ALLIANCE_DB": str(db)}, ""
+            else:
+                script, env, route = BARE, {}, spec.query()
+            context = browser.new_context(viewport=VIEWPORT)  # a new profile: empty HTTP cache
+            extra: list[BrowserContext] = []
+            try:
+                with serve(side, script, env, logs, flags) as server:
+                    tab = Tab(context)
+                    tab.page.goto(f"{server.url}/{route}", timeout=WAIT_S * 1000)
+                    tab.page.wait_for_function(FIRST_JS, polling="raf", timeout=WAIT_S * 1000)
+                    first = time.perf_counter()
+                    done = tab.wait_ready(0, spec.charts)
+                    res.cold[side]["health"].append(server.healthy - server.started)
+                    res.cold[side]["first"].append(first - server.started)
+                    res.cold[side]["all"].append(done - server.started)
+                    log(f"cold start {side}: first chart {first - server.started:.2f} s")
+                    if i == repeat - 1:
+                        res.memory[side]["1"] = settled_memory(server)
+                        extra = open_sessions(browser, server, side, sessions - 1, res)
+                        res.memory[side][str(sessions)] = settled_memory(server)
+                        log(f"memory {side}: {res.memory[side]}")
+            finally:
+                for ctx in [context, *extra]:
+                    ctx.close()
+            check_budget(t0)
+
+
+def settled_memory(server: Server) -> dict[str, float]:
+    time.sleep(1.0)  # the last run's garbage collected, the session idle
+    return server.memory_mb()
+
+
+def open_sessions(
+    browser: Browser, server: Server, side: str, count: int, res: Results
+) -> list[BrowserContext]:
+    """`count` more sessions, one browser context each, over the pages in turn; left open."""
+    contexts = []
+    keys = list(res.pages)
+    for i in range(count):
+        key = keys[(i + 1) % len(keys)]
+        spec = res.pages[key]
+        route = nav.BY_KEY[key].route if side == "app" else spec.query()
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        Tab(context).goto(f"{server.url}/{route}", spec.charts)
+    return contexts
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def verdict(ratio: float) -> str:
+    return "yes" if ratio <= GOAL else "**no**"
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:.1f}"
+
+
+def medians(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return median([t for t, _ in samples]), median([r for _, r in samples])
+
+
+def paired(app: list[tuple[float, float]], bare: list[tuple[float, float]]) -> float:
+    return statistics.median(a[0] / b[0] for a, b in zip(app, bare, strict=True))
+
+
+def report(
+    res: Results, repeat: int, cold_repeat: int, sessions: int, flags: Sequence[str]
+) -> Section:
+    load_rows, load_ratios = [], {}
+    for key, spec in res.pages.items():
+        (app_s, app_run), (bare_s, bare_run) = map(medians, res.loads[key].values())
+        load_ratios[key] = app_s / bare_s
+        load_rows.append(
+            [
+                nav.BY_KEY[key].title,
+                spec.charts,
+                app_s,
+                bare_s,
+                app_s / bare_s,
+                paired(res.loads[key]["app"], res.loads[key]["bare"]),
+                verdict(app_s / bare_s),
+                app_run,
+                bare_run,
+                spec.first_app,
+                spec.first_bare,
+            ]
+        )
+    change_rows, change_ratios = [], {}
+    for key, times in res.changes.items():
+        control = CONTROLS[key]
+        (app_s, app_run), (bare_s, bare_run) = medians(times["app"]), medians(times["bare"])
+        change_ratios[key] = app_s / bare_s
+        change_rows.append(
+            [
+                nav.BY_KEY[key].title,
+                f"{control.label} ({control.kind}: {' / '.join(control.values)})",
+                res.change_charts[key],
+                app_s,
+                bare_s,
+                app_s / bare_s,
+                paired(times["app"], times["bare"]),
+                verdict(app_s / bare_s),
+                app_run,
+                bare_run,
+                res.first_change[key]["app"],
+                res.first_change[key]["bare"],
+            ]
+        )
+    cold_rows = []
+    steps = {
+        "health": "process start to /_stcore/health 200",
+        "first": "process start to the landing page's first chart",
+        "all": "process start to every chart of the landing page",
+    }
+    for step, label in steps.items():
+        a, b = median(res.cold["app"][step]), median(res.cold["bare"][step])
+        cold_rows.append([label, a, b, a / b, verdict(a / b) if step == "first" else ""])
+    cold_ratio = median(res.cold["app"]["first"]) / median(res.cold["bare"]["first"])
+    mem_rows = []
+    for side, name in (("app", "app"), ("bare", "bare page")):
+        m = res.memory[side]
+        one, many, warm = m["1"], m[str(sessions)], m["warm"]
+        mem_rows.append(
+            [
+                name,
+                one["VmRSS"],
+                one["VmHWM"],
+                many["VmRSS"],
+                many["VmHWM"],
+                (many["VmRSS"] - one["VmRSS"]) / max(1, sessions - 1),
+                warm["VmRSS"],
+                warm["VmHWM"],
+            ]
+        )
+    payload_rows = []
+    for key, spec in res.pages.items():
+        sizes = spec.sizes()
+        payload_rows.append(
+            [
+                nav.BY_KEY[key].title,
+                spec.charts,
+                kb(sum(sizes)) if sizes else "0",
+                kb(max(sizes)) if sizes else "",
+                " ".join(kb(s) for s in sizes),
+            ]
+        )
+
+    worst_load = max(load_ratios, key=load_ratios.__getitem__)
+    met_loads = sum(r <= GOAL for r in load_ratios.values())
+    parts = [
+        f"Dashboard / bare page: page loads up to x{load_ratios[worst_load]:.2f} "
+        f"({nav.BY_KEY[worst_load].title}), {met_loads} of {len(load_ratios)} within {GOAL}"
+    ]
+    if change_ratios:
+        worst_change = max(change_ratios, key=change_ratios.__getitem__)
+        met_changes = sum(r <= GOAL for r in change_ratios.values())
+        parts.append(
+            f"control changes up to x{change_ratios[worst_change]:.2f} "
+            f"({nav.BY_KEY[worst_change].title}), {met_changes} of {len(change_ratios)} "
+            f"within {GOAL}"
+        )
+    parts.append(f"cold start x{cold_ratio:.2f} ({'met' if cold_ratio <= GOAL else 'not met'})")
+    app_mem = res.memory["app"]
+    parts.append(
+        f"app RSS {app_mem['1']['VmRSS']:.0f} MB with 1 session, "
+        f"{app_mem[str(sessions)]['VmRSS']:.0f} MB with {sessions}"
+    )
+    seconds = ["app median s", "bare median s", "app / bare", "paired median", f"<= {GOAL}"]
+    runs = ["app script run s", "bare script run s"]
+    no_control = [nav.BY_KEY[k].title for k in res.pages if k not in CONTROLS]
+    skipped = [f"{nav.BY_KEY[k].title} ({why})" for k, why in res.skipped.items()]
+    flag_note = f" Extra server flags: `{' '.join(flags)}`." if flags else ""
+    tables = [
+        Table(
+            "Page load: navigation to every chart drawn",
+            ["page", "charts", *seconds, *runs, "first visit app s", "first visit bare s"],
+            load_rows,
+            note=f"{repeat} rounds, app and bare alternating (the order turning every round); "
+            "'paired median' is the median of the per-round ratios; 'script run' is the "
+            "server's run as the websocket shows it (new_session to script_finished), the rest "
+            "is the browser: loading, connecting, drawing. First visit: one sample, the first "
+            "navigation to the page after the servers started (the app's caches cold, the "
+            f"page's modules not yet imported).{flag_note}",
+        ),
+        Table(
+            "Control change: click to every chart redrawn",
+            [
+                "page",
+                "control",
+                "charts",
+                *seconds,
+                *runs,
+                "first change app s",
+                "first change bare s",
+            ],
+            change_rows,
+            note=f"{repeat} changes each, alternating between the two values (each chosen once "
+            "before, so the app's caches are warm for both); the bare page changes its Year "
+            "selectbox or Source radio. First change: one sample, the first time the first "
+            "value is chosen (the app's caches cold for it). No control that redraws charts: "
+            + ", ".join(no_control)
+            + (f". Skipped: {', '.join(skipped)}" if skipped else "")
+            + ".",
+        ),
+        Table(
+            "Cold start",
+            ["from", "app median s", "bare median s", "app / bare", f"<= {GOAL}"],
+            cold_rows,
+            note=f"{cold_repeat} starts of each, alternating; a new browser context (empty "
+            "HTTP cache) each time; the bare page draws the landing page's charts.",
+        ),
+        Table(
+            "Memory of the streamlit process (MB)",
+            [
+                "server",
+                "VmRSS 1 session",
+                "VmHWM 1 session",
+                f"VmRSS {sessions} sessions",
+                f"VmHWM {sessions} sessions",
+                "VmRSS per extra session",
+                "VmRSS after the rounds",
+                "VmHWM after the rounds",
+            ],
+            mem_rows,
+            note="/proc/PID/status of the last cold start's process: first with its one "
+            f"session on the landing page, then with {sessions - 1} more browser contexts "
+            "opened one after the other over the pages in turn, all kept open. 'After the "
+            "rounds': the warm servers at the end of the page and control rounds (every page "
+            "visited, one session at a time).",
+        ),
+        Table(
+            "Plotly figure JSON per chart (KB, as sent over the websocket)",
+            ["page", "charts", "total KB", "largest KB", "each chart, in page order (KB)"],
+            payload_rows,
+        ),
+    ]
+    return Section(
+        name="dashboard",
+        title="2, 3, 5. Dashboard: pages, controls, cold start and memory in Chromium",
+        intro=" ".join(" ".join(__doc__.split("\n\n")[1:3]).split()),
+        command=COMMAND,
+        ratio="; ".join(parts),
+        tables=tables,
+    )
+
+
+def section(
+    quick: bool = False,
+    db: Path | None = None,
+    repeat: int | None = None,
+    sessions: int = SESSIONS,
+    only: Sequence[str] = (),
+    flags: Sequence[str] = (),
+) -> Section:
+    repeat = repeat or (2 if quick else 5)
+    cold_repeat = 1 if quick else 3
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
+    landing = nav.PAGES[0].key
+    keys = [p.key for p in nav.PAGES if not only or p.key in only or p.key == landing]
+    start = time.monotonic()
+    res = Results()
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
+        logs = Path(tmp)
+        if db is None:
+            from etl.build import build
+
+            db = build(RAW_DIR, logs / "bench.duckdb").db
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                warm_phase(browser, db, logs, keys, repeat, flags, res, start)
+                cold_phase(browser, db, logs, cold_repeat, sessions, flags, res, start)
+            finally:
+                browser.close()
+    log(f"dashboard benchmark: {time.monotonic() - start:.0f} s")
+    return report(res, repeat, cold_repeat, sessions, flags)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=None, help="a built warehouse (else built)")
+    parser.add_argument("--repeat", type=int, default=None, help="rounds (default 5)")
+    parser.add_argument("--sessions", type=int, default=SESSIONS)
+    parser.add_argument("--quick", action="store_true", help="2 rounds, 1 cold start")
+    parser.add_argument("--only", nargs="+", default=(), metavar="PAGE", help=str(list(nav.BY_KEY)))
+    parser.add_argument(
+        "--flag",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="an extra streamlit option for both servers, e.g. runner.postScriptGC=false",
+    )
+    parser.add_argument("--doc", type=Path, default=None, help="also write the section here")
+    args = parser.parse_args(argv)
+    flags = [f"--{f}" for f in args.flag]
+    result = section(args.quick, args.db, args.repeat, args.sessions, args.only, flags)
+    if args.doc:
+        from bench import run  # its markers and format, so bench.run can take the file over
+
+        run.write(args.doc, [result], args.quick)
+        log(f"wrote {args.doc}")
+    result.print()
+
+
+if __name__ == "__main__":
+    main()
