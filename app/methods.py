@@ -27,11 +27,11 @@ RUN_COLUMNS = {
 AGE_COLUMNS = {
     "publisher": "publisher",
     "edition": "newest edition loaded",
-    "published": "published",
     "age_days": "age (days)",
-    "period_days": "usual update period (days)",
     "stale": "newer edition probably out",
     "note": "note",
+    "published": "published",
+    "period_days": "usual update period (days)",
     "source": "raw-file folder",
 }
 AGES_INTRO = """\

@@ -91,7 +91,8 @@ GOAL = 1.2
 SESSIONS = 20
 STARTUP_S = 90.0  # a server must answer /_stcore/health within this
 WAIT_S = 120.0  # any one page load or rerun must finish within this
-BUDGET_S = 20 * 60.0  # the whole benchmark gives up after this
+BUDGET_S = 15 * 60.0  # past shares of this, rounds stop early; past all of it, it gives up
+SHARES = {"loads": 0.45, "changes": 0.7, "cold": 0.85}  # of BUDGET_S, when each phase stops
 COMMAND = "uv run python -m bench.dashboard"
 OK = {
     ForwardMsg.FINISHED_SUCCESSFULLY,
@@ -152,8 +153,11 @@ WIDTHS_JS = """() => {
 }"""
 
 
+_T0 = time.monotonic()
+
+
 def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(f"[{time.monotonic() - _T0:5.0f} s] {text}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- servers
@@ -383,9 +387,28 @@ def rotated(pair: tuple[str, str], i: int) -> tuple[str, str]:
     return pair if i % 2 == 0 else (pair[1], pair[0])
 
 
-def check_budget(start: float) -> None:
-    if time.monotonic() - start > BUDGET_S:
-        raise TimeoutError(f"the dashboard benchmark took over {BUDGET_S / 60:.0f} minutes")
+@dataclass
+class Budget:
+    """Bounds the run in time: a phase stops adding rounds past its share of BUDGET_S (after
+    one round at least), and the run gives up past all of it."""
+
+    start: float = field(default_factory=time.monotonic)
+    cut: list[str] = field(default_factory=list)  # phases that stopped early
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def over(self, phase: str) -> bool:
+        if self.elapsed() > SHARES[phase] * BUDGET_S:
+            if phase not in self.cut:
+                self.cut.append(phase)
+                log(f"{phase}: time budget reached, no more rounds")
+            return True
+        return False
+
+    def check(self) -> None:
+        if self.elapsed() > BUDGET_S:
+            raise TimeoutError(f"the dashboard benchmark took over {BUDGET_S / 60:.0f} minutes")
 
 
 def warm_phase(
@@ -396,7 +419,7 @@ def warm_phase(
     repeat: int,
     flags: Sequence[str],
     res: Results,
-    t0: float,
+    budget: Budget,
 ) -> None:
     """Both servers up; first visits, then page loads and control changes, interleaved."""
     env = {"ALLIANCE_DB": str(db)}
@@ -417,25 +440,27 @@ def warm_phase(
                     f"first visit {key}: {spec.charts} charts, app {seconds:.2f} s, "
                     f"bare {spec.first_bare:.2f} s"
                 )
-                check_budget(t0)
+                budget.check()
 
             def url(side: str, key: str) -> str:
                 return urls[key] if side == "app" else f"{bare.url}/{res.pages[key].query()}"
 
             res.loads = {k: {"app": [], "bare": []} for k in keys}
             for i in range(repeat):
+                if i and budget.over("loads"):
+                    break
                 for key in keys[i % len(keys) :] + keys[: i % len(keys)]:
                     for side in rotated(("app", "bare"), i):
                         res.loads[key][side].append(
                             tabs[side].goto(url(side, key), res.pages[key].charts)
                         )
-                check_budget(t0)
+                budget.check()
                 log(f"page loads, round {i + 1} of {repeat} done")
 
             for key, control in CONTROLS.items():
                 if key in keys:
-                    change_rounds(tabs, url, key, control, repeat, res)
-                    check_budget(t0)
+                    change_rounds(tabs, url, key, control, repeat, res, budget)
+                    budget.check()
             res.memory["app"] = {"warm": app.memory_mb()}
             res.memory["bare"] = {"warm": bare.memory_mb()}
         finally:
@@ -443,7 +468,9 @@ def warm_phase(
                 ctx.close()
 
 
-def change_rounds(tabs: dict[str, Tab], url, key: str, control: Control, repeat: int, res):
+def change_rounds(
+    tabs: dict[str, Tab], url, key: str, control: Control, repeat: int, res, budget: Budget
+) -> None:
     """The first change to each value (the app's caches cold for it), then `repeat` timed
     changes alternating between the two values, app and bare in turn."""
     charts = res.pages[key].charts
@@ -464,6 +491,8 @@ def change_rounds(tabs: dict[str, Tab], url, key: str, control: Control, repeat:
     res.change_charts[key] = after
     res.changes[key] = {"app": [], "bare": []}
     for i in range(repeat):
+        if i and budget.over("changes"):
+            break
         for side in rotated(("app", "bare"), i):
             value = controls[side].values[i % 2]
             res.changes[key][side].append(tabs[side].change(controls[side], value, after))
@@ -478,12 +507,14 @@ def cold_phase(
     sessions: int,
     flags: Sequence[str],
     res: Results,
-    t0: float,
+    budget: Budget,
 ) -> None:
-    """Cold starts, alternately; the last one of each side goes on to the memory figures."""
+    """Cold starts, alternately; the first of each side goes on to the memory figures."""
     spec = res.pages[nav.PAGES[0].key]
     res.cold = {side: {"health": [], "first": [], "all": []} for side in ("app", "bare")}
     for i in range(repeat):
+        if i and budget.over("cold"):
+            break
         for side in rotated(("app", "bare"), i):
             if side == "app":
                 script, env, route = "dashboard.py", {"ALLIANCE_DB": str(db)}, ""
@@ -502,7 +533,7 @@ def cold_phase(
                     res.cold[side]["first"].append(first - server.started)
                     res.cold[side]["all"].append(done - server.started)
                     log(f"cold start {side}: first chart {first - server.started:.2f} s")
-                    if i == repeat - 1:
+                    if i == 0:
                         res.memory[side]["1"] = settled_memory(server)
                         extra = open_sessions(browser, server, side, sessions - 1, res)
                         res.memory[side][str(sessions)] = settled_memory(server)
@@ -510,7 +541,7 @@ def cold_phase(
             finally:
                 for ctx in [context, *extra]:
                     ctx.close()
-            check_budget(t0)
+            budget.check()
 
 
 def settled_memory(server: Server) -> dict[str, float]:
@@ -553,9 +584,12 @@ def paired(app: list[tuple[float, float]], bare: list[tuple[float, float]]) -> f
     return statistics.median(a[0] / b[0] for a, b in zip(app, bare, strict=True))
 
 
-def report(
-    res: Results, repeat: int, cold_repeat: int, sessions: int, flags: Sequence[str]
-) -> Section:
+def rounds(times: Times) -> str:
+    counts = sorted({len(by_side["app"]) for by_side in times.values()})
+    return "-".join(map(str, counts[:: max(1, len(counts) - 1)])) or "0"
+
+
+def report(res: Results, sessions: int, flags: Sequence[str], cut: Sequence[str] = ()) -> Section:
     load_rows, load_ratios = [], {}
     for key, spec in res.pages.items():
         (app_s, app_run), (bare_s, bare_run) = map(medians, res.loads[key].values())
@@ -655,6 +689,10 @@ def report(
         f"app RSS {app_mem['1']['VmRSS']:.0f} MB with 1 session, "
         f"{app_mem[str(sessions)]['VmRSS']:.0f} MB with {sessions}"
     )
+
+    def cut_note(phase: str) -> str:
+        return f" (cut short by the {BUDGET_S / 60:.0f}-minute budget)" if phase in cut else ""
+
     seconds = ["app median s", "bare median s", "app / bare", "paired median", f"<= {GOAL}"]
     runs = ["app script run s", "bare script run s"]
     no_control = [nav.BY_KEY[k].title for k in res.pages if k not in CONTROLS]
@@ -665,7 +703,8 @@ def report(
             "Page load: navigation to every chart drawn",
             ["page", "charts", *seconds, *runs, "first visit app s", "first visit bare s"],
             load_rows,
-            note=f"{repeat} rounds, app and bare alternating (the order turning every round); "
+            note=f"{rounds(res.loads)} rounds{cut_note('loads')}, app and bare alternating "
+            "(the order turning every round); "
             "'paired median' is the median of the per-round ratios; 'script run' is the "
             "server's run as the websocket shows it (new_session to script_finished), the rest "
             "is the browser: loading, connecting, drawing. First visit: one sample, the first "
@@ -684,7 +723,8 @@ def report(
                 "first change bare s",
             ],
             change_rows,
-            note=f"{repeat} changes each, alternating between the two values (each chosen once "
+            note=f"{rounds(res.changes)} changes each{cut_note('changes')}, alternating "
+            "between the two values (each chosen once "
             "before, so the app's caches are warm for both); the bare page changes its Year "
             "selectbox or Source radio. First change: one sample, the first time the first "
             "value is chosen (the app's caches cold for it). No control that redraws charts: "
@@ -696,7 +736,8 @@ def report(
             "Cold start",
             ["from", "app median s", "bare median s", "app / bare", f"<= {GOAL}"],
             cold_rows,
-            note=f"{cold_repeat} starts of each, alternating; a new browser context (empty "
+            note=f"{len(res.cold['app']['first'])} starts of each{cut_note('cold')}, "
+            "alternating; a new browser context (empty "
             "HTTP cache) each time; the bare page draws the landing page's charts.",
         ),
         Table(
@@ -748,7 +789,7 @@ def section(
         raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
     landing = nav.PAGES[0].key
     keys = [p.key for p in nav.PAGES if not only or p.key in only or p.key == landing]
-    start = time.monotonic()
+    budget = Budget()
     res = Results()
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         logs = Path(tmp)
@@ -759,12 +800,12 @@ def section(
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                warm_phase(browser, db, logs, keys, repeat, flags, res, start)
-                cold_phase(browser, db, logs, cold_repeat, sessions, flags, res, start)
+                warm_phase(browser, db, logs, keys, repeat, flags, res, budget)
+                cold_phase(browser, db, logs, cold_repeat, sessions, flags, res, budget)
             finally:
                 browser.close()
-    log(f"dashboard benchmark: {time.monotonic() - start:.0f} s")
-    return report(res, repeat, cold_repeat, sessions, flags)
+    log(f"dashboard benchmark: {budget.elapsed():.0f} s")
+    return report(res, sessions, flags, budget.cut)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,10 +63,13 @@ def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Comple
 
 
 def kill_after(
-    args: list[str], delay: float, env: dict[str, str] | None = None
+    args: list[str],
+    delay: float,
+    env: dict[str, str] | None = None,
+    once: Callable[[], bool] | None = None,
 ) -> tuple[int | None, float]:
-    """Start the command, SIGKILL it after `delay` seconds: (its pid, or None if it finished
-    first; the seconds it ran)."""
+    """Start the command, SIGKILL it `delay` seconds after it starts (or, with `once`, after
+    `once()` first holds): (its pid, or None if it finished first; the seconds it ran)."""
     started = time.monotonic()
     proc = subprocess.Popen(
         args,
@@ -75,6 +79,10 @@ def kill_after(
         stderr=subprocess.DEVNULL,
     )
     try:
+        # Waiting for a phase (e.g. the temporary file exists) makes the kill land in it however
+        # loaded the machine is; bounded by the process ending.
+        while once is not None and not once() and proc.poll() is None:
+            time.sleep(0.002)
         proc.wait(timeout=delay)
         return None, time.monotonic() - started
     except subprocess.TimeoutExpired:
@@ -136,7 +144,11 @@ def test_sigkill_during_build_never_damages_the_served_database(raw_dir, tmp_pat
     kills = attempts = 0
     while queue and kills < BUILD_KILLS and attempts < BUILD_KILLS + 10:
         attempts += 1
-        pid, ran = kill_after(build, queue.pop() * duration)
+        point = queue.pop()
+        # Every fourth kill waits for the temporary database to exist, so kills land while it
+        # is being written even when a loaded machine stretches the parsing phase.
+        writing = (lambda: bool(leftovers(db))) if kills % 4 == 1 else None
+        pid, ran = kill_after(build, point * duration * (0.2 if writing else 1.0), once=writing)
         if pid is None:  # it finished first: the runs are faster now; one more kill
             duration = min(duration, ran)
             queue.insert(0, rng.uniform(0.1, 0.9))

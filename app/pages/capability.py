@@ -227,7 +227,7 @@ with c2:
 aid = {**common, "aid_type": aid_type, "aid_rule": aid_rule}
 security = data.get("security_burden", **aid)
 with c3:
-    aid_year = widgets.year(security.years(), key="aid_year")
+    aid_year = widgets.year(security.years(), key="aid_year", label="Aid year")
 sources = data.sources_of("security_burden")
 left, right = st.columns(2)
 with left:
