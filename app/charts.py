@@ -12,8 +12,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -32,6 +34,11 @@ GREY = "#999999"
 SEQUENTIAL = "cividis"
 FONT = "Inter, Source Sans Pro, Helvetica, Arial, sans-serif"
 ESTIMATE_NOTE = "hollow marker = estimate"
+
+# plotly_white as the default template, set once: a template named per figure is rebuilt and
+# validated every time (~25 ms a figure, most of a page's script run); the default is only
+# merged in when the figure is serialised (~1 ms). Measured in docs/PERFORMANCE.md.
+pio.templates.default = "plotly_white"
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,73 @@ def wrap(text: str, width: int = 58) -> str:
     return "<br>".join(lines)
 
 
-def _layout(fig: go.Figure, title: str, x: str, y: str, *, height: int = 440, legend=True):
+def _merge(into: dict, update: dict) -> dict:
+    """Deep-merge `update` into `into`: nested dicts merge (copied, never shared), anything else
+    replaces."""
+    for k, v in update.items():
+        if isinstance(v, dict):
+            if not isinstance(into.get(k), dict):
+                into[k] = {}
+            _merge(into[k], v)
+        else:
+            into[k] = v
+    return into
+
+
+class Draft:
+    """A figure being built: traces and a layout as plain dicts, made into a go.Figure once.
+
+    Plotly validates a whole figure given to its constructor in ~2 ms, while every
+    update_layout, update_xaxes or add_vline on a built figure goes through its relayout
+    machinery at 3-15 ms a call; a chart made 5-8 such calls, most of a page's script run.
+    """
+
+    def __init__(self, *traces: go.BaseTraceType) -> None:
+        self.data: list[go.BaseTraceType] = list(traces)
+        self.layout: dict = {}
+
+    def add_trace(self, trace: go.BaseTraceType) -> None:
+        self.data.append(trace)
+
+    def update(self, **layout) -> None:
+        _merge(self.layout, layout)
+
+    def xaxis(self, axis: str = "xaxis", **props) -> None:
+        _merge(self.layout.setdefault(axis, {}), props)
+
+    def yaxis(self, axis: str = "yaxis", **props) -> None:
+        _merge(self.layout.setdefault(axis, {}), props)
+
+    def _guide(self, shape: dict, note: dict) -> None:
+        self.layout.setdefault("shapes", []).append({"type": "line", "line": GUIDE} | shape)
+        self.layout.setdefault("annotations", []).append({"showarrow": False} | note)
+
+    def hline(self, y: float, label: str) -> None:
+        """A dotted horizontal guide labelled at its top left (as add_hline would place it)."""
+        where = {"xref": "x domain", "yref": "y"}
+        self._guide(
+            {"x0": 0, "x1": 1, "y0": y, "y1": y, **where},
+            {"text": label, "x": 0, "y": y, "xanchor": "left", "yanchor": "bottom", **where},
+        )
+
+    def vline(self, x: float, label: str, position: str = "top") -> None:
+        """A dotted vertical guide labelled at its 'top' or 'bottom right'."""
+        where = {"xref": "x", "yref": "y domain"}
+        note = {"x": x, "y": 1, "xanchor": "center", "yanchor": "bottom"}
+        if position == "bottom right":
+            note = {"x": x, "y": 0, "xanchor": "left", "yanchor": "bottom"}
+        self._guide({"x0": x, "x1": x, "y0": 0, "y1": 1, **where}, {"text": label, **note, **where})
+
+    def figure(self) -> go.Figure:
+        return go.Figure(data=self.data, layout=self.layout)
+
+
+GUIDE = {"color": GREY, "dash": "dot", "width": 1.5}
+
+
+def _layout(fig: Draft, title: str, x: str, y: str, *, height: int = 440, legend=True) -> None:
     wrapped = wrap(title)
-    fig.update_layout(
+    fig.update(
         title={
             "text": wrapped,
             "x": 0,
@@ -68,7 +139,6 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, *, height: int = 440, le
             "xref": "container",
             "font": {"size": 16},
         },
-        template="plotly_white",
         colorway=OKABE_ITO,
         font={"family": FONT, "size": 13},
         height=height,
@@ -84,9 +154,8 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, *, height: int = 440, le
         },
         hoverlabel={"font": {"family": FONT}},
     )
-    fig.update_xaxes(title_text=x, automargin=True, exponentformat="none")
-    fig.update_yaxes(title_text=y, automargin=True, exponentformat="none")
-    return fig
+    fig.xaxis(title={"text": x}, automargin=True, exponentformat="none")
+    fig.yaxis(title={"text": y}, automargin=True, exponentformat="none")
 
 
 def _empty(title: str, columns: Sequence[str] = ()) -> Chart:
@@ -106,7 +175,7 @@ def _symbols(frame: pl.DataFrame, estimate: str | None, filled: str = "circle") 
     return [f"{filled}-open" if e else filled for e in frame[estimate].fill_null(False)]
 
 
-def _estimate_legend(fig: go.Figure, frame: pl.DataFrame, estimate: str | None) -> None:
+def _estimate_legend(fig: Draft, frame: pl.DataFrame, estimate: str | None) -> None:
     if estimate and estimate in frame.columns and frame[estimate].fill_null(False).any():
         fig.add_trace(
             go.Scatter(
@@ -150,7 +219,7 @@ def lines(
         data = data.filter(pl.col(y) > 0)
     if data.is_empty():
         return Chart(go.Figure(), data, title)
-    fig = go.Figure()
+    fig = Draft()
     groups = data.partition_by(series, maintain_order=True) if series else [data]
     for i, part in enumerate(groups):
         name = str(part[series][0]) if series else y_label
@@ -167,36 +236,26 @@ def lines(
             )
         )
     for value, label in guides:
-        fig.add_hline(
-            y=value,
-            line={"color": GREY, "dash": "dot", "width": 1.5},
-            annotation_text=label,
-            annotation_position="top left",
-        )
+        fig.hline(value, label)
     for value, label in marks:  # short labels: Plotly widens the axis to fit the text
-        fig.add_vline(
-            x=value,
-            line={"color": GREY, "dash": "dot", "width": 1.5},
-            annotation_text=label,
-            annotation_position="top",
-        )
+        fig.vline(value, label)
     _estimate_legend(fig, data, estimate)
     _layout(fig, title, x_label, y_label, height=height)
     _year_ticks(fig, data[x])
     if y_range:
-        fig.update_yaxes(range=list(y_range))
+        fig.yaxis(range=list(y_range))
     if log_y:
-        fig.update_yaxes(type="log")
-    return Chart(fig, data, title)
+        fig.yaxis(type="log")
+    return Chart(fig.figure(), data, title)
 
 
-def _year_ticks(fig: go.Figure, values: pl.Series) -> None:
+def _year_ticks(fig: Draft, values: pl.Series) -> None:
     """Whole years on an integer axis: no '2,022.5', one tick a year when there are few."""
     if not values.dtype.is_integer() or values.is_empty():
         return
-    fig.update_xaxes(tickformat="d")
+    fig.xaxis(tickformat="d")
     if values.n_unique() <= 12:
-        fig.update_xaxes(dtick=1)
+        fig.xaxis(dtick=1)
 
 
 def bars(
@@ -233,7 +292,7 @@ def bars(
         if estimate and estimate in data.columns
         else None
     )
-    fig = go.Figure(
+    fig = Draft(
         go.Bar(
             x=data[value].to_list(),
             y=data[category].to_list(),
@@ -249,12 +308,7 @@ def bars(
         )
     )
     for v, label in guides:
-        fig.add_vline(
-            x=v,
-            line={"color": GREY, "dash": "dot", "width": 1.5},
-            annotation_text=label,
-            annotation_position="top",
-        )
+        fig.vline(v, label)
     if patterns and any(patterns):
         fig.add_trace(
             go.Bar(
@@ -268,8 +322,8 @@ def bars(
             )
         )
     _layout(fig, title, value_label, category_label, height=max(320, 22 * data.height + 120))
-    fig.update_yaxes(type="category")
-    return Chart(fig, data, title)
+    fig.yaxis(type="category")
+    return Chart(fig.figure(), data, title)
 
 
 def heatmap(
@@ -295,7 +349,7 @@ def heatmap(
     cols = sorted(data[x].unique().to_list())
     cell = {(r[y], r[x]): r[z] for r in data.iter_rows(named=True)}
     grid = [[cell.get((r, c)) for c in cols] for r in rows]
-    fig = go.Figure(
+    fig = Draft(
         go.Heatmap(
             x=cols,
             y=rows,
@@ -323,9 +377,9 @@ def heatmap(
                 )
             )
     _layout(fig, title, x_label, y_label, height=max(360, 17 * len(rows) + 140))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(dtick=1 if len(cols) <= 15 else 5)
-    return Chart(fig, data, title)
+    fig.yaxis(autorange="reversed", type="category")
+    fig.xaxis(dtick=1 if len(cols) <= 15 else 5)
+    return Chart(fig.figure(), data, title)
 
 
 def scatter(
@@ -362,7 +416,7 @@ def scatter(
             OKABE_ITO[1] if highlight is not None and v == highlight else OKABE_ITO[0]
             for v in data[label]
         ]
-    fig = go.Figure(
+    fig = Draft(
         go.Scatter(
             x=data[x].to_list(),
             y=data[y].to_list(),
@@ -406,10 +460,10 @@ def scatter(
     _estimate_legend(fig, data, estimate)
     _layout(fig, title, x_label, y_label, height=500)
     if log_x:
-        fig.update_xaxes(type="log")
+        fig.xaxis(type="log")
     if log_y:
-        fig.update_yaxes(type="log")
-    return Chart(fig, data, title)
+        fig.yaxis(type="log")
+    return Chart(fig.figure(), data, title)
 
 
 def grouped_bars(
@@ -425,7 +479,7 @@ def grouped_bars(
     data = _keep(frame, [category, *values], [category])
     if data.is_empty():
         return Chart(go.Figure(), data, title)
-    fig = go.Figure()
+    fig = Draft()
     for i, (col, name) in enumerate(values.items()):
         fig.add_trace(
             go.Bar(
@@ -436,8 +490,8 @@ def grouped_bars(
             )
         )
     _layout(fig, title, category_label, value_label)
-    fig.update_layout(barmode="group")
-    return Chart(fig, data, title)
+    fig.update(barmode="group")
+    return Chart(fig.figure(), data, title)
 
 
 def stacked_bars(
@@ -465,7 +519,7 @@ def stacked_bars(
         if estimate and estimate in data.columns
         else None
     )
-    fig = go.Figure()
+    fig = Draft()
     for i, col in enumerate(cols):
         fig.add_trace(
             go.Bar(
@@ -483,12 +537,7 @@ def stacked_bars(
             )
         )
     for v, label in guides:
-        fig.add_vline(
-            x=v,
-            line={"color": GREY, "dash": "dot", "width": 1.5},
-            annotation_text=label,
-            annotation_position="top",
-        )
+        fig.vline(v, label)
     if patterns and any(patterns):
         fig.add_trace(
             go.Bar(
@@ -502,9 +551,9 @@ def stacked_bars(
             )
         )
     _layout(fig, title, value_label, "", height=max(360, 22 * data.height + 160))
-    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
-    fig.update_yaxes(type="category")
-    return Chart(fig, data, title)
+    fig.update(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
+    fig.yaxis(type="category")
+    return Chart(fig.figure(), data, title)
 
 
 def dumbbell(
@@ -533,7 +582,7 @@ def dumbbell(
     if data.is_empty():
         return Chart(go.Figure(), data, title)
     data = data.sort(sort_by if sort_by in data.columns else end)  # largest at the top
-    fig = go.Figure()
+    fig = Draft()
     has_flag = bool(flag and flag in data.columns)
     groups = [(True, flag_labels[0]), (False, flag_labels[1])] if has_flag else [(None, "")]
     for value, name in groups:
@@ -579,19 +628,14 @@ def dumbbell(
             )
         )
     for v, label in guides:
-        fig.add_vline(
-            x=v,
-            line={"color": GREY, "dash": "dot", "width": 1.5},
-            annotation_text=label,
-            annotation_position="bottom right",
-        )
+        fig.vline(v, label, "bottom right")
     _estimate_legend(fig, data, estimate)
     _layout(fig, title, value_label, "", height=max(380, 24 * data.height + 170))
     # the sorted order, not the order the connector traces happen to meet the categories
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=data[category].to_list())
+    fig.yaxis(type="category", categoryorder="array", categoryarray=data[category].to_list())
     if log_x:
-        fig.update_xaxes(type="log")
-    return Chart(fig, data, title)
+        fig.xaxis(type="log")
+    return Chart(fig.figure(), data, title)
 
 
 # --------------------------------------------------------------------------- alliance views
@@ -610,7 +654,7 @@ def membership_matrix(
     member = {(r[country], r[grouping]) for r in data.iter_rows(named=True)}
     z = [[1 if (r, c) in member else 0 for c in cols] for r in rows]
     text = [["●" if (r, c) in member else "" for c in cols] for r in rows]
-    fig = go.Figure(
+    fig = Draft(
         go.Heatmap(
             x=cols,
             y=rows,
@@ -625,9 +669,9 @@ def membership_matrix(
         )
     )
     _layout(fig, title, "grouping", "country", height=max(420, 18 * len(rows) + 140), legend=False)
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(side="top", title_text=None)
-    return Chart(fig, data, title)
+    fig.yaxis(autorange="reversed", type="category")
+    fig.xaxis(side="top", title={"text": None})
+    return Chart(fig.figure(), data, title)
 
 
 def upset(
@@ -644,9 +688,8 @@ def upset(
     combos = data[combination].to_list()
     sets = sorted({s for c in combos for s in c.split(" + ")})
     xs = list(range(len(combos)))
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.03
-    )
+    fig = Draft()
+    fig.update(**_upset_grid())
     hover = data[members].to_list() if members else combos
     fig.add_trace(
         go.Bar(
@@ -658,9 +701,7 @@ def upset(
             hovertext=hover,
             hovertemplate="%{hovertext}<extra>%{y} countries</extra>",
             showlegend=False,
-        ),
-        row=1,
-        col=1,
+        )
     )
     for i, combo in zip(xs, combos, strict=True):
         inside = set(combo.split(" + "))
@@ -673,9 +714,9 @@ def upset(
                 marker={"color": "#dddddd", "size": 11},
                 hoverinfo="skip",
                 showlegend=False,
-            ),
-            row=2,
-            col=1,
+                xaxis="x2",
+                yaxis="y2",
+            )
         )
         fig.add_trace(
             go.Scatter(
@@ -686,25 +727,35 @@ def upset(
                 line={"color": "#222222", "width": 2},
                 hoverinfo="skip",
                 showlegend=False,
-            ),
-            row=2,
-            col=1,
+                xaxis="x2",
+                yaxis="y2",
+            )
         )
     _layout(fig, title, "", "", height=560, legend=False)
-    fig.update_yaxes(title_text="countries (number)", row=1, col=1)
-    fig.update_yaxes(
-        title_text="groupings",
+    axis = {"automargin": True, "exponentformat": "none"}
+    fig.yaxis(title={"text": "countries (number)"}, **axis)
+    fig.yaxis(
+        "yaxis2",
+        title={"text": "groupings"},
         type="category",
         categoryorder="array",
         categoryarray=sets,
-        row=2,
-        col=1,
+        **axis,
     )
-    fig.update_xaxes(
-        showticklabels=False, title_text="exact combination of groupings", row=2, col=1
+    fig.xaxis(
+        "xaxis2", showticklabels=False, title={"text": "exact combination of groupings"}, **axis
     )
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    return Chart(fig, data, title)
+    fig.xaxis(showticklabels=False)
+    return Chart(fig.figure(), data, title)
+
+
+@cache
+def _upset_grid() -> dict:
+    """The axes of a bar chart above a dot matrix sharing its x axis (made once)."""
+    grid = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.03
+    )
+    return {k: v for k, v in grid.layout.to_plotly_json().items() if k != "template"}
 
 
 def timeline(
@@ -725,7 +776,7 @@ def timeline(
     )
     if data.is_empty():
         return Chart(go.Figure(), data, title)
-    fig = go.Figure()
+    fig = Draft()
     order = list(dict.fromkeys(f"{r[colour]} · {r[row]}" for r in data.iter_rows(named=True)))
     for i, part in enumerate(data.partition_by(colour, maintain_order=True)):
         starts = part[start].to_list()
@@ -746,16 +797,16 @@ def timeline(
             )
         )
     _layout(fig, title, "date", "", height=max(480, 11 * len(order) + 180))
-    fig.update_xaxes(type="date")
-    fig.update_yaxes(
+    fig.xaxis(type="date")
+    fig.yaxis(
         type="category",
         categoryorder="array",
         categoryarray=order,
         autorange="reversed",
         tickfont={"size": 9},
     )
-    fig.update_layout(barmode="overlay", bargap=0.25)
-    return Chart(fig, data, title)
+    fig.update(barmode="overlay", bargap=0.25)
+    return Chart(fig.figure(), data, title)
 
 
 def date_dots(frame: pl.DataFrame, *, category: str, when: str, title: str) -> Chart:
@@ -763,7 +814,7 @@ def date_dots(frame: pl.DataFrame, *, category: str, when: str, title: str) -> C
     data = _keep(frame, [category, when], [category, when]).sort(when)
     if data.is_empty():
         return Chart(go.Figure(), data, title)
-    fig = go.Figure(
+    fig = Draft(
         go.Scatter(
             x=[d.isoformat() for d in data[when].to_list()],
             y=data[category].to_list(),
@@ -780,9 +831,9 @@ def date_dots(frame: pl.DataFrame, *, category: str, when: str, title: str) -> C
     lo, hi = data[when].min(), data[when].max()
     pad = max((hi - lo).days * 0.25, 400)
     start, end = lo - timedelta(days=pad * 0.3), hi + timedelta(days=pad)
-    fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()])
-    fig.update_yaxes(type="category", autorange="reversed")
-    return Chart(fig, data, title)
+    fig.xaxis(type="date", range=[start.isoformat(), end.isoformat()])
+    fig.yaxis(type="category", autorange="reversed")
+    return Chart(fig.figure(), data, title)
 
 
 def _ms(d: date) -> float:

@@ -1,4 +1,4 @@
-"""P-values for the statistics the SQL indicators compute, from scipy's distributions.
+"""P-values for the statistics the SQL indicators compute, from scipy's special functions.
 
 The SQL (queries/exploitation_test.sql, concordance_test.sql, free_riding_response.sql) computes
 every statistic: ranks, Spearman's rho, Kendall's tau-b with its pair counts, Wilcoxon's W+ and z,
@@ -33,7 +33,7 @@ import math
 from functools import cache
 
 import polars as pl
-from scipy import stats
+from scipy.special import ndtr, stdtr  # what scipy.stats' t.sf and norm.sf call, ~5x lighter
 
 KENDALL_EXACT_MAX_N = 33  # scipy.stats.kendalltau(method='auto') goes exact up to this n
 WILCOXON_EXACT_MAX_N = 50  # scipy.stats.wilcoxon(method='auto') goes exact up to this n
@@ -47,14 +47,14 @@ def t_p(t: float | None, df: float | None) -> float | None:
     """Two-sided p of a Student t statistic; an infinite t (|rho| = 1) gives 0."""
     if _missing(t, df) or df <= 0:
         return None
-    return float(2.0 * stats.t.sf(abs(t), df))
+    return float(2.0 * stdtr(df, -abs(t)))  # = scipy.stats.t.sf(|t|, df)
 
 
 def z_p(z: float | None) -> float | None:
     """Two-sided p of a standard normal statistic."""
     if _missing(z):
         return None
-    return float(2.0 * stats.norm.sf(abs(z)))
+    return float(2.0 * ndtr(-abs(z)))  # = scipy.stats.norm.sf(|z|)
 
 
 def spearman_p(rho: float | None, n: int | None) -> float | None:
