@@ -603,23 +603,33 @@ class Claims:
     problem: str | None = None
 
 
-def claims() -> Claims:
-    """etl.claims.evaluate_all on the current database, as plain dicts; never raises."""
+def claim_ids() -> Claims:
+    """The registry's claim ids in order (as `items`), or why there are none; never raises."""
     if importlib.util.find_spec("etl.claims") is None:
         return Claims([], "The claims registry (etl/claims.py) is not available yet.")
+    from etl import claims as registry
+
     try:
-        return Claims(_evaluate_claims(current_fingerprint()))
+        return Claims([c["id"] for c in registry.registry()["claims"]])
+    except Exception as e:  # noqa: BLE001 - a broken registry is shown, not raised
+        return Claims([], f"The claims registry could not be read: {str(e).splitlines()[0]}")
+
+
+def claim(claim_id: str) -> Claims:
+    """One claim judged on the current database (cached per claim, so the landing page draws
+    each card as soon as its own evidence is in); never raises."""
+    try:
+        return Claims([_evaluate_claim(current_fingerprint(), claim_id, date.today())])
     except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
-        return Claims([], f"The claims could not be evaluated: {str(e).splitlines()[0]}")
+        return Claims([], f"Claim {claim_id} could not be evaluated: {str(e).splitlines()[0]}")
 
 
-@st.cache_data(show_spinner="Evaluating the claims against the data…", max_entries=8)
-def _evaluate_claims(fp: Fingerprint | None) -> list[dict[str, Any]]:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _evaluate_claim(fp: Fingerprint | None, claim_id: str, today: date) -> dict[str, Any]:
     from etl import claims as registry
 
     with shared_cursor() as cur:  # the claims' queries land in the shared results
-        results = registry.evaluate_all(cur)
-    return [_plain(r) for r in results]
+        return _plain(registry.evaluate(cur, claim_id, as_of=today))
 
 
 def _plain(result: Any) -> dict[str, Any]:

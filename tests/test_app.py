@@ -90,6 +90,28 @@ def test_landing_page_shows_thirteen_claims_with_verdicts(db_env):
     assert "NATO Public Diplomacy Division" in texts(at.markdown)
 
 
+def test_a_claim_that_fails_is_named_and_the_others_still_shown(db_env, monkeypatch):
+    """Each card is drawn as soon as its own evidence is in: one broken claim costs one card."""
+    from app import data
+    from etl import claims
+
+    def broken(ctx):
+        raise RuntimeError("evidence query failed\nsecond line not shown")
+
+    monkeypatch.setitem(claims.EVIDENCE, "C5", broken)
+    data._evaluate_claim.clear()
+    try:
+        at = open_page("claims")
+        assert not at.exception
+        headings = [m.value for m in at.markdown if str(m.value).startswith("#### C")]
+        assert len(headings) == 12 and not any(h.startswith("#### C5 ") for h in headings)
+        claim_warnings = [w.value for w in at.warning if w.value.startswith("Claim ")]
+        assert claim_warnings == ["Claim C5 could not be evaluated: evidence query failed"]
+        assert sum(int(m.value) for m in at.metric) == 12  # the tally counts what is shown
+    finally:
+        data._evaluate_claim.clear()  # no broken result left for the other tests
+
+
 def test_database_missing_is_built_from_the_snapshot(tmp_path, monkeypatch):
     if not (ROOT / "data" / "snapshot" / "source_file.json").is_file():
         pytest.skip("no committed snapshot")
@@ -455,7 +477,7 @@ def test_pages_reuse_the_queries_the_claims_ran(db_env):
     from app import data
 
     data._run_query.clear()  # earlier tests may have cached the pages' results already
-    data._evaluate_claims.clear()
+    data._evaluate_claim.clear()
     at = open_page("claims")  # evaluates the claims: their queries land in the shared results
     assert not at.exception
     before = data.shared_stats()

@@ -18,20 +18,20 @@ ui.header(
     "beside it. Change the data and the verdicts change with them.",
 )
 
-claims = data.claims()
-if claims.problem:
-    st.warning(claims.problem, icon=":material/hourglass_empty:")
-cards = [claimcards.card(r) for r in claims.items]
-editions = claimcards.editions_used(data.table("source_file").frame, cards)
-if editions:
-    st.markdown("**Data editions behind the verdicts:** " + " · ".join(editions))
-if cards:
-    for col, (verdict, count) in zip(
-        st.columns(len(claimcards.VERDICTS)), claimcards.tally(cards).items(), strict=False
-    ):
-        col.metric(verdict, count)
-
-for c in cards:
+ids = data.claim_ids()
+if ids.problem:
+    st.warning(ids.problem, icon=":material/hourglass_empty:")
+# Editions and the tally need every verdict: their places are kept here and filled once the
+# last card is drawn, so each card appears as soon as its own evidence is in.
+editions_slot, tally_slot = st.empty(), st.empty()
+cards = []
+for claim_id in ids.items:
+    result = data.claim(claim_id)
+    if result.problem:
+        st.warning(result.problem, icon=":material/error:")
+        continue
+    c = claimcards.card(result.items[0])
+    cards.append(c)
     with st.container(border=True, key=f"claim-{c.id}"):
         text, chart = st.columns([2, 3])
         with text:
@@ -60,3 +60,13 @@ for c in cards:
                 )
             else:
                 st.info(claimcards.NO_CHART)
+
+editions = claimcards.editions_used(data.table("source_file").frame, cards)
+if editions:
+    editions_slot.markdown("**Data editions behind the verdicts:** " + " · ".join(editions))
+if cards:
+    with tally_slot.container():
+        for col, (verdict, count) in zip(
+            st.columns(len(claimcards.VERDICTS)), claimcards.tally(cards).items(), strict=False
+        ):
+            col.metric(verdict, count)
