@@ -7,8 +7,9 @@ Every benchmark is a module of this package with
   these into docs/PERFORMANCE.md), and
 * `main()`: run it alone (`uv run python -m bench.<name>`), print its tables and, last, its ratio.
 
-To add a benchmark (the dashboard pages, cold start and memory come later), write such a module
-and add its name to MODULES; `uv run python -m bench.run` then runs it and writes its section.
+To add a benchmark, write such a module and add its name to MODULES; `uv run python -m bench.run`
+then runs it and writes its section. bench.dashboard needs Debian's Chromium (/usr/bin/chromium,
+which scripts/test installs) and takes about 7 minutes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # Run by bench.run in this order; each must have section() and main().
-MODULES = ("bench.etl", "bench.queries")
+MODULES = ("bench.etl", "bench.queries", "bench.dashboard")
 
 
 @dataclass

@@ -317,10 +317,13 @@ def build(
         tmp.unlink(missing_ok=True)
         con = duckdb.connect(str(tmp))
         try:
-            create_schema(con)
+            # One transaction (one commit, one write-ahead-log flush) instead of one per
+            # statement: nothing in between needs to be durable, a failure deletes the file.
+            con.begin()
+            create_schema(con, own_transaction=False)
             rows = load(con, parsed)
             cross_source(con)
-            create_views(con)
+            create_views(con, own_transaction=False)
             loaded_at = _now()
             con.executemany(
                 "insert into source_file values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -365,6 +368,7 @@ def build(
                     for h in history.values()
                 ],
             )
+            con.commit()
             con.execute("checkpoint")
         finally:
             con.close()

@@ -57,7 +57,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> N
     if missing or extra:
         raise ValueError(f"{table}: missing columns {sorted(missing)}, extra {sorted(extra)}")
     con.register("_incoming", frame.select(columns))
-    try:
-        con.execute(f"insert into {table} select * from _incoming")  # noqa: S608
-    finally:
-        con.unregister("_incoming")
+    # No unregister on failure: it would fail too in the aborted transaction (the build's
+    # one transaction), and hide the constraint error; a later register replaces the view.
+    con.execute(f"insert into {table} select * from _incoming")  # noqa: S608
+    con.unregister("_incoming")
