@@ -34,8 +34,9 @@ taken 500 ms, then lingers 200 ms after it (Streamlit 1.67's StatusWidget), so n
 * Memory: VmRSS and VmHWM of the streamlit process (/proc/PID/status) of the first cold
   start, with its one session, then with 20 sessions (browser contexts opened five at a time
   over the pages in turn and kept open), and of the warm servers after the rounds.
-* Time: the page rounds stop early past 45 % of a 6-minute budget, the control rounds past
-  65 %, the cold starts past 85 % (each after one round at least); the notes say so.
+* Time: the page rounds stop early past 45 % of a 12-minute budget (6 with --quick), the
+  control rounds past 65 %, the cold starts past 85 % (each after one round at least); the
+  notes say so.
 
     uv run python -m bench.dashboard [--db BUILT.duckdb] [--repeat 4] [--quick] [--doc FILE]
         [--only PAGE ...] [--flag OPTION=VALUE]   (e.g. --flag runner.postScriptGC=false)
@@ -94,7 +95,7 @@ GOAL = 1.2
 SESSIONS = 20
 STARTUP_S = 90.0  # a server must answer /_stcore/health within this
 WAIT_S = 120.0  # any one page load or rerun must finish within this
-BUDGET_S = 6 * 60.0  # past shares of this, rounds stop early; past twice this, it gives up
+BUDGET_S = 6 * 60.0  # --quick; twice this otherwise. Past shares of it, rounds stop early
 SHARES = {"loads": 0.45, "changes": 0.65, "cold": 0.85}  # of BUDGET_S, when each phase stops
 BATCH = 5  # memory: sessions opened at once
 COMMAND = "uv run python -m bench.dashboard"
@@ -393,9 +394,10 @@ def rotated(pair: tuple[str, str], i: int) -> tuple[str, str]:
 
 @dataclass
 class Budget:
-    """Bounds the run in time: a phase stops adding rounds past its share of BUDGET_S (after
-    one round at least), and the run gives up past twice BUDGET_S (something is stuck)."""
+    """Bounds the run in time: a phase stops adding rounds past its share of `seconds` (after
+    one round at least), and the run gives up past twice `seconds` (something is stuck)."""
 
+    seconds: float = BUDGET_S
     start: float = field(default_factory=time.monotonic)
     cut: list[str] = field(default_factory=list)  # phases that stopped early
 
@@ -403,7 +405,7 @@ class Budget:
         return time.monotonic() - self.start
 
     def over(self, phase: str) -> bool:
-        if self.elapsed() > SHARES[phase] * BUDGET_S:
+        if self.elapsed() > SHARES[phase] * self.seconds:
             if phase not in self.cut:
                 self.cut.append(phase)
                 log(f"{phase}: time budget reached, no more rounds")
@@ -411,8 +413,8 @@ class Budget:
         return False
 
     def check(self) -> None:
-        if self.elapsed() > 2 * BUDGET_S:
-            raise TimeoutError(f"the dashboard benchmark took over {BUDGET_S / 30:.0f} minutes")
+        if self.elapsed() > 2 * self.seconds:
+            raise TimeoutError(f"the dashboard benchmark took over {self.seconds / 30:.0f} minutes")
 
 
 def warm_phase(
@@ -606,7 +608,13 @@ def rounds(times: Times) -> str:
     return "-".join(map(str, counts[:: max(1, len(counts) - 1)])) or "0"
 
 
-def report(res: Results, sessions: int, flags: Sequence[str], cut: Sequence[str] = ()) -> Section:
+def report(
+    res: Results,
+    sessions: int,
+    flags: Sequence[str],
+    cut: Sequence[str] = (),
+    budget_s: float = BUDGET_S,
+) -> Section:
     load_rows, load_ratios = [], {}
     for key, spec in res.pages.items():
         (app_s, app_run), (bare_s, bare_run) = map(medians, res.loads[key].values())
@@ -708,7 +716,7 @@ def report(res: Results, sessions: int, flags: Sequence[str], cut: Sequence[str]
     )
 
     def cut_note(phase: str) -> str:
-        return f" (cut short by the {BUDGET_S / 60:.0f}-minute budget)" if phase in cut else ""
+        return f" (cut short by the {budget_s / 60:.0f}-minute budget)" if phase in cut else ""
 
     seconds = ["app median s", "bare median s", "app / bare", "paired median", f"<= {GOAL}"]
     runs = ["app script run s", "bare script run s"]
@@ -802,12 +810,12 @@ def section(
     flags: Sequence[str] = (),
 ) -> Section:
     repeat = repeat or (2 if quick else 4)
-    cold_repeat = 1 if quick else 3
+    cold_repeat = 1 if quick else 5
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
     landing = nav.PAGES[0].key
     keys = [p.key for p in nav.PAGES if not only or p.key in only or p.key == landing]
-    budget = Budget()
+    budget = Budget(BUDGET_S if quick else 2 * BUDGET_S)
     res = Results()
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         logs = Path(tmp)
@@ -823,7 +831,7 @@ def section(
             finally:
                 browser.close()
     log(f"dashboard benchmark: {budget.elapsed():.0f} s")
-    return report(res, sessions, flags, budget.cut)
+    return report(res, sessions, flags, budget.cut, budget.seconds)
 
 
 def main(argv: list[str] | None = None) -> None:
