@@ -38,3 +38,9 @@ class EtlError(Exception):
             if value is not None
         ]
         return f"{', '.join(where)}: {self.problem}" if where else self.problem
+
+
+def first_line(err: BaseException) -> str:
+    """The first line of a library's error (fastexcel's go on with a 'Context:' block)."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

@@ -141,9 +141,18 @@ def parse(raw_dir: Path) -> Parsed:
 
     eu = _Csv(raw_dir, "kiel/eu_aid_shares*.csv", SHARES)
     eu_iso3 = eu.donors("country", "iso")
+    first: dict[str, int] = {}
     for line, r in eu.rows:
         if eu_iso3[r["country"]] not in iso3.values():
             raise EtlError(f"{r['country']!r} is not in {flows.name}", file=eu.name, row=line)
+        if r["country"] in first:
+            raise EtlError(
+                f"{r['country']!r} repeated (first at row {first[r['country']]})",
+                file=eu.name,
+                row=line,
+                column="country",
+            )
+        first[r["country"]] = line
     shares = pl.DataFrame(
         [
             (

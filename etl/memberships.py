@@ -12,6 +12,7 @@ alliance's `dissolved` is likewise its last day. An empty `departed` means still
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass
@@ -74,6 +75,17 @@ class _Alliance:
     line: int
 
 
+def _not_utf8(path: Path) -> tuple[str, int]:
+    """What is wrong with a file that is not UTF-8, and the row of its first bad byte."""
+    body = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        row = body[: e.start].count(b"\n") + 1
+        return f"not UTF-8 (byte 0x{body[e.start]:02x}); save the file as UTF-8", row
+    return "not UTF-8; save the file as UTF-8", 1
+
+
 class _Rows:
     """One CSV file read as text, each row with the line it starts on; errors name both."""
 
@@ -113,6 +125,9 @@ class _Rows:
                     )
             except csv.Error as exc:
                 raise EtlError(f"unreadable CSV: {exc}", file=display, row=line) from None
+            except UnicodeDecodeError:  # decoded in chunks, so the reader's row is not it
+                message, row = _not_utf8(path)
+                raise EtlError(message, file=display, row=row) from None
         if header is None:
             raise EtlError("empty file (no header)", file=display)
 
@@ -339,14 +354,18 @@ def parse(data_dir: Path) -> Parsed:
     )
 
 
+SUCCESSION_COLUMNS = ["predecessor", "successor", "relation", "source_url", "note"]
+
+
 def _read_succession(data_dir: Path) -> pl.DataFrame:
     """data/state_succession.csv: both codes must be known, relations from a fixed list."""
     display = f"{data_dir.name}/{SUCCESSION_FILE}"
     relations = {"continuator", "successor", "former republic", "absorbed into"}
-    frame = pl.read_csv(data_dir / SUCCESSION_FILE, infer_schema=False)
-    for line, row in enumerate(frame.iter_rows(named=True), start=2):
+    # The memberships' reader: header, field counts, quoting and UTF-8 checked, rows named.
+    rows = _Rows(data_dir / SUCCESSION_FILE, display, SUCCESSION_COLUMNS).rows
+    for line, row in rows:
         for column in ("predecessor", "successor"):
-            if not is_known_code(row[column] or ""):
+            if not is_known_code(row[column]):
                 raise EtlError(
                     f"unknown code {row[column]!r}", file=display, row=line, column=column
                 )
@@ -357,11 +376,14 @@ def _read_succession(data_dir: Path) -> pl.DataFrame:
                 row=line,
                 column="relation",
             )
-        if not _URL.fullmatch(row["source_url"] or ""):
+        if not _URL.fullmatch(row["source_url"]):
             raise EtlError(
                 "source_url is not a web address", file=display, row=line, column="source_url"
             )
-    return frame
+    return pl.DataFrame(
+        [{c: row[c] or None for c in SUCCESSION_COLUMNS} for _, row in rows],
+        schema=dict.fromkeys(SUCCESSION_COLUMNS, pl.String),
+    )
 
 
 def members_as_of(membership: pl.DataFrame, alliance: str, day: date) -> list[str]:

@@ -20,7 +20,7 @@ import fastexcel
 import polars as pl
 
 from etl.countries import lookup, to_iso3
-from etl.errors import EtlError
+from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, describe, find
 
 PATTERN = "nato/*def-exp*TABLES*.xlsx"
@@ -165,9 +165,13 @@ class _Sheet:
         # to 9 decimals; a column guessed float turns a stray 'n/a' into a silent null.
         # skip_rows=0 keeps leading blank rows, so list index + 1 is the Excel row.
         load = partial(reader.load_sheet_by_name, name, header_row=None, skip_rows=0)
-        ws = load(dtypes="string")
-        self.rows = ws.to_polars().rows()
-        self.numbers = load(dtypes="float").to_polars().rows()  # text that is a number parses
+        try:
+            ws = load(dtypes="string")
+            self.rows = ws.to_polars().rows()
+            self.numbers = load(dtypes="float").to_polars().rows()  # numbers as text parse
+        except fastexcel.FastExcelError as err:  # a damaged sheet (CalamineError)
+            problem = f"cannot read the sheet: {first_line(err)}"
+            raise EtlError(problem, file=file, sheet=name) from None
         self.letters = [_letter(c.absolute_index) for c in ws.available_columns()]
         self.name, self.file = name, file
         self.header: Header | None = None
@@ -264,7 +268,7 @@ def parse(raw_dir: Path) -> Parsed:
     try:
         reader = fastexcel.read_excel(path)
     except fastexcel.FastExcelError as err:
-        raise EtlError(f"cannot read the workbook: {err}", file=file) from None
+        raise EtlError(f"cannot read the workbook: {first_line(err)}", file=file) from None
 
     defence: dict[tuple[str, int], dict] = {}
     aggregate: dict[tuple[str, int], dict] = {}

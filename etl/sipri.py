@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,7 @@ import polars as pl
 
 from etl import rawfiles
 from etl.countries import lookup, to_iso3
-from etl.errors import EtlError
+from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed
 
 PATTERN = "sipri/SIPRI-Milex-data-*.xlsx"
@@ -99,7 +100,10 @@ def parse(raw_dir: Path) -> Parsed:
     """sipri_milex, sipri_missing and sipri_country_note from the one SIPRI workbook."""
     path = rawfiles.find(raw_dir, PATTERN)
     file = path.relative_to(raw_dir).as_posix()
-    reader = fastexcel.read_excel(path)
+    try:
+        reader = fastexcel.read_excel(path)
+    except fastexcel.FastExcelError as err:
+        raise EtlError(f"cannot read the workbook: {first_line(err)}", file=file) from None
     for name in MEASURES:
         if name not in reader.sheet_names:
             raise EtlError(
@@ -107,7 +111,11 @@ def parse(raw_dir: Path) -> Parsed:
                 file=file,
                 sheet=name,
             )
-    colours = font_colours(path, list(MEASURES))
+    try:
+        colours = font_colours(path, list(MEASURES))
+    except (zipfile.BadZipFile, zlib.error, KeyError, ET.ParseError, EOFError) as err:
+        problem = f"cannot read the font colours (xlsx XML): {first_line(err)}"
+        raise EtlError(problem, file=file) from None
     frames: list[pl.DataFrame] = []
     notes: dict[str, dict] = {}
     years: dict[str, list[int]] = {}
@@ -216,10 +224,15 @@ def read_sheet(
     rendering of a float keeps about 9 decimals; the float read also accepts numbers stored as
     text). skip_rows=0 keeps leading empty rows, so frame row i is Excel row i + 1.
     """
-    text_sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-    text = text_sheet.to_polars()
+    try:
+        text_sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        text = text_sheet.to_polars()
+        numbers = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="float")
+        numbers = numbers.to_polars()
+    except fastexcel.FastExcelError as err:  # a damaged sheet (CalamineError)
+        problem = f"cannot read the sheet: {first_line(err)}"
+        raise EtlError(problem, file=file, sheet=name) from None
     rows = text.rows()
-    numbers = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="float").to_polars()
     excel_col = [c.absolute_index for c in text_sheet.available_columns()]
 
     def cell(i: int, j: int) -> str:

@@ -447,19 +447,15 @@ def _(raw, facts, n):
 # NATO: the 200 KB TABLES workbook.
 
 
-MULTILINE = (
-    "etl/nato.py puts fastexcel's whole multi-line error (with a 'Context:' block) into the "
-    "EtlError; the command prints only its first line, but the error itself should be one line"
-)
-
-
-@case("nato-truncated", "NATO xlsx cut to 10,000 bytes", "{nato}", gap=MULTILINE)
+@case("nato-truncated", "NATO xlsx cut to 10,000 bytes", "{nato}", "cannot read the workbook")
 def _(raw, facts, n):
     p = _path(raw, n, "nato")
     p.write_bytes(p.read_bytes()[:10_000])
 
 
-@case("nato-html", "an HTML error page saved as the NATO xlsx", "{nato}", gap=MULTILINE)
+@case(
+    "nato-html", "an HTML error page saved as the NATO xlsx", "{nato}", "cannot read the workbook"
+)
 def _(raw, facts, n):
     _path(raw, n, "nato").write_bytes(HTML_PAGE)
 
@@ -897,17 +893,16 @@ def _(raw, facts, n):
 @case(
     "kiel-duplicate-eu-share",
     "Kiel eu_aid_shares.csv lists Poland twice",
-    "duplicate rows",
-    "Poland",
-    stage="load",
-    ideal=("kiel/eu_aid_shares.csv",),
-    gap="etl/kiel.py does not check eu_aid_shares.csv for a repeated country; the repeated "
-    "donor row is refused by kiel_aid_donor's primary key at load, naming data_explorer.csv",
+    "kiel/eu_aid_shares.csv",
+    "row {row}",
+    "column country",
+    "'Poland' repeated",
 )
 def _(raw, facts, n):
     p = raw / "kiel" / "eu_aid_shares.csv"
-    _, line = line_of(p, b'"Poland"')
+    row, line = line_of(p, b'"Poland"')
     replace_once(p, line, line + line)
+    return {"row": row + 1}  # the second of the two
 
 
 @case("kiel-utf16", "Kiel release_info.csv re-encoded as UTF-16", "{kiel_release}", "UTF-8")
@@ -987,11 +982,9 @@ def _(raw, facts, n):
 @case(
     "membership-latin1",
     "data/memberships.csv re-encoded as latin-1 ('Türkiye')",
-    "could not read the project's facts",
-    "utf-8",
-    ideal=("data/memberships.csv", "row {row}"),
-    gap="etl/memberships.py (_Rows) lets UnicodeDecodeError through; etl/build.py turns it into "
-    "one line naming the facts folder, not the file and row",
+    "data/memberships.csv",
+    "row {row}",
+    "not UTF-8",
 )
 def _(raw, facts, n):
     p = facts / "memberships.csv"
@@ -1022,10 +1015,8 @@ def _(raw, facts, n):
 @case(
     "succession-malformed",
     "data/state_succession.csv with an unclosed quote",
-    "could not read the project's facts",
-    ideal=("data/state_succession.csv",),
-    gap="etl/memberships.py (_read_succession) lets polars' ComputeError through; etl/build.py "
-    "turns it into one line naming the facts folder, not the file",
+    "data/state_succession.csv",
+    "unreadable CSV",
 )
 def _(raw, facts, n):
     p = facts / "state_succession.csv"

@@ -25,13 +25,11 @@ import os
 import struct
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import fastexcel
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -398,12 +396,6 @@ def test_memberships(change):
         parses_or_refuses(memberships.parse, folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="known gap: etl/memberships.py (_Rows) lets UnicodeDecodeError through for an "
-    "alliances.csv or memberships.csv that is not UTF-8, instead of an EtlError",
-)
 @settings(FAST, report_multiple_bugs=False)
 @given(damaged(CHECKED_FACTS))
 def test_memberships_any_bytes(change):
@@ -411,20 +403,7 @@ def test_memberships_any_bytes(change):
         parses_or_refuses(memberships.parse, folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(
-        KeyError,
-        ValueError,
-        UnicodeDecodeError,
-        pl.exceptions.PolarsError,
-    ),
-    reason="known gap: etl/memberships.py (_read_succession) reads state_succession.csv with "
-    "pl.read_csv and no guard: an empty or malformed file, a missing column (KeyError) or bytes "
-    "that are not UTF-8 escape as other exceptions, and a garbled header gives a frame with "
-    "columns the table does not have",
-)
-@settings(FAST, report_multiple_bugs=False)  # one exception, so xfail can match its type
+@settings(FAST)
 @given(damaged({"state_succession.csv": FACTS["state_succession.csv"]}))
 def test_state_succession(change):
     with scratch(FACTS, *change) as folder:
@@ -545,14 +524,6 @@ def _corrupt_member(data: bytes, member: str) -> bytes:
     return bytes(buf)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(fastexcel.FastExcelError, zlib.error),
-    reason="known gap: etl/nato.py guards fastexcel.read_excel but not the sheet reads, and "
-    "etl/sipri.py guards neither (nor its own zipfile read of the font colours); a damaged "
-    "workbook raises CalamineError or zlib.error from the parser (etl/build.py turns either into "
-    "one EtlError naming the file)",
-)
 @pytest.mark.parametrize(("which", "sheet"), [("nato", "TABLE1"), ("sipri", "Share of GDP")])
 def test_parsers_themselves_refuse_a_damaged_sheet(which, sheet):
     from tests.badinputs import Xlsx
