@@ -213,6 +213,20 @@ class _Sheet:
                 label = name.casefold()
                 column = next((c for p, c in blocks.items() if p and label.startswith(p)), column)
                 continue
+            # A figure in a column with no year above it means the header is not where the
+            # figures are (shifted): every figure would be misdated.
+            at = next((i for i, c in enumerate(cells[:first]) if c and c.strip()), -1)  # name
+            stray = [
+                i
+                for i in range(at + 1, max(header, default=-1) + 1)
+                if i not in header and numbers[i] is not None
+            ]
+            if stray:
+                raise self.error(
+                    "a figure with no year header above it (is the header row shifted?)",
+                    row,
+                    self.letters[stray[0]],
+                )
             if not name:
                 # NOTE: TABLE8b hides an unlabelled row of zeros under the infrastructure block
                 # (Excel row 42, hidden); zeros carry nothing, other unnamed figures are an error.
