@@ -9,7 +9,8 @@ Every benchmark is a module of this package with
 
 To add a benchmark, write such a module and add its name to MODULES; `uv run python -m bench.run`
 then runs it and writes its section. bench.dashboard needs Debian's Chromium (/usr/bin/chromium,
-which scripts/test installs) and takes about 7 minutes.
+which scripts/test installs) and takes about 10-12 minutes. bench.jsprofile is a diagnostic,
+not a benchmark: Chromium's profile of one page's load, app against bare page.
 """
 
 from __future__ import annotations
