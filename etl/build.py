@@ -21,7 +21,7 @@ import polars as pl
 from etl import checks, cow, kiel, memberships, nato, restcountries, sipri, snapshot, worldbank
 from etl.db import connect_readonly
 from etl.errors import EtlError
-from etl.rawfiles import Parsed, SourceFile, sha256
+from etl.rawfiles import Parsed, SourceFile, process_alive, sha256
 from etl.warehouse import create_schema, create_views, insert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,21 +175,11 @@ def clean_leftovers(db: Path) -> list[Path]:
     removed = []
     for tmp in db.parent.glob(f".{db.name}.*.tmp*"):
         pid = tmp.name.removeprefix(f".{db.name}.").split(".")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
             continue
         tmp.unlink(missing_ok=True)
         removed.append(tmp)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def parse_all(

@@ -43,7 +43,7 @@ from rich.progress import (
 )
 
 from etl.errors import EtlError
-from etl.rawfiles import sha256
+from etl.rawfiles import process_alive, sha256
 
 DEFAULT_BASE_URLS: dict[str, str] = {
     "sipri": "https://www.sipri.org",
@@ -502,19 +502,9 @@ def _clean_staging(raw_dir: Path) -> None:
     """Remove staging folders left by a refresh that was killed (its process is gone)."""
     for folder in raw_dir.glob(".refresh-*"):
         pid = folder.name.split("-")[1]
-        if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
+        if pid.isdigit() and (int(pid) == os.getpid() or process_alive(int(pid))):
             continue  # this process's own, or a refresh still running
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -> list[_Staged]:

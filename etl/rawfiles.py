@@ -1,8 +1,10 @@
-"""Locating raw files and recording what was loaded (sha256, size), never changing them."""
+"""Locating raw files and recording what was loaded (sha256, size), never changing them; and
+whether the process behind a temporary file still runs."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +67,15 @@ class Parsed:
 
     tables: dict[str, pl.DataFrame]
     files: list[SourceFile]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether the process that named a temporary file or folder (its pid) still runs: a build's
+    `.db.PID.tmp` and a refresh's `.refresh-PID-*` are left alone while it does."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
