@@ -175,6 +175,27 @@ def _symbols(frame: pl.DataFrame, estimate: str | None, filled: str = "circle") 
     return [f"{filled}-open" if e else filled for e in frame[estimate].fill_null(False)]
 
 
+def _hatch(frame: pl.DataFrame, estimate: str | None) -> dict | None:
+    """Bar pattern that hatches the estimate rows (None when the frame marks none)."""
+    if not estimate or estimate not in frame.columns:
+        return None
+    shapes = ["/" if e else "" for e in frame[estimate].fill_null(False)]
+    return {"shape": shapes, "fgcolor": "white", "solidity": 0.25} if shapes else None
+
+
+def _hatch_legend(fig: Draft, hatch: dict | None) -> None:
+    """A legend entry for the hatching, when some bar is hatched."""
+    if hatch and any(hatch["shape"]):
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name="hatched = estimate",
+                marker={"color": GREY, "pattern": {**hatch, "shape": "/"}},
+            )
+        )
+
+
 def _estimate_legend(fig: Draft, frame: pl.DataFrame, estimate: str | None) -> None:
     if estimate and estimate in frame.columns and frame[estimate].fill_null(False).any():
         fig.add_trace(
@@ -287,11 +308,7 @@ def bars(
             OKABE_ITO[1] if highlight is not None and k == highlight else OKABE_ITO[0]
             for k in data[key]
         ]
-    patterns = (
-        ["/" if e else "" for e in data[estimate].fill_null(False)]
-        if estimate and estimate in data.columns
-        else None
-    )
+    hatch = _hatch(data, estimate)
     fig = Draft(
         go.Bar(
             x=data[value].to_list(),
@@ -299,9 +316,7 @@ def bars(
             orientation="h",
             marker={
                 "color": colours,
-                "pattern": {"shape": patterns, "fgcolor": "white", "solidity": 0.25}
-                if patterns
-                else None,
+                "pattern": hatch,
             },
             hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
             showlegend=False,
@@ -309,18 +324,7 @@ def bars(
     )
     for v, label in guides:
         fig.vline(v, label)
-    if patterns and any(patterns):
-        fig.add_trace(
-            go.Bar(
-                x=[None],
-                y=[None],
-                name="hatched = estimate",
-                marker={
-                    "color": GREY,
-                    "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.25},
-                },
-            )
-        )
+    _hatch_legend(fig, hatch)
     _layout(fig, title, value_label, category_label, height=max(320, 22 * data.height + 120))
     fig.yaxis(type="category")
     return Chart(fig.figure(), data, title)
@@ -514,11 +518,7 @@ def stacked_bars(
         return Chart(go.Figure(), data.head(0), title)
     order = sort_by if sort_by in data.columns else cols[0]
     data = data.sort(order)  # plotly draws bottom-up: the largest ends on top
-    patterns = (
-        ["/" if e else "" for e in data[estimate].fill_null(False)]
-        if estimate and estimate in data.columns
-        else None
-    )
+    hatch = _hatch(data, estimate)
     fig = Draft()
     for i, col in enumerate(cols):
         fig.add_trace(
@@ -529,27 +529,14 @@ def stacked_bars(
                 name=values[col],
                 marker={
                     "color": OKABE_ITO[i % len(OKABE_ITO)],
-                    "pattern": {"shape": patterns, "fgcolor": "white", "solidity": 0.25}
-                    if patterns
-                    else None,
+                    "pattern": hatch,
                 },
                 hovertemplate=f"%{{y}}: %{{x:,.2f}}<extra>{values[col]}</extra>",
             )
         )
     for v, label in guides:
         fig.vline(v, label)
-    if patterns and any(patterns):
-        fig.add_trace(
-            go.Bar(
-                x=[None],
-                y=[None],
-                name="hatched = estimate",
-                marker={
-                    "color": GREY,
-                    "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.25},
-                },
-            )
-        )
+    _hatch_legend(fig, hatch)
     _layout(fig, title, value_label, "", height=max(360, 22 * data.height + 160))
     fig.update(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
     fig.yaxis(type="category")
