@@ -20,12 +20,11 @@ a reader, why there is nothing to show.
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -597,31 +596,23 @@ def caption(*sources: str) -> str:
 # --------------------------------------------------------------------------- claims
 
 
-@dataclass(frozen=True)
-class Claims:
-    items: list[dict[str, Any]]
-    problem: str | None = None
-
-
-def claim_ids() -> Claims:
-    """The registry's claim ids in order (as `items`), or why there are none; never raises."""
-    if importlib.util.find_spec("etl.claims") is None:
-        return Claims([], "The claims registry (etl/claims.py) is not available yet.")
+def claim_ids() -> tuple[list[str], str | None]:
+    """The registry's claim ids in order, or why there are none; never raises."""
     from etl import claims as registry
 
     try:
-        return Claims([c["id"] for c in registry.registry()["claims"]])
+        return [c["id"] for c in registry.registry()["claims"]], None
     except Exception as e:  # noqa: BLE001 - a broken registry is shown, not raised
-        return Claims([], f"The claims registry could not be read: {str(e).splitlines()[0]}")
+        return [], f"The claims registry could not be read: {str(e).splitlines()[0]}"
 
 
-def claim(claim_id: str) -> Claims:
+def claim(claim_id: str) -> tuple[dict[str, Any] | None, str | None]:
     """One claim judged on the current database (cached per claim, so the landing page draws
-    each card as soon as its own evidence is in); never raises."""
+    each card as soon as its own evidence is in), or why not; never raises."""
     try:
-        return Claims([_evaluate_claim(current_fingerprint(), claim_id, date.today())])
+        return _evaluate_claim(current_fingerprint(), claim_id, date.today()), None
     except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
-        return Claims([], f"Claim {claim_id} could not be evaluated: {str(e).splitlines()[0]}")
+        return None, f"Claim {claim_id} could not be evaluated: {str(e).splitlines()[0]}"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -629,15 +620,7 @@ def _evaluate_claim(fp: Fingerprint | None, claim_id: str, today: date) -> dict[
     from etl import claims as registry
 
     with shared_cursor() as cur:  # the claims' queries land in the shared results
-        return _plain(registry.evaluate(cur, claim_id, as_of=today))
-
-
-def _plain(result: Any) -> dict[str, Any]:
-    if is_dataclass(result):
-        return asdict(result)
-    if isinstance(result, dict):
-        return dict(result)
-    return dict(vars(result))
+        return asdict(registry.evaluate(cur, claim_id, as_of=today))  # a ClaimResult
 
 
 # --------------------------------------------------------------------------- SQL explorer

@@ -18,19 +18,19 @@ ui.header(
     "beside it. Change the data and the verdicts change with them.",
 )
 
-ids = data.claim_ids()
-if ids.problem:
-    st.warning(ids.problem, icon=":material/hourglass_empty:")
+ids, problem = data.claim_ids()
+if problem:
+    st.warning(problem, icon=":material/hourglass_empty:")
 # Editions and the tally need every verdict: their places are kept here and filled once the
 # last card is drawn, so each card appears as soon as its own evidence is in.
 editions_slot, tally_slot = st.empty(), st.empty()
 cards = []
-for claim_id in ids.items:
-    result = data.claim(claim_id)
-    if result.problem:
-        st.warning(result.problem, icon=":material/error:")
+for claim_id in ids:
+    result, problem = data.claim(claim_id)
+    if problem:
+        st.warning(problem, icon=":material/error:")
         continue
-    c = claimcards.card(result.items[0])
+    c = claimcards.card(result)
     cards.append(c)
     with st.container(border=True, key=f"claim-{c.id}"):
         text, chart = st.columns([2, 3])
