@@ -199,7 +199,8 @@ class _Sheet:
                 }
                 continue
             first = min(header, default=len(cells))
-            name = next((c.strip() for c in cells[:first] if c and c.strip()), "")
+            at = next((i for i, c in enumerate(cells[:first]) if c and c.strip()), -1)
+            name = cells[at].strip() if at >= 0 else ""  # the first non-blank cell left of it
             figures = []
             for i, (key, where) in header.items():
                 if (value := numbers[i]) is None and cells[i] is not None:
@@ -215,7 +216,6 @@ class _Sheet:
                 continue
             # A figure in a column with no year above it means the header is not where the
             # figures are (shifted): every figure would be misdated.
-            at = next((i for i, c in enumerate(cells[:first]) if c and c.strip()), -1)  # name
             stray = [
                 i
                 for i in range(at + 1, max(header, default=-1) + 1)
