@@ -46,16 +46,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -67,33 +62,13 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app import nav
 from bench import Section, Table, median
+from tests.browser.chromium import ARGS, CHROMIUM, VIEWPORT, Server, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT.parent / "shared" / "data" / "raw"
 BARE = "bench/bare_app.py"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [  # as tests/browser/conftest.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
-FLAGS = [
-    "--server.headless",
-    "true",
-    "--browser.gatherUsageStats",
-    "false",
-    "--server.fileWatcherType",
-    "none",
-]
 GOAL = 1.2
 SESSIONS = 20
-STARTUP_S = 90.0  # a server must answer /_stcore/health within this
 WAIT_S = 120.0  # any one page load or rerun must finish within this
 BUDGET_S = 6 * 60.0  # --quick; twice this otherwise. Past shares of it, rounds stop early
 SHARES = {"loads": 0.45, "changes": 0.65, "cold": 0.85}  # of BUDGET_S, when each phase stops
@@ -166,71 +141,6 @@ def log(text: str) -> None:
 
 
 # --------------------------------------------------------------------------- servers
-
-
-@dataclass
-class Server:
-    name: str
-    proc: subprocess.Popen
-    url: str
-    started: float  # perf_counter just before the process was started
-    healthy: float = float("nan")  # perf_counter when /_stcore/health first answered 200
-
-    def memory_mb(self) -> dict[str, float]:
-        """VmRSS and VmHWM of the streamlit process, in MB."""
-        values = {}
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(rest.split()[0]) / 1024
-        return values
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(
-    name: str, script: str, env: dict[str, str], logs: Path, flags: Sequence[str] = ()
-) -> Iterator[Server]:
-    """`python -m streamlit run script` on a free port; waits for /_stcore/health."""
-    port = free_port()
-    out = (logs / f"{name}-{port}.log").open("w")
-    command = [sys.executable, "-m", "streamlit", "run", script, *FLAGS, *flags]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
-    )
-    server = Server(name, proc, f"http://127.0.0.1:{port}", started)
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                tail = (logs / f"{name}-{port}.log").read_text()[-2000:]
-                raise RuntimeError(f"{name}: streamlit exited with {proc.returncode}: {tail}")
-            try:
-                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        server.healthy = time.perf_counter()
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name}: no answer from streamlit within {STARTUP_S:.0f} s")
-            time.sleep(0.02)
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        out.close()
 
 
 # --------------------------------------------------------------------------- one browser tab

@@ -20,6 +20,7 @@ from playwright.sync_api import sync_playwright
 
 from app import nav
 from bench import dashboard as d
+from tests.browser.chromium import ARGS, CHROMIUM, VIEWPORT, serve
 
 METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 
@@ -68,12 +69,12 @@ def main() -> None:
             from etl.build import build
 
             db = build(d.RAW_DIR, logs / "bench.duckdb").db
-        browser = pw.chromium.launch(executable_path=d.CHROMIUM, args=d.ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         with (
-            d.serve("app", "dashboard.py", {"ALLIANCE_DB": str(db)}, logs) as app,
-            d.serve("bare", d.BARE, {}, logs) as bare,
+            serve("app", "dashboard.py", {"ALLIANCE_DB": str(db)}, logs) as app,
+            serve("bare", d.BARE, {}, logs) as bare,
         ):
-            tab = d.Tab(browser.new_context(viewport=d.VIEWPORT))
+            tab = d.Tab(browser.new_context(viewport=VIEWPORT))
             url = f"{app.url}/{nav.BY_KEY[args.page].route}"
             _, specs, widths = d.first_visit(tab, url)
             query = d.PageSpec(args.page, 0.0, specs, widths).query()

@@ -29,14 +29,11 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,17 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser.chromium import ARGS, CHROMIUM, VIEWPORT, serve  # noqa: E402
+
 DOC = ROOT / "docs" / "RELIABILITY.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 STEPS = ("landing page", "second page", "control change")
@@ -80,40 +68,6 @@ class Session:
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    out = log.open("w")
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, "ALLIANCE_DB": str(db)}, stdout=out, stderr=out
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the app exited with {proc.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"the app did not answer /_stcore/health within 60 s; see {log}")
 
 
 def _status(pid: int, key: str) -> int:
@@ -197,7 +151,7 @@ async def _drawn(page, step: str, session: Session, timeout_ms: int) -> float:
 
 async def one_session(browser, base: str, number: int, timeout_ms: int) -> Session:
     session = Session(number)
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     page.on("pageerror", lambda e: session.errors.append(f"page error: {e}"))
     step = STEPS[0]
@@ -327,25 +281,25 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="alliance-load-"))
     try:
         db = database(args, scratch)
-        log = scratch / "streamlit.log"
-        proc, base = start_app(db, log)
-        sampler = RssSampler(proc.pid)
-        sampler.start()
         try:
-            cpu_before = cpu_seconds(proc.pid)
-            done, wall = asyncio.run(drive(base, args.sessions, int(args.timeout * 1000)))
-            cpu = cpu_seconds(proc.pid) - cpu_before
-            hwm = _status(proc.pid, "VmHWM")
-        finally:
-            sampler.stop.set()
-            sampler.join(timeout=5)
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
-        text, errors = summarise(done, wall, sampler.peak_kb, hwm, cpu, log.read_text(), db)
+            app = serve("app", "dashboard.py", {"ALLIANCE_DB": str(db)}, scratch, startup_s=60)
+            with app as server:
+                proc = server.proc
+                sampler = RssSampler(proc.pid)
+                sampler.start()
+                try:
+                    cpu_before = cpu_seconds(proc.pid)
+                    timeout = int(args.timeout * 1000)
+                    done, wall = asyncio.run(drive(server.url, args.sessions, timeout))
+                    cpu = cpu_seconds(proc.pid) - cpu_before
+                    hwm = _status(proc.pid, "VmHWM")
+                finally:
+                    sampler.stop.set()
+                    sampler.join(timeout=5)
+        except RuntimeError as e:  # the app did not start
+            raise SystemExit(str(e)) from None
+        log = server.log.read_text()
+        text, errors = summarise(done, wall, sampler.peak_kb, hwm, cpu, log, db)
         print(text)
         if not args.no_write:
             write_section(text)

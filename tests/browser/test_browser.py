@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from app import nav
+from tests.browser.chromium import VIEWPORT
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +56,7 @@ def choose(page: Page, label: str, option: str) -> None:
 def screenshot(page: Page, shots: Path, name: str, docs: bool = False) -> Path:
     """The whole page to `shots` (Streamlit scrolls inside its main block, so the viewport grows
     to fit); with docs and UPDATE_SCREENSHOTS=1, the first screenful also to docs/screenshots."""
-    size = page.viewport_size or {"width": 1400, "height": 1000}
+    size = page.viewport_size or VIEWPORT
     height = page.evaluate(
         "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000"
     )
