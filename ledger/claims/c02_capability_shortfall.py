@@ -1,0 +1,145 @@
+"""C2: some allies under-invest in capability (the premise under paragraph 4's conditional),
+judged by the economic weight of the allies that miss a NATO guideline, and its trend."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ledger.claims.base import (
+    EMPIRICAL,
+    NOT_SUPPORTED,
+    NOT_TESTABLE,
+    PARTLY,
+    SUPPORTED,
+    UNTESTABLE,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    Part,
+    Stat,
+    Threshold,
+)
+from ledger.claims.words import pct
+
+BROAD = Threshold(
+    50,
+    "allies missing a guideline hold at least half of allied GDP outside the US: the shortfall "
+    "describes the alliance, not a few stragglers",
+)
+MATERIAL = Threshold(
+    10,
+    "at least a tenth of that GDP: below it the shortfall is a handful of small economies, "
+    "which cannot cost the alliance its credibility",
+)
+BASE_YEAR = 2014  # the Wales pledge and the first year of NATO's tables
+
+
+def _misses(frame: pl.DataFrame) -> pl.Expr:
+    return (pl.col("burden_pct") < 2) | (pl.col("equipment_share_pct") < 20)
+
+
+def judge(ctx: Context) -> Finding:
+    rows = ctx.query("guideline_shortfall", source="nato").filter(
+        pl.col("burden_pct").is_not_null()
+    )
+    year = ctx.latest_year(rows)
+    start = max(BASE_YEAR, int(rows["year"].min()))
+
+    def weight(y: int) -> float:
+        r = rows.filter((pl.col("year") == y) & (pl.col("iso3") != "USA"))
+        total = r["gdp_current_usd_m"].sum()
+        missed = r.filter(_misses(r))["gdp_current_usd_m"].sum()
+        return 100 * missed / total if total else 0.0
+
+    w, w0 = weight(year), weight(start)
+    # Like for like: the allies with figures at both ends, so enlargement cannot move the count.
+    both = set(rows.filter(pl.col("year") == start)["iso3"]) & set(
+        rows.filter(pl.col("year") == year)["iso3"]
+    )
+
+    def meeting(y: int, column: str, level: float) -> int:
+        r = rows.filter((pl.col("year") == y) & pl.col("iso3").is_in(both))
+        return int((r[column] >= level).sum())
+
+    end = rows.filter(pl.col("year") == year)
+    missing = end.filter(_misses(end)).sort("gdp_current_usd_m", descending=True)["country"]
+    verdict = SUPPORTED if w >= BROAD.value else PARTLY if w >= MATERIAL.value else NOT_SUPPORTED
+    n2 = (meeting(start, "burden_pct", 2), meeting(year, "burden_pct", 2))
+    n20 = (meeting(start, "equipment_share_pct", 20), meeting(year, "equipment_share_pct", 20))
+    sentence = (
+        f"In {year}, allies missing NATO's 2 % or 20 % guideline held {pct(w)} of allied GDP "
+        f"outside the US"
+        + (f", down from {pct(w0)} in {start}" if year > start and w < w0 else "")
+        + (f", up from {pct(w0)} in {start}" if year > start and w > w0 else "")
+        + f"; of the {len(both)} allies with figures in both years, {n2[1]} met 2 % "
+        f"(against {n2[0]} in {start})."
+    )
+    counts = ctx.upto(ctx.query("guideline_counts", source="nato")).filter(
+        pl.col("n_allies_with_data") > 0
+    )
+    return Finding(
+        verdict=verdict,
+        sentence=sentence,
+        year=year,
+        stats=[
+            Stat(
+                f"Share of allied GDP outside the US held by allies missing a guideline, {year}",
+                w,
+                unit="%",
+                technical="sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, "
+                "over the sum of GDP of all allies but the US (NATO, current US$)",
+                exact="a total over all allies: exact",
+            ),
+            Stat(
+                f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
+            ),
+        ],
+        figures={
+            "year": year,
+            "start_year": start,
+            "weight_missing_pct": w,
+            "weight_missing_pct_start": w0,
+            "allies_like_for_like": len(both),
+            "at_or_above_2pct_start_end": n2,
+            "at_or_above_20pct_equipment_start_end": n20,
+            "allies_missing_a_guideline": missing.to_list(),
+        },
+        parts={"a": NOT_TESTABLE, "b": verdict},
+        chart=Chart(
+            "line",
+            "year",
+            ["n_at_or_above_2pct", "n_at_or_above_20pct_equipment"],
+            "Allies meeting NATO's guidelines",
+            "allies",
+            data=counts.select("year", "n_at_or_above_2pct", "n_at_or_above_20pct_equipment"),
+        ),
+        source="NATO",
+    )
+
+
+CLAIM = Claim(
+    id="C2",
+    paragraphs=(4,),
+    statement="An alliance is worth what its members bring; if allies neglect the capabilities "
+    "operations need, its credibility suffers.",
+    kind=EMPIRICAL,
+    parts=(
+        Part(
+            "a",
+            "If allies fail to build capability, the alliance loses credibility (a conditional "
+            "about deterrence).",
+            UNTESTABLE,
+        ),
+        Part("b", "Some allies under-invest in capability (the premise).", EMPIRICAL),
+    ),
+    queries=("guideline_shortfall", "guideline_counts"),
+    thresholds={"BROAD": BROAD, "MATERIAL": MATERIAL},
+    rule="Premise (b), NATO figures, latest year: the share of allied GDP outside the US held "
+    "by allies below 2 % of GDP or below 20 % of spending on major equipment. Supported at 50 % "
+    "or more, Partly supported from 10 %, Not supported below. Counts of allies meeting each "
+    "guideline are compared like for like (allies with figures at both ends). The conditional "
+    "(a) is not testable.",
+    judge=judge,
+    explore="capability",
+)
