@@ -1,0 +1,182 @@
+"""C4: concerns about free or easy riding on the US have grown (paragraph 7). The discourse is
+not testable here; its factual basis is judged on change over the decade, like for like."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ledger.claims.base import (
+    EMPIRICAL,
+    NOT_SUPPORTED,
+    NOT_TESTABLE,
+    PARTLY,
+    SUPPORTED,
+    UNTESTABLE,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    Part,
+    Stat,
+    Threshold,
+)
+from ledger.claims.common import rho_stat, spearman
+from ledger.claims.words import num
+
+DECADE = 10  # "in the last decade"
+SMOOTH = 3  # each end of the decade is the mean of three years, so no single year decides
+RATIO_SHIFT = Threshold(
+    0.05,
+    "change in the US burden-to-benefit ratio that counts as growth or decline: the ratio's "
+    "year-to-year moves are about 0.01 to 0.05, so a smaller change is noise",
+)
+RHO_SHIFT = Threshold(
+    0.10,
+    "change in the Olson-Zeckhauser rank correlation that counts: with about 30 allies one "
+    "year's rho has a 95 % interval of about ±0.35, so only a sustained shift of a tenth "
+    "across three-year means is read as a move",
+)
+
+
+def _year_stats(frame: pl.DataFrame, year: int, allies: set[str]) -> tuple[float, float | None, int]:
+    r = frame.filter((pl.col("year") == year) & pl.col("iso3").is_in(allies))
+    us = r.filter(pl.col("iso3") == "USA")
+    ratio = (us["me_current_usd_m"].sum() / r["me_current_usd_m"].sum()) / (
+        us["gdp_current_usd_m"].sum() / r["gdp_current_usd_m"].sum()
+    )
+    r = r.with_columns((pl.col("me_current_usd_m") / pl.col("gdp_current_usd_m")).alias("b"))
+    rho, n = spearman(r, "gdp_current_usd_m", "b")
+    return float(ratio), rho, n
+
+
+def _move(change: float, shift: float) -> int:
+    return 1 if change > shift else -1 if change < -shift else 0
+
+
+def judge(ctx: Context) -> Finding:
+    rows = ctx.query("burden_sharing", source="sipri", alliance="NATO").filter(
+        pl.col("me_current_usd_m").is_not_null()
+        & pl.col("gdp_current_usd_m").is_not_null()
+        & (pl.col("gdp_current_usd_m") > 0)
+    )
+    year = ctx.latest_year(rows)
+    start = year - DECADE
+    early = list(range(start, start + SMOOTH))
+    late = list(range(year - SMOOTH + 1, year + 1))
+    # Like for like: allies with figures in every one of the six years compared.
+    allies = None
+    for y in early + late:
+        present = set(rows.filter(pl.col("year") == y)["iso3"])
+        allies = present if allies is None else allies & present
+    allies = allies or set()
+    if "USA" not in allies or len(allies) < 5:
+        from ledger.claims.base import NoEvidence
+
+        raise NoEvidence(f"too few allies with figures for {start}–{year}")
+    e = [_year_stats(rows, y, allies) for y in early]
+    la = [_year_stats(rows, y, allies) for y in late]
+    ratio0, ratio1 = sum(s[0] for s in e) / SMOOTH, sum(s[0] for s in la) / SMOOTH
+    rho0 = sum(s[1] or 0 for s in e) / SMOOTH
+    rho1 = sum(s[1] or 0 for s in la) / SMOOTH
+    moves = (_move(ratio1 - ratio0, RATIO_SHIFT.value), _move(rho1 - rho0, RHO_SHIFT.value))
+    if max(moves) == 1 and min(moves) >= 0:
+        verdict = SUPPORTED
+    elif min(moves) == -1 and max(moves) <= 0:
+        verdict = NOT_SUPPORTED
+    elif moves == (0, 0):
+        verdict = NOT_SUPPORTED
+    else:
+        verdict = PARTLY
+    basis = {SUPPORTED: "grew", PARTLY: "moved two ways", NOT_SUPPORTED: "did not grow"}
+    sentence = (
+        f"Between {start}–{start + SMOOTH - 1} and {year - SMOOTH + 1}–{year}, the measured "
+        f"basis for the worry {basis[verdict]}: the US paid "
+        f"{num(ratio1)} times its economic weight (from {num(ratio0)}) and the link between an "
+        f"ally's size and its burden went from {num(rho0)} to {num(rho1)} "
+        f"(same {len(allies)} allies at both ends, SIPRI)."
+    )
+    rho_end, n_end = la[-1][1], la[-1][2]
+    rho_start, n_start = e[0][1], e[0][2]
+    chart = pl.DataFrame(
+        [
+            {"year": y, **dict(zip(("us_burden_to_benefit_ratio", "rho", "n"), _year_stats(rows, y, allies), strict=True))}
+            for y in range(start, year + 1)
+            if rows.filter(pl.col("year") == y).height
+        ]
+    )
+    return Finding(
+        verdict=verdict,
+        sentence=sentence,
+        year=year,
+        stats=[
+            Stat(
+                f"US share of spending over share of GDP, {late[0]}–{year}",
+                ratio1,
+                unit="",
+                technical="US burden-to-benefit ratio b_US / y_US, three-year mean",
+                exact="a ratio of totals over the same allies: exact",
+            ),
+            Stat(
+                f"The same ratio, {early[0]}–{early[-1]}",
+                ratio0,
+                exact="a ratio of totals over the same allies: exact",
+            ),
+            rho_stat(
+                f"Do larger allies carry heavier burdens? {year}",
+                rho_end,
+                n_end,
+                "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
+            ),
+            rho_stat(
+                f"The same, {start}", rho_start, n_start, "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)"
+            ),
+        ],
+        figures={
+            "year": year,
+            "start_year": start,
+            "allies_like_for_like": len(allies),
+            "us_ratio_start_mean": ratio0,
+            "us_ratio_end_mean": ratio1,
+            "rho_start_mean": rho0,
+            "rho_end_mean": rho1,
+            "moves_ratio_rho": moves,
+        },
+        parts={"a": NOT_TESTABLE, "b": verdict},
+        chart=Chart(
+            "line",
+            "year",
+            ["us_burden_to_benefit_ratio", "rho"],
+            "US burden-to-benefit ratio and the Olson-Zeckhauser rho, same allies",
+            "ratio / rho",
+            data=chart.select("year", "us_burden_to_benefit_ratio", "rho") if chart.height else chart,
+        ),
+        source="SIPRI; GDP: World Bank",
+    )
+
+
+CLAIM = Claim(
+    id="C4",
+    paragraphs=(7,),
+    statement="Over the past decade, US security debate has worried more and more that allies "
+    "ride free or easily on American power.",
+    kind=EMPIRICAL,
+    parts=(
+        Part("a", "The worry grew in US national-security discourse.", UNTESTABLE),
+        Part(
+            "b",
+            "Its factual basis grew: the US paid ever more than its economic weight, and larger "
+            "allies carried ever heavier burdens (Olson-Zeckhauser).",
+            EMPIRICAL,
+        ),
+    ),
+    queries=("burden_sharing",),
+    thresholds={"RATIO_SHIFT": RATIO_SHIFT, "RHO_SHIFT": RHO_SHIFT},
+    rule="Part (b) on change over the decade to the latest year, SIPRI, the same allies at "
+    "both ends, each end a three-year mean: the US burden-to-benefit ratio moves when it "
+    "changes by more than 0.05, the Olson-Zeckhauser rho when it changes by more than 0.10. "
+    "Supported when one grew and neither fell; Not supported when one fell and neither grew, "
+    "or neither moved; Partly supported when they moved apart. Part (a) is not testable.",
+    judge=judge,
+    first_year=2000,
+    explore="free_riding",
+)

@@ -1,0 +1,134 @@
+"""C6: more allies pursue minilateral partnerships (paragraphs 11 and 13), judged like for
+like: among allies that were members at both ends of the decade, did memberships per ally rise?"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ledger.claims.base import (
+    EMPIRICAL,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    Stat,
+    Threshold,
+)
+from ledger.claims.common import members_on
+from ledger.claims.words import names, num
+
+DECADE = 10
+RISE = Threshold(
+    0.10,
+    "memberships per continuing ally: one new grouping membership for every ten allies, the "
+    "least that reads as 'more of its members' rather than one country's choice",
+)
+WIDER = Threshold(
+    1,
+    "more continuing allies in at least one grouping: 'more of its members' read literally, "
+    "so that the same allies joining more groupings counts only as deeper, not wider",
+)
+
+
+def _groupings(ctx: Context, day: date) -> dict[str, set[str]]:
+    frame = ctx.query("overlap_multi_members", as_of=day)
+    minilateral = {"JEF", "B9", "NORDEFCO", "WEIMAR", "UK-PL-UA"}
+    return {
+        r["iso3"]: {g.strip() for g in r["groupings"].split(",")} & minilateral
+        for r in frame.iter_rows(named=True)
+    }
+
+
+def _back(day: date, years: int) -> date:
+    return day.replace(year=day.year - years, day=min(day.day, 28))
+
+
+def judge(ctx: Context) -> Finding:
+    end = ctx.as_of
+    start = _back(end, DECADE)
+    allies = set(members_on(ctx, "NATO", start)["iso3"]) & set(members_on(ctx, "NATO", end)["iso3"])
+    g0, g1 = _groupings(ctx, start), _groupings(ctx, end)
+    per0 = sum(len(g0.get(a, set())) for a in allies) / len(allies)
+    per1 = sum(len(g1.get(a, set())) for a in allies) / len(allies)
+    added = sorted(a for a in allies if len(g1.get(a, set())) > len(g0.get(a, set())))
+    new_groupings = sorted(set().union(*g1.values()) - set().union(*g0.values()))
+    in_any0 = sum(1 for a in allies if g0.get(a))
+    in_any1 = sum(1 for a in allies if g1.get(a))
+    rise = per1 - per0
+    if in_any1 - in_any0 >= WIDER.value:
+        verdict = SUPPORTED
+    elif rise >= RISE.value:
+        verdict = PARTLY
+    else:
+        verdict = NOT_SUPPORTED
+    sentence = (
+        f"Of the {len(allies)} allies in NATO on both {start.isoformat()} and "
+        f"{end.isoformat()}, {in_any1} sat in a minilateral grouping at the end against "
+        f"{in_any0} at the start; memberships per ally went from {num(per0)} to {num(per1)}, "
+        f"{len(added)} allies added one ({names(added)})"
+        + (f", including the new {names(new_groupings)}." if new_groupings else ".")
+    )
+    timeline = ctx.upto(ctx.query("membership_timeline")).filter(pl.col("year") >= 1990)
+    return Finding(
+        verdict=verdict,
+        sentence=sentence,
+        year=end.year,
+        stats=[
+            Stat(
+                "Continuing allies in at least one minilateral grouping, change over the decade",
+                in_any1 - in_any0,
+                technical="count of allies in NATO at both dates with any of JEF, B9, "
+                "NORDEFCO, Weimar, UK-PL-UA",
+                exact="a count over all continuing allies: exact",
+            ),
+            Stat(
+                "Minilateral memberships per continuing ally, change over the decade",
+                rise,
+                technical="mean count of JEF, B9, NORDEFCO, Weimar and UK-PL-UA memberships "
+                "over allies in NATO at both dates",
+                exact="a count over all continuing allies: exact",
+            )
+        ],
+        figures={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "continuing_allies": len(allies),
+            "per_ally_start": per0,
+            "per_ally_end": per1,
+            "allies_adding_a_grouping": added,
+            "groupings_founded_in_the_period": new_groupings,
+        },
+        parts={},
+        chart=Chart(
+            "line",
+            "year",
+            ["n_nato_members", "n_nato_in_minilateral"],
+            "NATO members and those also in a minilateral grouping",
+            "countries",
+            data=timeline.select("year", "n_nato_members", "n_nato_in_minilateral"),
+        ),
+        source="data/memberships.csv",
+    )
+
+
+CLAIM = Claim(
+    id="C6",
+    paragraphs=(11, 13),
+    statement="A growing number of NATO members also cooperate in smaller security formats "
+    "that sit beside the alliance.",
+    kind=EMPIRICAL,
+    queries=("member_history", "overlap_multi_members", "membership_timeline"),
+    thresholds={"WIDER": WIDER, "RISE": RISE},
+    rule="Like for like over the ten years to the evaluation date, among allies that were NATO "
+    "members at both ends: Supported when more of them sit in at least one minilateral "
+    "grouping at the end than at the start; Partly supported when no more do but memberships "
+    "per ally rose by at least 0.10 (the same allies in more groupings); Not supported "
+    "otherwise. Enlargement (Finland, Sweden) cannot move the answer.",
+    judge=judge,
+    explore="alliances",
+)

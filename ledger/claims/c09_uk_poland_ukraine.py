@@ -1,0 +1,66 @@
+"""C9: the UK set up a trilateral with Poland and Ukraine (paragraph 14): documentary."""
+
+from __future__ import annotations
+
+from ledger.claims.base import (
+    DOCUMENTARY,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    Stat,
+)
+from ledger.claims.common import members_on
+from ledger.claims.words import names
+
+FOUNDERS = {"GBR", "POL", "UKR"}
+FOUNDING_STATEMENT = (
+    "https://www.gov.uk/government/news/"
+    "united-kingdom-poland-and-ukraine-foreign-ministers-joint-statement-february-2022"
+)
+
+
+def judge(ctx: Context) -> Finding:
+    members = members_on(ctx, "UK-PL-UA", ctx.as_of)
+    present = set(members["iso3"])
+    ok = FOUNDERS <= present
+    joined = members["joined"].min() if members.height else None
+    sentence = (
+        f"The UK-Poland-Ukraine grouping exists with {names(sorted(members['country'].to_list()))}"
+        f" since {joined} (joint statement of the three foreign ministers)."
+        if ok
+        else f"On {ctx.as_of} no UK-Poland-Ukraine grouping of the three states existed yet."
+    )
+    return Finding(
+        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+        sentence=sentence,
+        year=ctx.as_of.year,
+        stats=[Stat("Members", members.height, exact="a count from the membership table")],
+        figures={"members": sorted(present), "founded": str(joined) if joined else None},
+        chart=Chart(
+            "bar",
+            "country",
+            "in_nato_on_date",
+            "UK-Poland-Ukraine: who is in NATO",
+            "member (1) or not (0)",
+            data=members.select("country", "in_nato_on_date"),
+        ),
+        source="data/memberships.csv (" + FOUNDING_STATEMENT + ")",
+    )
+
+
+CLAIM = Claim(
+    id="C9",
+    paragraphs=(14,),
+    statement="Britain also set up a three-way initiative with Poland and Ukraine.",
+    kind=DOCUMENTARY,
+    queries=("member_history",),
+    rule="A documentary fact check: Supported when the grouping holds the UK, Poland and "
+    "Ukraine on the evaluation date (founding joint statement, 17 February 2022); otherwise "
+    "Not supported. The old rule's extra condition (a member outside NATO) is not in the "
+    "article and is dropped.",
+    judge=judge,
+    explore="alliances",
+)
