@@ -45,7 +45,10 @@ def _groupings(ctx: Context, day: date) -> dict[str, set[str]]:
 
 
 def _back(day: date, years: int) -> date:
-    return day.replace(year=day.year - years, day=min(day.day, 28))
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def judge(ctx: Context) -> Finding:

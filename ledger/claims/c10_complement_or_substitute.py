@@ -1,0 +1,141 @@
+"""C10: minilaterals complement NATO rather than replace it (paragraphs 12 and 13). Tested as
+complement or substitute: after joining the JEF or the B9, did members' NATO burden rise at least
+as much as other allies' (before/after, the same allies at both ends)?"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from ledger.claims import intervals
+from ledger.claims.base import (
+    EMPIRICAL,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    NoEvidence,
+    Stat,
+    Threshold,
+)
+from ledger.claims.common import STABLE_YEARS, direction, members_on
+from ledger.claims.words import num
+
+BEFORE = 2014  # the year before the B9 and the year the JEF was founded (September)
+GROUPINGS = ("JEF", "B9")
+STABLE = Threshold(
+    STABLE_YEARS,
+    "years in a row the gap must keep its sign: one year's difference (or p-value) is not "
+    "enough",
+)
+
+
+def _gap(burden: pl.DataFrame, members: set[str], year: int) -> tuple[float, list, list]:
+    start = burden.filter(pl.col("year") == BEFORE).select("iso3", b0="burden_pct")
+    end = burden.filter(pl.col("year") == year).select("iso3", b1="burden_pct")
+    both = start.join(end, on="iso3").drop_nulls().filter(pl.col("iso3") != "USA")
+    both = both.with_columns((pl.col("b1") - pl.col("b0")).alias("d"))
+    inside = both.filter(pl.col("iso3").is_in(members))["d"].to_list()
+    outside = both.filter(~pl.col("iso3").is_in(members))["d"].to_list()
+    if len(inside) < 2 or len(outside) < 2:
+        raise NoEvidence("too few allies on one side")
+    return float(np.mean(inside) - np.mean(outside)), inside, outside
+
+
+def judge(ctx: Context) -> Finding:
+    burden = ctx.query("burden", source="nato", alliance="NATO").filter(
+        pl.col("burden_pct").is_not_null()
+    )
+    year = ctx.latest_year(burden)
+    if year <= BEFORE:
+        raise NoEvidence("no year after the groupings were founded")
+    members = set()
+    for g in GROUPINGS:
+        members |= set(members_on(ctx, g, date(year, 12, 31))["iso3"])
+    gaps = []
+    for y in range(max(BEFORE + 1, year - STABLE_YEARS + 1), year + 1):
+        gaps.append(_gap(burden, members, y)[0])
+    gap, inside, outside = _gap(burden, members, year)
+    lo, hi = intervals.bootstrap_difference(inside, outside, np.mean)
+    trend = direction(gaps)
+    if gap >= 0 and trend == "positive" and len(gaps) == STABLE_YEARS:
+        verdict = SUPPORTED
+    elif gap < 0 and trend == "negative" and len(gaps) == STABLE_YEARS:
+        verdict = NOT_SUPPORTED
+    else:
+        verdict = PARTLY
+    sentence = (
+        f"From {BEFORE} to {year}, allies in the JEF or the B9 raised their defence burden by "
+        f"{num(float(np.mean(inside)), 2)} points of GDP on average, other allies by "
+        f"{num(float(np.mean(outside)), 2)}: "
+        + (
+            "the groupings' members did more for NATO, not less (a complement)."
+            if verdict == SUPPORTED
+            else "the groupings' members did less for NATO (a substitute)."
+            if verdict == NOT_SUPPORTED
+            else "no stable difference either way."
+        )
+        + " Members are mostly frontline states, so exposure, not the grouping, may drive it."
+    )
+    rows = []
+    for y in range(BEFORE + 1, year + 1):
+        try:
+            g, _, _ = _gap(burden, members, y)
+        except NoEvidence:
+            continue
+        rows.append({"year": y, "gap_pp": g})
+    return Finding(
+        verdict=verdict,
+        sentence=sentence,
+        year=year,
+        stats=[
+            Stat(
+                f"Extra rise in burden of JEF and B9 members over other allies, {BEFORE}–{year}",
+                gap,
+                lo,
+                hi,
+                unit="pp",
+                technical="difference in differences of ME/GDP (NATO), members minus other "
+                "allies but the US, same allies at both ends; fixed-seed bootstrap",
+            )
+        ],
+        figures={
+            "year": year,
+            "gap_last_years_pp": gaps,
+            "members_compared": len(inside),
+            "others_compared": len(outside),
+        },
+        chart=Chart(
+            "line",
+            "year",
+            "gap_pp",
+            f"Rise in burden since {BEFORE}: JEF and B9 members minus other allies",
+            "points of GDP",
+            data=pl.DataFrame(rows),
+        ),
+        source="NATO; members: data/memberships.csv",
+    )
+
+
+CLAIM = Claim(
+    id="C10",
+    paragraphs=(12, 13),
+    statement="Small groupings work alongside NATO and add to it rather than take its place.",
+    kind=EMPIRICAL,
+    queries=("burden", "member_history"),
+    thresholds={"STABLE": STABLE},
+    rule="Complement or substitute, NATO figures: the change in defence burden from 2014 to "
+    "each year for allies in the JEF or the B9 minus the change for other allies (the US left "
+    "out; the same allies at both ends). Supported (a complement) when the gap is positive in "
+    "the latest year and the two before; Not supported (a substitute) when negative in all "
+    "three; Partly supported otherwise. Membership overlap is not tested: the B9 is all-NATO by "
+    "construction, and the article names cooperation with non-allies as a purpose.",
+    judge=judge,
+    first_year=2015,
+    explore="alliances",
+)

@@ -1,0 +1,99 @@
+"""C11: members leave an alliance they are captive in as soon as they can (paragraph 10): time
+from each Warsaw Pact member's first free election to its exit, against zero exits from NATO."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ledger.claims.base import (
+    FACT_CHECK,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    Stat,
+    Threshold,
+)
+from ledger.claims.common import members_on
+from ledger.claims.words import months
+
+SOON = Threshold(
+    36,
+    "months from a member's first free election to leaving the pact: within one parliamentary "
+    "term of the first government that could choose",
+)
+
+
+def judge(ctx: Context) -> Finding:
+    exits = ctx.facts("warsaw_pact_exits").with_columns(
+        ((pl.col("left_pact") - pl.col("first_free_election")).dt.total_days() / 30.4375).alias(
+            "months_to_exit"
+        )
+    )
+    nato = ctx.query("member_history", alliance="NATO", as_of=ctx.as_of).filter(
+        pl.col("relation") == "member"
+    )
+    left_nato = nato.filter(pl.col("departed").is_not_null() & (pl.col("departed") <= ctx.as_of))
+    slowest = exits.sort("months_to_exit").row(-1, named=True)
+    ok = bool((exits["months_to_exit"] <= SOON.value).all()) and left_nato.is_empty()
+    sentence = (
+        f"Every non-Soviet member with a freely elected government left the Warsaw Pact within "
+        f"{months(slowest['months_to_exit'] * 30.4375)} of its first free election (slowest: "
+        f"{slowest['state']}), the East German territory through unification into NATO on "
+        f"1990-10-03; no NATO member has left NATO ({nato.height} members on {ctx.as_of})."
+    )
+    if not ok:
+        sentence = (
+            f"Not every member left soon, or NATO has lost a member: slowest exit "
+            f"{slowest['state']} after {slowest['months_to_exit']:.0f} months; "
+            f"{left_nato.height} NATO exits."
+        )
+    return Finding(
+        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+        sentence=sentence,
+        year=ctx.as_of.year,
+        stats=[
+            Stat(
+                "Longest time from first free election to leaving the pact",
+                float(slowest["months_to_exit"]),
+                unit="months",
+                exact="dates from the fact table: exact",
+            ),
+            Stat("Members that ever left NATO", left_nato.height, exact="a count: exact"),
+        ],
+        figures={
+            "states": exits["state"].to_list(),
+            "months_to_exit": [round(m, 1) for m in exits["months_to_exit"]],
+            "nato_exits": left_nato["iso3"].to_list(),
+        },
+        chart=Chart(
+            "bar",
+            "state",
+            "months_to_exit",
+            "Months from first free election to leaving the Warsaw Pact",
+            "months",
+            data=exits.select("state", "months_to_exit", "how").sort("months_to_exit"),
+        ),
+        source="data/facts/warsaw_pact_exits.csv; data/memberships.csv",
+    )
+
+
+CLAIM = Claim(
+    id="C11",
+    paragraphs=(10,),
+    statement="No state stays loyal to an alliance it is held in by force: once free to choose, "
+    "the Warsaw Pact's members wound it up.",
+    kind=FACT_CHECK,
+    queries=("member_history",),
+    facts=("warsaw_pact_exits",),
+    thresholds={"SOON": SOON},
+    rule="Supported when every non-Soviet member that held a free election (1989-90) left the "
+    "pact within 36 months of it (the pact was dissolved on 1991-07-01; the GDR left on "
+    "1990-09-24 and its territory joined NATO through unification on 1990-10-03) and no "
+    "member has ever left NATO; otherwise Not supported. Albania, which left in 1968 as a "
+    "communist state, is not counted. A fact check: history cannot change it.",
+    judge=judge,
+    explore="alliances",
+)
