@@ -1,0 +1,124 @@
+"""C16: some members are negligent in pulling their weight (paragraph 16). Money is one
+measure; aid to Ukraine (Kiel) and personnel are set beside it: do the allies that spend
+little on defence make up for it in the other two?"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ledger.claims.base import (
+    EMPIRICAL,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    Chart,
+    Claim,
+    Context,
+    Finding,
+    Stat,
+    Threshold,
+)
+from ledger.claims.common import rho_stat, spearman
+from ledger.claims.words import names
+
+MOST = Threshold(
+    1 / 2,
+    "of the allies under 2 % also below the allied median on every other measure: when at "
+    "least half the low spenders lag everywhere, money picks out the laggards at least as "
+    "often as it misjudges them",
+)
+SOME = Threshold(
+    1 / 3,
+    "one in three: below it most low spenders make up for it in aid or soldiers, and "
+    "'not pulling their weight' rests on money alone",
+)
+
+
+def judge(ctx: Context) -> Finding:
+    defence = ctx.query("burden", source="nato", alliance="NATO").filter(
+        pl.col("burden_pct").is_not_null()
+    )
+    year = ctx.latest_year(defence)
+    frame = defence.filter((pl.col("year") == year) & (pl.col("iso3") != "USA")).select(
+        "iso3", "country", defence_pct_gdp="burden_pct"
+    )
+    # Kiel's tracker starts in 2022: before it, personnel is the only measure beside money.
+    aid = ctx.query("security_burden").filter(pl.col("year") == year)
+    has_aid = aid["aid_pct_gdp"].is_not_null().any()
+    frame = frame.join(aid.select("iso3", "aid_pct_gdp"), on="iso3", how="left")
+    people = ctx.query("personnel").filter(
+        (pl.col("year") == year) & (pl.col("source") == "nato")
+    )
+    frame = frame.join(people.select("iso3", "personnel_per_1000"), on="iso3", how="left")
+    aid_median = frame["aid_pct_gdp"].median() if has_aid else None
+    staff_median = frame["personnel_per_1000"].median()
+    low = frame.filter(pl.col("defence_pct_gdp") < 2)
+    lags = pl.col("personnel_per_1000") < staff_median
+    if has_aid:
+        lags = lags & (pl.col("aid_pct_gdp").fill_null(0) < aid_median)
+    lag = low.filter(lags)
+    share = lag.height / low.height if low.height else 0.0
+    verdict = SUPPORTED if share >= MOST.value else PARTLY if share >= SOME.value else NOT_SUPPORTED
+    measures = "aid to Ukraine and soldiers per head" if has_aid else "soldiers per head"
+    rho_aid, n_aid = spearman(frame, "defence_pct_gdp", "aid_pct_gdp")
+    rho_staff, n_staff = spearman(frame, "defence_pct_gdp", "personnel_per_1000")
+    sentence = (
+        f"In {year}, {lag.height} of the {low.height} allies below 2 % of GDP "
+        f"({names(lag['country'].to_list())}) were also below the allied median on {measures}"
+        + ("; the rest made up for it on at least one." if has_aid else ".")
+    )
+    return Finding(
+        verdict=verdict,
+        sentence=sentence,
+        year=year,
+        stats=[
+            Stat(
+                f"Low spenders that also lag on aid and personnel, {year}",
+                100 * share,
+                unit="%",
+                exact="a count over all allies: exact",
+            ),
+            rho_stat(
+                f"Do big defence spenders also give more aid? {year}",
+                rho_aid,
+                n_aid,
+                "Spearman rho(ME/GDP, Kiel aid/GDP), allies but the US",
+            ),
+            rho_stat(
+                f"Do big defence spenders also field more soldiers per head? {year}",
+                rho_staff,
+                n_staff,
+                "Spearman rho(ME/GDP, personnel per 1,000), allies but the US",
+            ),
+        ],
+        figures={
+            "year": year,
+            "below_2pct": low["iso3"].to_list(),
+            "lag_on_every_measure": lag["iso3"].to_list(),
+        },
+        chart=Chart(
+            "scatter",
+            "defence_pct_gdp",
+            "personnel_per_1000",
+            f"Defence spending and personnel, {year}",
+            "personnel per 1,000 people",
+            data=frame.select("country", "defence_pct_gdp", "personnel_per_1000"),
+        ),
+        source="NATO; Kiel Institute Ukraine Support Tracker",
+    )
+
+
+CLAIM = Claim(
+    id="C16",
+    paragraphs=(16,),
+    statement="Alliances suffer when some members fail to carry their share of the load.",
+    kind=EMPIRICAL,
+    queries=("burden", "security_burden", "personnel"),
+    thresholds={"MOST": MOST, "SOME": SOME},
+    rule="NATO figures, latest year: of the allies below 2 % of GDP on defence, the share that "
+    "are also below the allied median on personnel per 1,000 people and, from 2022 when Kiel's "
+    "tracker starts, on aid to Ukraine (% of GDP). Supported at one in two or more, Partly "
+    "supported from one in three, Not supported below.",
+    judge=judge,
+    explore="burden",
+)
