@@ -363,35 +363,43 @@ def _db_must_exist(db: Path) -> Path:
 def claims(
     db: DbOption = None,
     as_of: Annotated[str | None, typer.Option(help="Evaluation date, YYYY-MM-DD.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Each claim's verdict for every year covered.")
+    ] = False,
     fmt: Format = "table",
     debug: DebugOption = False,
 ) -> None:
-    """Every claim of the article with its verdict and the figures behind it."""
+    """Every claim of the article: its finding, verdict and figures (or, with --history, the
+    verdict for every year its evidence covers)."""
     from datetime import date
 
-    from etl.claims import evaluate_all
+    from ledger.claims import evaluate_all
+    from ledger.claims.report import history_rows, history_table, result_lines, result_json
 
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)", EXIT_INPUT, debug)
+    if fmt not in ("table", "json", "csv"):
+        _fail(f"--format {fmt!r}: use table, csv or json", EXIT_USAGE, debug)
     try:
-        results = evaluate_all(_open(db or default_db_path()), day)
+        results = evaluate_all(_open(db or default_db_path()), day, with_history=history)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
-    if fmt == "json":
-        rows = [{k: v for k, v in r.__dict__.items() if k != "chart"} for r in results]
-        sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
+    if history:
+        if fmt == "table":
+            out.print(history_table(results), highlight=False)
+        else:
+            _emit(history_rows(results), fmt)
         return
-    for r in results:
-        paras = ", ".join(map(str, r.paragraphs))
-        out.print(f"[bold]{r.id}[/] (para. {paras}) {r.statement}")
-        out.print(f"  verdict: [bold]{r.verdict}[/] — {r.reason}", highlight=False)
-        out.print(f"  rule: {r.rule}", highlight=False)
-        for key, value in r.figures.items():
-            shown = f"{value:.4g}" if isinstance(value, float) else value
-            out.print(f"    {key}: {shown}", highlight=False)
-        out.print(f"  source: {r.source}\n", highlight=False)
+    if fmt == "json":
+        sys.stdout.write(result_json(results) + "\n")
+        return
+    if fmt == "csv":
+        _emit(history_rows(results).filter(False), fmt)  # header only: use --history or json
+        return
+    for line in result_lines(results):
+        out.print(line, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

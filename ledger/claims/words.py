@@ -44,6 +44,8 @@ def names(items: list[str]) -> str:
 def stat(s: Stat) -> str:
     """'0.39 (95 % interval 0.02 to 0.67)' or '65.6 % (a total over all allies: exact)'."""
     digits = 1 if s.unit in ("%", "pp", "months") else 2
+    if isinstance(s.value, int) and not isinstance(s.value, bool):
+        digits = 0
     unit = f" {s.unit}" if s.unit else ""
     value = f"{num(s.value, digits)}{unit}"
     if not missing(s.lo) and not missing(s.hi):
