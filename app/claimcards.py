@@ -1,29 +1,34 @@
-"""Turn etl.claims results into what a claim card shows (plain functions, tested alone).
+"""Turn ledger.claims results into what a claim card shows (plain functions, tested alone).
 
-A result (etl.claims.ClaimResult, as a dict) is read by field name; its `chart` is the
-registry's own spec (kind, x, y, title, unit, color, data), drawn by app.views.claim_chart.
+A result (ledger.claims.ClaimResult, as a dict) is read by field name; its `chart` is the
+claim's own spec (kind, x, y, title, unit, color, data), drawn by app.views.claim_chart.
+Nothing here decides a verdict: it formats what the claim module decided.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from app import nav
+from ledger.claims import summary
+from ledger.claims.base import Stat
+from ledger.claims.words import stat as stat_text
 
 VERDICTS = {
-    "Supported": ("green", ":material/check_circle:"),
-    "Partly supported": ("orange", ":material/contrast:"),
-    "Not supported": ("red", ":material/cancel:"),
-    "Not testable with these data": ("gray", ":material/help:"),
+    "Supported": ("green", ":material/check_circle:", "🟩"),
+    "Partly supported": ("orange", ":material/contrast:", "🟧"),
+    "Not supported": ("red", ":material/cancel:", "🟥"),
+    "Not testable with these data": ("gray", ":material/help:", "⬜"),
 }
 VERDICT_ORDER = list(VERDICTS)
+STRIP_LEGEND = "🟩 supported · 🟧 partly · 🟥 not supported · ⬜ not testable"
 NO_CHART = (
-    "No chart: none of the loaded sources holds the data this claim needs (see the rule "
-    "for the data that would test it)."
+    "No chart: none of the loaded sources holds the data this claim needs (the details say "
+    "which data would test it)."
 )
 
 
@@ -32,14 +37,24 @@ class Card:
     id: str
     paragraphs: str
     statement: str
+    kind: str
+    attribution: str
+    finding: str
     verdict: str
+    interval: str  # the headline statistic with its 95 % interval, in plain words
+    strip: str  # the verdict history as a row of coloured squares
+    history: list[tuple[int, str]]
+    stats: list[tuple[str, str, str]]  # plain name, value with interval, technical name
+    parts: list[dict[str, str]]
     rule: str
-    figures: dict[str, str]
+    thresholds: list[tuple[str, str]]  # 'NAME = value', reason
     evidence: list[str]
-    reason: str = ""
+    would_test: str = ""
     source: str = ""
     chart: dict[str, Any] | None = None
     page: nav.PageInfo | None = None
+    year: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def colour(self) -> str:
@@ -50,30 +65,15 @@ class Card:
         return verdict_style(self.verdict)[1]
 
 
-def verdict_style(verdict: str) -> tuple[str, str]:
-    if verdict in VERDICTS:
-        return VERDICTS[verdict]
-    low = (verdict or "").lower()
-    if low.startswith("not testable"):
-        return VERDICTS["Not testable with these data"]
-    if low.startswith("partly"):
-        return VERDICTS["Partly supported"]
-    if low.startswith("not supported"):
-        return VERDICTS["Not supported"]
-    if low.startswith("supported"):
-        return VERDICTS["Supported"]
-    return ("gray", ":material/help:")
+def verdict_style(verdict: str) -> tuple[str, str, str]:
+    return VERDICTS.get(verdict, ("gray", ":material/help:", "⬜"))
 
 
 def paragraphs_text(value: Any) -> str:
-    """'paragraph 4' / 'paragraphs 1–2' / 'paragraphs 7, 21' from what the registry holds."""
+    """'paragraph 4' / 'paragraphs 1–2' / 'paragraphs 7, 21' from the claim's paragraphs."""
     if value is None or value == "":
         return ""
-    if isinstance(value, int | str) and not isinstance(value, bool):
-        text = str(value).replace("-", "–")
-        plural = any(ch in text for ch in ",–")
-        return f"paragraph{'s' if plural else ''} {text}"
-    items = [str(v) for v in value]
+    items = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
     if len(items) == 1:
         return f"paragraph {items[0]}"
     nums = [int(v) for v in items if v.isdigit()]
@@ -82,54 +82,65 @@ def paragraphs_text(value: Any) -> str:
     return "paragraphs " + ", ".join(items)
 
 
-def format_value(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "—"
-        return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, list | tuple | set):
-        return ", ".join(format_value(v) for v in value) or "none"
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
-    return str(value)
+def history_strip(history: list[tuple[int, str]] | list[list]) -> str:
+    """'2014 🟥🟥🟩 2016': one square per data year, first and last year named."""
+    history = [tuple(h) for h in history or []]
+    if not history:
+        return ""
+    squares = "".join(verdict_style(v)[2] for _, v in history)
+    first, last = history[0][0], history[-1][0]
+    return f"{first} {squares} {last}" if first != last else f"{first} {squares}"
+
+
+def _stat(s: Any) -> Stat:
+    return s if isinstance(s, Stat) else Stat(**s)
 
 
 def _chart(result: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The claim's chart spec as a dict (etl.claims.Chart after dataclasses.asdict)."""
     chart = result.get("chart")
     if chart is None:
         return None
-    if isinstance(chart, Mapping):
-        return dict(chart)
-    return dict(vars(chart))
+    return dict(chart) if isinstance(chart, Mapping) else dict(vars(chart))
+
+
+def _threshold_value(v: float) -> str:
+    return f"{v:g}" if not isinstance(v, float) or v >= 0.01 else f"{v:.3f}"
 
 
 def card(result: Mapping[str, Any]) -> Card:
-    figures = result.get("figures") or {}
-    if not isinstance(figures, Mapping):
-        figures = {"value": figures}
-    evidence = result.get("evidence_queries") or []
-    if isinstance(evidence, str):
-        evidence = [evidence]
+    stats = [_stat(s) for s in result.get("stats") or []]
+    rows = [(s.name, stat_text(s), s.technical) for s in stats]
+    headline = next((r for r in rows if "interval" in r[1]), rows[0] if rows else None)
     return Card(
         id=str(result.get("id", "")),
         paragraphs=paragraphs_text(result.get("paragraphs")),
         statement=str(result.get("statement", "")),
+        kind=str(result.get("kind", "")),
+        attribution=str(result.get("attribution", "")),
+        finding=str(result.get("finding", "")),
         verdict=str(result.get("verdict", "")),
+        interval=f"{headline[0]}: {headline[1]}" if headline else "",
+        strip=history_strip(result.get("history") or []),
+        history=[tuple(h) for h in result.get("history") or []],
+        stats=rows,
+        parts=list(result.get("parts") or []),
         rule=str(result.get("rule", "")),
-        figures={str(k).replace("_", " "): format_value(v) for k, v in figures.items()},
-        evidence=[str(e) for e in evidence],
-        reason=str(result.get("reason") or ""),
+        thresholds=[
+            (f"{k} = {_threshold_value(t['value'])}", t["reason"])
+            for k, t in (result.get("thresholds") or {}).items()
+        ],
+        evidence=[str(e) for e in (result.get("evidence_queries") or [])]
+        + [f"data/facts/{f}.csv" for f in (result.get("evidence_facts") or [])],
+        would_test=str(result.get("would_test") or ""),
         source=str(result.get("source") or ""),
         chart=_chart(result),
         page=nav.resolve(result.get("explore_page")),
+        year=result.get("year"),
     )
+
+
+def summary_sentence(results: list[Mapping[str, Any]]) -> str:
+    return summary.sentence(results)
 
 
 def tally(cards: list[Card]) -> dict[str, int]:
@@ -146,8 +157,11 @@ def editions_used(files: pl.DataFrame, cards: list[Card]) -> list[str]:
     if files.is_empty() or not {"name", "publisher", "edition"} <= set(files.columns):
         return []
     cited = " ".join(c.source for c in cards)
+    keys = {"NATO": "NATO", "SIPRI": "SIPRI", "Kiel": "Kiel", "World Bank": "World Bank"}
+    cited_publishers = [k for k in keys if k in cited]
     mask = [
-        p in cited or n in cited for p, n in zip(files["publisher"], files["name"], strict=True)
+        any(k.lower() in (p or "").lower() for k in cited_publishers) or n in cited
+        for p, n in zip(files["publisher"], files["name"], strict=True)
     ]
     used = files.filter(pl.Series(mask, dtype=pl.Boolean))
     if used.is_empty():

@@ -597,30 +597,31 @@ def caption(*sources: str) -> str:
 
 
 def claim_ids() -> tuple[list[str], str | None]:
-    """The registry's claim ids in order, or why there are none; never raises."""
-    from etl import claims as registry
+    """The claim ids in order (one module per claim in ledger.claims), or why there are none;
+    never raises."""
+    from ledger import claims as registry
 
     try:
-        return [c["id"] for c in registry.registry()["claims"]], None
+        return [c.id for c in registry.all_claims()], None
     except Exception as e:  # noqa: BLE001 - a broken registry is shown, not raised
         return [], f"The claims registry could not be read: {str(e).splitlines()[0]}"
 
 
-def claim(claim_id: str) -> tuple[dict[str, Any] | None, str | None]:
-    """One claim judged on the current database (cached per claim, so the landing page draws
-    each card as soon as its own evidence is in), or why not; never raises."""
+def claim(claim_id: str, as_of: date | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """One claim judged on the current database as of a date (cached per claim, so the landing
+    page draws each card as soon as its own evidence is in), or why not; never raises."""
     try:
-        return _evaluate_claim(current_fingerprint(), claim_id, date.today()), None
+        return _evaluate_claim(current_fingerprint(), claim_id, as_of or date.today()), None
     except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
         return None, f"Claim {claim_id} could not be evaluated: {str(e).splitlines()[0]}"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _evaluate_claim(fp: Fingerprint | None, claim_id: str, today: date) -> dict[str, Any]:
-    from etl import claims as registry
+@st.cache_data(show_spinner=False, max_entries=128)
+def _evaluate_claim(fp: Fingerprint | None, claim_id: str, as_of: date) -> dict[str, Any]:
+    from ledger import claims as registry
 
     with shared_cursor() as cur:  # the claims' queries land in the shared results
-        return asdict(registry.evaluate(cur, claim_id, as_of=today))  # a ClaimResult
+        return asdict(registry.evaluate(cur, claim_id, as_of=as_of))  # a ClaimResult
 
 
 # --------------------------------------------------------------------------- SQL explorer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from app import claimcards, data, ui, views
@@ -13,39 +15,63 @@ ui.header(
     "answer: alliances weaken when members neglect their own forces or grow complacent under "
     "the shield of others, yet for a country like the UK two things soften the risk — every "
     "ally keeps its sovereign say, and smaller 'minilateral' groupings let willing partners act "
-    "together. Below, each statement of his that data can check is restated in our words, "
-    "with the paragraph it comes from, the evidence, and a verdict computed by the rule shown "
-    "beside it. Change the data and the verdicts change with them.",
+    "together. Below, each of his statements is restated in our words with the paragraph it "
+    "comes from, a finding written from the figures, the verdict of a written rule, and that "
+    "verdict for every year the evidence covers.",
+)
+
+as_of = st.date_input(
+    "Judge the claims as of",
+    value=date.today(),
+    min_value=date(2000, 1, 1),
+    max_value=date.today(),
+    key="claims_as_of",
+    help="Memberships on this date and the latest data year not after it.",
 )
 
 ids, problem = data.claim_ids()
 if problem:
     st.warning(problem, icon=":material/hourglass_empty:")
-# Editions and the tally need every verdict: their places are kept here and filled once the
-# last card is drawn, so each card appears as soon as its own evidence is in.
-editions_slot, tally_slot = st.empty(), st.empty()
-cards = []
+# The summary, editions and tally need every verdict: their places are kept here and filled
+# once the last card is drawn, so each card appears as soon as its own evidence is in.
+summary_slot, editions_slot, tally_slot = st.empty(), st.empty(), st.empty()
+st.caption("History strips: " + claimcards.STRIP_LEGEND + ", one square per data year.")
+cards, results = [], []
 for claim_id in ids:
-    result, problem = data.claim(claim_id)
+    result, problem = data.claim(claim_id, as_of)
     if problem:
         st.warning(problem, icon=":material/error:")
         continue
     c = claimcards.card(result)
     cards.append(c)
+    results.append(result)
     with st.container(border=True, key=f"claim-{c.id}"):
         text, chart = st.columns([2, 3])
         with text:
-            st.markdown(f"#### {c.id} · {c.paragraphs}")
-            st.markdown(f"**{c.statement}**")
+            st.markdown(f"#### {c.id} · {c.finding}")
             st.badge(c.verdict, icon=c.icon, color=c.colour)
-            if c.reason:
-                st.markdown(c.reason)
-            st.markdown(f"*Rule:* {c.rule}")
-            if c.figures:
-                with st.expander("Key figures", expanded=False):
-                    st.markdown("\n".join(f"- {k}: **{v}**" for k, v in c.figures.items()))
-            if c.evidence:
-                st.caption("Evidence: " + ", ".join(f"`{e}`" for e in c.evidence))
+            if c.interval:
+                st.markdown(c.interval)
+            if c.strip:
+                st.markdown(f"Verdict by year: {c.strip}")
+            st.caption(
+                f"The claim ({c.paragraphs}; {c.attribution}; {c.kind}): {c.statement}"
+            )
+            with st.expander("Details: rule, thresholds, statistics", expanded=False):
+                for part in c.parts:
+                    st.markdown(
+                        f"- ({part['label']}) {part['statement']} — *{part['kind']}*: "
+                        f"**{part['verdict'] or '—'}**"
+                    )
+                st.markdown(f"*Rule:* {c.rule}")
+                for name, reason in c.thresholds:
+                    st.markdown(f"- `{name}`: {reason}")
+                for name, value, technical in c.stats:
+                    st.markdown(f"- {name}: **{value}**" + (f" ({technical})" if technical else ""))
+                if c.would_test:
+                    st.markdown(f"*Data that would test it:* {c.would_test}")
+                if c.evidence:
+                    st.caption("Evidence: " + ", ".join(f"`{e}`" for e in c.evidence))
             if c.page:
                 st.page_link(c.page.path, label=f"Explore: {c.page.title}", icon=c.page.icon)
         with chart:
@@ -61,6 +87,8 @@ for claim_id in ids:
             else:
                 st.info(claimcards.NO_CHART)
 
+if results:
+    summary_slot.markdown(f"**{claimcards.summary_sentence(results)}**")
 editions = claimcards.editions_used(data.table("source_file").frame, cards)
 if editions:
     editions_slot.markdown("**Data editions behind the verdicts:** " + " · ".join(editions))

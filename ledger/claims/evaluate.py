@@ -38,7 +38,8 @@ class ClaimResult:
 
 
 def _run_of(source: duckdb.DuckDBPyConnection | Run) -> Run:
-    if isinstance(source, duckdb.DuckDBPyConnection):
+    """A connection (or a cursor that acts as one) becomes a run callable; a run stays one."""
+    if hasattr(source, "sql"):
         from ledger.claims.runner import make_run
 
         return make_run(source)
