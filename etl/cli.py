@@ -374,7 +374,7 @@ def claims(
     from datetime import date
 
     from ledger.claims import evaluate_all
-    from ledger.claims.report import history_rows, history_table, result_lines, result_json
+    from ledger.claims.report import history_rows, history_table, result_json, result_lines
 
     try:
         day = date.fromisoformat(as_of) if as_of else None

@@ -54,9 +54,7 @@ for claim_id in ids:
                 st.markdown(c.interval)
             if c.strip:
                 st.markdown(f"Verdict by year: {c.strip}")
-            st.caption(
-                f"The claim ({c.paragraphs}; {c.attribution}; {c.kind}): {c.statement}"
-            )
+            st.caption(f"The claim ({c.paragraphs}; {c.attribution}; {c.kind}): {c.statement}")
             with st.expander("Details: rule, thresholds, statistics", expanded=False):
                 for part in c.parts:
                     st.markdown(

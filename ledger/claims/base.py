@@ -106,6 +106,7 @@ class Claim:
     explore: str = "methods"
     attribution: str = "the author"
     would_test: str = ""  # for what cannot be tested: the data that would test it
+    changed: str = ""  # what changed from the first rule (etl/claims.py until issue 14), and why
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name].value

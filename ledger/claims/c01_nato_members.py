@@ -30,7 +30,7 @@ def judge(ctx: Context) -> Finding:
     timeline = ctx.upto(ctx.query("membership_timeline"))
     day = f"{ctx.as_of:%-d %B %Y}"
     sentence = f"NATO had {n} members on {day}" + (
-        ", the number the article gives." if verdict == SUPPORTED else f", not the article's 32."
+        ", the number the article gives." if verdict == SUPPORTED else ", not the article's 32."
     )
     return Finding(
         verdict=verdict,
@@ -66,4 +66,8 @@ CLAIM = Claim(
     "supported. The 'strategic asset' half is a policy view: not testable.",
     judge=judge,
     explore="alliances",
+    changed=(
+        "Same count test, now with the 'strategic asset' half labelled documentary and "
+        "the history showing when 32 became true (2024)."
+    ),
 )

@@ -142,4 +142,10 @@ CLAIM = Claim(
     "(a) is not testable.",
     judge=judge,
     explore="capability",
+    changed=(
+        "Was: Supported if any ally missed 2 % or 20 % in the latest year, true in every "
+        "year 2014–2024. Now: the premise is weighed by the GDP share of the allies that "
+        "miss a guideline, counts are compared like for like, and the conditional is "
+        "labelled not testable."
+    ),
 )

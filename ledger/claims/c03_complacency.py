@@ -187,4 +187,11 @@ CLAIM = Claim(
     judge=judge,
     first_year=2005,
     explore="free_riding",
+    changed=(
+        "Was: rho(distance to Moscow, burden) with p < 0.05 in the latest year, which "
+        "measured exposure and flipped with the year chosen. Now: complacency proper "
+        "(allies' response to US spending, ten-year windows, sign stable over three "
+        "windows); exposure kept as context, measured by a land border with Russia or "
+        "Belarus."
+    ),
 )

@@ -107,4 +107,9 @@ CLAIM = Claim(
     "check: it held in every year of the history. Part (a) is about the future: not testable.",
     judge=judge,
     explore="free_riding",
+    changed=(
+        "Was: attributed to the author. Now: the dependence claim is the reader's comment "
+        "(paragraph 21), tested on both sources; the posture shift of paragraph 7 is "
+        "labelled future, not testable; kind fact check (it held in every year)."
+    ),
 )

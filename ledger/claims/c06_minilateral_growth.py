@@ -95,7 +95,7 @@ def judge(ctx: Context) -> Finding:
                 technical="mean count of JEF, B9, NORDEFCO, Weimar and UK-PL-UA memberships "
                 "over allies in NATO at both dates",
                 exact="a count over all continuing allies: exact",
-            )
+            ),
         ],
         figures={
             "start": start.isoformat(),
@@ -134,4 +134,10 @@ CLAIM = Claim(
     "otherwise. Enlargement (Finland, Sweden) cannot move the answer.",
     judge=judge,
     explore="alliances",
+    changed=(
+        "Was: more allies in a grouping than ten years before, a rise that came only from "
+        "Finland and Sweden joining NATO. Now: like for like (allies in NATO at both "
+        "ends), wider (more allies in a grouping) against deeper (more groupings per "
+        "ally)."
+    ),
 )

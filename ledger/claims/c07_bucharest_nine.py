@@ -74,4 +74,9 @@ CLAIM = Claim(
     judge=judge,
     first_year=2015,
     explore="alliances",
+    changed=(
+        "Was stated as 'the B9 are the allies that joined after the Cold War'. Now: every "
+        "B9 member joined after the Cold War and all nine are former Warsaw Pact or "
+        "Soviet states; a fact check."
+    ),
 )

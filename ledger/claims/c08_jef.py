@@ -101,4 +101,9 @@ CLAIM = Claim(
     "the start, so the region half never fully holds: labelled a fact check.",
     judge=judge,
     explore="alliances",
+    changed=(
+        "Was: region only. Now: the UK's lead is tested (share of JEF members' spending, "
+        "SIPRI so Finland and Sweden count before 2023) beside the region, with the "
+        "Netherlands named; a fact check."
+    ),
 )

@@ -25,7 +25,7 @@ FOUNDING_STATEMENT = (
 def judge(ctx: Context) -> Finding:
     members = members_on(ctx, "UK-PL-UA", ctx.as_of)
     present = set(members["iso3"])
-    ok = FOUNDERS <= present
+    ok = present >= FOUNDERS
     joined = members["joined"].min() if members.height else None
     sentence = (
         f"The UK-Poland-Ukraine grouping exists with {names(sorted(members['country'].to_list()))}"
@@ -63,4 +63,8 @@ CLAIM = Claim(
     "article and is dropped.",
     judge=judge,
     explore="alliances",
+    changed=(
+        "Was: also required a member outside NATO, which the article does not say. Now: a "
+        "documentary fact check of the grouping and its founding statement."
+    ),
 )

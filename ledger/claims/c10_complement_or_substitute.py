@@ -30,8 +30,7 @@ BEFORE = 2014  # the year before the B9 and the year the JEF was founded (Septem
 GROUPINGS = ("JEF", "B9")
 STABLE = Threshold(
     STABLE_YEARS,
-    "years in a row the gap must keep its sign: one year's difference (or p-value) is not "
-    "enough",
+    "years in a row the gap must keep its sign: one year's difference (or p-value) is not enough",
 )
 
 
@@ -138,4 +137,10 @@ CLAIM = Claim(
     judge=judge,
     first_year=2015,
     explore="alliances",
+    changed=(
+        "Was: share of each grouping's members in NATO (the B9 is all-NATO by "
+        "construction; cooperation with non-allies was penalised). Now: complement or "
+        "substitute, a before/after comparison of members' NATO burden against other "
+        "allies'."
+    ),
 )

@@ -16,7 +16,6 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.common import members_on
 from ledger.claims.words import months
 
 SOON = Threshold(
@@ -96,4 +95,10 @@ CLAIM = Claim(
     "communist state, is not counted. A fact check: history cannot change it.",
     judge=judge,
     explore="alliances",
+    changed=(
+        "Was: NATO accessions 8–13 years later, counting Albania and Germany, with a "
+        "chart showing Germany joining NATO in 1955 as a former Warsaw Pact state. Now: "
+        "time from first free election to leaving the pact; the GDR's territory joined "
+        "NATO through unification on 1990-10-03; Albania (left 1968) is not counted."
+    ),
 )

@@ -91,4 +91,8 @@ CLAIM = Claim(
     "its share of NATO Europe and Canada's spending.",
     judge=judge,
     explore="country",
+    changed=(
+        "Same verdict (not testable, by design); now labelled documentary, with the 2 %, "
+        "2.5 % and 3.5 % lines as named thresholds."
+    ),
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ledger.claims.base import NOT_TESTABLE, UNTESTABLE, Claim, Context, Finding
 
 WOULD_TEST = (
-    "counts of US forces by host country (Defense Manpower Data Center quarterly reports; Allen, Flynn "
-    "and Martinez Machain 2022) joined to the legal basis of each presence: the multilateral "
-    "NATO Status of Forces Agreement of 1951 and the bilateral supplements and defence "
+    "counts of US forces by host country (Defense Manpower Data Center quarterly reports; "
+    "Allen, Flynn and Martinez Machain 2022) joined to the legal basis of each presence: "
+    "the multilateral NATO Status of Forces Agreement of 1951 and the bilateral supplements and defence "
     "cooperation agreements."
 )
 
@@ -33,4 +33,8 @@ CLAIM = Claim(
     judge=judge,
     would_test=WOULD_TEST,
     explore="methods",
+    changed=(
+        "Same verdict; the data that would test it are named (DMDC, Allen, Flynn and "
+        "Martinez Machain 2022, the SOFA of 1951 and bilateral supplements)."
+    ),
 )

@@ -125,4 +125,8 @@ CLAIM = Claim(
     judge=judge,
     first_year=2014,
     explore="alliances",
+    changed=(
+        "New (the registry skipped it): accession times from application or first "
+        "invitation, from a new fact table with one source per row."
+    ),
 )

@@ -38,4 +38,8 @@ CLAIM = Claim(
     judge=judge,
     would_test=WOULD_TEST,
     explore="methods",
+    changed=(
+        "New (skipped before): emboldening (paragraph 5) and adventurism (paragraph 9), "
+        "not testable, with the data that would test them."
+    ),
 )

@@ -46,9 +46,7 @@ def judge(ctx: Context) -> Finding:
     aid = ctx.query("security_burden").filter(pl.col("year") == year)
     has_aid = aid["aid_pct_gdp"].is_not_null().any()
     frame = frame.join(aid.select("iso3", "aid_pct_gdp"), on="iso3", how="left")
-    people = ctx.query("personnel").filter(
-        (pl.col("year") == year) & (pl.col("source") == "nato")
-    )
+    people = ctx.query("personnel").filter((pl.col("year") == year) & (pl.col("source") == "nato"))
     frame = frame.join(people.select("iso3", "personnel_per_1000"), on="iso3", how="left")
     aid_median = frame["aid_pct_gdp"].median() if has_aid else None
     staff_median = frame["personnel_per_1000"].median()
@@ -121,4 +119,5 @@ CLAIM = Claim(
     "supported from one in three, Not supported below.",
     judge=judge,
     explore="burden",
+    changed=("New (skipped before): aid to Ukraine (Kiel) and personnel beside spending."),
 )

@@ -21,7 +21,9 @@ def _bad(*values: object) -> bool:
     return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
 
 
-def fisher(rho: float | None, n: int | None, controls: int = 0) -> tuple[float | None, float | None]:
+def fisher(
+    rho: float | None, n: int | None, controls: int = 0
+) -> tuple[float | None, float | None]:
     """Fisher z interval for a Spearman (or partial) correlation, with the Bonett-Wright
     standard error sqrt((1 + rho^2 / 2) / (n - 3 - controls)), which keeps the coverage of a
     rank correlation near 95 % (Bonett & Wright 2000, Psychometrika 65:1)."""

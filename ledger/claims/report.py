@@ -51,9 +51,7 @@ def result_json(results: list[ClaimResult]) -> str:
 
 def history_rows(results: list[ClaimResult]) -> pl.DataFrame:
     """Long form: claim, year, verdict."""
-    rows = [
-        {"claim": r.id, "year": y, "verdict": v} for r in results for y, v in r.history
-    ]
+    rows = [{"claim": r.id, "year": y, "verdict": v} for r in results for y, v in r.history]
     return pl.DataFrame(rows, schema={"claim": pl.String, "year": pl.Int64, "verdict": pl.String})
 
 

@@ -9,6 +9,7 @@ verdict history that asks for the same frame for every year runs each query once
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import duckdb
@@ -30,19 +31,16 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     """Add `X_p`, `X_lo`, `X_hi` for each statistic the frame lacks them for."""
     from etl import stats
 
-    try:
+    # A frame with no p-values of its own (threat_proximity_test, ...) raises ValueError.
+    with contextlib.suppress(ValueError):
         frame = stats.with_p_values(frame)
-    except ValueError:
-        pass  # a frame with no p-values of its own (threat_proximity_test, ...)
     for column, n_column in _CORRELATIONS.items():
         if column not in frame.columns or n_column not in frame.columns:
             continue
         rows = list(zip(frame[column], frame[n_column], strict=True))
         partial = column == "partial_rho"
         if f"{column}_p" not in frame.columns:
-            p = [
-                (stats.partial_spearman_p if partial else stats.spearman_p)(r, n) for r, n in rows
-            ]
+            p = [(stats.partial_spearman_p if partial else stats.spearman_p)(r, n) for r, n in rows]
             frame = frame.with_columns(pl.Series(f"{column}_p", p, dtype=pl.Float64))
         if f"{column}_lo" not in frame.columns:
             ci = [intervals.fisher(r, n, controls=1 if partial else 0) for r, n in rows]
@@ -51,7 +49,10 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
                 pl.Series(f"{column}_hi", [c[1] for c in ci], dtype=pl.Float64),
             )
     if {"slope", "slope_se", "df"} <= set(frame.columns) and "slope_lo" not in frame.columns:
-        ci = [intervals.t_interval(b, se, df) for b, se, df in frame.select("slope", "slope_se", "df").iter_rows()]
+        ci = [
+            intervals.t_interval(b, se, df)
+            for b, se, df in frame.select("slope", "slope_se", "df").iter_rows()
+        ]
         frame = frame.with_columns(
             pl.Series("slope_lo", [c[0] for c in ci], dtype=pl.Float64),
             pl.Series("slope_hi", [c[1] for c in ci], dtype=pl.Float64),
