@@ -7,8 +7,8 @@ from ledger.claims.base import NOT_TESTABLE, UNTESTABLE, Claim, Context, Finding
 WOULD_TEST = (
     "counts of US forces by host country (Defense Manpower Data Center quarterly reports; "
     "Allen, Flynn and Martinez Machain 2022) joined to the legal basis of each presence: "
-    "the multilateral NATO Status of Forces Agreement of 1951 and the bilateral supplements and defence "
-    "cooperation agreements."
+    "the multilateral NATO Status of Forces Agreement of 1951 and the bilateral "
+    "supplements and defence cooperation agreements."
 )
 
 
