@@ -34,6 +34,7 @@ class ClaimResult:
     chart: Chart | None
     source: str
     would_test: str = ""
+    changed: str = ""
     history: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -107,6 +108,7 @@ def evaluate(
         chart=f.chart,
         source=f.source,
         would_test=claim.would_test,
+        changed=claim.changed,
         history=history(claim, run, day) if with_history else [],
     )
 

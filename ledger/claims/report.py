@@ -69,19 +69,17 @@ def history_table(results: list[ClaimResult]) -> str:
 
 
 def audit_markdown(results: list[ClaimResult]) -> str:
-    """docs/CLAIMS.md's audit table (claim × year → verdict) and each rule's thresholds."""
+    """docs/CLAIMS.md's audit table: one row per data year, one column per claim."""
     years = sorted({y for r in results for y, _ in r.history})
+    got = {r.id: dict(r.history) for r in results}
     out = [
-        "| claim | kind | " + " | ".join(str(y) for y in years) + " |",
-        "|---|---|" + "---|" * len(years),
+        "| year | " + " | ".join(r.id for r in results) + " |",
+        "|---|" + "---|" * len(results),
+        "| kind | " + " | ".join(r.kind for r in results) + " |",
     ]
-    for r in results:
-        got = dict(r.history)
-        out.append(
-            f"| {r.id} | {r.kind} | "
-            + " | ".join(SHORT.get(got[y], "?") if y in got else "" for y in years)
-            + " |"
-        )
+    for y in years:
+        cells = [SHORT.get(got[r.id][y], "?") if y in got[r.id] else "" for r in results]
+        out.append(f"| {y} | " + " | ".join(cells) + " |")
     out.append("")
     out.append(LEGEND + ".")
     return "\n".join(out)
