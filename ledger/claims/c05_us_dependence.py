@@ -43,11 +43,7 @@ def judge(ctx: Context) -> Finding:
     sentence = f"The United States paid {pct(now, 0)} of allied defence spending in {year}"
     if then is not None and year > BASE_YEAR:
         sentence += f", {'down' if now < then else 'up'} from {pct(then, 0)} in {BASE_YEAR}"
-    sentence += f" (NATO figures; SIPRI {pct(s_now, 0)} in {s_year})" if s_now else ""
-    sentence += (
-        "; spending is not the only measure (RAND's 2024 index puts the US at about 47 % of "
-        "the total burden)."
-    )
+    sentence += f" (NATO figures; SIPRI {pct(s_now, 0)} in {s_year})." if s_now else "."
     return Finding(
         verdict=verdict,
         sentence=sentence,
@@ -104,7 +100,9 @@ CLAIM = Claim(
     thresholds={"MAJORITY": MAJORITY},
     rule="Part (b): Supported when the US pays more than half of allied defence spending in the "
     "latest year on NATO's figures and on SIPRI's; otherwise Not supported. Labelled a fact "
-    "check: it held in every year of the history. Part (a) is about the future: not testable.",
+    "check: it held in every year of the history. Spending is not the only measure: RAND's "
+    "2024 burden-sharing index (Mallory et al.) puts the US at about 47 % of the total burden. "
+    "Part (a) is about the future: not testable.",
     judge=judge,
     explore="free_riding",
     changed=(
