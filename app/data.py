@@ -315,7 +315,7 @@ class _Shared:
 
     etl.queries.run binds every parameter (defaults included) before it calls
     `con.sql(text, params=...)`, so the key is the same whoever asks: a page with its controls
-    at their defaults, or etl.claims with its own arguments."""
+    at their defaults, or ledger.claims with its own arguments."""
 
     def __init__(self, size: int = 256) -> None:
         self._lock = threading.Lock()
