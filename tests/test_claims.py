@@ -606,3 +606,19 @@ def test_context_helpers_pick_the_latest_year_not_after_the_date():
     assert ctx.latest_year(frame) == 2016
     with pytest.raises(base.NoEvidence):
         context(lambda name, **p: frame, date(2010, 1, 1)).latest_year(frame)
+
+
+@pytest.mark.raw
+def test_the_run_adapter_adds_p_values_and_intervals(run):
+    """The shared contract: for a statistic X the finished frame carries X_p, X_lo, X_hi."""
+    exploit = run("exploitation_test", source="sipri").filter(pl.col("year") == 2014)
+    row = exploit.row(0, named=True)
+    assert {"rho_p", "rho_lo", "rho_hi", "partial_rho_lo"} <= set(exploit.columns)
+    assert row["rho_lo"] < row["rho"] < row["rho_hi"]
+    assert (row["rho_lo"], row["rho_hi"]) == intervals.fisher(row["rho"], row["n"])
+    threat = run("threat_proximity_test")
+    assert {"rho_p", "rho_lo", "rho_hi"} <= set(threat.columns)
+    slopes = run("free_riding_response").drop_nulls("slope_se")
+    assert (slopes["slope_lo"] < slopes["slope"]).all() and (
+        slopes["slope"] < slopes["slope_hi"]
+    ).all()

@@ -33,6 +33,7 @@ MATERIAL = Threshold(
     "which cannot cost the alliance its credibility",
 )
 BASE_YEAR = 2014  # the Wales pledge and the first year of NATO's tables
+THIN_STOCK = 0.5  # context: equipment-stock share under half the GDP share (Europe and Canada)
 
 
 def _misses(frame: pl.DataFrame) -> pl.Expr:
@@ -75,6 +76,15 @@ def judge(ctx: Context) -> Finding:
         + f"; of the {len(both)} allies with figures in both years, {n2[1]} met 2 % "
         f"(against {n2[0]} in {start})."
     )
+    # Context, within Europe and Canada so the US stock does not push everyone below 1: allies
+    # whose share of the equipment stock (perpetual inventory, dollars not capability) is under
+    # half their share of GDP.
+    stock = ctx.query("equipment_investment", alliance="NATO_EUROPE_CANADA").filter(
+        (pl.col("year") == year) & pl.col("stock_to_gdp_share_ratio").is_not_null()
+    )
+    thin = stock.filter(pl.col("stock_to_gdp_share_ratio") < THIN_STOCK).sort(
+        "stock_to_gdp_share_ratio"
+    )
     counts = ctx.upto(ctx.query("guideline_counts", source="nato")).filter(
         pl.col("n_allies_with_data") > 0
     )
@@ -94,6 +104,14 @@ def judge(ctx: Context) -> Finding:
             Stat(
                 f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
             ),
+            Stat(
+                f"Allies in Europe and Canada with under half their economic weight in equipment "
+                f"stock, {year}",
+                thin.height,
+                technical="stock_to_gdp_share_ratio < 0.5, equipment_investment over "
+                "NATO_EUROPE_CANADA (perpetual inventory since 2014, depreciation 10 %)",
+                exact="a count over all allies: exact",
+            ),
         ],
         figures={
             "year": year,
@@ -104,6 +122,7 @@ def judge(ctx: Context) -> Finding:
             "at_or_above_2pct_start_end": n2,
             "at_or_above_20pct_equipment_start_end": n20,
             "allies_missing_a_guideline": missing.to_list(),
+            "thin_equipment_stock_europe_canada": thin["country"].to_list(),
         },
         parts={"a": NOT_TESTABLE, "b": verdict},
         chart=Chart(
@@ -133,13 +152,14 @@ CLAIM = Claim(
         ),
         Part("b", "Some allies under-invest in capability (the premise).", EMPIRICAL),
     ),
-    queries=("guideline_shortfall", "guideline_counts"),
+    queries=("guideline_shortfall", "equipment_investment", "guideline_counts"),
     thresholds={"BROAD": BROAD, "MATERIAL": MATERIAL},
     rule="Premise (b), NATO figures, latest year: the share of allied GDP outside the US held "
     "by allies below 2 % of GDP or below 20 % of spending on major equipment. Supported at 50 % "
     "or more, Partly supported from 10 %, Not supported below. Counts of allies meeting each "
-    "guideline are compared like for like (allies with figures at both ends). The conditional "
-    "(a) is not testable.",
+    "guideline are compared like for like (allies with figures at both ends). Context, not "
+    "verdict: allies of Europe and Canada whose share of the equipment stock is under half "
+    "their share of GDP. The conditional (a) is not testable.",
     judge=judge,
     explore="capability",
     changed=(
