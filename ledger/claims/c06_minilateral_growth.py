@@ -54,7 +54,9 @@ def _back(day: date, years: int) -> date:
 def judge(ctx: Context) -> Finding:
     end = ctx.as_of
     start = _back(end, DECADE)
-    allies = set(members_on(ctx, "NATO", start)["iso3"]) & set(members_on(ctx, "NATO", end)["iso3"])
+    now = members_on(ctx, "NATO", end)
+    allies = set(members_on(ctx, "NATO", start)["iso3"]) & set(now["iso3"])
+    name = dict(zip(now["iso3"], now["country"], strict=True))
     g0, g1 = _groupings(ctx, start), _groupings(ctx, end)
     per0 = sum(len(g0.get(a, set())) for a in allies) / len(allies)
     per1 = sum(len(g1.get(a, set())) for a in allies) / len(allies)
@@ -73,7 +75,7 @@ def judge(ctx: Context) -> Finding:
         f"Of the {len(allies)} allies in NATO on both {start.isoformat()} and "
         f"{end.isoformat()}, {in_any1} sat in a minilateral grouping at the end against "
         f"{in_any0} at the start; memberships per ally went from {num(per0)} to {num(per1)}, "
-        f"{len(added)} allies added one ({names(added)})"
+        f"{len(added)} allies added one ({names(sorted(name[a] for a in added))})"
         + (f", including the new {names(new_groupings)}." if new_groupings else ".")
     )
     timeline = ctx.upto(ctx.query("membership_timeline")).filter(pl.col("year") >= 1990)

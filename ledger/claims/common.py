@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from ledger.claims import intervals
+from ledger.claims import intervals, words
 from ledger.claims.base import Context, Stat
 
 STABLE_YEARS = 3  # a direction counts when it holds in the latest year and the two before
@@ -30,8 +30,18 @@ def spearman(frame: pl.DataFrame, a: str, b: str) -> tuple[float | None, int]:
 
 
 def rho_stat(name: str, rho: float | None, n: int, technical: str) -> Stat:
+    from ledger.claims.runner import spearman_p
+
     lo, hi = intervals.fisher(rho, n)
-    return Stat(name, rho, lo, hi, "", f"{technical}; n = {n}; Fisher z interval")
+    p = words.p_value(spearman_p(rho, n))
+    return Stat(
+        name,
+        rho,
+        lo,
+        hi,
+        "",
+        f"{technical}; n = {n}; {p} (one year, not used for the verdict); Fisher z interval",
+    )
 
 
 def direction(values: list[float | None]) -> str:

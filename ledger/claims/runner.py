@@ -75,6 +75,14 @@ def make_run(con: duckdb.DuckDBPyConnection) -> Run:
     return run
 
 
+def spearman_p(rho: float | None, n: int | None) -> float | None:
+    """Two-sided p of Spearman's rho (etl.stats until ledger.stats lands): shown in a card's
+    details, never the ground of a verdict."""
+    from etl import stats
+
+    return stats.spearman_p(rho, n)
+
+
 def declared_params(name: str) -> list[str]:
     """The parameters a query takes (a claim passes `as_of` only where one is taken)."""
     from etl import queries

@@ -34,8 +34,12 @@ def months(days: float) -> str:
     return f"{days / 30.4375:.1f} months"
 
 
+_ARTICLE = ("Netherlands", "United Kingdom", "United States", "Czech Republic")
+
+
 def names(items: list[str]) -> str:
-    items = [str(i) for i in items]
+    """'Spain, Portugal and the Netherlands' (country names take 'the' where English does)."""
+    items = [f"the {i}" if str(i) in _ARTICLE else str(i) for i in items]
     if not items:
         return "none"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
