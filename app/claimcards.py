@@ -19,13 +19,17 @@ from ledger.claims.base import Stat
 from ledger.claims.words import stat as stat_text
 
 VERDICTS = {
-    "Supported": ("green", ":material/check_circle:", "🟩"),
-    "Partly supported": ("orange", ":material/contrast:", "🟧"),
-    "Not supported": ("red", ":material/cancel:", "🟥"),
-    "Not testable with these data": ("gray", ":material/help:", "⬜"),
+    "Supported": ("green", ":material/check_circle:"),
+    "Partly supported": ("orange", ":material/contrast:"),
+    "Not supported": ("red", ":material/cancel:"),
+    "Not testable with these data": ("gray", ":material/help:"),
 }
 VERDICT_ORDER = list(VERDICTS)
-STRIP_LEGEND = "🟩 supported · 🟧 partly · 🟥 not supported · ⬜ not testable"
+SQUARE = "■"  # U+25A0, in every common font (emoji squares are not)
+STRIP_LEGEND = (
+    f":green[{SQUARE}] supported · :orange[{SQUARE}] partly · :red[{SQUARE}] not supported · "
+    f":gray[{SQUARE}] not testable"
+)
 NO_CHART = (
     "No chart: none of the loaded sources holds the data this claim needs (the details say "
     "which data would test it)."
@@ -65,8 +69,8 @@ class Card:
         return verdict_style(self.verdict)[1]
 
 
-def verdict_style(verdict: str) -> tuple[str, str, str]:
-    return VERDICTS.get(verdict, ("gray", ":material/help:", "⬜"))
+def verdict_style(verdict: str) -> tuple[str, str]:
+    return VERDICTS.get(verdict, ("gray", ":material/help:"))
 
 
 def paragraphs_text(value: Any) -> str:
@@ -83,13 +87,15 @@ def paragraphs_text(value: Any) -> str:
 
 
 def history_strip(history: list[tuple[int, str]] | list[list]) -> str:
-    """'2014 🟥🟥🟩 2016': one square per data year, first and last year named."""
+    """'2014 :red[■]:red[■]:green[■] 2016' (Streamlit markdown colours): one square per data
+    year, the first and last year named."""
     history = [tuple(h) for h in history or []]
     if not history:
         return ""
-    squares = "".join(verdict_style(v)[2] for _, v in history)
+    squares = "".join(f":{verdict_style(v)[0]}[{SQUARE}]" for _, v in history)
     first, last = history[0][0], history[-1][0]
-    return f"{first} {squares} {last}" if first != last else f"{first} {squares}"
+    gap = "\u00a0"  # no break between a year and its squares
+    return f"{first}{gap}{squares}{gap}{last}" if first != last else f"{first}{gap}{squares}"
 
 
 def _stat(s: Any) -> Stat:

@@ -83,8 +83,8 @@ def test_landing_page_shows_every_claim_with_verdicts(db_env):
 
     n = len(claims.all_claims())
     at = open_page("claims")
-    headings = [m.value for m in at.markdown if str(m.value).startswith("#### C")]
-    assert [h.split(" ·")[0] for h in headings] == [f"#### C{i}" for i in range(1, n + 1)]
+    headings = [m.value for m in at.markdown if str(m.value).startswith("##### C")]
+    assert [h.split(" ·")[0] for h in headings] == [f"##### C{i}" for i in range(1, n + 1)]
     badges = [b.proto.label for b in at.get("badge")] if at.get("badge") else []
     verdicts = badges or [m.value for m in at.metric]
     assert verdicts
@@ -677,7 +677,7 @@ def test_claim_cards_read_the_registry_result():
     assert card.colour == "orange"
     assert card.interval == "rho: 0.39 (95 % interval 0.02 to 0.67)"
     assert card.stats[0][:2] == ("UK share", "54.7 % (a total: exact)")
-    assert card.strip == "2023 🟩🟧 2024"
+    assert card.strip == "2023\u00a0:green[■]:orange[■]\u00a02024"
     assert card.evidence == ["member_history", "data/facts/accession_steps.csv"]
     assert card.page is nav.BY_KEY["free_riding"]
     assert claimcards.paragraphs_text([1, 2]) == "paragraphs 1–2"

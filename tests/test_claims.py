@@ -557,8 +557,8 @@ def test_landing_page_shows_findings_verdicts_intervals_and_history(page_db):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
     assert not at.exception, [e.value for e in at.exception]
     markdown = [str(m.value) for m in at.markdown]
-    headings = [m for m in markdown if m.startswith("#### C")]
-    assert [h.split(" ·")[0] for h in headings] == [f"#### C{i}" for i in range(1, 17)]
+    headings = [m for m in markdown if m.startswith("##### C")]
+    assert [h.split(" ·")[0] for h in headings] == [f"##### C{i}" for i in range(1, 17)]
     assert any(m.startswith("**Of the article's 16 claims") for m in markdown)
     assert sum(m.startswith("Verdict by year: ") for m in markdown) == 16
     assert any("95 % interval" in m for m in markdown)
@@ -568,7 +568,7 @@ def test_landing_page_shows_findings_verdicts_intervals_and_history(page_db):
 
     at.date_input(key="claims_as_of").set_value(date(2016, 6, 1)).run()
     assert not at.exception
-    headings = [str(m.value) for m in at.markdown if str(m.value).startswith("#### C")]
+    headings = [str(m.value) for m in at.markdown if str(m.value).startswith("##### C")]
     assert "28 members on 1 June 2016" in headings[0]
     assert all("2024" not in h for h in headings)
 
@@ -592,8 +592,8 @@ def test_a_claim_that_fails_costs_one_card(page_db, monkeypatch):
     try:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
         assert not at.exception
-        headings = [str(m.value) for m in at.markdown if str(m.value).startswith("#### C")]
-        assert len(headings) == 15 and not any(h.startswith("#### C5 ") for h in headings)
+        headings = [str(m.value) for m in at.markdown if str(m.value).startswith("##### C")]
+        assert len(headings) == 15 and not any(h.startswith("##### C5 ") for h in headings)
         warnings = [w.value for w in at.warning if w.value.startswith("Claim ")]
         assert warnings == ["Claim C5 could not be evaluated: evidence query failed"]
     finally:

@@ -48,7 +48,7 @@ for claim_id in ids:
     with st.container(border=True, key=f"claim-{c.id}"):
         text, chart = st.columns([2, 3])
         with text:
-            st.markdown(f"#### {c.id} · {c.finding}")
+            st.markdown(f"##### {c.id} · {c.finding}")
             st.badge(c.verdict, icon=c.icon, color=c.colour)
             if c.interval:
                 st.markdown(c.interval)
