@@ -374,7 +374,13 @@ def claims(
     from datetime import date
 
     from ledger.claims import evaluate_all
-    from ledger.claims.report import history_rows, history_table, result_json, result_lines
+    from ledger.claims.report import (
+        history_rows,
+        history_table,
+        result_json,
+        result_lines,
+        summary_rows,
+    )
 
     try:
         day = date.fromisoformat(as_of) if as_of else None
@@ -396,7 +402,7 @@ def claims(
         sys.stdout.write(result_json(results) + "\n")
         return
     if fmt == "csv":
-        _emit(history_rows(results).filter(False), fmt)  # header only: use --history or json
+        _emit(summary_rows(results), fmt)
         return
     for line in result_lines(results):
         out.print(line, highlight=False, soft_wrap=True)

@@ -487,6 +487,8 @@ def test_cli_prints_the_history_and_moves_with_the_date(real_db_path):
     assert dated.exit_code == 0
     rows = json.loads(dated.output)
     assert len(rows) == 16 and all((r["year"] or 0) <= 2016 for r in rows)
+    table = runner.invoke(app, ["claims", "--db", str(real_db_path), "--format", "csv"])
+    assert table.exit_code == 0 and len(table.output.strip().splitlines()) == 17
     bad = runner.invoke(app, ["claims", "--db", str(real_db_path), "--as-of", "2016-13-01"])
     assert bad.exit_code == 1 and "--as-of" in bad.output
 

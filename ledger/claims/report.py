@@ -49,6 +49,29 @@ def result_json(results: list[ClaimResult]) -> str:
     return json.dumps(rows, default=str, indent=1)
 
 
+def summary_rows(results: list[ClaimResult]) -> pl.DataFrame:
+    """One row per claim: id, kind, data year, verdict, finding."""
+    return pl.DataFrame(
+        [
+            {
+                "claim": r.id,
+                "kind": r.kind,
+                "year": r.year,
+                "verdict": r.verdict,
+                "finding": r.finding,
+            }
+            for r in results
+        ],
+        schema={
+            "claim": pl.String,
+            "kind": pl.String,
+            "year": pl.Int64,
+            "verdict": pl.String,
+            "finding": pl.String,
+        },
+    )
+
+
 def history_rows(results: list[ClaimResult]) -> pl.DataFrame:
     """Long form: claim, year, verdict."""
     rows = [{"claim": r.id, "year": y, "verdict": v} for r in results for y, v in r.history]
