@@ -10,9 +10,12 @@ promises ("money names its unit and price base").
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,14 +185,16 @@ def export(db: Path, out: Path, *, force: bool = False) -> Exported:
     except duckdb.Error as e:
         raise EtlError(f"cannot open the database: {str(e).splitlines()[0]}", file=str(db)) from e
     try:
-        return _write(con, out)
+        return write(con, out)
     except duckdb.Error as e:  # not a warehouse this project built (no source_file, ...)
         raise EtlError(f"cannot export: {str(e).splitlines()[0]}", file=str(db)) from e
     finally:
         con.close()
 
 
-def _write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
+def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
+    """The export from an open connection (the app's read-only, locked-down one will do: the
+    files are written by pyarrow, not by DuckDB)."""
     objects = con.execute(
         "select table_name, table_type = 'VIEW' from information_schema.tables "
         "where table_catalog = current_database() and table_schema = 'main' "
@@ -275,3 +280,16 @@ def _write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
     tmp.write_text(json.dumps(package, indent=1, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, out / PACKAGE)
     return Exported(out=out, rows=rows, bytes=size + (out / PACKAGE).stat().st_size)
+
+
+def zip_bytes(con: duckdb.DuckDBPyConnection, folder: str = "alliance-export") -> bytes:
+    """The export as one zip (files under `folder/`), for a download button."""
+    with tempfile.TemporaryDirectory(prefix="alliance-export-") as tmp:
+        done = write(con, Path(tmp) / folder)
+        buffer = io.BytesIO()
+        # Parquet is compressed already (zstd); the zip only stores it, and deflates the JSON.
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
+            for path in sorted(done.out.iterdir()):
+                kind = zipfile.ZIP_DEFLATED if path.suffix == ".json" else zipfile.ZIP_STORED
+                zf.write(path, f"{folder}/{path.name}", compress_type=kind)
+        return buffer.getvalue()

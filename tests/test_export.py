@@ -3,18 +3,25 @@ validates against the Frictionless schema and carries every source's licence and
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
 from frictionless import Package
+from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from etl.build import build
 from etl.cli import app
-from etl.export import ddl_comments, export, field_type, unit
+from etl.db import connect_readonly
+from etl.export import ddl_comments, export, field_type, unit, zip_bytes
 from etl.warehouse import SCHEMA
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +137,31 @@ def test_cli_refuses_a_folder_that_is_not_empty(built, tmp_path):
     missing = runner.invoke(app, ["export", str(tmp_path / "new"), "--db", str(tmp_path / "x")])
     assert missing.exit_code == 1 and "no database" in missing.output
     assert not (tmp_path / "new").exists()
+
+
+def test_zip_holds_the_export_made_through_the_apps_locked_down_connection(built, exported):
+    con = connect_readonly(built)  # what the dashboard holds: no file access from SQL
+    try:
+        archive = zip_bytes(con)
+    finally:
+        con.close()
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        names = {Path(n).name for n in zf.namelist()}
+        assert {n.split("/")[0] for n in zf.namelist()} == {"alliance-export"}
+        package = json.loads(zf.read("alliance-export/datapackage.json"))
+    assert names == {p.name for p in exported.iterdir()}
+    assert {r["path"] for r in package["resources"]} == names - {"datapackage.json"}
+
+
+def test_methods_page_offers_both_downloads_with_their_sizes(built, monkeypatch):
+    from app import downloads, nav
+
+    monkeypatch.setenv("ALLIANCE_DB", str(built))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    at.switch_page(nav.BY_KEY["methods"].path).run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    warehouse = next(label for label in labels if label.startswith("Warehouse"))
+    assert downloads.size_text(built.stat().st_size) in warehouse
+    assert any(re.match(r"Export: .*\(\d+(\.\d)? (kB|MB), zip\)", label) for label in labels)
+    assert downloads.size_text(999) == "999 bytes" and downloads.size_text(11_284_480) == "11.3 MB"
