@@ -158,18 +158,21 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
 
     [] means the database is exactly what a build of these files would publish, so a refresh
     can stop there. A database built from the committed snapshot, a file that changed, was
-    renamed (a new release) or vanished, and a database that cannot be read all count.
+    renamed (a new release) or vanished, and a database that cannot be read all count; so
+    does a file in another storage format than STORAGE_VERSION (one published before the
+    format was pinned would otherwise never be rewritten for DuckDB 1.x readers).
     """
     facts = facts or data_dir()
     try:
         con = connect_readonly(db)
         try:
             rows = con.execute("select name, sha256, edition from source_file").fetchall()
+            written = _storage_version(con)
         finally:
             con.close()
     except duckdb.Error as e:
         return [f"{db} ({type(e).__name__})"]
-    stale = []
+    stale = [] if written == f"{STORAGE_VERSION}+" else [f"{db} (storage version {written})"]
     for name, digest, edition in rows:
         first, _, rest = name.partition("/")
         path = facts / rest if first == facts.name else Path(raw_dir) / name
@@ -389,12 +392,17 @@ def build(
     return BuildResult(db=db, run_id=run_id, rows=rows, files=files, seconds=seconds)
 
 
-def _check_storage_version(con: duckdb.DuckDBPyConnection) -> None:
-    """The file is in the format 1.x clients read (a DuckDB that ignored the setting would not)."""
+def _storage_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The storage format DuckDB reports for the open file, e.g. 'v1.0.0+'."""
     (tags,) = con.execute(
         "select tags from duckdb_databases() where database_name = current_database()"
-    ).fetchone()
-    written = dict(tags or {}).get("storage_version")
+    ).fetchall()[0]
+    return dict(tags or {}).get("storage_version")
+
+
+def _check_storage_version(con: duckdb.DuckDBPyConnection) -> None:
+    """The file is in the format 1.x clients read (a DuckDB that ignored the setting would not)."""
+    written = _storage_version(con)
     if written != f"{STORAGE_VERSION}+":
         raise EtlError(f"database written in storage version {written}, not {STORAGE_VERSION}")
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl import queries, warehouse
-from etl.build import STORAGE_VERSION, build
+from etl.build import STORAGE_VERSION, build, stale_sources
 from tests import duckdb1x
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,3 +153,22 @@ def test_views_and_macros_the_build_adds_work_in_1x(tmp_path, monkeypatch):
         con.close()
     assert got["queries"]["macros"]["rows"] == own
     assert own[0][0] == 33.3 and own[0][1] > 0
+
+
+@pytest.mark.raw
+def test_a_file_in_another_storage_format_is_stale_so_a_refresh_rewrites_it(
+    raw_dir, real_db_path, tmp_path
+):
+    """A warehouse published before the format was pinned (DuckDB 2's own format) is rebuilt
+    by the next `etl refresh` even when no source changed."""
+    assert stale_sources(raw_dir, real_db_path) == []
+    newer = tmp_path / "alliance.duckdb"
+    con = duckdb.connect()
+    try:  # ATTACH takes no bound parameters; both paths are this test's own
+        con.execute(f"attach '{newer}' as newer (storage_version 'latest')")
+        con.execute(f"attach '{real_db_path}' as served (read_only)")
+        con.execute("copy from database served to newer")
+    finally:
+        con.close()
+    (reason,) = stale_sources(raw_dir, newer)
+    assert reason.startswith(f"{newer} (storage version v2.") and STORAGE_VERSION not in reason
