@@ -195,10 +195,14 @@ def export(db: Path, out: Path, *, force: bool = False) -> Exported:
 def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
     """The export from an open connection (the app's read-only, locked-down one will do: the
     files are written by pyarrow, not by DuckDB)."""
+    # Tables first, then views; a COMMENT ON the build sets wins over the parsed comments.
     objects = con.execute(
-        "select table_name, table_type = 'VIEW' from information_schema.tables "
-        "where table_catalog = current_database() and table_schema = 'main' "
-        "order by table_type, table_name"
+        "select table_name, false, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main' "
+        "union all "
+        "select view_name, true, comment from duckdb_views() "
+        "where database_name = current_database() and schema_name = 'main' and not internal "
+        "order by 2, 1"
     ).fetchall()
     columns: dict[str, list[tuple[str, str, str | None]]] = {}
     for table, column, kind, comment in con.execute(
@@ -219,7 +223,7 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
 
     out.mkdir(parents=True, exist_ok=True)
     resources, rows, size = [], {}, 0
-    for name, is_view in objects:
+    for name, is_view, comment_on in objects:
         path = out / f"{name}.parquet"
         tmp = out / f".{name}.parquet.{os.getpid()}.tmp"
         table = con.sql(f"select * from {_quoted(name)}").to_arrow_table()  # noqa: S608
@@ -234,7 +238,7 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
             if u := unit(column):
                 field["unit"] = u
             fields.append(field)
-        description = view_notes.get(name) if is_view else table_notes.get(name)
+        description = comment_on or (view_notes if is_view else table_notes).get(name)
         resource = {
             "name": name,
             "path": path.name,

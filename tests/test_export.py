@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from etl.build import build
 from etl.cli import app
 from etl.db import connect_readonly
-from etl.export import ddl_comments, export, field_type, unit, zip_bytes
+from etl.export import ddl_comments, export, field_type, unit, write, zip_bytes
 from etl.warehouse import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,3 +165,21 @@ def test_methods_page_offers_both_downloads_with_their_sizes(built, monkeypatch)
     assert downloads.size_text(built.stat().st_size) in warehouse
     assert any(re.match(r"Export: .*\(\d+(\.\d)? (kB|MB), zip\)", label) for label in labels)
     assert downloads.size_text(999) == "999 bytes" and downloads.size_text(11_284_480) == "11.3 MB"
+
+
+def test_a_comment_on_set_in_the_warehouse_wins_over_the_ddl_comment(built, tmp_path):
+    copy = tmp_path / "commented.duckdb"
+    copy.write_bytes(built.read_bytes())
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("comment on table sipri_milex is 'SIPRI, one row per country-year'")
+        con.execute("comment on column sipri_milex.year is 'calendar year'")
+        done = write(con, tmp_path / "out")
+    finally:
+        con.close()
+    package = json.loads((done.out / "datapackage.json").read_text(encoding="utf-8"))
+    sipri = next(r for r in package["resources"] if r["name"] == "sipri_milex")
+    assert sipri["description"] == "SIPRI, one row per country-year"
+    fields = {f["name"]: f for f in sipri["schema"]["fields"]}
+    assert fields["year"]["description"] == "calendar year"
+    assert fields["current_usd_m"]["description"] == "SIPRI 'Current US$', US$ m"  # from DDL
