@@ -2,13 +2,16 @@
 
 Every fenced block of that section runs in order from a scratch copy of the repository root
 (a freshly built data/alliance.duckdb, the real queries/): shell blocks with bash and the latest
-DuckDB 1.x CLI first on the PATH, Python blocks that use pandas or Polars with the project's
-Python, other Python blocks (the duckdb package) with DuckDB 1.x's. The blocks that compute the
-US share of allied spending must print the figure the project's own us_share query gives.
+DuckDB 1.x CLI first on the PATH, Python blocks that use pandas or Polars in this interpreter
+(the project's environment has both), other Python blocks (the duckdb package) with DuckDB
+1.x's Python. The blocks that compute the US share of allied spending must print the figure
+the project's own us_share query gives.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -53,7 +56,16 @@ def workdir(tmp_path_factory) -> Path:
     return work
 
 
-def test_readme_recipes_run_and_agree(workdir):
+def _run_here(code: str, cwd: Path, monkeypatch) -> str:
+    """A recipe run in this interpreter, from `cwd`, as a script would run (its own globals)."""
+    monkeypatch.chdir(cwd)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<README recipe>", "exec"), {"__name__": "__main__"})  # noqa: S102
+    return out.getvalue()
+
+
+def test_readme_recipes_run_and_agree(workdir, monkeypatch):
     env1x = duckdb1x.env()
     blocks = recipes()
     assert {lang for lang, _ in blocks} == {"sh", "python"}, "a recipe in a language not run"
@@ -67,20 +79,20 @@ def test_readme_recipes_run_and_agree(workdir):
     expected = us_share_2024(workdir / "data" / "alliance.duckdb")
     shares = []
     for lang, code in blocks:
-        if lang == "sh":
-            cmd = ["bash", "-euo", "pipefail", "-c", code]
-        elif re.search(r"^import (pandas|polars)", code, re.MULTILINE):
-            cmd = [sys.executable, "-c", code]
+        if lang == "python" and re.search(r"^import (pandas|polars)", code, re.MULTILINE):
+            stdout = _run_here(code, workdir, monkeypatch)  # this env has both: no new process
         else:
-            cmd = [str(env1x.python), "-c", code]
-        done = subprocess.run(
-            cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, f"recipe failed:\n{code}\n{done.stderr[-1500:]}"
+            cmd = ["bash", "-euo", "pipefail", "-c", code] if lang == "sh" else []
+            cmd = cmd or [str(env1x.python), "-c", code]
+            done = subprocess.run(
+                cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=120
+            )
+            assert done.returncode == 0, f"recipe failed:\n{code}\n{done.stderr[-1500:]}"
+            stdout = done.stdout
         if "us_share" in code or "US share" in code:
             shares.append(code)
-            assert re.search(rf"(?<![\d.]){re.escape(expected)}(?!\d)", done.stdout), (
-                f"expected {expected} from:\n{code}\ngot:\n{done.stdout[-800:]}"
+            assert re.search(rf"(?<![\d.]){re.escape(expected)}(?!\d)", stdout), (
+                f"expected {expected} from:\n{code}\ngot:\n{stdout[-800:]}"
             )
     kinds = {"duckdb -readonly", "import pandas", "import polars"}
     assert all(any(k in code for code in shares) for k in kinds), "the figure three ways"
