@@ -172,3 +172,21 @@ def test_a_file_in_another_storage_format_is_stale_so_a_refresh_rewrites_it(
         con.close()
     (reason,) = stale_sources(raw_dir, newer)
     assert reason.startswith(f"{newer} (storage version v2.") and STORAGE_VERSION not in reason
+
+
+def test_a_feature_1x_cannot_read_fails_the_build_and_leaves_the_served_file(
+    warehouse_db, tmp_path, monkeypatch
+):
+    """Typed macro parameters need storage v1.4.0: the build says so and publishes nothing."""
+    served = tmp_path / "alliance.duckdb"
+    served.write_bytes(warehouse_db.read_bytes())
+    before = served.read_bytes()
+    views = tmp_path / "views"
+    shutil.copytree(warehouse.VIEWS, views)
+    (views / "99_typed.sql").write_text(
+        "create or replace macro twice(a integer) as 2 * a;\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(warehouse, "VIEWS", views)
+    with pytest.raises(duckdb.Error, match=r"storage versions? v1\.4\.0"):
+        build(None, served)
+    assert served.read_bytes() == before
