@@ -72,8 +72,11 @@ def _make() -> Env | str:
     )
     if got.returncode:
         text = got.stderr.strip()
-        if any(word in text.lower() for word in OFFLINE):
-            return f"SKIP: the package registry cannot be reached to install {SPEC}: {text[:200]}"
+        offline = [
+            line.strip() for line in text.splitlines() if any(w in line.lower() for w in OFFLINE)
+        ]
+        if offline:
+            return f"SKIP: the package registry cannot be reached to install {SPEC}: {offline[0]}"
         return f"FAIL: installing {SPEC} failed: {text[:300]}"
     version = subprocess.run(
         [str(python), "-c", "import duckdb; print(duckdb.__version__)"],
