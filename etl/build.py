@@ -59,6 +59,14 @@ TABLES = [
     "kiel_aid_donor",
     "kiel_heavy_weapons",
 ]
+# The published file is written in the oldest storage format that holds every feature the
+# warehouse uses, so DuckDB 1.x clients (R, DBeaver, the 1.x CLI) open it, not only 2.x.
+# Tried feature by feature (README "Use the data elsewhere"): tables with keys, views, scalar
+# and table macros (default parameters too), comments and lists all write at v1.0.0 and read in
+# DuckDB 1.1-1.5; typed macro parameters need v1.4.0 and VARIANT columns v1.5.0, and DuckDB
+# then refuses to create them here with an error naming the version. Raise this only for such
+# a feature: every step up locks out the 1.x releases before it.
+STORAGE_VERSION = "v1.0.0"
 
 
 @dataclass
@@ -150,18 +158,21 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
 
     [] means the database is exactly what a build of these files would publish, so a refresh
     can stop there. A database built from the committed snapshot, a file that changed, was
-    renamed (a new release) or vanished, and a database that cannot be read all count.
+    renamed (a new release) or vanished, and a database that cannot be read all count; so
+    does a file in another storage format than STORAGE_VERSION (one published before the
+    format was pinned would otherwise never be rewritten for DuckDB 1.x readers).
     """
     facts = facts or data_dir()
     try:
         con = connect_readonly(db)
         try:
             rows = con.execute("select name, sha256, edition from source_file").fetchall()
+            written = _storage_version(con)
         finally:
             con.close()
     except duckdb.Error as e:
         return [f"{db} ({type(e).__name__})"]
-    stale = []
+    stale = [] if written == f"{STORAGE_VERSION}+" else [f"{db} (storage version {written})"]
     for name, digest, edition in rows:
         first, _, rest = name.partition("/")
         path = facts / rest if first == facts.name else Path(raw_dir) / name
@@ -305,7 +316,7 @@ def build(
         entry["sources_sha256"] = json.dumps({f.name: f.sha256 for f in files}, sort_keys=True)
         step("load")
         tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         try:
             # One transaction (one commit, one write-ahead-log flush) instead of one per
             # statement: nothing in between needs to be durable, a failure deletes the file.
@@ -334,6 +345,7 @@ def build(
             )
             step("check")
             checks.run_all(con)
+            _check_storage_version(con)
             finished = _now()
             final = {
                 **entry,
@@ -378,6 +390,21 @@ def build(
     step("done")
     log_run(db, final)
     return BuildResult(db=db, run_id=run_id, rows=rows, files=files, seconds=seconds)
+
+
+def _storage_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The storage format DuckDB reports for the open file, e.g. 'v1.0.0+'."""
+    (tags,) = con.execute(
+        "select tags from duckdb_databases() where database_name = current_database()"
+    ).fetchall()[0]
+    return dict(tags or {}).get("storage_version")
+
+
+def _check_storage_version(con: duckdb.DuckDBPyConnection) -> None:
+    """The file is in the format 1.x clients read (a DuckDB that ignored the setting would not)."""
+    written = _storage_version(con)
+    if written != f"{STORAGE_VERSION}+":
+        raise EtlError(f"database written in storage version {written}, not {STORAGE_VERSION}")
 
 
 def _fsync(path: Path) -> None:

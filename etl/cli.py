@@ -1,4 +1,4 @@
-"""The `etl` command: build, refresh, status, sql, query, claims, snapshot.
+"""The `etl` command: build, refresh, status, sql, query, claims, snapshot, export.
 
 Exit codes: 0 success, 1 bad input or a failed check (the published database is untouched),
 2 wrong usage, 3 another build or refresh holds the lock, 4 a query was refused.
@@ -351,6 +351,31 @@ def snapshot(
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
     out.print(f"snapshot: {sum(counts.values()):,} rows in {len(counts)} tables")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write (new or empty).")],
+    db: DbOption = None,
+    force: Annotated[
+        bool, typer.Option(help="Write into a folder that is not empty (its files are replaced).")
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Every table and view as Parquet plus a Frictionless datapackage.json (licences included)."""
+    from etl.export import export as write
+
+    try:
+        result = write(db or default_db_path(), out_dir, force=force)
+    except EtlError as e:
+        _fail(str(e), EXIT_INPUT, debug)
+    except OSError as e:  # e.g. a folder that cannot be written: one line naming it
+        where = e.filename or out_dir
+        _fail(f"cannot write the export: {e.strerror or e} ({where})", EXIT_INPUT, debug)
+    out.print(
+        f"exported {len(result.rows)} tables and views ({sum(result.rows.values()):,} rows, "
+        f"{result.bytes / 1e6:.1f} MB) to {result.out}"
+    )
 
 
 def _db_must_exist(db: Path) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, methods, ui, views
+from app import data, downloads, methods, ui, views
 
 ui.header(
     "Data and methods",
@@ -16,6 +16,9 @@ st.subheader("Sources")
 files = data.table("source_file")
 ui.show_table(files, key="source-files", columns=methods.SOURCE_COLUMNS)
 st.markdown(methods.ATTRIBUTION)
+
+st.subheader("Download the data")
+downloads.render()
 
 st.subheader("How old the data are")
 st.markdown(methods.AGES_INTRO)

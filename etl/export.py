@@ -1,0 +1,299 @@
+"""`etl export DIR`: every table and view of the warehouse as Parquet, plus datapackage.json.
+
+The data package (Frictionless Data Package v1) is what lets the files travel: one resource per
+Parquet file with a schema (each column's type, description and unit), the sources with their
+editions and licences as the warehouse's source_file table records them, and the project's
+citation (CITATION.cff). Descriptions come from the comments in etl/schema.sql (or a COMMENT ON
+the build sets, which wins); units from the column-name suffixes that schema.sql's header
+promises ("money names its unit and price base").
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import yaml
+
+from etl.errors import EtlError
+from etl.warehouse import SCHEMA, VIEWS
+
+ROOT = Path(__file__).resolve().parent.parent
+CITATION = ROOT / "CITATION.cff"
+PACKAGE = "datapackage.json"
+
+# DuckDB type (its first word) -> Frictionless Table Schema field type.
+FIELD_TYPES = {
+    "VARCHAR": "string",
+    "BOOLEAN": "boolean",
+    "TINYINT": "integer",
+    "SMALLINT": "integer",
+    "INTEGER": "integer",
+    "BIGINT": "integer",
+    "HUGEINT": "integer",
+    "UTINYINT": "integer",
+    "USMALLINT": "integer",
+    "UINTEGER": "integer",
+    "UBIGINT": "integer",
+    "FLOAT": "number",
+    "DOUBLE": "number",
+    "DECIMAL": "number",
+    "DATE": "date",
+    "TIMESTAMP": "datetime",
+    "TIME": "time",
+    "STRUCT": "object",
+    "MAP": "object",
+}
+# Column-name suffix -> unit, longest first (schema.sql names every amount's unit this way).
+UNITS = [
+    ("pct_gdp", "percent of GDP"),
+    ("_usd_m", "million US$"),
+    ("_ncu_m", "million national currency units"),
+    ("_currency_m", "million national currency units"),
+    ("_eur_bn", "billion euros"),
+    ("_kusd", "thousand US$"),
+    ("_usd", "US$"),
+    ("_eur", "euros"),
+    ("_pct", "percent"),
+    ("_pp", "percentage points"),
+    ("_kt_coal_eq", "thousand tonnes of coal equivalent"),
+    ("_kt", "thousand tonnes"),
+    ("_k", "thousands"),
+]
+# Licence words -> an Open Definition / SPDX licence a reader's tools recognise.
+KNOWN_LICENCES = {
+    "CC BY 4.0": ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "ODbL": ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "MPL-2.0": ("MPL-2.0", "https://www.mozilla.org/en-US/MPL/2.0/"),
+}
+_CREATE = re.compile(r"^\s*create table (\w+)\s*\((?:\s*--\s*(.*))?", re.IGNORECASE)
+_COLUMN = re.compile(r"^\s*(\w+)\s+[^-]*?--\s*(.*?)\s*$")
+_NOT_COLUMNS = {"primary", "foreign", "unique", "check", "constraint"}
+
+
+@dataclass
+class Exported:
+    out: Path
+    rows: dict[str, int]
+    bytes: int
+
+
+def ddl_comments(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """({table: comment}, {(table, column): comment}) from the `--` comments of the DDL."""
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    table = None
+    for line in text.splitlines():
+        if m := _CREATE.match(line):
+            table = m.group(1)
+            if m.group(2):
+                tables[table] = m.group(2).strip()
+        elif table and line.strip().startswith(");"):
+            table = None
+        elif table and (m := _COLUMN.match(line)) and m.group(1).lower() not in _NOT_COLUMNS:
+            columns[(table, m.group(1))] = m.group(2)
+    return tables, columns
+
+
+def view_comments() -> dict[str, str]:
+    """{view: its header comment} from queries/views/*.sql (the lines before `create`)."""
+    out = {}
+    for path in sorted(VIEWS.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        m = re.search(r"create (?:or replace )?view (\w+)", text, re.IGNORECASE)
+        if not m:
+            continue
+        header = [
+            line.removeprefix("--").strip()
+            for line in text[: m.start()].splitlines()
+            if line.startswith("--")
+        ]
+        out[m.group(1)] = " ".join(h for h in header if h)
+    return out
+
+
+def unit(column: str) -> str | None:
+    return next((u for suffix, u in UNITS if column.endswith(suffix)), None)
+
+
+def field_type(duckdb_type: str) -> str:
+    if duckdb_type.endswith("[]"):
+        return "array"
+    return FIELD_TYPES.get(re.split(r"[ (]", duckdb_type, maxsplit=1)[0], "any")
+
+
+def citation(built: str) -> str:
+    """The project's preferred citation (CITATION.cff), with the build it describes."""
+    cff = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
+    authors = "; ".join(a.get("name") or a.get("family-names", "") for a in cff["authors"])
+    return f"{authors}. {cff['title']} (version {cff['version']}, data built {built}). Dataset."
+
+
+def licences(files: list[dict]) -> list[dict]:
+    """One licence per publisher's terms: standard ones by their SPDX name, the rest as Open
+    Definition's "other-nc" (non-commercial) or "other-at" (attribution), with the terms as
+    the title and the publisher's page as the path."""
+    out: dict[str, dict] = {}
+    for f in files:
+        text, url = f["licence"], f["url"]
+        known = [(n, p) for words, (n, p) in KNOWN_LICENCES.items() if words in text]
+        for name, path in known:
+            out.setdefault(name, {"name": name, "path": path, "title": f"{f['publisher']}: {text}"})
+        if known or f"{f['publisher']}: {text}" in out:
+            continue
+        entry = {
+            "name": "other-nc" if "non-commercial" in text.lower() else "other-at",
+            "title": f"{f['publisher']}: {text}",
+        }
+        if url.startswith(("http://", "https://")):
+            entry["path"] = url
+        out[entry["title"]] = entry
+    return list(out.values())
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _check_target(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise EtlError("export target exists and is not a folder", file=str(out))
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise EtlError(
+            "export folder exists and is not empty (pass --force to overwrite its files)",
+            file=str(out),
+        )
+
+
+def export(db: Path, out: Path, *, force: bool = False) -> Exported:
+    """Write every table and view of `db` as DIR/<name>.parquet and DIR/datapackage.json."""
+    db, out = Path(db), Path(out)
+    _check_target(out, force)
+    if not db.is_file():
+        raise EtlError("no database here: run `etl build` first", file=str(db))
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as e:
+        raise EtlError(f"cannot open the database: {str(e).splitlines()[0]}", file=str(db)) from e
+    try:
+        return write(con, out)
+    except duckdb.Error as e:  # not a warehouse this project built (no source_file, ...)
+        raise EtlError(f"cannot export: {str(e).splitlines()[0]}", file=str(db)) from e
+    finally:
+        con.close()
+
+
+def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
+    """The export from an open connection (the app's read-only, locked-down one will do: the
+    files are written by pyarrow, not by DuckDB)."""
+    # Tables first, then views; a COMMENT ON the build sets wins over the parsed comments.
+    objects = con.execute(
+        "select table_name, false, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main' "
+        "union all "
+        "select view_name, true, comment from duckdb_views() "
+        "where database_name = current_database() and schema_name = 'main' and not internal "
+        "order by 2, 1"
+    ).fetchall()
+    columns: dict[str, list[tuple[str, str, str | None]]] = {}
+    for table, column, kind, comment in con.execute(
+        "select table_name, column_name, data_type, comment from duckdb_columns() "
+        "where database_name = current_database() and schema_name = 'main' "
+        "order by table_name, column_index"
+    ).fetchall():
+        columns.setdefault(table, []).append((column, kind, comment or None))
+    files = [
+        dict(zip(("name", "publisher", "edition", "url", "licence", "sha256"), r, strict=True))
+        for r in con.execute(
+            "select name, publisher, edition, url, licence, sha256 from source_file order by name"
+        ).fetchall()
+    ]
+    built = con.execute("select max(loaded_at) from source_file").fetchall()[0][0]
+    table_notes, column_notes = ddl_comments(SCHEMA.read_text(encoding="utf-8"))
+    view_notes = view_comments()
+
+    out.mkdir(parents=True, exist_ok=True)
+    resources, rows, size = [], {}, 0
+    for name, is_view, comment_on in objects:
+        path = out / f"{name}.parquet"
+        tmp = out / f".{name}.parquet.{os.getpid()}.tmp"
+        table = con.sql(f"select * from {_quoted(name)}").to_arrow_table()  # noqa: S608
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+        rows[name], size = table.num_rows, size + path.stat().st_size
+        fields = []
+        for column, kind, comment in columns[name]:
+            field = {"name": column, "type": field_type(kind), "duckdbType": kind}
+            if note := comment or column_notes.get((name, column)):
+                field["description"] = note
+            if u := unit(column):
+                field["unit"] = u
+            fields.append(field)
+        description = comment_on or (view_notes if is_view else table_notes).get(name)
+        resource = {
+            "name": name,
+            "path": path.name,
+            "profile": "tabular-data-resource",
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "bytes": path.stat().st_size,
+            "kind": "view" if is_view else "table",
+            "rows": table.num_rows,
+            "schema": {"fields": fields},
+        }
+        if description:
+            resource["description"] = description
+        resources.append(resource)
+
+    package = {
+        "profile": "tabular-data-package",
+        "name": "alliance-ledger",
+        "title": "Alliance Ledger: defence spending of NATO and the minilateral groupings",
+        "description": (
+            "Every table and view of the Alliance Ledger warehouse. SIPRI, NATO and World Bank "
+            "figures are kept apart (each table or the `source` column says whose). Each "
+            "source's licence below applies to the figures derived from it; cite the sources "
+            "as their licences ask, and this package as `citation` says."
+        ),
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "citation": citation(str(built)[:10]),
+        "licenses": licences(files),
+        "sources": [
+            {
+                "title": f["publisher"],
+                **({"path": f["url"]} if f["url"].startswith(("http://", "https://")) else {}),
+                "file": f["name"],
+                "edition": f["edition"],
+                "licence": f["licence"],
+                "sha256": f["sha256"],
+            }
+            for f in files
+        ],
+        "resources": resources,
+    }
+    tmp = out / f".{PACKAGE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(package, indent=1, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, out / PACKAGE)
+    return Exported(out=out, rows=rows, bytes=size + (out / PACKAGE).stat().st_size)
+
+
+def zip_bytes(con: duckdb.DuckDBPyConnection, folder: str = "alliance-export") -> bytes:
+    """The export as one zip (files under `folder/`), for a download button."""
+    with tempfile.TemporaryDirectory(prefix="alliance-export-") as tmp:
+        done = write(con, Path(tmp) / folder)
+        buffer = io.BytesIO()
+        # Parquet is compressed already (zstd); the zip only stores it, and deflates the JSON.
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
+            for path in sorted(done.out.iterdir()):
+                kind = zipfile.ZIP_DEFLATED if path.suffix == ".json" else zipfile.ZIP_STORED
+                zf.write(path, f"{folder}/{path.name}", compress_type=kind)
+        return buffer.getvalue()
