@@ -451,10 +451,10 @@ _SQL = {
         where m.iso3 = $iso3 order by m.joined""",
     "series_of": """
         with s as (
-            select year, share_gdp_pct, constant_2023_usd_m, current_usd_m, is_estimate
+            select year, share_gdp_pct, constant_usd_m, current_usd_m, is_estimate
             from sipri_milex where iso3 = $iso3),
         n as (
-            select year, share_gdp_pct, constant_2015_usd_m, current_usd_m,
+            select year, share_gdp_pct, constant_usd_m, current_usd_m,
                    equipment_share_pct, is_estimate
             from nato_defence where iso3 = $iso3
             qualify edition = max(edition) over ()),

@@ -486,13 +486,10 @@ def group_totals(frame: pl.DataFrame, constant: bool = True) -> Chart:
     col = "total_me_current_usd_m"
     unit = "US$ bn, current prices"
     if constant:
-        for c, u in (
-            ("total_me_constant_2015_usd_m", "US$ bn, constant 2015 prices"),
-            ("total_me_constant_2023_usd_m", "US$ bn, constant 2023 prices"),
-        ):
-            if c in frame.columns and frame[c].drop_nulls().len():
-                col, unit = c, u
-                break
+        c = "total_me_constant_usd_m"
+        if c in frame.columns and frame[c].drop_nulls().len():
+            bases = frame["price_base_year"].drop_nulls().unique().to_list()
+            col, unit = c, f"US$ bn, constant {'/'.join(map(str, sorted(bases)))} prices"
     data = _named(frame)
     if col in frame.columns:
         data = data.with_columns((pl.col(col) / 1000).alias("total_me_usd_bn"))
@@ -599,7 +596,7 @@ def _in_bn(frame: pl.DataFrame, column: str, alias: str) -> pl.DataFrame:
 def equipment_spending(frame: pl.DataFrame) -> Chart:
     """equipment_investment: major equipment spending of the chosen allies, by year."""
     return charts.lines(
-        _in_bn(frame, "equipment_constant_2015_usd_m", "equipment_usd_bn"),
+        _in_bn(frame, "equipment_constant_usd_m", "equipment_usd_bn"),
         x="year",
         y="equipment_usd_bn",
         series="country",
@@ -607,14 +604,14 @@ def equipment_spending(frame: pl.DataFrame) -> Chart:
         x_label="year",
         y_label="US$ bn, constant 2015 prices",
         estimate="is_estimate",
-        extra=["iso3", "equipment_share_pct", "me_constant_2015_usd_m"],
+        extra=["iso3", "equipment_share_pct", "me_constant_usd_m"],
     )
 
 
 def equipment_stock(frame: pl.DataFrame) -> Chart:
     """equipment_investment: the perpetual-inventory equipment stock of the chosen allies."""
     return charts.lines(
-        _in_bn(frame, "equipment_stock_constant_2015_usd_m", "equipment_stock_usd_bn"),
+        _in_bn(frame, "equipment_stock_constant_usd_m", "equipment_stock_usd_bn"),
         x="year",
         y="equipment_stock_usd_bn",
         series="country",
@@ -697,7 +694,7 @@ def spending_per_soldier(frame: pl.DataFrame, prices: str = "constant") -> Chart
     if prices == "current":
         column, unit, log = "me_per_soldier_current_kusd", "current prices, log scale", True
     else:
-        column, unit, log = "me_per_soldier_constant_2015_kusd", "2015 prices", False
+        column, unit, log = "me_per_soldier_constant_kusd", "2015 prices", False
     return charts.lines(
         frame,
         x="year",

@@ -49,7 +49,7 @@ CLONED = {
     ),
     "sipri_milex": (
         "iso3",
-        "t.* replace (c.code as iso3, t.constant_2023_usd_m * c.f as constant_2023_usd_m, "
+        "t.* replace (c.code as iso3, t.constant_usd_m * c.f as constant_usd_m, "
         "t.current_usd_m * c.f as current_usd_m, t.local_currency_m * c.f as local_currency_m)",
     ),
     "sipri_missing": ("iso3", "t.* replace (c.code as iso3)"),
@@ -60,18 +60,18 @@ CLONED = {
     "nato_defence": (
         "iso3",
         "t.* replace (c.code as iso3, t.current_ncu_m * c.f as current_ncu_m, "
-        "t.constant_2015_ncu_m * c.f as constant_2015_ncu_m, "
+        "t.constant_ncu_m * c.f as constant_ncu_m, "
         "t.current_usd_m * c.f as current_usd_m, "
-        "t.constant_2015_usd_m * c.f as constant_2015_usd_m, "
+        "t.constant_usd_m * c.f as constant_usd_m, "
         "t.gdp_current_usd_m * c.f as gdp_current_usd_m, "
-        "t.gdp_constant_2015_usd_m * c.f as gdp_constant_2015_usd_m, "
+        "t.gdp_constant_usd_m * c.f as gdp_constant_usd_m, "
         "t.personnel_k * c.f as personnel_k)",
     ),
     "nato_real_change": (
         "iso3",
         "t.* replace (c.code as iso3, t.entity || ' ~' || c.r as entity, "
-        "t.from_constant_2015_usd_m * c.f as from_constant_2015_usd_m, "
-        "t.to_constant_2015_usd_m * c.f as to_constant_2015_usd_m)",
+        "t.from_constant_usd_m * c.f as from_constant_usd_m, "
+        "t.to_constant_usd_m * c.f as to_constant_usd_m)",
     ),
     "wb_macro": (
         "iso3",

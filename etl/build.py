@@ -22,6 +22,8 @@ from etl import checks, cow, kiel, memberships, nato, restcountries, sipri, snap
 from etl.db import connect_readonly
 from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, process_alive, sha256
+from etl.sources import nato as nato_source
+from etl.sources import sipri as sipri_source
 from etl.warehouse import create_schema, create_views, insert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +36,10 @@ RAW_PARSERS = {
     "Kiel": kiel.parse,
     "Kiel weapons": kiel.parse_weapons,
 }
-# Sources read from one file: a reader library's error names that file.
+# Sources read from one file per edition: a reader library's error names that file.
 SINGLE_FILE = {
-    "SIPRI": sipri.PATTERN,
-    "NATO": nato.PATTERN,
+    "SIPRI": sipri_source.SOURCE.patterns[0],
+    "NATO": nato_source.SOURCE.patterns[0],
     "REST Countries": "geo/countriesV3*.json",
 }
 # Tables in load order (referenced tables first).
@@ -46,9 +48,11 @@ TABLES = [
     "alliance",
     "membership",
     "state_succession",
+    "edition",
     "sipri_milex",
     "sipri_missing",
     "sipri_country_note",
+    "sipri_region_total",
     "nato_defence",
     "nato_aggregate",
     "nato_real_change",
@@ -236,8 +240,8 @@ def cross_source(con: duckdb.DuckDBPyConnection) -> None:
     """SIPRI vs NATO vs World Bank share of GDP for every country-year any two of them cover."""
     con.execute("""
         insert into cross_source_share_gdp
-        with s as (select iso3, year, share_gdp_pct from sipri_milex),
-             n as (select iso3, year, share_gdp_pct from nato_defence
+        with s as (select iso3, year, share_gdp_pct from sipri_at()),
+             n as (select iso3, year, share_gdp_pct from nato_at()
                    where share_gdp_pct is not null),
              w as (select iso3, year, milex_share_gdp_pct from wb_macro),
              joined as (
@@ -323,8 +327,8 @@ def build(
             con.begin()
             create_schema(con, own_transaction=False)
             rows = load(con, parsed)
+            create_views(con, own_transaction=False)  # cross_source reads nato_at, sipri_at
             cross_source(con)
-            create_views(con, own_transaction=False)
             loaded_at = _now()
             con.executemany(
                 "insert into source_file values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl.errors import EtlError
+from etl.sources import nato, sipri
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWLIST = ROOT / "data" / "allowlist.csv"
@@ -23,9 +24,9 @@ CHECKS = ROOT / "queries" / "checks"
 # Where each published column comes from, so a message can name the file and sheet.
 ORIGIN = {
     "sipri_milex": (
-        "sipri/SIPRI-Milex-data-*.xlsx",
+        sipri.SOURCE.patterns[0],
         {
-            "constant_2023_usd_m": "Constant (2023) US$",
+            "constant_usd_m": "Constant (YYYY) US$",
             "current_usd_m": "Current US$",
             "share_gdp_pct": "Share of GDP",
             "per_capita_current_usd": "Per capita",
@@ -34,18 +35,18 @@ ORIGIN = {
         },
     ),
     "nato_defence": (
-        "nato/*def-exp*TABLES*.xlsx",
+        nato.SOURCE.patterns[0],
         {
             "current_ncu_m": "TABLE1",
-            "constant_2015_ncu_m": "TABLE1",
+            "constant_ncu_m": "TABLE1",
             "current_usd_m": "TABLE2",
-            "constant_2015_usd_m": "TABLE2",
+            "constant_usd_m": "TABLE2",
             "share_gdp_pct": "TABLE3",
             "real_change_pct": "TABLE3",
             "gdp_current_usd_m": "TABLE5",
-            "gdp_constant_2015_usd_m": "TABLE5",
-            "gdp_per_capita_2015_kusd": "TABLE6",
-            "per_capita_2015_usd": "TABLE6",
+            "gdp_constant_usd_m": "TABLE5",
+            "gdp_per_capita_constant_kusd": "TABLE6",
+            "per_capita_constant_usd": "TABLE6",
             "personnel_k": "TABLE7",
             "equipment_share_pct": "TABLE8a",
             "personnel_share_pct": "TABLE8a",
@@ -53,7 +54,7 @@ ORIGIN = {
             "other_share_pct": "TABLE8b",
         },
     ),
-    "nato_aggregate": ("nato/*def-exp*TABLES*.xlsx", {}),
+    "nato_aggregate": (nato.SOURCE.patterns[0], {}),
     "wb_macro": (
         "worldbank/API_*.csv",
         {
@@ -91,13 +92,13 @@ SHARE_COLUMNS = {
 }
 # Amounts that cannot be negative.
 NON_NEGATIVE = {
-    "sipri_milex": ["constant_2023_usd_m", "current_usd_m", "per_capita_current_usd"],
+    "sipri_milex": ["constant_usd_m", "current_usd_m", "per_capita_current_usd"],
     "nato_defence": [
         "current_usd_m",
-        "constant_2015_usd_m",
+        "constant_usd_m",
         "gdp_current_usd_m",
         "personnel_k",
-        "per_capita_2015_usd",
+        "per_capita_constant_usd",
     ],
     "wb_macro": ["gdp_current_usd", "population"],
     "cow_nmc": ["milex_current_kusd", "milper_k", "tpop_k"],

@@ -1,8 +1,14 @@
-"""NATO "Defence Expenditure of NATO Countries (2014-2024)" (TABLE1-TABLE8b) -> tidy frames.
+"""NATO "Defence Expenditure of NATO Countries", every edition in the raw dir -> tidy frames.
 
-Each sheet prints a title and a unit, then a year-header row (2014.0, '2019', '2023e'), then one
-or two blocks opened by a label row ("Current prices", "Constant 2015 prices"). Allies sit in
-column C (D in TABLE7); block labels, NATO's aggregates and page numbers ('-7-') one column left.
+Two layouts, detected from the workbook (sheet names), never from the file name: 2024 (TABLE1 ..
+TABLE8b) and 2025/2026 ('Table 1' .. 'Table 8b', the title in A1, a block subtitle above each
+year header, '2025e' estimates; 2026 titles say 'Core defence expenditure' and Iceland has no
+row). The constant-price base year is read from the subtitles and kept as data (price_base_year).
+
+In the 2024 layout each sheet prints a title and a unit, then a year-header row (2014.0, '2019',
+'2023e'), then one or two blocks opened by a label row ("Current prices", "Constant 2015
+prices"). Allies sit in column C (D in TABLE7); block labels, NATO's aggregates and page
+numbers ('-7-') one column left.
 Headers and blocks are found by their text, never by row numbers: a moved row still parses, a
 renamed block or sheet fails loudly. TABLE4 has its own header (2014, 2024e, change, two shares).
 """
@@ -10,7 +16,6 @@ renamed block or sheet fails loudly. TABLE4 has its own header (2014, 2024e, cha
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import partial
@@ -19,42 +24,56 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from etl import readers
 from etl.countries import lookup, to_iso3
 from etl.errors import EtlError, first_line
-from etl.rawfiles import Parsed, describe, find
+from etl.rawfiles import Parsed, describe
+from etl.sources.base import edition_frame
+from etl.sources.nato import SOURCE as source
 
-PATTERN = "nato/*def-exp*TABLES*.xlsx"
-PUBLISHER = "NATO Public Diplomacy Division"
-URL = "https://www.nato.int/cps/en/natohq/topics_49198.htm"
-LICENCE = "NATO public release; attribution to NATO required"
+# Two layouts, told apart by the workbook's own sheet names (never the file name):
+# 2024 edition: 'TABLE1' ... 'TABLE8b'; 2025 and 2026 editions: 'Table 1' ... 'Table 8b' with the
+# title ('Table N: ...') in A1 (documented in ../shared/facts/editions.md, not seen in a file).
+LAYOUTS = {
+    "2024": {n: f"TABLE{n}" for n in ("1", "2", "3", "4", "5", "6", "7", "8a", "8b")},
+    "2025": {n: f"Table {n}" for n in ("1", "2", "3", "4", "5", "6", "7", "8a", "8b")},
+}
 
 AGGREGATES = {"nato europe and canada": "NATO Europe and Canada", "nato total": "NATO Total"}
 
-# Sheet -> {start of the block label, lower case: column}. "" is a sheet with one unlabelled
-# block (TABLE7). The order is the column order of nato_defence in schema.sql.
+# Table -> {start of the block label, lower case: column}. "" is a table with one unlabelled
+# block (Table 7). 'constant' matches 'Constant 2015 prices' and 'constant 2021 prices': the
+# base year is data (price_base_year), read from the subtitles by _price_base.
+# The order is the column order of nato_defence in schema.sql.
 SHEETS: dict[str, dict[str, str]] = {
-    "TABLE1": {"current prices": "current_ncu_m", "constant 2015 prices": "constant_2015_ncu_m"},
-    "TABLE2": {"current prices": "current_usd_m", "constant 2015 prices": "constant_2015_usd_m"},
-    "TABLE3": {"share of real gdp": "share_gdp_pct", "annual real change": "real_change_pct"},
-    "TABLE5": {
-        "current prices": "gdp_current_usd_m",
-        "constant 2015 prices": "gdp_constant_2015_usd_m",
+    "1": {"current prices": "current_ncu_m", "constant": "constant_ncu_m"},
+    "2": {"current prices": "current_usd_m", "constant": "constant_usd_m"},
+    "3": {"share of real gdp": "share_gdp_pct", "annual real change": "real_change_pct"},
+    "5": {"current prices": "gdp_current_usd_m", "constant": "gdp_constant_usd_m"},
+    "6": {
+        "gdp per capita": "gdp_per_capita_constant_kusd",
+        "defence expenditure per capita": "per_capita_constant_usd",
     },
-    "TABLE6": {
-        "gdp per capita": "gdp_per_capita_2015_kusd",
-        "defence expenditure per capita": "per_capita_2015_usd",
-    },
-    "TABLE7": {"": "personnel_k"},
-    "TABLE8a": {"equipment": "equipment_share_pct", "personnel": "personnel_share_pct"},
-    "TABLE8b": {"infrastructure": "infrastructure_share_pct", "other": "other_share_pct"},
+    "7": {"": "personnel_k"},
+    "8a": {"equipment": "equipment_share_pct", "personnel": "personnel_share_pct"},
+    "8b": {"infrastructure": "infrastructure_share_pct", "other": "other_share_pct"},
 }
-CHANGE_SHEET = "TABLE4"
+CHANGE_SHEET = "4"
+# 2026: 'Table 1: Core defence expenditure' (the Hague 3.5 % measure); before: 'Defence ...'.
+DEFINITIONS = ("core defence expenditure", "defence expenditure")
+_PRICE_BASE = re.compile(
+    r"\b(\d{4}) prices", re.I
+)  # 'Constant 2015 prices', 'Based on 2021 prices'
 
 MEASURES = [column for blocks in SHEETS.values() for column in blocks.values()]
 KEYS = {"year": pl.Int32, "edition": pl.Date, "is_estimate": pl.Boolean}
-DEFENCE = {"iso3": pl.String, **KEYS, "currency": pl.String} | dict.fromkeys(MEASURES, pl.Float64)
+DEFENCE = (
+    {"iso3": pl.String, **KEYS, "currency": pl.String, "footnote": pl.Boolean}
+    | {"price_base_year": pl.Int32}
+    | dict.fromkeys(MEASURES, pl.Float64)
+)
 # NATO sums only US$ figures: there is no aggregate in national currency.
-AGGREGATE = {"aggregate": pl.String, **KEYS} | {
+AGGREGATE = {"aggregate": pl.String, **KEYS, "price_base_year": pl.Int32} | {
     m: pl.Float64 for m in MEASURES if not m.endswith("_ncu_m")
 }
 REAL_CHANGE = {
@@ -64,8 +83,9 @@ REAL_CHANGE = {
     "from_year": pl.Int32,
     "to_year": pl.Int32,
     "to_is_estimate": pl.Boolean,
-    "from_constant_2015_usd_m": pl.Float64,
-    "to_constant_2015_usd_m": pl.Float64,
+    "price_base_year": pl.Int32,
+    "from_constant_usd_m": pl.Float64,
+    "to_constant_usd_m": pl.Float64,
     "real_change_pct": pl.Float64,
     "from_share_gdp_pct": pl.Float64,
     "to_share_gdp_pct": pl.Float64,
@@ -121,8 +141,8 @@ def _change_header(cells: tuple[str | None, ...]) -> Header | None:
         raise ValueError(f"expected two year columns (from, to), found {len(years)}")
     (from_col, from_year), (to_col, to_year) = years
     header: Header = {
-        from_col: (("from_constant_2015_usd_m", from_year), _label(from_year)),
-        to_col: (("to_constant_2015_usd_m", to_year), _label(to_year)),
+        from_col: (("from_constant_usd_m", from_year), _label(from_year)),
+        to_col: (("to_constant_usd_m", to_year), _label(to_year)),
     }
     sides = {from_year: "from", to_year: "to"}
     for i, text in texts.items():
@@ -211,7 +231,7 @@ class _Sheet:
                 if value is not None:
                     figures.append((key, value, where))
             if not figures:  # title, unit, block label, note, page number or blank
-                label = name.casefold()
+                label = name.casefold().removeprefix("core ")  # 2026
                 column = next((c for p, c in blocks.items() if p and label.startswith(p)), column)
                 continue
             # A figure in a column with no year above it means the header is not where the
@@ -249,21 +269,58 @@ class _Sheet:
 
 
 def edition_of(path: Path, file: str) -> date:
-    """NATO names its release files after the release date ('240617-def-exp-...'). A user's re-save
-    keeps that name but moves the docProps date, so the name wins and docProps is the fallback."""
+    """The release date: the registry's for a known file (by sha256), else the date prefix NATO
+    gave its files until 2024 ('240617-def-exp-...'), else the workbook's docProps modified date
+    (2025 on: 'def-exp-2025-en.xlsx' carries no date). A re-save keeps the name but moves docProps,
+    so the name wins over docProps."""
+    if known := source.genuine(path):
+        return known.published
     if m := re.match(r"(\d\d)(\d\d)(\d\d)-", path.name):
         try:
             return date(2000 + int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             pass  # not a date after all: try docProps
-    try:
-        with zipfile.ZipFile(path) as z:
-            core = z.read("docProps/core.xml").decode()
-    except (KeyError, zipfile.BadZipFile) as err:
-        raise EtlError(f"no release date in the name and no docProps ({err})", file=file) from None
-    if m := re.search(r"<dcterms:modified[^>]*>(\d{4}-\d\d-\d\d)", core):
-        return date.fromisoformat(m[1])
-    raise EtlError("no release date in the name nor a docProps modified date", file=file)
+    return readers.modified_date(path, file)
+
+
+def layout_of(reader: fastexcel.ExcelReader, file: str) -> dict[str, str]:
+    """Table number -> sheet name, from the sheets the workbook has (never its file name)."""
+    names = reader.sheet_names
+    for sheets in LAYOUTS.values():
+        if sheets["1"] in names:
+            return sheets
+    expected = " or ".join(f"{s['1']!r} ... {s['8b']!r}" for s in LAYOUTS.values())
+    first = names[0] if names else None
+    raise EtlError(f"unknown NATO layout: expected sheets {expected}", file=file, sheet=first)
+
+
+def _price_base(sheets: list[_Sheet]) -> int:
+    """The constant-price base year printed in the subtitles ('Constant 2015 prices', 'constant
+    2021 prices', 'Based on 2015 prices'): one year for the whole workbook, never assumed."""
+    found: dict[int, str] = {}
+    for sheet in sheets:
+        for cells in sheet.rows:
+            for cell in cells:
+                if cell and (m := _PRICE_BASE.search(cell)):
+                    found.setdefault(int(m[1]), sheet.name)
+    if len(found) != 1:
+        problem = f"subtitles name price bases {sorted(found)}" if found else "none found"
+        raise EtlError(
+            f"expected one constant-price base year ('NNNN prices'): {problem}",
+            file=sheets[0].file,
+            sheet=next(iter(found.values()), sheets[0].name),
+        )
+    return next(iter(found))
+
+
+def _definition(sheet: _Sheet) -> str:
+    """'core defence expenditure' (2026 on) or 'defence expenditure', from Table 1's title."""
+    for cells in sheet.rows[:12]:
+        for cell in cells:
+            low = (cell or "").casefold()
+            if low.startswith("table"):
+                return next((d for d in DEFINITIONS if d in low), DEFINITIONS[-1])
+    raise sheet.error("no title 'Table 1: ...' above the table")
 
 
 def _new_names(rows: list, known: dict[str, str | None]) -> dict[str, int]:
@@ -276,24 +333,45 @@ def _new_names(rows: list, known: dict[str, str | None]) -> dict[str, int]:
 
 
 def parse(raw_dir: Path) -> Parsed:
-    path = find(raw_dir, PATTERN)
+    """Every NATO edition in raw_dir, side by side (keyed by edition)."""
+    paths = source.files(raw_dir)
+    if not paths:
+        raise EtlError(
+            f"no file matching {source.patterns} (is --raw-dir right?)", file=str(raw_dir)
+        )
+    parsed = [parse_file(path, raw_dir) for path in paths]
+    editions = [p.tables["edition"]["edition"][0] for p in parsed]
+    if len(set(editions)) < len(editions):
+        names = ", ".join(p.files[0].name for p in parsed)
+        raise EtlError(f"two files claim one edition: {names}; keep one", file=str(raw_dir))
+    tables = {t: pl.concat([p.tables[t] for p in parsed]) for t in parsed[0].tables}
+    return Parsed(tables=tables, files=[f for p in parsed for f in p.files])
+
+
+def parse_file(path: Path, raw_dir: Path) -> Parsed:
+    """One edition's workbook, either layout."""
     file = path.relative_to(raw_dir).as_posix()
+    source.verify(path, file)  # a re-saved copy of a known edition is refused here
     edition = edition_of(path, file)
     try:
         reader = fastexcel.read_excel(path)
     except fastexcel.FastExcelError as err:
         raise EtlError(f"cannot read the workbook: {first_line(err)}", file=file) from None
+    sheet_names = layout_of(reader, file)
 
     defence: dict[tuple[str, int], dict] = {}
     aggregate: dict[tuple[str, int], dict] = {}
     currency: dict[str, str] = {}
+    footnoted: set[str] = set()
     codes: dict[str, str | None] = {}  # printed name -> ISO3, shared by the sheets
-    for sheet_name, blocks in SHEETS.items():
-        sheet = _Sheet(reader, sheet_name, file)
+    read: list[_Sheet] = []
+    for table, blocks in SHEETS.items():
+        sheet = _Sheet(reader, sheet_names[table], file)
+        read.append(sheet)
         rows = []
         for row, printed, column, figures in sheet.scan(blocks, _year_header):
-            # TABLE1 names the national currency after the ally: 'Albania   (Leks)'.
-            m = _CURRENCY.fullmatch(printed) if sheet_name == "TABLE1" else None
+            # Table 1 names the national currency after the ally: 'Albania   (Leks)'.
+            m = _CURRENCY.fullmatch(printed) if table == "1" else None
             rows.append((row, m[1] if m else printed, m and m[2], column, figures))
         if missing := set(blocks.values()) - {column for *_, column, _ in rows}:
             raise sheet.error(f"no figures for {sorted(missing)}: a block label changed?")
@@ -307,6 +385,8 @@ def parse(raw_dir: Path) -> Parsed:
                 target, entity = defence, codes[name]
                 if unit:
                     currency.setdefault(entity, unit)
+                if name.rstrip().endswith("*"):  # NATO's footnote mark, kept as a flag
+                    footnoted.add(entity)
             for (year, estimate), value, where in figures:
                 record = target.setdefault((entity, year), {"is_estimate": False})
                 if column in record:
@@ -314,12 +394,12 @@ def parse(raw_dir: Path) -> Parsed:
                 record[column] = value
                 record["is_estimate"] |= estimate
 
-    change = _Sheet(reader, CHANGE_SHEET, file)
+    change = _Sheet(reader, sheet_names[CHANGE_SHEET], file)
     rows = list(change.scan({"": "change"}, _change_header))
     codes |= change.iso3(_new_names(rows, codes))
     years = dict(key for key, _ in change.header.values())  # field -> (year, is_estimate)
-    from_year, _ = years["from_constant_2015_usd_m"]
-    to_year, to_estimate = years["to_constant_2015_usd_m"]
+    from_year, _ = years["from_constant_usd_m"]
+    to_year, to_estimate = years["to_constant_usd_m"]
     real_change: dict[str, dict] = {}
     for row, name, _, figures in rows:
         entity = codes.get(name) or name  # 'Poland' and 'Poland*' are one ally
@@ -333,10 +413,18 @@ def parse(raw_dir: Path) -> Parsed:
             "to_is_estimate": to_estimate,
         } | {field: value for (field, _), value, _ in figures}
 
+    base = _price_base([*read, change])
+    definition = _definition(read[0])
     tables = {
         "nato_defence": pl.DataFrame(
             [
-                {"iso3": k[0], "year": k[1], "currency": currency.get(k[0]), **v}
+                {
+                    "iso3": k[0],
+                    "year": k[1],
+                    "currency": currency.get(k[0]),
+                    "footnote": k[0] in footnoted,
+                    **v,
+                }
                 for k, v in sorted(defence.items())
             ],
             schema=DEFENCE,
@@ -347,15 +435,28 @@ def parse(raw_dir: Path) -> Parsed:
         ),
         "nato_real_change": pl.DataFrame(list(real_change.values()), schema=REAL_CHANGE),
     }
-    # Every row carries the edition so a later release can sit beside this one.
-    tables = {t: df.with_columns(edition=pl.lit(edition)) for t, df in tables.items()}
-    source = describe(
+    # Every row carries the edition (so editions sit side by side) and the price base.
+    tables = {
+        t: df.with_columns(edition=pl.lit(edition), price_base_year=pl.lit(base, pl.Int32))
+        for t, df in tables.items()
+    }
+    years_seen = tables["nato_defence"]["year"]
+    tables["edition"] = edition_frame(
+        source=source.key,
+        edition=edition,
+        definition=definition,
+        price_base_year=base,
+        file=file,
+        first_year=years_seen.min(),
+        last_year=years_seen.max(),
+    )
+    described = describe(
         path,
         raw_dir,
-        publisher=PUBLISHER,
+        publisher=source.publisher,
         edition=edition.isoformat(),
-        url=URL,
-        licence=LICENCE,
+        url=source.page,
+        licence=source.licence,
         rows=sum(df.height for df in tables.values()),
     )
-    return Parsed(tables=tables, files=[source])
+    return Parsed(tables=tables, files=[described])

@@ -45,10 +45,23 @@ create table state_succession (            -- data/state_succession.csv: which s
     primary key (predecessor, successor)
 );
 
-create table sipri_milex (
+create table edition (                      -- one row per publisher release loaded
+    source varchar not null,                -- 'nato', 'sipri' (etl/sources/<source>.py)
+    edition date not null,                  -- publication date: the key of every row it filled
+    definition varchar not null,            -- 'defence expenditure', 'core defence expenditure', ...
+    price_base_year integer not null,       -- year of the constant prices (read from the file)
+    file varchar not null,                  -- path under the raw dir
+    first_year integer not null,
+    last_year integer not null,
+    primary key (source, edition)
+);
+
+create table sipri_milex (                  -- every release side by side; sipri_at(as_of) picks
     iso3 varchar not null,
     year integer not null,
-    constant_2023_usd_m double,             -- SIPRI 'Constant (2023) US$', US$ m
+    edition date not null,                  -- release date (edition table)
+    price_base_year integer not null,       -- the YYYY of SIPRI's 'Constant (YYYY) US$' sheet
+    constant_usd_m double,                  -- SIPRI 'Constant (YYYY) US$', US$ m at price_base_year
     current_usd_m double,                   -- SIPRI 'Current US$', US$ m
     share_gdp_pct double,                   -- SIPRI 'Share of GDP' x 100
     per_capita_current_usd double,          -- SIPRI 'Per capita', current US$ (1988-)
@@ -56,46 +69,69 @@ create table sipri_milex (
     local_currency_m double,                -- SIPRI 'Local currency calendar years', m
     is_estimate boolean not null,           -- any figure of the row printed blue (SIPRI estimate)
     is_uncertain boolean not null,          -- any figure of the row printed red (highly uncertain)
-    primary key (iso3, year)
+    primary key (iso3, year, edition)
 );
 
 create table sipri_missing (                -- why a SIPRI cell is NULL
     iso3 varchar not null,
     year integer not null,
+    edition date not null,
     measure varchar not null,               -- column name in sipri_milex
     reason varchar not null,                -- 'no data' ('...'), 'state did not exist' ('xxx'), 'blank'
-    primary key (iso3, year, measure)
+    primary key (iso3, year, edition, measure)
 );
 
 create table sipri_country_note (
-    iso3 varchar primary key,
+    iso3 varchar not null,
+    edition date not null,
     sipri_name varchar not null,
     region varchar not null,
     subregion varchar,
-    footnote_marks varchar
+    footnote_marks varchar,                 -- the Notes column as printed: '‡§¶16'
+    budget_not_actual boolean not null,     -- § adopted budget, not actual spending
+    excludes_pensions boolean not null,     -- † excludes military pensions
+    current_spending_only boolean not null, -- ‡ current spending only
+    excludes_paramilitary boolean not null, -- ¶ excludes paramilitary forces
+    currency_redenominated boolean not null, -- ‖ currency redenominated
+    footnotes varchar,                      -- numbered footnotes ('Footnotes' sheet), '4' or '1,16'
+    primary key (iso3, edition)
 );
 
-create table nato_defence (
+create table sipri_region_total (           -- SIPRI 'Regional totals': world, regions, subregions
+    region varchar not null,                -- as printed: 'World', 'Africa', 'North Africa', ...
+    parent varchar,                         -- NULL for World, 'World' for a region, else its region
+    year integer not null,
+    edition date not null,
+    price_base_year integer not null,
+    constant_usd_bn double,                 -- US$ bn at price_base_year prices
+    current_usd_bn double,                  -- US$ bn at current prices (SIPRI prints the last year)
+    omitted_countries varchar,              -- countries SIPRI leaves out of the total
+    primary key (region, year, edition)
+);
+
+create table nato_defence (                 -- every edition side by side; nato_at(as_of) picks
     iso3 varchar not null,
     year integer not null,
-    edition date not null,                  -- 2024-06-17
-    is_estimate boolean not null,           -- NATO header '2023e', '2024e'
-    currency varchar,                       -- national currency named in TABLE1
-    current_ncu_m double,                   -- TABLE1, million national currency, current prices
-    constant_2015_ncu_m double,             -- TABLE1, constant 2015 prices
-    current_usd_m double,                   -- TABLE2, million US$, current prices and exchange rates
-    constant_2015_usd_m double,             -- TABLE2, constant 2015 prices and exchange rates
-    share_gdp_pct double,                   -- TABLE3, share of real GDP
-    real_change_pct double,                 -- TABLE3, annual real change
-    gdp_current_usd_m double,               -- TABLE5
-    gdp_constant_2015_usd_m double,         -- TABLE5
-    gdp_per_capita_2015_kusd double,        -- TABLE6, thousand US$, 2015 prices
-    per_capita_2015_usd double,             -- TABLE6, defence expenditure per capita, 2015 US$
-    personnel_k double,                     -- TABLE7, military personnel, thousands
-    equipment_share_pct double,             -- TABLE8a
-    personnel_share_pct double,             -- TABLE8a
-    infrastructure_share_pct double,        -- TABLE8b
-    other_share_pct double,                 -- TABLE8b
+    edition date not null,                  -- publication date (edition table)
+    is_estimate boolean not null,           -- NATO header '2023e', '2025e'
+    currency varchar,                       -- national currency named in Table 1
+    footnote boolean not null,              -- the ally's name carries NATO's '*' footnote mark
+    price_base_year integer not null,       -- year of the constant prices (block subtitle)
+    current_ncu_m double,                   -- Table 1, million national currency, current prices
+    constant_ncu_m double,                  -- Table 1, constant prices (price_base_year)
+    current_usd_m double,                   -- Table 2, million US$, current prices and exchange rates
+    constant_usd_m double,                  -- Table 2, constant prices and exchange rates
+    share_gdp_pct double,                   -- Table 3, share of real GDP
+    real_change_pct double,                 -- Table 3, annual real change
+    gdp_current_usd_m double,               -- Table 5
+    gdp_constant_usd_m double,              -- Table 5, constant prices
+    gdp_per_capita_constant_kusd double,    -- Table 6, thousand US$, constant prices
+    per_capita_constant_usd double,         -- Table 6, defence expenditure per capita, constant US$
+    personnel_k double,                     -- Table 7, military personnel, thousands
+    equipment_share_pct double,             -- Table 8a
+    personnel_share_pct double,             -- Table 8a
+    infrastructure_share_pct double,        -- Table 8b
+    other_share_pct double,                 -- Table 8b
     primary key (iso3, year, edition)
 );
 
@@ -104,14 +140,15 @@ create table nato_aggregate (               -- NATO's own totals: 'NATO Europe a
     year integer not null,
     edition date not null,
     is_estimate boolean not null,
+    price_base_year integer not null,
     current_usd_m double,
-    constant_2015_usd_m double,
+    constant_usd_m double,
     share_gdp_pct double,
     real_change_pct double,
     gdp_current_usd_m double,
-    gdp_constant_2015_usd_m double,
-    gdp_per_capita_2015_kusd double,
-    per_capita_2015_usd double,
+    gdp_constant_usd_m double,
+    gdp_per_capita_constant_kusd double,
+    per_capita_constant_usd double,
     personnel_k double,
     equipment_share_pct double,
     personnel_share_pct double,
@@ -120,15 +157,16 @@ create table nato_aggregate (               -- NATO's own totals: 'NATO Europe a
     primary key (aggregate, year, edition)
 );
 
-create table nato_real_change (             -- TABLE4: change 2014 -> latest, constant 2015 US$
+create table nato_real_change (             -- Table 4: change first year -> latest, constant US$
     iso3 varchar,                           -- NULL for the aggregates
     entity varchar not null,                -- country or aggregate name as printed
     edition date not null,
     from_year integer not null,
     to_year integer not null,
     to_is_estimate boolean not null,
-    from_constant_2015_usd_m double,
-    to_constant_2015_usd_m double,
+    price_base_year integer not null,
+    from_constant_usd_m double,
+    to_constant_usd_m double,
     real_change_pct double,
     from_share_gdp_pct double,
     to_share_gdp_pct double,

@@ -1,4 +1,5 @@
-"""SIPRI Military Expenditure Database (xlsx) -> sipri_milex, sipri_missing, sipri_country_note.
+"""SIPRI Military Expenditure Database, every release in the raw dir -> sipri_milex, sipri_missing,
+sipri_country_note, sipri_region_total (all keyed by edition, the release's publication date).
 
 Each country sheet is a wide grid: a few title and legend rows, a header row starting 'Country',
 then region and subregion heading rows (a name and nothing else) above the countries they group.
@@ -23,18 +24,21 @@ from xml.etree import ElementTree as ET
 import fastexcel
 import polars as pl
 
-from etl import rawfiles
+from etl import rawfiles, readers
 from etl.countries import lookup, to_iso3
 from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed
+from etl.sources.base import edition_frame
+from etl.sources.sipri import SOURCE as source
 
-PATTERN = "sipri/SIPRI-Milex-data-*.xlsx"
-PUBLISHER = "Stockholm International Peace Research Institute (SIPRI)"
-URL = "https://www.sipri.org/databases/milex"
-
-# Country sheet -> (sipri_milex column, multiplier, divisor) to the published unit.
+# The constant-prices sheet names its base year: 'Constant (2023) US$' (April 2025),
+# 'Constant (2024) US$' (April 2026). The year is data (price_base_year), never assumed.
+CONSTANT = re.compile(r"Constant \((\d{4})\) US\$")
+REGIONAL = "Regional totals"
+# Country sheet -> (sipri_milex column, multiplier, divisor) to the published unit; CONSTANT
+# stands for the constant-prices sheet, whatever its year (see measures()).
 MEASURES = {
-    "Constant (2023) US$": ("constant_2023_usd_m", 1, 1),
+    CONSTANT.pattern: ("constant_usd_m", 1, 1),
     "Current US$": ("current_usd_m", 1, 1),
     "Share of GDP": ("share_gdp_pct", 100, 1),  # printed as a fraction: 0.0228 = 2.28 %
     "Per capita": ("per_capita_current_usd", 1, 1),
@@ -68,20 +72,50 @@ CCFFCC FFFF99 99CCFF FF99CC CC99FF FFCC99 3366FF 33CCCC 99CC00 FFCC00 FF9900 FF6
 """
 _PALETTE = _DEFAULT_PALETTE.split()
 
+# SIPRI's note markers next to a country (Notes column), kept as flags (see schema.sql).
+MARK_FLAGS = {
+    "§": "budget_not_actual",
+    "†": "excludes_pensions",
+    "‡": "current_spending_only",
+    "¶": "excludes_paramilitary",
+    "‖": "currency_redenominated",
+}
+
 MILEX_SCHEMA = {
     "iso3": pl.Utf8,
     "year": pl.Int32,
+    "edition": pl.Date,
+    "price_base_year": pl.Int32,
     **{column: pl.Float64 for column, _, _ in MEASURES.values()},
     "is_estimate": pl.Boolean,
     "is_uncertain": pl.Boolean,
 }
-MISSING_SCHEMA = {"iso3": pl.Utf8, "year": pl.Int32, "measure": pl.Utf8, "reason": pl.Utf8}
+MISSING_SCHEMA = {
+    "iso3": pl.Utf8,
+    "year": pl.Int32,
+    "edition": pl.Date,
+    "measure": pl.Utf8,
+    "reason": pl.Utf8,
+}
 NOTE_SCHEMA = {
     "iso3": pl.Utf8,
+    "edition": pl.Date,
     "sipri_name": pl.Utf8,
     "region": pl.Utf8,
     "subregion": pl.Utf8,
     "footnote_marks": pl.Utf8,
+    **dict.fromkeys(MARK_FLAGS.values(), pl.Boolean),
+    "footnotes": pl.Utf8,
+}
+REGION_SCHEMA = {
+    "region": pl.Utf8,
+    "parent": pl.Utf8,
+    "year": pl.Int32,
+    "edition": pl.Date,
+    "price_base_year": pl.Int32,
+    "constant_usd_bn": pl.Float64,
+    "current_usd_bn": pl.Float64,
+    "omitted_countries": pl.Utf8,
 }
 
 
@@ -96,15 +130,47 @@ class Sheet:
     cells: pl.DataFrame
 
 
+def measures(sheet_names: list[str], file: str) -> tuple[dict[str, tuple], int]:
+    """{sheet: (column, multiplier, divisor)} for this workbook, and its constant-price base year
+    (read from the constant-prices sheet's name)."""
+    constant = [(n, int(m[1])) for n in sheet_names if (m := CONSTANT.fullmatch(n))]
+    if len(constant) != 1:
+        raise EtlError(
+            f"expected one sheet named 'Constant (YYYY) US$'; the file has {sheet_names}",
+            file=file,
+            sheet="Constant (YYYY) US$",
+        )
+    ((name, base),) = constant
+    found = {name if key == CONSTANT.pattern else key: v for key, v in MEASURES.items()}
+    return found, base
+
+
 def parse(raw_dir: Path) -> Parsed:
-    """sipri_milex, sipri_missing and sipri_country_note from the one SIPRI workbook."""
-    path = rawfiles.find(raw_dir, PATTERN)
+    """Every SIPRI release in raw_dir, side by side (keyed by edition)."""
+    paths = source.files(raw_dir)
+    if not paths:
+        problem = f"no file matching {source.patterns} (is --raw-dir right?)"
+        raise EtlError(problem, file=str(raw_dir))
+    parsed = [parse_file(path, raw_dir) for path in paths]
+    editions = [p.tables["edition"]["edition"][0] for p in parsed]
+    if len(set(editions)) < len(editions):
+        names = ", ".join(p.files[0].name for p in parsed)
+        raise EtlError(f"two files claim one release: {names}; keep one", file=str(raw_dir))
+    tables = {t: pl.concat([p.tables[t] for p in parsed]) for t in parsed[0].tables}
+    return Parsed(tables=tables, files=[f for p in parsed for f in p.files])
+
+
+def parse_file(path: Path, raw_dir: Path) -> Parsed:
+    """sipri_milex, sipri_missing, sipri_country_note, sipri_region_total from one workbook."""
     file = path.relative_to(raw_dir).as_posix()
+    known = source.verify(path, file)  # a re-saved copy of a known release is refused here
+    edition = known.published if known else readers.modified_date(path, file)
     try:
         reader = fastexcel.read_excel(path)
     except fastexcel.FastExcelError as err:
         raise EtlError(f"cannot read the workbook: {first_line(err)}", file=file) from None
-    for name in MEASURES:
+    sheet_measures, base = measures(reader.sheet_names, file)
+    for name in [*sheet_measures, REGIONAL]:
         if name not in reader.sheet_names:
             raise EtlError(
                 f"sheet missing (renamed?); the file has {reader.sheet_names}",
@@ -112,14 +178,14 @@ def parse(raw_dir: Path) -> Parsed:
                 sheet=name,
             )
     try:
-        colours = font_colours(path, list(MEASURES))
+        colours = font_colours(path, list(sheet_measures))
     except (zipfile.BadZipFile, zlib.error, KeyError, ET.ParseError, EOFError) as err:
         problem = f"cannot read the font colours (xlsx XML): {first_line(err)}"
         raise EtlError(problem, file=file) from None
     frames: list[pl.DataFrame] = []
     notes: dict[str, dict] = {}
     years: dict[str, list[int]] = {}
-    for sheet_name, (measure, multiplier, divisor) in MEASURES.items():
+    for sheet_name, (measure, multiplier, divisor) in sheet_measures.items():
         sheet = read_sheet(reader, sheet_name, colours[sheet_name], file)
         years[sheet_name] = sheet.years
         try:
@@ -138,7 +204,7 @@ def parse(raw_dir: Path) -> Parsed:
                     region=region,
                     subregion=subregion,
                     footnote_marks=marks,
-                )
+                ) | _mark_flags(marks)
         frames.append(
             sheet.cells.with_columns(
                 iso3=pl.col("name").replace_strict(iso3, return_dtype=pl.Utf8),
@@ -169,27 +235,115 @@ def parse(raw_dir: Path) -> Parsed:
             file=file,
         )
     missing = cells.filter(pl.col("reason").is_not_null())
+    keyed = {"edition": pl.lit(edition), "price_base_year": pl.lit(base, pl.Int32)}
     tables = {
-        "sipri_milex": _typed(milex, MILEX_SCHEMA).sort("iso3", "year"),
-        "sipri_missing": _typed(missing, MISSING_SCHEMA).sort("iso3", "year", "measure"),
-        "sipri_country_note": pl.DataFrame(list(notes.values()), schema=NOTE_SCHEMA).sort("iso3"),
+        "sipri_milex": _typed(milex.with_columns(**keyed), MILEX_SCHEMA).sort("iso3", "year"),
+        "sipri_missing": _typed(missing.with_columns(**keyed), MISSING_SCHEMA).sort(
+            "iso3", "year", "measure"
+        ),
+        "sipri_country_note": pl.DataFrame(
+            [n | {"edition": edition} for n in notes.values()], schema=NOTE_SCHEMA
+        ).sort("iso3"),
+        "sipri_region_total": regional_totals(reader, file, edition, base),
     }
     first, last = min(y[0] for y in years.values()), max(y[-1] for y in years.values())
+    tables["edition"] = edition_frame(
+        source=source.key,
+        edition=edition,
+        definition="military expenditure (SIPRI definition)",
+        price_base_year=base,
+        file=file,
+        first_year=first,
+        last_year=last,
+    )
     release = last + 1  # SIPRI publishes each April the data through the previous year
-    source = rawfiles.describe(
+    described = rawfiles.describe(
         path,
         raw_dir,
-        publisher=PUBLISHER,
+        publisher=source.publisher,
         edition=f"{release} release (data {first}-{last})",
-        url=URL,
-        licence=(
-            "SIPRI terms of use: free for non-commercial research and education, with "
-            f"attribution 'SIPRI Military Expenditure Database, {release}'; check SIPRI's terms "
-            "before republishing the file"
+        url=source.page,
+        licence=source.licence.replace(
+            "'SIPRI Military Expenditure Database'",
+            f"'SIPRI Military Expenditure Database, {release}'",
         ),
         rows=sum(t.height for t in tables.values()),
     )
-    return Parsed(tables=tables, files=[source])
+    return Parsed(tables=tables, files=[described])
+
+
+def _mark_flags(marks: str | None) -> dict[str, object]:
+    """'‡§¶16' -> current_spending_only, budget_not_actual, excludes_paramilitary, '16'."""
+    flags: dict[str, object] = {flag: mark in (marks or "") for mark, flag in MARK_FLAGS.items()}
+    numbers = re.findall(r"\d+", marks or "")
+    return flags | {"footnotes": ",".join(numbers) or None}
+
+
+def regional_totals(
+    reader: fastexcel.ExcelReader, file: str, edition: object, base: int
+) -> pl.DataFrame:
+    """'Regional totals': world, regions and subregions, US$ bn at constant prices (the base of
+    the constant-prices sheet) plus one last column at current prices ('2024 (current prices)')."""
+    try:
+        rows = reader.load_sheet(REGIONAL, header_row=None, skip_rows=0, dtypes="string")
+        rows = rows.to_polars().rows()
+        numbers = reader.load_sheet(REGIONAL, header_row=None, skip_rows=0, dtypes="float")
+        numbers = numbers.to_polars().rows()
+    except fastexcel.FastExcelError as err:
+        problem = f"cannot read the sheet: {first_line(err)}"
+        raise EtlError(problem, file=file, sheet=REGIONAL) from None
+    top = next((i for i, r in enumerate(rows) if (r[0] or "").strip() == "Region"), None)
+    if top is None:
+        raise EtlError("no header row starting 'Region'", file=file, sheet=REGIONAL)
+    header = [(h or "").strip() for h in rows[top]]
+    constant = {j: int(h) for j, h in enumerate(header) if YEAR.fullmatch(h)}
+    current = {
+        j: int(m[1])
+        for j, h in enumerate(header)
+        if (m := re.fullmatch(r"(\d{4}) \(current prices\)", h))
+    }
+    omitted = next((j for j, h in enumerate(header) if h == "Omitted countries"), None)
+    if not constant or len(current) != 1:
+        raise EtlError(
+            "expected year columns and one 'YYYY (current prices)' column",
+            file=file,
+            sheet=REGIONAL,
+            row=top + 1,
+        )
+    out, parent, region = [], None, None
+    for i in range(top + 1, len(rows)):
+        name = (rows[i][0] or "").strip()
+        if not name:
+            break  # the table ends at the first blank row
+        if name == "World":
+            parent, region = None, "World"
+        elif name in REGIONS:
+            parent, region = "World", name
+        else:
+            parent = region
+        note = (rows[i][omitted] or "").strip() or None if omitted is not None else None
+        for j, year in constant.items():
+            out.append((name, parent, year, numbers[i][j], None, note))
+        for j, year in current.items():
+            hit = next((r for r in out if r[0] == name and r[2] == year), None)
+            if hit is None:
+                out.append((name, parent, year, None, numbers[i][j], note))
+            else:
+                out[out.index(hit)] = (*hit[:4], numbers[i][j], note)
+    frame = pl.DataFrame(
+        out,
+        schema=[
+            "region",
+            "parent",
+            "year",
+            "constant_usd_bn",
+            "current_usd_bn",
+            "omitted_countries",
+        ],
+        orient="row",
+    )
+    frame = frame.with_columns(edition=pl.lit(edition), price_base_year=pl.lit(base))
+    return _typed(frame, REGION_SCHEMA)
 
 
 def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:

@@ -1,11 +1,11 @@
 -- equipment_investment: each ally's spending on major equipment per year at constant prices,
 -- its running sum since $base_year, and an equipment stock proxy built by perpetual inventory,
 -- with the ally's share of the grouping's stock beside its share of the grouping's real GDP.
--- Unit: million US$ at constant 2015 prices and exchange rates; shares in percent.
+-- Unit: million US$ at constant prices and exchange rates; shares in percent.
 -- Source: nato_defence (NATO "Defence Expenditure of NATO Countries", latest edition per
---   country-year: TABLE2 constant 2015 US$, TABLE8a equipment share, TABLE5 GDP at 2015
+--   country-year: TABLE2 constant US$, TABLE8a equipment share, TABLE5 GDP at 2015
 --   prices), membership_spell (data/memberships.csv), country.
--- Investment I_t = ME at constant 2015 US$ (TABLE2) x equipment share (TABLE8a) / 100.
+-- Investment I_t = ME at constant US$ (TABLE2) x equipment share (TABLE8a) / 100.
 --   NATO's "major equipment" includes research and development devoted to it.
 -- Perpetual inventory: S_t = (1 - d) S_{t-1} + I_t, d = $depreciation, run for each ally from
 --   its first year k0 >= $base_year with an investment figure. Written in closed form, one
@@ -17,7 +17,7 @@
 --     $initial_stock = 'zero': nothing before k0, S_k0 = I_k0, C = 0.
 --   A year missing between k0 and t leaves S_t (and the running sum) NULL, not understated.
 -- Shares: within a year, over the grouping's members (under $membership) that have both a
---   stock and a GDP at 2015 prices: stock_share = S_i / sum S, gdp_share = GDP_i / sum GDP,
+--   stock and a GDP at constant prices: stock_share = S_i / sum S, gdp_share = GDP_i / sum GDP,
 --   ratio = stock_share / gdp_share (> 1: more equipment than its economic weight). The stock
 --   is the country's own from k0 whatever year it joined; membership only decides who counts.
 -- Parameters:
@@ -40,11 +40,11 @@ investment as (
         nato.iso3,
         nato.year,
         nato.is_estimate,
-        nato.constant_2015_usd_m as me_constant_2015_usd_m,
+        nato.constant_usd_m as me_constant_usd_m,
         nato.equipment_share_pct,
-        nato.constant_2015_usd_m * nato.equipment_share_pct / 100
-            as equipment_constant_2015_usd_m,
-        nato.gdp_constant_2015_usd_m,
+        nato.constant_usd_m * nato.equipment_share_pct / 100
+            as equipment_constant_usd_m,
+        nato.gdp_constant_usd_m,
     from nato
     where nato.year >= $base_year
 ),
@@ -54,7 +54,7 @@ first_year as (
         investment.iso3,
         min(investment.year) as k0,
     from investment
-    where investment.equipment_constant_2015_usd_m is not null
+    where investment.equipment_constant_usd_m is not null
     group by investment.iso3
 ),
 
@@ -63,11 +63,11 @@ inventory as (
         t.iso3,
         t.year,
         first_year.k0,
-        count(k.equipment_constant_2015_usd_m) as n_years,
-        sum(k.equipment_constant_2015_usd_m) as cumulative,
-        sum(k.equipment_constant_2015_usd_m * pow(1 - $depreciation, t.year - k.year))
+        count(k.equipment_constant_usd_m) as n_years,
+        sum(k.equipment_constant_usd_m) as cumulative,
+        sum(k.equipment_constant_usd_m * pow(1 - $depreciation, t.year - k.year))
             as discounted,
-        any_value(k.equipment_constant_2015_usd_m) filter (where k.year = first_year.k0)
+        any_value(k.equipment_constant_usd_m) filter (where k.year = first_year.k0)
             as investment_k0,
     from investment as t
     inner join first_year
@@ -129,14 +129,14 @@ joined as (
         members.iso3,
         members.year,
         investment.is_estimate,
-        investment.me_constant_2015_usd_m,
+        investment.me_constant_usd_m,
         investment.equipment_share_pct,
-        investment.equipment_constant_2015_usd_m,
+        investment.equipment_constant_usd_m,
         stock.k0,
         stock.cumulative,
         stock.stock,
-        investment.gdp_constant_2015_usd_m,
-        stock.stock is not null and investment.gdp_constant_2015_usd_m > 0 as in_total,
+        investment.gdp_constant_usd_m,
+        stock.stock is not null and investment.gdp_constant_usd_m > 0 as in_total,
     from members
     left join investment
         on investment.iso3 = members.iso3
@@ -151,7 +151,7 @@ totals as (
         joined.year,
         count(*) filter (where joined.in_total) as n_allies_in_total,
         sum(joined.stock) filter (where joined.in_total) as alliance_stock,
-        sum(joined.gdp_constant_2015_usd_m) filter (where joined.in_total) as alliance_gdp,
+        sum(joined.gdp_constant_usd_m) filter (where joined.in_total) as alliance_gdp,
     from joined
     group by joined.year
 ),
@@ -166,25 +166,25 @@ final as (
         country.name as country,
         joined.year,
         joined.is_estimate,
-        joined.me_constant_2015_usd_m,
+        joined.me_constant_usd_m,
         joined.equipment_share_pct,
-        joined.equipment_constant_2015_usd_m,
+        joined.equipment_constant_usd_m,
         joined.k0 as stock_first_year,
-        joined.cumulative as equipment_cumulative_constant_2015_usd_m,
-        joined.stock as equipment_stock_constant_2015_usd_m,
-        joined.gdp_constant_2015_usd_m,
+        joined.cumulative as equipment_cumulative_constant_usd_m,
+        joined.stock as equipment_stock_constant_usd_m,
+        joined.gdp_constant_usd_m,
         totals.n_allies_in_total,
-        totals.alliance_stock as alliance_stock_constant_2015_usd_m,
-        totals.alliance_gdp as alliance_gdp_constant_2015_usd_m,
+        totals.alliance_stock as alliance_stock_constant_usd_m,
+        totals.alliance_gdp as alliance_gdp_constant_usd_m,
         case when joined.in_total
             then 100 * joined.stock / nullif(totals.alliance_stock, 0)
         end as stock_share_pct,
         case when joined.in_total
-            then 100 * joined.gdp_constant_2015_usd_m / nullif(totals.alliance_gdp, 0)
+            then 100 * joined.gdp_constant_usd_m / nullif(totals.alliance_gdp, 0)
         end as gdp_share_pct,
         case when joined.in_total
             then (joined.stock / nullif(totals.alliance_stock, 0))
-                / nullif(joined.gdp_constant_2015_usd_m / nullif(totals.alliance_gdp, 0), 0)
+                / nullif(joined.gdp_constant_usd_m / nullif(totals.alliance_gdp, 0), 0)
         end as stock_to_gdp_share_ratio,
     from joined
     inner join totals

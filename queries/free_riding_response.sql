@@ -5,8 +5,9 @@
 -- of the spatial-lag test of Pluemper & Neumayer (2015), not their model: one regressor, no
 -- controls, no threat terms.
 -- Unit: slope and intercept in log points per log point (elasticity of the change), r2 0..1.
--- Source: defence_panel, ME at constant prices: NATO TABLE2 constant 2015 US$ m ($source =
---   'nato') or SIPRI constant 2023 US$ m ($source = 'sipri'); member_year / membership_spell.
+-- Source: defence_panel, ME at constant prices (me_constant_usd_m, at the edition's
+--   price_base_year): NATO Table 2 ($source = 'nato') or SIPRI ($source = 'sipri');
+--   member_year / membership_spell.
 -- Window: levels from $from_year to $to_year, so the changes are those of the years
 --   $from_year + 1 .. $to_year (year t - 1 to t), each needing ME > 0 in both years.
 -- Allies: members of $alliance other than the United States: 'historical' counts a change
@@ -47,10 +48,7 @@ constant_prices as (
     select
         defence_panel.iso3,
         defence_panel.year,
-        case $source
-            when 'nato' then defence_panel.me_constant_2015_usd_m
-            when 'sipri' then defence_panel.me_constant_2023_usd_m
-        end as me,
+        defence_panel.me_constant_usd_m as me,
     from defence_panel
     where defence_panel.source = $source
         and defence_panel.year between $from_year and $to_year

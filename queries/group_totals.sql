@@ -1,7 +1,8 @@
 -- group_totals: per grouping and year, the members' total defence expenditure at current and
 -- at constant prices, the median defence burden, and real growth since 2014.
--- Unit: money in million US$ (current prices; constant 2015 US$ on NATO's figures, constant
---   2023 US$ on SIPRI's); burden and growth in percent.
+-- Unit: money in million US$ (current prices; constant prices at price_base_year, the base
+--   of the edition used: 2015 or 2021 on NATO's figures, 2023 or 2024 on SIPRI's); burden and
+--   growth in percent. A constant-price total mixing two bases is NULL, not a sum.
 -- Source: view defence_panel, view membership_spell, view alliance_grouping (every grouping,
 --   including the derived NATO_EUROPE_CANADA).
 -- Parameters:
@@ -11,14 +12,13 @@
 --   $as_of       date for 'current' membership
 -- Real growth since 2014 is like-for-like: 100 x (sum of constant-price ME in the year /
 -- sum in 2014 - 1) over the year's members that have a constant-price figure in both years,
--- so enlargement does not count as growth. NULL before 2014.
+-- so enlargement does not count as growth, and whose two figures share one price base.
+-- NULL before 2014.
 
 with
 
 panel as (
-    select
-        *,
-        coalesce(me_constant_2015_usd_m, me_constant_2023_usd_m) as me_constant_usd_m,
+    select *
     from defence_panel
     where source = $source
 ),
@@ -56,10 +56,11 @@ joined as (
         panel.is_estimate,
         panel.share_gdp_pct,
         panel.me_current_usd_m,
-        panel.me_constant_2015_usd_m,
-        panel.me_constant_2023_usd_m,
         panel.me_constant_usd_m,
-        base.me_constant_usd_m as me_constant_2014_usd_m,
+        panel.price_base_year,
+        case when base.price_base_year = panel.price_base_year
+            then base.me_constant_usd_m
+        end as me_constant_2014_usd_m,
     from members
     left join panel
         on panel.iso3 = members.iso3
@@ -77,8 +78,12 @@ totals as (
         count(*) as n_members,
         count(joined.me_current_usd_m) as n_members_with_data,
         sum(joined.me_current_usd_m) as total_me_current_usd_m,
-        sum(joined.me_constant_2015_usd_m) as total_me_constant_2015_usd_m,
-        sum(joined.me_constant_2023_usd_m) as total_me_constant_2023_usd_m,
+        case when count(distinct joined.price_base_year) = 1
+            then sum(joined.me_constant_usd_m)
+        end as total_me_constant_usd_m,
+        case when count(distinct joined.price_base_year) = 1
+            then any_value(joined.price_base_year)
+        end as price_base_year,
         median(joined.share_gdp_pct) as median_burden_pct,
         count(*) filter (
             where joined.me_constant_usd_m is not null
@@ -104,8 +109,8 @@ final as (
         totals.n_members,
         totals.n_members_with_data,
         totals.total_me_current_usd_m,
-        totals.total_me_constant_2015_usd_m,
-        totals.total_me_constant_2023_usd_m,
+        totals.total_me_constant_usd_m,
+        totals.price_base_year,
         totals.median_burden_pct,
         case when totals.year >= 2014
             then 100 * (

@@ -1,9 +1,9 @@
 -- hague_path: for each ally, the real annual growth of defence spending it needs to reach the
 -- Hague commitment (3.5 % of GDP on core defence) by $target_year from its latest figure,
 -- against the real growth it has managed since $base_year.
--- Unit: percent (shares of GDP; growth rates per year); money in US$ m at constant 2015 prices.
+-- Unit: percent (shares of GDP; growth rates per year); money in US$ m at constant prices.
 -- Source: nato_defence (NATO tables, latest edition per country-year: TABLE3 share of real GDP,
---   TABLE2 expenditure at constant 2015 prices and exchange rates), membership_spell, country.
+--   TABLE2 expenditure at constant prices and exchange rates), membership_spell, country.
 -- Allies: members of NATO on $as_of with a NATO share of GDP (Iceland, with no armed forces,
 --   has none). Latest figure: the ally's latest year with a share of GDP; is_estimate flags
 --   NATO's estimates (2023e, 2024e).
@@ -12,7 +12,7 @@
 --   s_T = s_0 ((1 + r) / (1 + g))^n, so reaching $target_pct needs
 --     r = (target / s_0)^(1 / n) (1 + g) - 1.
 --   An ally already above the target may let spending grow more slowly than GDP (r < g).
--- Achieved growth: the compound annual growth rate of ME at constant 2015 US$ from $base_year
+-- Achieved growth: the compound annual growth rate of ME at constant US$ from $base_year
 --   to the latest year, (ME_latest / ME_base)^(1 / (latest - base)) - 1. Constant prices and
 --   exchange rates, so it is real growth in national currency.
 -- on_course: achieved >= required (NULL when either is unknown). projected_share: s_0 x
@@ -44,7 +44,7 @@ latest as (
         nato.year,
         nato.is_estimate,
         nato.share_gdp_pct,
-        nato.constant_2015_usd_m,
+        nato.constant_usd_m,
     from nato
     inner join allies on allies.iso3 = nato.iso3
     where nato.share_gdp_pct > 0
@@ -54,10 +54,10 @@ latest as (
 base as (
     select
         nato.iso3,
-        nato.constant_2015_usd_m,
+        nato.constant_usd_m,
     from nato
     where nato.year = $base_year
-        and nato.constant_2015_usd_m > 0
+        and nato.constant_usd_m > 0
 ),
 
 growth as (
@@ -67,15 +67,15 @@ growth as (
         latest.is_estimate,
         latest.share_gdp_pct,
         $target_year - latest.year as n_years,
-        base.constant_2015_usd_m as base_me,
-        latest.constant_2015_usd_m as latest_me,
+        base.constant_usd_m as base_me,
+        latest.constant_usd_m as latest_me,
         case when $target_year > latest.year
             then pow($target_pct / latest.share_gdp_pct, 1 / ($target_year - latest.year))
                 * (1 + $gdp_growth_pct / 100) - 1
         end as required,
-        case when latest.year > $base_year and latest.constant_2015_usd_m > 0
+        case when latest.year > $base_year and latest.constant_usd_m > 0
             then pow(
-                latest.constant_2015_usd_m / base.constant_2015_usd_m,
+                latest.constant_usd_m / base.constant_usd_m,
                 1 / (latest.year - $base_year)
             ) - 1
         end as achieved,
@@ -96,8 +96,8 @@ final as (
         $gdp_growth_pct as gdp_growth_pct,
         100 * growth.required as required_real_growth_pct,
         $base_year as base_year,
-        growth.base_me as base_me_constant_2015_usd_m,
-        growth.latest_me as latest_me_constant_2015_usd_m,
+        growth.base_me as base_me_constant_usd_m,
+        growth.latest_me as latest_me_constant_usd_m,
         100 * growth.achieved as avg_real_growth_pct,
         growth.achieved >= growth.required as on_course,
         100 * (growth.required - growth.achieved) as growth_gap_pp,

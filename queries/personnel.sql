@@ -4,7 +4,7 @@
 -- Source:
 --   source = 'nato' (years from the first year of NATO's tables, 2014, onwards): nato_defence,
 --     latest edition per country-year: TABLE7 military personnel, TABLE2 expenditure (current
---     and constant 2015 US$); population = GDP at 2015 prices (TABLE5) / GDP per capita
+--     and constant US$); population = GDP at constant prices (TABLE5) / GDP per capita
 --     (TABLE6) x 1000, the population NATO's own per-capita figures imply (as defence_panel).
 --   source = 'cow' (years before that): Correlates of War National Material Capabilities
 --     (cow_nmc): milper (thousands), milex (thousand current US$), tpop (thousands). COW rows
@@ -13,7 +13,7 @@
 -- personnel_per_1000 = 1000 x personnel / population.
 -- me_per_soldier_current_kusd = expenditure in current US$ / personnel, thousand US$ per head
 --   (NATO: current_usd_m / personnel_k; COW: milex_current_kusd / milper_k / 1000).
--- me_per_soldier_constant_2015_kusd = the same at constant 2015 US$ (NATO rows only).
+-- me_per_soldier_constant_kusd = the same at constant US$ (NATO rows only).
 -- Parameters:
 --   $alliance    grouping code (NATO, WARSAW, JEF, B9, ..., NATO_EUROPE_CANADA)
 --   $membership  'historical' (members in that year) or 'current' (members on $as_of)
@@ -40,13 +40,13 @@ nato_rows as (
         nato.year,
         nato.is_estimate,
         nato.personnel_k,
-        nato.gdp_constant_2015_usd_m / nullif(nato.gdp_per_capita_2015_kusd, 0) * 1000
+        nato.gdp_constant_usd_m / nullif(nato.gdp_per_capita_constant_kusd, 0) * 1000
             as population,
-        'NATO TABLE5/TABLE6 (GDP at 2015 prices / GDP per capita)' as population_source,
+        'NATO TABLE5/TABLE6 (GDP at constant prices / GDP per capita)' as population_source,
         nato.current_usd_m as me_current_usd_m,
         nato.current_usd_m / nullif(nato.personnel_k, 0) as me_per_soldier_current_kusd,
-        nato.constant_2015_usd_m / nullif(nato.personnel_k, 0)
-            as me_per_soldier_constant_2015_kusd,
+        nato.constant_usd_m / nullif(nato.personnel_k, 0)
+            as me_per_soldier_constant_kusd,
     from nato
 ),
 
@@ -62,7 +62,7 @@ cow_rows as (
         cow_nmc.milex_current_kusd / 1000 as me_current_usd_m,
         cow_nmc.milex_current_kusd / nullif(cow_nmc.milper_k, 0) / 1000
             as me_per_soldier_current_kusd,
-        null::double as me_per_soldier_constant_2015_kusd,
+        null::double as me_per_soldier_constant_kusd,
     from cow_nmc
     cross join switch
     where cow_nmc.iso3 is not null
@@ -116,7 +116,7 @@ final as (
         1000 * panel.personnel_k * 1000 / nullif(panel.population, 0) as personnel_per_1000,
         panel.me_current_usd_m,
         panel.me_per_soldier_current_kusd,
-        panel.me_per_soldier_constant_2015_kusd,
+        panel.me_per_soldier_constant_kusd,
     from members
     cross join switch
     left join panel

@@ -3,7 +3,7 @@
 -- Shimizu 2014, who add allies' other security contributions to the defence burden).
 -- Unit: percent of GDP; aid in EUR bn.
 -- Source: nato_defence (NATO tables, latest edition per country-year: TABLE3 share of real
---   GDP, TABLE5 GDP at 2015 prices), kiel_aid_monthly and kiel_aid_donor (Kiel Ukraine Support
+--   GDP, TABLE5 GDP at constant prices), kiel_aid_monthly and kiel_aid_donor (Kiel Ukraine Support
 --   Tracker: monthly flows of bilateral aid allocated, EUR bn, and the donor's GDP in EUR bn
 --   of a fixed reference year), membership_spell, country.
 -- Aid as a share of GDP, two rules ($aid_rule):
@@ -149,7 +149,7 @@ joined as (
         members.iso3,
         members.year,
         nato.is_estimate,
-        nato.gdp_constant_2015_usd_m,
+        nato.gdp_constant_usd_m,
         nato.share_gdp_pct as defence_pct_gdp,
         aid.iso3 is not null as aid_tracked,
         aid.aid_eur_bn,
@@ -175,7 +175,7 @@ final as (
         country.name as country,
         joined.year,
         joined.is_estimate,
-        joined.gdp_constant_2015_usd_m,
+        joined.gdp_constant_usd_m,
         joined.defence_pct_gdp,
         joined.aid_tracked,
         joined.aid_eur_bn,

@@ -4,11 +4,11 @@
 -- both as a share of GDP; see queries/security_burden.sql, whose CTEs this file repeats up to
 -- `joined`). If aid to Ukraine shifts the burden towards small allies, rho_broader < rho_plain.
 -- Unit: rank correlation coefficients (-1..1); counts of countries; percent of GDP (means).
--- Source: nato_defence (TABLE3 share of real GDP, TABLE5 GDP at 2015 prices), kiel_aid_monthly,
+-- Source: nato_defence (TABLE3 share of real GDP, TABLE5 GDP at constant prices), kiel_aid_monthly,
 --   kiel_aid_donor (Kiel Ukraine Support Tracker), membership_spell.
 -- Sample: the members of a year with a defence share, a broader burden (so the tracker follows
 --   them) and a GDP > 0; both rhos are computed on exactly this sample. GDP is NATO's GDP at
---   constant 2015 prices, the GDP its share of real GDP is measured against.
+--   constant prices, the GDP its share of real GDP is measured against.
 -- Ranks as queries/exploitation_test.sql: average ranks for ties (rank() plus half the
 --   number of other rows tied with it); rho = Pearson's r of the ranks;
 --   t = rho sqrt((n-2)/(1-rho^2)) on df = n - 2 (+-infinity when |rho| = 1). Years with fewer
@@ -139,7 +139,7 @@ joined as (
         members.iso3,
         members.year,
         nato.is_estimate,
-        nato.gdp_constant_2015_usd_m,
+        nato.gdp_constant_usd_m,
         nato.share_gdp_pct as defence_pct_gdp,
         aid.iso3 is not null as aid_tracked,
         aid.aid_eur_bn,
@@ -160,13 +160,13 @@ sample as (
         joined.year,
         joined.iso3,
         joined.is_estimate,
-        joined.gdp_constant_2015_usd_m as gdp,
+        joined.gdp_constant_usd_m as gdp,
         joined.defence_pct_gdp as plain,
         joined.defence_pct_gdp + joined.aid_pct_gdp as broader,
     from joined
     where joined.defence_pct_gdp >= 0
         and joined.aid_pct_gdp >= 0
-        and joined.gdp_constant_2015_usd_m > 0
+        and joined.gdp_constant_usd_m > 0
 ),
 
 ranked as (
@@ -208,7 +208,7 @@ left_out as (
             where not (
                 coalesce(joined.defence_pct_gdp >= 0, false)
                 and coalesce(joined.aid_pct_gdp >= 0, false)
-                and coalesce(joined.gdp_constant_2015_usd_m > 0, false)
+                and coalesce(joined.gdp_constant_usd_m > 0, false)
             )
         ) as members_left_out,
     from joined

@@ -573,7 +573,7 @@ def test_capability_views_plot_exactly_their_data():
             "source": ["cow", "cow", "nato", "nato"],
             "is_estimate": [False] * 4,
             "personnel_per_1000": [5.0, 4.8, 4.0, 4.1],
-            "me_per_soldier_constant_2015_kusd": [None, None, 100.0, 110.0],
+            "me_per_soldier_constant_kusd": [None, None, 100.0, 110.0],
         }
     )
     density = views.personnel_density(personnel)

@@ -176,9 +176,9 @@ def equipment_con(tmp_path_factory):
         _nato(
             iso3,
             2014 + i,
-            constant_2015_usd_m=me,
+            constant_usd_m=me,
             equipment_share_pct=eq,
-            gdp_constant_2015_usd_m=gdp,
+            gdp_constant_usd_m=gdp,
         )
         for iso3, series in EQUIPMENT.items()
         for i, (me, eq, gdp) in enumerate(series)
@@ -197,31 +197,29 @@ def test_equipment_investment_perpetual_inventory_steady_state(equipment_con):
     #        + 0.729 x 200 x 0.9 / 0.1 = 300 + 225 + 162 + 145.8 + 1312.2 = 2145.
     #   POL: 10 / 0.1 = 100; 90 + 20 = 110; 99 + 40 = 139; 125.1 + 50 = 175.1.
     for year, usa, pol in [(2014, 2000, 100), (2015, 2000, 110), (2016, 2050, 139)]:
-        assert got[("USA", year)]["equipment_stock_constant_2015_usd_m"] == approx(usa)
-        assert got[("POL", year)]["equipment_stock_constant_2015_usd_m"] == approx(pol)
-    assert got[("USA", 2017)]["equipment_stock_constant_2015_usd_m"] == approx(2145)
-    assert got[("POL", 2017)]["equipment_stock_constant_2015_usd_m"] == approx(175.1)
+        assert got[("USA", year)]["equipment_stock_constant_usd_m"] == approx(usa)
+        assert got[("POL", year)]["equipment_stock_constant_usd_m"] == approx(pol)
+    assert got[("USA", 2017)]["equipment_stock_constant_usd_m"] == approx(2145)
+    assert got[("POL", 2017)]["equipment_stock_constant_usd_m"] == approx(175.1)
     # Investment and its running sum: POL 10, 10 + 20 = 30, 30 + 40 = 70, 70 + 50 = 120.
-    assert got[("POL", 2016)]["equipment_constant_2015_usd_m"] == approx(40)
-    assert [
-        got[("POL", y)]["equipment_cumulative_constant_2015_usd_m"] for y in range(2014, 2018)
-    ] == [
+    assert got[("POL", 2016)]["equipment_constant_usd_m"] == approx(40)
+    assert [got[("POL", y)]["equipment_cumulative_constant_usd_m"] for y in range(2014, 2018)] == [
         approx(10),
         approx(30),
         approx(70),
         approx(120),
     ]
-    assert got[("USA", 2017)]["equipment_cumulative_constant_2015_usd_m"] == approx(950)
+    assert got[("USA", 2017)]["equipment_cumulative_constant_usd_m"] == approx(950)
     assert got[("USA", 2017)]["stock_first_year"] == 2014
     # GBR has no equipment share in 2015: its stock and running sum stop (NULL), not shrink.
-    assert got[("GBR", 2014)]["equipment_stock_constant_2015_usd_m"] == approx(1000)
+    assert got[("GBR", 2014)]["equipment_stock_constant_usd_m"] == approx(1000)
     for year in (2015, 2016, 2017):
-        assert got[("GBR", year)]["equipment_stock_constant_2015_usd_m"] is None
-        assert got[("GBR", year)]["equipment_cumulative_constant_2015_usd_m"] is None
-    assert got[("GBR", 2016)]["equipment_constant_2015_usd_m"] == approx(100)
+        assert got[("GBR", year)]["equipment_stock_constant_usd_m"] is None
+        assert got[("GBR", year)]["equipment_cumulative_constant_usd_m"] is None
+    assert got[("GBR", 2016)]["equipment_constant_usd_m"] == approx(100)
     # Historical membership: FIN (NATO 2023) is not listed in 2014-2017; ISL is, with NULLs.
     assert ("FIN", 2014) not in got
-    assert got[("ISL", 2014)]["equipment_stock_constant_2015_usd_m"] is None
+    assert got[("ISL", 2014)]["equipment_stock_constant_usd_m"] is None
     assert got[("ISL", 2014)]["stock_share_pct"] is None
 
 
@@ -231,8 +229,8 @@ def test_equipment_investment_shares_of_stock_and_gdp(equipment_con):
     #   USA: stock share 2000 / 3100 = 64.516 %, GDP share 75 %, ratio 0.64516 / 0.75 = 0.86022.
     usa = got[("USA", 2014)]
     assert usa["n_allies_in_total"] == 3
-    assert usa["alliance_stock_constant_2015_usd_m"] == approx(3100)
-    assert usa["alliance_gdp_constant_2015_usd_m"] == approx(20e6)
+    assert usa["alliance_stock_constant_usd_m"] == approx(3100)
+    assert usa["alliance_gdp_constant_usd_m"] == approx(20e6)
     assert usa["stock_share_pct"] == approx(100 * 2000 / 3100)
     assert usa["gdp_share_pct"] == approx(75)
     assert usa["stock_to_gdp_share_ratio"] == approx((2000 / 3100) / 0.75)
@@ -250,7 +248,7 @@ def test_equipment_investment_zero_start_other_rate_and_current_membership(equip
     zero = keyed(run(equipment_con, "equipment_investment", initial_stock="zero"), "iso3", "year")
     # Zero start, d = 0.10: POL 10; 0.9 x 10 + 20 = 29; 0.9 x 29 + 40 = 66.1;
     #   0.9 x 66.1 + 50 = 109.49.
-    assert [zero[("POL", y)]["equipment_stock_constant_2015_usd_m"] for y in range(2014, 2018)] == [
+    assert [zero[("POL", y)]["equipment_stock_constant_usd_m"] for y in range(2014, 2018)] == [
         approx(10),
         approx(29),
         approx(66.1),
@@ -259,7 +257,7 @@ def test_equipment_investment_zero_start_other_rate_and_current_membership(equip
     fast = keyed(run(equipment_con, "equipment_investment", depreciation=0.5), "iso3", "year")
     # d = 0.5, steady state: USA 200 / 0.5 = 400; 200 + 200 = 400; 200 + 250 = 450;
     #   225 + 300 = 525.
-    assert fast[("USA", 2017)]["equipment_stock_constant_2015_usd_m"] == approx(525)
+    assert fast[("USA", 2017)]["equipment_stock_constant_usd_m"] == approx(525)
     assert fast[("USA", 2017)]["depreciation"] == approx(0.5)
     current = keyed(
         run(equipment_con, "equipment_investment", membership="current", as_of=AS_OF_2024),
@@ -269,7 +267,7 @@ def test_equipment_investment_zero_start_other_rate_and_current_membership(equip
     # Today's members traced back: FIN counts in 2017 with its own stock 10 / 0.1 = 100
     #   (0.9 x 100 + 10 = 100 every year): total 2145 + 175.1 + 100 = 2420.1, GDP 21e6.
     fin = current[("FIN", 2017)]
-    assert fin["equipment_stock_constant_2015_usd_m"] == approx(100)
+    assert fin["equipment_stock_constant_usd_m"] == approx(100)
     assert fin["n_allies_in_total"] == 3
     assert fin["stock_share_pct"] == approx(100 * 100 / 2420.1)
     assert fin["gdp_share_pct"] == approx(100 / 21)
@@ -286,12 +284,12 @@ def test_equipment_investment_closed_form_equals_the_recursion(equipment_con):
             for iso3 in ("USA", "POL"):
                 stock = None
                 for year in range(2014, 2018):
-                    invest = got[(iso3, year)]["equipment_constant_2015_usd_m"]
+                    invest = got[(iso3, year)]["equipment_constant_usd_m"]
                     if stock is None:
                         stock = invest / d if rule == "steady_state" else invest
                     else:
                         stock = (1 - d) * stock + invest
-                    value = got[(iso3, year)]["equipment_stock_constant_2015_usd_m"]
+                    value = got[(iso3, year)]["equipment_stock_constant_usd_m"]
                     assert value == approx(stock, rel=1e-12), (rule, d, iso3, year)
 
 
@@ -319,21 +317,21 @@ def personnel_con(tmp_path_factory):
             "USA",
             2014,
             personnel_k=1500,
-            gdp_constant_2015_usd_m=15e6,
-            gdp_per_capita_2015_kusd=50,
+            gdp_constant_usd_m=15e6,
+            gdp_per_capita_constant_kusd=50,
             current_usd_m=600_000,
-            constant_2015_usd_m=750_000,
+            constant_usd_m=750_000,
         ),
         _nato(
             "POL",
             2014,
             personnel_k=100,
-            gdp_constant_2015_usd_m=3e6,
-            gdp_per_capita_2015_kusd=75,
+            gdp_constant_usd_m=3e6,
+            gdp_per_capita_constant_kusd=75,
             current_usd_m=10_000,
-            constant_2015_usd_m=12_000,
+            constant_usd_m=12_000,
         ),
-        _nato("ISL", 2014, gdp_constant_2015_usd_m=1e5, gdp_per_capita_2015_kusd=50),
+        _nato("ISL", 2014, gdp_constant_usd_m=1e5, gdp_per_capita_constant_kusd=50),
     ]
     cow = [
         _cow(2, "USA", "USA", 1980, 0.13, 140_000_000, 2000, 250_000),
@@ -360,7 +358,7 @@ def test_personnel_nato_rows(personnel_con):
     assert usa["population_source"].startswith("NATO")
     assert usa["personnel_per_1000"] == approx(5.0)
     assert usa["me_per_soldier_current_kusd"] == approx(400)
-    assert usa["me_per_soldier_constant_2015_kusd"] == approx(500)
+    assert usa["me_per_soldier_constant_kusd"] == approx(500)
     assert usa["is_estimate"] is False
     pol = got[("POL", 2014)]
     assert (pol["personnel_per_1000"], pol["me_per_soldier_current_kusd"]) == (
@@ -380,7 +378,7 @@ def test_personnel_cow_rows_before_2014(personnel_con):
     assert usa["personnel_per_1000"] == approx(8.0)
     assert usa["me_current_usd_m"] == approx(140_000)
     assert usa["me_per_soldier_current_kusd"] == approx(70)
-    assert usa["me_per_soldier_constant_2015_kusd"] is None
+    assert usa["me_per_soldier_constant_kusd"] is None
     assert got[("USA", 2013)]["personnel_per_1000"] == approx(5.0)
     # Iceland: zero personnel -> 0 per 1,000, spending per soldier NULL (no division by zero).
     isl = got[("ISL", 1980)]
@@ -541,15 +539,15 @@ def test_capability_balance_1990_and_membership_rules(capability_con):
 @pytest.fixture(scope="module")
 def hague_con(tmp_path_factory):
     rows = [
-        _nato("USA", 2014, share_gdp_pct=3.0, constant_2015_usd_m=1000),
-        _nato("USA", 2016, share_gdp_pct=9.9, constant_2015_usd_m=1000),
-        _nato("USA", 2017, share_gdp_pct=4.0, constant_2015_usd_m=1000),
-        _nato("POL", 2014, share_gdp_pct=0.8, constant_2015_usd_m=100),
-        _nato("POL", 2017, share_gdp_pct=1.0, constant_2015_usd_m=133.1),
-        _nato("GBR", 2014, share_gdp_pct=2.0, constant_2015_usd_m=400),
-        _nato("GBR", 2017, share_gdp_pct=2.0, constant_2015_usd_m=463.05),
-        _nato("FIN", 2017, share_gdp_pct=1.5, constant_2015_usd_m=60),
-        _nato("ISL", 2017, gdp_constant_2015_usd_m=1e5),
+        _nato("USA", 2014, share_gdp_pct=3.0, constant_usd_m=1000),
+        _nato("USA", 2016, share_gdp_pct=9.9, constant_usd_m=1000),
+        _nato("USA", 2017, share_gdp_pct=4.0, constant_usd_m=1000),
+        _nato("POL", 2014, share_gdp_pct=0.8, constant_usd_m=100),
+        _nato("POL", 2017, share_gdp_pct=1.0, constant_usd_m=133.1),
+        _nato("GBR", 2014, share_gdp_pct=2.0, constant_usd_m=400),
+        _nato("GBR", 2017, share_gdp_pct=2.0, constant_usd_m=463.05),
+        _nato("FIN", 2017, share_gdp_pct=1.5, constant_usd_m=60),
+        _nato("ISL", 2017, gdp_constant_usd_m=1e5),
     ]
     con = _connect(tmp_path_factory.mktemp("hague"), "h", {"nato_defence": rows})
     yield con
@@ -579,8 +577,8 @@ def test_hague_path_by_hand(hague_con):
     assert pol["avg_real_growth_pct"] == approx(10.0)
     assert pol["on_course"] is False
     assert pol["projected_share_gdp_pct"] == approx((1.1 / 1.05) ** 2)
-    assert pol["base_me_constant_2015_usd_m"] == approx(100)
-    assert pol["latest_me_constant_2015_usd_m"] == approx(133.1)
+    assert pol["base_me_constant_usd_m"] == approx(100)
+    assert pol["latest_me_constant_usd_m"] == approx(133.1)
     assert gbr["required_real_growth_pct"] == approx(100 * (math.sqrt(2) * 1.05 - 1))
     assert gbr["avg_real_growth_pct"] == approx(5.0)
     # FIN has no 2014 figure: no achieved growth, so no verdict.
@@ -679,7 +677,7 @@ def security_tables() -> dict[str, list[dict]]:
             )
         donors[donor] = {"donor": donor, "iso3": iso3, "release": "29", "period": "06/2024"}
     nato = [
-        _nato(iso3, year, share_gdp_pct=share, gdp_constant_2015_usd_m=gdp)
+        _nato(iso3, year, share_gdp_pct=share, gdp_constant_usd_m=gdp)
         | {"is_estimate": year == 2023}
         for iso3, years in SECURITY_NATO.items()
         for year, (share, gdp) in years.items()
@@ -771,11 +769,11 @@ def _scipy_check(burden: pl.DataFrame, test: pl.DataFrame) -> int:
             (pl.col("year") == r["year"])
             & pl.col("defence_pct_gdp").is_not_null()
             & pl.col("broader_burden_pct").is_not_null()
-            & (pl.col("gdp_constant_2015_usd_m") > 0)
+            & (pl.col("gdp_constant_usd_m") > 0)
         ).sort("iso3")
         assert ",".join(sample["iso3"]) == r["members"]
         assert sample.height == r["n"]
-        gdp = sample["gdp_constant_2015_usd_m"].to_list()
+        gdp = sample["gdp_constant_usd_m"].to_list()
         for column, rho in (
             ("defence_pct_gdp", "rho_plain"),
             ("broader_burden_pct", "rho_broader"),
@@ -804,12 +802,12 @@ def all_con(tmp_path_factory):
         _nato(
             iso3,
             2014 + i,
-            constant_2015_usd_m=me,
+            constant_usd_m=me,
             equipment_share_pct=eq,
-            gdp_constant_2015_usd_m=gdp,
+            gdp_constant_usd_m=gdp,
             share_gdp_pct=2.0,
             personnel_k=10,
-            gdp_per_capita_2015_kusd=40,
+            gdp_per_capita_constant_kusd=40,
             current_usd_m=me,
         )
         for iso3, series in EQUIPMENT.items()
@@ -854,7 +852,7 @@ def test_real_personnel_2024_equals_nato_tables(real_con):
     for iso3 in ("USA", "POL", "DEU", "GBR", "FIN"):
         personnel, gdp, gdp_pc, current, estimate = one(
             real_con,
-            "select personnel_k, gdp_constant_2015_usd_m, gdp_per_capita_2015_kusd, "
+            "select personnel_k, gdp_constant_usd_m, gdp_per_capita_constant_kusd, "
             "current_usd_m, is_estimate from nato_defence where iso3 = $iso3 and year = 2024",
             iso3=iso3,
         )
@@ -877,22 +875,21 @@ def test_real_equipment_poland_2024(real_con):
     got = keyed(run(real_con, "equipment_investment", membership="current"), "iso3", "year")
     me, share = one(
         real_con,
-        "select constant_2015_usd_m, equipment_share_pct from nato_defence "
+        "select constant_usd_m, equipment_share_pct from nato_defence "
         "where iso3 = 'POL' and year = 2024",
     )
     pol = got[("POL", 2024)]
-    assert pol["equipment_constant_2015_usd_m"] == approx(me * share / 100)
-    assert pol["equipment_constant_2015_usd_m"] == approx(13722, abs=1)  # 26,839 x 51.13 %
+    assert pol["equipment_constant_usd_m"] == approx(me * share / 100)
+    assert pol["equipment_constant_usd_m"] == approx(13722, abs=1)  # 26,839 x 51.13 %
     # The stock obeys the recursion S_t = 0.9 S_(t-1) + I_t for every ally with a full series.
     checked = 0
     for (iso3, year), r in got.items():
         prev = got.get((iso3, year - 1))
-        if prev and prev["equipment_stock_constant_2015_usd_m"] is not None:
+        if prev and prev["equipment_stock_constant_usd_m"] is not None:
             expected = (
-                0.9 * prev["equipment_stock_constant_2015_usd_m"]
-                + (r["equipment_constant_2015_usd_m"])
+                0.9 * prev["equipment_stock_constant_usd_m"] + (r["equipment_constant_usd_m"])
             )
-            assert r["equipment_stock_constant_2015_usd_m"] == approx(expected, rel=1e-9)
+            assert r["equipment_stock_constant_usd_m"] == approx(expected, rel=1e-9)
             checked += 1
     assert checked == 31 * 10  # 31 allies with figures (not Iceland) x 2015-2024
     # Shares add up to 100 in every year.
@@ -925,7 +922,7 @@ def test_real_hague_path_one_row_per_ally_with_spending(real_con):
     for r in frame.to_dicts():
         expected = (3.5 / r["latest_share_gdp_pct"]) ** (1 / 11) * 1.015 - 1
         assert r["required_real_growth_pct"] == approx(100 * expected)
-        cagr = (r["latest_me_constant_2015_usd_m"] / r["base_me_constant_2015_usd_m"]) ** 0.1 - 1
+        cagr = (r["latest_me_constant_usd_m"] / r["base_me_constant_usd_m"]) ** 0.1 - 1
         assert r["avg_real_growth_pct"] == approx(100 * cagr)
         assert r["on_course"] == (r["avg_real_growth_pct"] >= r["required_real_growth_pct"])
 

@@ -171,7 +171,7 @@ def test_unit_slip_in_world_bank_gdp_is_caught(tmp_path):
         if r["iso3"] == "GBR":
             r["gdp_current_usd"] /= 1e6  # loaded as US$ m instead of US$
     row = next(r for r in world["nato_defence"] if (r["iso3"], r["year"]) == ("DEU", 2023))
-    row["gdp_per_capita_2015_kusd"] = 0.04  # dollars, not thousand dollars
+    row["gdp_per_capita_constant_kusd"] = 0.04  # dollars, not thousand dollars
     con = broken(tmp_path, world)
     got = {(r[0], r[1], r[2], r[3]) for r in run_check(con, "panel_magnitude")}
     assert got == {

@@ -198,10 +198,10 @@ def tiny_world() -> dict[str, list[dict]]:
                 "current_usd_m": me,
                 "gdp_current_usd_m": gdp,
                 "share_gdp_pct": share,
-                "constant_2015_usd_m": const,
+                "constant_usd_m": const,
                 "equipment_share_pct": equip,
-                "gdp_constant_2015_usd_m": gdp_const,
-                "gdp_per_capita_2015_kusd": gdp_pc,
+                "gdp_constant_usd_m": gdp_const,
+                "gdp_per_capita_constant_kusd": gdp_pc,
             }
             for iso3, year, me, gdp, share, const, equip, gdp_const, gdp_pc in NATO_ROWS
         ],
@@ -219,7 +219,7 @@ def tiny_world() -> dict[str, list[dict]]:
                 "iso3": iso3,
                 "year": year,
                 "current_usd_m": me,
-                "constant_2023_usd_m": const,
+                "constant_usd_m": const,
                 "share_gdp_pct": share,
                 "is_estimate": False,
                 "is_uncertain": iso3 == "UKR",
@@ -301,7 +301,7 @@ def test_sidecar_declares_exactly_the_sql_parameters(name):
 def test_views_are_create_or_replace_view():
     for path in sorted((QUERIES / "views").glob("*.sql")):
         code = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8")).strip()
-        assert code.startswith("create or replace view "), path.name
+        assert code.startswith(("create or replace view ", "create or replace macro ")), path.name
 
 
 @pytest.mark.parametrize("name", MINE)
@@ -364,21 +364,21 @@ def test_defence_panel_keeps_sources_apart(con):
         (r[0], r[1]): r[2:]
         for r in con.execute(
             "select source, iso3, share_gdp_pct, me_gdp_pct, gdp_current_usd_m, population, "
-            "gdp_source, me_constant_2015_usd_m, me_constant_2023_usd_m "
+            "gdp_source, me_constant_usd_m, price_base_year "
             "from defence_panel where year = 2023 and iso3 in ('USA', 'POL')"
         ).fetchall()
     }
     # NATO USA 2023: published 3.1 % (real GDP); computed 600 / 20000 = 3.0 %;
     # population = GDP at 2015 prices / GDP per capita = 15,000,000 / 50 x 1000 = 300 m.
-    share, computed, gdp, population, gdp_source, c2015, c2023 = got[("nato", "USA")]
-    assert (share, gdp, c2015, c2023) == (3.1, 20000, 480, None)
+    share, computed, gdp, population, gdp_source, constant, base = got[("nato", "USA")]
+    assert (share, gdp, constant, base) == (3.1, 20000, 480, 2015)
     assert computed == approx(3.0)
     assert population == approx(300e6)
     assert gdp_source.startswith("NATO")
     # SIPRI POL 2023: SIPRI's 3.8 %; World Bank GDP 1000e6 US$ -> 1000 US$ m;
     # computed 40 / 1000 = 4.0 %; World Bank population 120 million.
-    share, computed, gdp, population, gdp_source, c2015, c2023 = got[("sipri", "POL")]
-    assert (share, gdp, population, c2015, c2023) == (3.8, 1000, 120e6, None, 40)
+    share, computed, gdp, population, gdp_source, constant, base = got[("sipri", "POL")]
+    assert (share, gdp, population, constant, base) == (3.8, 1000, 120e6, 40, 2023)
     assert computed == approx(4.0)
     assert gdp_source.startswith("World Bank")
 
@@ -693,8 +693,8 @@ def test_group_totals_nato_historical(con):
     # -> growth 800 / 640 - 1 = 25 %. Median of 3.1, 2.0, 1.6, 3.9, 2.0 = 2.0.
     r = got[("NATO", 2023)]
     assert (r["n_members"], r["n_members_with_data"]) == (6, 5)
-    assert (r["total_me_current_usd_m"], r["total_me_constant_2015_usd_m"]) == (1000, 800)
-    assert r["total_me_constant_2023_usd_m"] is None
+    assert (r["total_me_current_usd_m"], r["total_me_constant_usd_m"]) == (1000, 800)
+    assert r["price_base_year"] == 2015
     assert r["median_burden_pct"] == approx(2.0)
     assert r["real_growth_since_2014_pct"] == approx(25)
     assert r["n_members_like_for_like"] == 5
@@ -743,8 +743,8 @@ def test_group_totals_current_membership_and_sipri(con):
     r = sipri[("NATO", 2023)]
     # SIPRI 2023: 800 + 60 + 70 + 40 + 30 = 1000 current and constant 2023 US$;
     # no SIPRI 2014 rows -> growth unknown (NULL), no like-for-like members.
-    assert (r["total_me_current_usd_m"], r["total_me_constant_2023_usd_m"]) == (1000, 1000)
-    assert r["total_me_constant_2015_usd_m"] is None
+    assert (r["total_me_current_usd_m"], r["total_me_constant_usd_m"]) == (1000, 1000)
+    assert r["price_base_year"] == 2023
     assert r["real_growth_since_2014_pct"] is None and r["n_members_like_for_like"] == 0
 
 

@@ -12,6 +12,7 @@ is distinct, so one read from the wrong cell shows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -25,11 +26,13 @@ from etl.countries import is_known_code
 from etl.errors import EtlError
 from etl.rawfiles import Parsed
 from etl.warehouse import create_schema, insert
+from tests.fixturebooks import stamp_modified
 
 NAME = "SIPRI-Milex-data-1990-1993_2.xlsx"
 FILE = f"sipri/{NAME}"
 YEARS = [1990, 1991, 1992, 1993]
 LATE = [1991, 1992, 1993]  # 'Per capita' and 'Share of Govt. spending' start later (1988 for real)
+MEASURES, _ = sipri.measures(["Constant (2023) US$"], "fixture")
 LEGEND = "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data."
 # sheet -> (header cells before the years, years); the order is the real workbook's.
 LAYOUT = {
@@ -99,10 +102,38 @@ def position(ws, country: str, year: int) -> tuple[int, int]:
     return row, col
 
 
-def write_workbook(raw_dir: Path, edit: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
+# 'Regional totals' as SIPRI prints it: notes, a 'Region' header with the years at constant
+# prices and one last year at current prices, then World, regions and subregions.
+REGIONAL = [
+    ("World", [1000.5, "...", 1002.5, 1003.5], 1100.5, ""),
+    ("Africa", [20.5, 21.5, 22.5, 23.5], 25.5, "Djibouti, Eritrea"),
+    ("North Africa", [3.5, 3.75, 4.5, 4.75], 5.5, ""),
+    ("Europe", [600.5, 601.5, 602.5, 603.5], 650.5, None),
+]
+
+
+def _regional(ws, years: list[int]) -> None:
+    ws.append(["Military expenditure by region in constant US dollars     © SIPRI 2024"])
+    ws.append(["Figures are in US$ b., at constant 2023 prices and exchange rates, except ..."])
+    ws.append([])
+    ws.append(
+        ["Region", *map(str, years), f"{years[-1]} (current prices)", "", "Omitted countries"]
+    )
+    for name, values, current, omitted in REGIONAL:
+        ws.append([name, *values, current, None, omitted])
+    ws.append([])
+    ws.append(["Note: a row after the table is not a region"])
+
+
+def write_workbook(
+    raw_dir: Path,
+    edit: Callable[[openpyxl.Workbook], None] | None = None,
+    file_name: str = NAME,
+    published: date = date(1994, 4, 25),
+) -> Path:
     wb = openpyxl.Workbook()
     wb.active.title = "Front page"
-    wb.create_sheet("Regional totals")
+    _regional(wb.create_sheet("Regional totals"), YEARS)
     for sheet, (labels, years) in LAYOUT.items():
         ws = wb.create_sheet(sheet)
         for line in (
@@ -131,10 +162,10 @@ def write_workbook(raw_dir: Path, edit: Callable[[openpyxl.Workbook], None] | No
     wb.create_sheet("Footnotes")
     if edit:
         edit(wb)
-    path = raw_dir / "sipri" / NAME
+    path = raw_dir / "sipri" / file_name
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return path
+    return stamp_modified(path, published)  # not a known file: its docProps date is its edition
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +196,9 @@ def test_values(parsed):
     assert rows[("GBR", 1993)] == {
         "iso3": "GBR",
         "year": 1993,
-        "constant_2023_usd_m": 2013.5,
+        "edition": date(1994, 4, 25),
+        "price_base_year": 2023,  # from the sheet name 'Constant (2023) US$'
+        "constant_usd_m": 2013.5,
         "current_usd_m": 3013.5,
         "share_gdp_pct": 4013.5 / 65536 * 100,  # 6.1241149... %, stored as a fraction
         "per_capita_current_usd": 5013.5,
@@ -174,15 +207,15 @@ def test_values(parsed):
         "is_estimate": True,  # blue in 'Constant (2023) US$' only
         "is_uncertain": False,
     }
-    assert rows[("GBR", 1992)]["constant_2023_usd_m"] == 2012.5  # stored as text
+    assert rows[("GBR", 1992)]["constant_usd_m"] == 2012.5  # stored as text
     assert rows[("KWT", 1991)]["share_gdp_pct"] == 117.1875
     assert rows[("SUN", 1991)]["current_usd_m"] == 3041.5
     assert rows[("SUN", 1992)]["current_usd_m"] is None
-    assert rows[("DZA", 1990)]["constant_2023_usd_m"] is None
+    assert rows[("DZA", 1990)]["constant_usd_m"] is None
     assert rows[("DZA", 1990)]["per_capita_current_usd"] is None  # no cell: the sheet starts 1991
     # Every other figure came from its own cell, scaled to the published unit.
     for sheet, (_, years) in LAYOUT.items():
-        column, multiplier, divisor = sipri.MEASURES[sheet]
+        column, multiplier, divisor = MEASURES[sheet]
         for country, iso3 in zip(COUNTRIES, ["DZA", "GBR", None, "RUS", "SUN", "KWT"], strict=True):
             for year in years:
                 value = printed(sheet, country, year)
@@ -207,7 +240,7 @@ def test_estimate_and_uncertain_flags(parsed):
 
 
 def test_missing_reasons(parsed):
-    measure = {sheet: column for sheet, (column, _, _) in sipri.MEASURES.items()}
+    measure = {sheet: column for sheet, (column, _, _) in MEASURES.items()}
     full = [measure[s] for s, (_, years) in LAYOUT.items() if 1990 in years]
     every = list(measure.values())
     expected = (
@@ -217,18 +250,52 @@ def test_missing_reasons(parsed):
         | {("SUN", y, m, "state did not exist") for y in (1992, 1993) for m in every}
         | {("KWT", 1993, "per_capita_current_usd", "blank")}
     )
-    assert set(parsed.tables["sipri_missing"].rows()) == expected
+    missing = parsed.tables["sipri_missing"].drop("edition")
+    assert set(missing.rows()) == expected
     assert parsed.tables["sipri_missing"].height == len(expected)
 
 
 def test_country_notes(parsed):
-    assert parsed.tables["sipri_country_note"].rows() == [
+    notes = parsed.tables["sipri_country_note"]
+    assert notes.select("iso3", "sipri_name", "region", "subregion", "footnote_marks").rows() == [
         ("DZA", "Algeria", "Africa", "North Africa", "§4"),
         ("GBR", "United Kingdom", "Europe", "Western Europe", "91"),
         ("KWT", "Kuwait", "Middle East", None, "95"),  # a region without subregions
         ("RUS", "Russia", "Europe", "Eastern Europe", "83"),
         ("SUN", "USSR", "Europe", "Eastern Europe", None),
     ]
+    # The markers as flags: Algeria's '§4' is an adopted budget with footnote 4.
+    algeria = notes.row(0, named=True)
+    assert algeria["budget_not_actual"] and algeria["footnotes"] == "4"
+    assert not (algeria["excludes_pensions"] or algeria["excludes_paramilitary"])
+    assert notes["footnotes"].to_list() == ["4", "91", "95", "83", None]
+
+
+def test_mark_flags():
+    assert sipri._mark_flags("‡§¶16") == {
+        "budget_not_actual": True,
+        "excludes_pensions": False,
+        "current_spending_only": True,
+        "excludes_paramilitary": True,
+        "currency_redenominated": False,
+        "footnotes": "16",
+    }
+    assert sipri._mark_flags("§‖1, 3")["currency_redenominated"]
+    assert sipri._mark_flags("§‖1, 3")["footnotes"] == "1,3"
+
+
+def test_regional_totals(parsed):
+    totals = parsed.tables["sipri_region_total"]
+    rows = {(r["region"], r["year"]): r for r in totals.iter_rows(named=True)}
+    assert rows[("World", 1990)]["constant_usd_bn"] == 1000.5
+    assert rows[("World", 1991)]["constant_usd_bn"] is None  # '...'
+    assert rows[("World", 1993)]["current_usd_bn"] == 1100.5
+    assert rows[("World", 1992)]["current_usd_bn"] is None
+    assert rows[("North Africa", 1993)]["parent"] == "Africa"
+    assert rows[("Africa", 1993)]["parent"] == "World" and rows[("World", 1993)]["parent"] is None
+    assert rows[("Africa", 1990)]["omitted_countries"] == "Djibouti, Eritrea"
+    assert set(totals["price_base_year"]) == {2023}
+    assert totals.height == 4 * 4
 
 
 def test_source_file(parsed):
@@ -398,7 +465,7 @@ def test_real_flags_match_openpyxl(real, raw_dir):
     wb = openpyxl.load_workbook(path, read_only=True)
     names = dict(real.tables["sipri_country_note"].select("sipri_name", "iso3").iter_rows())
     seen: dict[int, set] = {10: set(), 12: set()}  # indexed red, indexed blue
-    for sheet in sipri.MEASURES:
+    for sheet in sipri.measures(wb.sheetnames, path.name)[0]:
         rows = wb[sheet].iter_rows()
         header = next(r for r in rows if r[0].value == "Country")
         year = {c.column: c.value for c in header if isinstance(c.value, int | float)}

@@ -132,10 +132,10 @@ def tiny_tables() -> dict[str, list[dict]]:
             iso3,
             2024,
             current_usd_m=me,
-            constant_2015_usd_m=me,
+            constant_usd_m=me,
             gdp_current_usd_m=gdp,
-            gdp_constant_2015_usd_m=gdp,
-            gdp_per_capita_2015_kusd=pc,
+            gdp_constant_usd_m=gdp,
+            gdp_per_capita_constant_kusd=pc,
         )
         for iso3, (gdp, me, pc) in ALLIES.items()
     ]
@@ -152,14 +152,14 @@ def tiny_tables() -> dict[str, list[dict]]:
                 2022,
                 current_usd_m=me,
                 gdp_current_usd_m=gdp,
-                gdp_constant_2015_usd_m=gdp,
-                gdp_per_capita_2015_kusd=pc,
+                gdp_constant_usd_m=gdp,
+                gdp_per_capita_constant_kusd=pc,
             )
         )
     germany = [0.1 - 0.5 * u for u in US_DLN]
     for iso3, dln in {"USA": US_DLN, "DEU": germany, "POL": POL_DLN, "EST": [0.0] * 4}.items():
         for year, me in zip(range(2014, 2019), levels(dln), strict=True):
-            rows.append(nato_row(iso3, year, constant_2015_usd_m=me))
+            rows.append(nato_row(iso3, year, constant_usd_m=me))
     return {
         "alliance": [
             {
@@ -408,8 +408,8 @@ def panel_db(path: Path, panel) -> duckdb.DuckDBPyConnection:
             2024,
             current_usd_m=me,
             gdp_current_usd_m=gdp,
-            gdp_constant_2015_usd_m=pop,
-            gdp_per_capita_2015_kusd=1.0,
+            gdp_constant_usd_m=pop,
+            gdp_per_capita_constant_kusd=1.0,
         )
         for iso3, me, gdp, pop in panel
     ]
@@ -551,8 +551,8 @@ def test_real_free_riding_matches_linregress(real_db):
     assert len(frame) >= 25 and "USA" not in frame["iso3"].to_list()
     series = real_db.sql(
         """
-        select iso3, year, me_constant_2015_usd_m as me from defence_panel
-        where source = 'nato' and year between 2014 and 2024 and me_constant_2015_usd_m > 0
+        select iso3, year, me_constant_usd_m as me from defence_panel
+        where source = 'nato' and year between 2014 and 2024 and me_constant_usd_m > 0
         """
     ).pl()
     member_years = set(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -9,15 +10,28 @@ import polars as pl
 
 from etl.warehouse import create_schema, create_views, table_columns
 
+# NOT NULL columns a hand-made row may leave out: the 2024 NATO and April 2025 SIPRI editions.
+DEFAULTS = {
+    "nato_defence": {"price_base_year": 2015, "footnote": False},
+    "nato_aggregate": {"price_base_year": 2015},
+    "nato_real_change": {"price_base_year": 2015},
+    "sipri_milex": {"edition": date(2025, 4, 28), "price_base_year": 2023},
+    "sipri_missing": {"edition": date(2025, 4, 28)},
+}
+
 
 def make_db(path: Path, tables: dict[str, list[dict]]) -> Path:
-    """Write a DuckDB file at `path` holding the given rows; unnamed columns are NULL."""
+    """Write a DuckDB file at `path` holding the given rows; unnamed columns are NULL (or, for
+    the NOT NULL edition and price-base columns, DEFAULTS)."""
     con = duckdb.connect(str(path))
     try:
         create_schema(con)
         for table, rows in tables.items():
             columns = table_columns(con, table)
-            frame = pl.DataFrame([{c: row.get(c) for c in columns} for row in rows])
+            defaults = DEFAULTS.get(table, {})
+            frame = pl.DataFrame(
+                [{c: row.get(c, defaults.get(c)) for c in columns} for row in rows]
+            )
             con.register("_rows", frame)
             con.execute(f"insert into {table} select * from _rows")  # noqa: S608
             con.unregister("_rows")

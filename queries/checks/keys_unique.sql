@@ -20,8 +20,8 @@ duplicates as (
     from membership group by alliance, iso3, joined having count(*) > 1
 
     union all
-    select 'sipri_milex', concat_ws('|', iso3, year), count(*)
-    from sipri_milex group by iso3, year having count(*) > 1
+    select 'sipri_milex', concat_ws('|', iso3, year, edition), count(*)
+    from sipri_milex group by iso3, year, edition having count(*) > 1
 
     union all
     select 'nato_defence', concat_ws('|', iso3, year, edition), count(*)

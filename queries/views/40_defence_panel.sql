@@ -2,33 +2,36 @@
 -- population, each source kept whole and labelled. Never mixes the two within a row except
 -- where a column says so (gdp_source, population_source).
 --
--- source = 'nato': NATO "Defence Expenditure of NATO Countries" tables, latest edition for
---   each country-year (nato_defence). ME in million current US$ (TABLE2) and constant 2015
---   US$ (TABLE2); share_gdp_pct is NATO's own share of real GDP (TABLE3); GDP current US$ m is
---   NATO's (TABLE5); population is derived from NATO's tables as
---   GDP at constant 2015 US$ m (TABLE5) / GDP per capita in thousand 2015 US$ (TABLE6) x 1000,
---   in persons (NULL when either is missing); equipment_share_pct is TABLE8a.
---   Iceland has GDP rows but no ME (no armed forces).
--- source = 'sipri': SIPRI Military Expenditure Database. ME in million current US$ and
---   constant 2023 US$; share_gdp_pct is SIPRI's own share of GDP. SIPRI publishes no GDP or
+-- source = 'nato': NATO "Defence Expenditure of NATO Countries" tables, the newest edition for
+--   each country-year (nato_at()). ME in million current US$ (Table 2) and constant US$ at the
+--   edition's price base (Table 2; price_base_year says which year, 2015 in 2024, 2021 since
+--   2025); share_gdp_pct is NATO's own share of real GDP (Table 3); GDP current US$ m is
+--   NATO's (Table 5); population is derived from NATO's tables as
+--   GDP at constant US$ m (Table 5) / GDP per capita in thousand constant US$ (Table 6) x 1000,
+--   in persons (NULL when either is missing); equipment_share_pct is Table 8a.
+--   Iceland has GDP rows but no ME (no armed forces; no row at all since 2026).
+-- source = 'sipri': SIPRI Military Expenditure Database, the newest release for each
+--   country-year (sipri_at()). ME in million current US$ and constant US$ (price_base_year:
+--   the year of SIPRI's 'Constant (YYYY) US$' sheet); share_gdp_pct is SIPRI's own share of GDP. SIPRI publishes no GDP or
 --   population, so SIPRI rows take GDP (NY.GDP.MKTP.CD, converted to US$ m) and population
 --   (SP.POP.TOTL) from the World Bank (wb_macro), as gdp_source / population_source say.
 --
 -- me_gdp_pct = 100 x me_current_usd_m / gdp_current_usd_m, computed here from the row's own
 -- columns: for SIPRI rows it divides SIPRI's ME by the World Bank's GDP and so differs from
 -- SIPRI's published share; for NATO rows it uses current prices where NATO's share uses
--- constant prices. Indicators that compare with a guideline use share_gdp_pct.
+-- constant prices. Indicators that compare with a guideline use share_gdp_pct. Constant-price
+-- figures are comparable only within one price_base_year.
+-- Parameters: none (the evaluation date is nato_at/sipri_at's as_of; here the newest).
 create or replace view defence_panel as
 
 with
 
 nato_source as (
-    select * from nato_defence
-    qualify row_number() over (partition by iso3, year order by edition desc) = 1
+    select * from nato_at()
 ),
 
 sipri_source as (
-    select * from sipri_milex
+    select * from sipri_at()
 ),
 
 wb_source as (
@@ -44,14 +47,14 @@ nato_renamed as (
         nato_source.is_estimate,
         false as is_uncertain,
         nato_source.current_usd_m as me_current_usd_m,
-        nato_source.constant_2015_usd_m as me_constant_2015_usd_m,
-        null::double as me_constant_2023_usd_m,
+        nato_source.constant_usd_m as me_constant_usd_m,
+        nato_source.price_base_year,
         nato_source.share_gdp_pct,
         nato_source.gdp_current_usd_m,
         'NATO TABLE5 (GDP, current prices and exchange rates)' as gdp_source,
-        nato_source.gdp_constant_2015_usd_m
-            / nullif(nato_source.gdp_per_capita_2015_kusd, 0) * 1000 as population,
-        'NATO TABLE5/TABLE6 (GDP at 2015 prices / GDP per capita)' as population_source,
+        nato_source.gdp_constant_usd_m
+            / nullif(nato_source.gdp_per_capita_constant_kusd, 0) * 1000 as population,
+        'NATO TABLE5/TABLE6 (GDP at constant prices / GDP per capita)' as population_source,
         nato_source.equipment_share_pct,
     from nato_source
 ),
@@ -61,12 +64,12 @@ sipri_renamed as (
         'sipri' as source,
         sipri_source.iso3,
         sipri_source.year,
-        null::date as edition,
+        sipri_source.edition,
         sipri_source.is_estimate,
         sipri_source.is_uncertain,
         sipri_source.current_usd_m as me_current_usd_m,
-        null::double as me_constant_2015_usd_m,
-        sipri_source.constant_2023_usd_m as me_constant_2023_usd_m,
+        sipri_source.constant_usd_m as me_constant_usd_m,
+        sipri_source.price_base_year,
         sipri_source.share_gdp_pct,
         wb_source.gdp_current_usd / 1e6 as gdp_current_usd_m,
         'World Bank NY.GDP.MKTP.CD' as gdp_source,
@@ -94,8 +97,8 @@ final as (
         unioned.is_estimate,
         unioned.is_uncertain,
         unioned.me_current_usd_m,
-        unioned.me_constant_2015_usd_m,
-        unioned.me_constant_2023_usd_m,
+        unioned.me_constant_usd_m,
+        unioned.price_base_year,
         unioned.share_gdp_pct,
         100 * unioned.me_current_usd_m / nullif(unioned.gdp_current_usd_m, 0) as me_gdp_pct,
         unioned.gdp_current_usd_m,

@@ -1,0 +1,1 @@
+"""One module per source: everything about a publisher's files lives in its module here."""

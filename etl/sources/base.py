@@ -1,0 +1,100 @@
+"""What every source module declares (`Source`), and the checks that use it: which raw files are
+the source's, which bytes are known to be genuine, and the `edition` table row of a release."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from etl.errors import EtlError
+
+
+@dataclass(frozen=True)
+class Known:
+    """A file known to be the publisher's own: its name, bytes and digest(s), and its release.
+
+    `claims` is a regex over file names: any file it matches claims to be this edition, so it
+    must carry these bytes (a re-saved copy under the same or the unversioned name is refused).
+    """
+
+    name: str
+    edition: str  # e.g. '2024' (NATO), 'April 2025' (SIPRI)
+    published: date
+    bytes: int
+    claims: str
+    sha256: str | None = None
+    md5: str | None = None  # some publishers' pages give only an md5
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str  # 'nato', 'sipri': the `source` column of the edition table
+    name: str  # as the dashboard names it
+    publisher: str
+    licence: str
+    cadence: str
+    page: str  # where the publisher lists the files (today)
+    patterns: tuple[str, ...]  # raw-dir globs of the files the parser reads
+    tables: tuple[str, ...]  # warehouse tables the parser fills
+    former_pages: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # regexes over link paths on the page, newest layout first
+    known: tuple[Known, ...] = field(default_factory=tuple)
+
+    def files(self, raw_dir: Path) -> list[Path]:
+        """Every file of this source under raw_dir (several editions may sit side by side)."""
+        hits = {p for pattern in self.patterns for p in raw_dir.glob(pattern) if p.is_file()}
+        return sorted(hits)
+
+    def genuine(self, path: Path) -> Known | None:
+        """The known release this file is, by its bytes (None when not a known file)."""
+        size = path.stat().st_size
+        candidates = [k for k in self.known if k.bytes == size]
+        if not candidates:
+            return None
+        sha, md5 = _digests(path)
+        return next((k for k in candidates if sha == k.sha256 or md5 == k.md5), None)
+
+    def verify(self, path: Path, file: str) -> Known | None:
+        """Refuse a file whose name claims a known release but whose bytes are not that
+        release's (a re-saved or fake copy); return the known release it is, if any."""
+        if found := self.genuine(path):
+            return found
+        for known in self.known:
+            if re.fullmatch(known.claims, path.name):
+                raise EtlError(
+                    f"claims to be {self.name} {known.edition} ({known.name}, {known.bytes:,} "
+                    f"bytes) but its bytes differ ({path.stat().st_size:,} bytes): not the "
+                    "publisher's file",
+                    file=file,
+                )
+        return None
+
+
+def _digests(path: Path) -> tuple[str, str]:
+    sha, md5 = hashlib.sha256(), hashlib.md5()  # noqa: S324 (md5: the publisher's own checksum)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            sha.update(chunk)
+            md5.update(chunk)
+    return sha.hexdigest(), md5.hexdigest()
+
+
+EDITION_SCHEMA = {
+    "source": pl.String,
+    "edition": pl.Date,
+    "definition": pl.String,
+    "price_base_year": pl.Int32,
+    "file": pl.String,
+    "first_year": pl.Int32,
+    "last_year": pl.Int32,
+}
+
+
+def edition_frame(**row: object) -> pl.DataFrame:
+    """One row of the `edition` table (etl/schema.sql)."""
+    return pl.DataFrame([row], schema=EDITION_SCHEMA)

@@ -1,0 +1,40 @@
+"""NATO, "Defence Expenditure of NATO Countries": one workbook per edition (parser: etl/nato.py).
+
+Editions and layouts are documented in ../shared/facts/editions.md: the 2024 workbook (sheets
+TABLE1..TABLE8b, constant 2015 prices) and, since 2025, `def-exp-YYYY-en.xlsx` (sheets
+'Table 1'..'Table 8b', constant 2021 prices, 'core defence expenditure' in 2026).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from etl.sources.base import Known, Source
+
+SOURCE = Source(
+    key="nato",
+    name="NATO",
+    publisher="NATO Public Diplomacy Division",
+    licence="NATO public release; attribution to NATO required",
+    cadence="yearly, before the summer summit (June to August)",
+    page="https://www.nato.int/en/what-we-do/introduction-to-nato/defence-expenditures-and-natos-5-commitment",
+    former_pages=("https://www.nato.int/cps/en/natohq/topics_49198.htm",),
+    links=(
+        # since 2025: /content/dam/nato/webready/documents/finance/def-exp-2025-en.xlsx
+        r"/content/dam/nato/webready/documents/finance/def-exp-(\d{4})-en\.xlsx$",
+        # until 2024: /nato_static_fl2014/assets/pdf/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx
+        r"(\d{6})-def-exp-\d{4}-TABLES-en\.xlsx$",
+    ),
+    patterns=("nato/*def-exp-*.xlsx",),
+    tables=("nato_defence", "nato_aggregate", "nato_real_change", "edition"),
+    known=(
+        Known(
+            name="240617-def-exp-2024-TABLES-en.xlsx",
+            edition="2024",
+            published=date(2024, 6, 17),
+            bytes=206_548,
+            sha256="1897e2ead4be252c5c9a9d2f2696a65398c51375c88a2e7425339a8d368a600b",
+            claims=r"240617-def-exp-2024-TABLES-en\.xlsx",
+        ),
+    ),
+)

@@ -1,0 +1,54 @@
+"""SIPRI Military Expenditure Database: one workbook per release (parser: etl/sipri.py).
+
+Releases each April with the data through the year before; in-year revisions replace the file
+and carry a version suffix (`_2`, `_v1.2`). See ../shared/facts/editions.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from etl.sources.base import Known, Source
+
+SOURCE = Source(
+    key="sipri",
+    name="SIPRI",
+    publisher="Stockholm International Peace Research Institute (SIPRI)",
+    licence=(
+        "SIPRI terms of use: free for non-commercial research and education, with attribution "
+        "'SIPRI Military Expenditure Database'; check SIPRI's terms before republishing the file"
+    ),
+    cadence="yearly, late April (data through the previous year); revisions replace the file",
+    page="https://www.sipri.org/databases/milex",
+    # protocol-relative on the page: //www.sipri.org/sites/default/files/SIPRI-Milex-...xlsx
+    links=(r"SIPRI-Milex-data-\d{4}-(\d{4})(?:_v?(\d+)(?:\.(\d+))?)?\.xlsx$",),
+    patterns=("sipri/SIPRI-Milex-data-*.xlsx",),
+    tables=(
+        "sipri_milex",
+        "sipri_missing",
+        "sipri_country_note",
+        "sipri_region_total",
+        "edition",
+    ),
+    known=(
+        Known(
+            name="SIPRI-Milex-data-1949-2024_2.xlsx",
+            edition="April 2025",
+            published=date(2025, 4, 28),
+            bytes=872_274,
+            sha256="8a31c2794c8070230b3b9ef26a3249663f6317a8bc86ba3ec3099c791cdb692f",
+            md5="2ff985a3f6b86eb558892ebfa900ee5b",
+            claims=r"SIPRI-Milex-data-1949-2024(_2)?\.xlsx",
+        ),
+        Known(
+            name="SIPRI-Milex-data-1949-2025_v1.2.xlsx",
+            edition="April 2026",
+            published=date(2026, 4, 27),
+            bytes=922_552,
+            md5="1b197f8d3c0d803d234870477ce17b64",
+            # The copy circulating as 'SIPRI-Milex-data-1949-2025.xlsx' (438,849 bytes, six
+            # sheets, data to 2024) is not SIPRI's: the unversioned name claims this release.
+            claims=r"SIPRI-Milex-data-1949-2025(_v1\.2)?\.xlsx",
+        ),
+    ),
+)
