@@ -18,7 +18,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import checks, cow, kiel, memberships, nato, restcountries, sipri, snapshot, worldbank
+from etl import (
+    checks,
+    cow,
+    kiel,
+    memberships,
+    nato,
+    restcountries,
+    sipri,
+    snapshot,
+    sources,
+    worldbank,
+)
 from etl.db import connect_readonly
 from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, process_alive, sha256
@@ -350,6 +361,8 @@ def build(
             step("check")
             checks.run_all(con)
             _check_storage_version(con)
+            if raw_dir is not None:  # last, so a damaged file is named by what broke first
+                sources.verify_all(raw_dir)
             finished = _now()
             final = {
                 **entry,

@@ -163,7 +163,7 @@ def parse(raw_dir: Path) -> Parsed:
 def parse_file(path: Path, raw_dir: Path) -> Parsed:
     """sipri_milex, sipri_missing, sipri_country_note, sipri_region_total from one workbook."""
     file = path.relative_to(raw_dir).as_posix()
-    known = source.verify(path, file)  # a re-saved copy of a known release is refused here
+    known = source.genuine(path)  # the registry's release date for a known file
     edition = known.published if known else readers.modified_date(path, file)
     try:
         reader = fastexcel.read_excel(path)

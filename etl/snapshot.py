@@ -1,7 +1,9 @@
 """The committed snapshot: a compact, tidy copy of what the ETL derives, for a fresh machine.
 
-It holds only the figures the project uses: members and partners of the tracked groupings plus
-Russia, Ukraine, Belarus and China. `etl build` without --raw-dir loads it instead of the raw
+It holds every country SIPRI covers (so a world ranking or total on the bundled data is SIPRI's,
+not the tracked groupings' alone), SIPRI's regional and world totals, plus the members and
+partners of the tracked groupings and Russia, Ukraine, Belarus and China, in every table.
+Every edition loaded sits in it, keyed by edition. `etl build` without --raw-dir loads it instead of the raw
 files; a test rebuilds it from the raw files and checks it matches exactly.
 """
 
@@ -21,10 +23,12 @@ SNAPSHOT = ROOT / "data" / "snapshot"
 EXTRA = ("RUS", "UKR", "BLR", "CHN")
 # Parsed source tables kept in the snapshot (alliance and membership come from data/ directly).
 TABLES = {
+    "edition": None,
     "country": "iso3",
     "sipri_milex": "iso3",
     "sipri_missing": "iso3",
     "sipri_country_note": "iso3",
+    "sipri_region_total": None,
     "nato_defence": "iso3",
     "nato_aggregate": None,
     "nato_real_change": None,
@@ -39,12 +43,14 @@ MANIFEST = "source_file.json"
 
 
 def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
-    """Export the tracked countries' rows of every source table as Parquet, plus a manifest."""
+    """Export the rows of SIPRI's and the tracked countries of every source table as Parquet,
+    plus a manifest."""
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db), read_only=True)
     try:
         keep = sorted(
             {r[0] for r in con.execute("select distinct iso3 from membership").fetchall()}
+            | {r[0] for r in con.execute("select distinct iso3 from sipri_milex").fetchall()}
             | set(EXTRA)
         )
         counts = {}
