@@ -1,0 +1,266 @@
+"""Several editions side by side: NATO 2024 beside the 2025 and 2026 layouts, SIPRI's 2026 release.
+
+The 2025/2026 NATO workbooks and the April 2026 SIPRI workbook are built here from the layouts
+documented in ../shared/facts/editions.md (tests/newreleases.py), not from the publishers' files,
+which cannot be fetched here. The first tests use only hand-made workbooks; those marked `raw`
+derive the new editions from the real 2024/2025 files and run a full build over them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import polars as pl
+import pytest
+
+from etl import nato, queries, sipri
+from etl.build import build
+from etl.db import connect_readonly
+from etl.errors import EtlError
+from etl.sources import REGISTRY, verify_all
+from etl.warehouse import create_schema, create_views, insert
+from tests import newreleases, test_nato
+from tests.fixturebooks import stamp_modified
+
+E2024, E2025, E2026 = date(2024, 6, 17), date(2025, 8, 27), date(2026, 7, 10)
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    """The hand-made 2024 workbook (test_nato) and the 2025 and 2026 editions derived from it."""
+    raw = tmp_path_factory.mktemp("raw")
+    test_nato.save(test_nato.workbook(), raw)
+    newreleases.nato_editions(raw, nato.parse(raw).tables)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def parsed(raw) -> nato.Parsed:
+    return nato.parse(raw)
+
+
+def test_every_edition_is_loaded_keyed_by_edition(parsed):
+    editions = parsed.tables["edition"].sort("edition").to_dicts()
+    assert [(e["edition"], e["definition"], e["price_base_year"]) for e in editions] == [
+        (E2024, "defence expenditure", 2015),  # 'Constant 2015 prices'
+        (E2025, "defence expenditure", 2021),  # 'constant 2021 prices'
+        (E2026, "core defence expenditure", 2021),  # 'Table 1: Core defence expenditure'
+    ]
+    assert [e["last_year"] for e in editions] == [2024, 2025, 2026]
+    assert [e["file"] for e in editions] == [
+        f"nato/{test_nato.NAME}",
+        "nato/def-exp-2025-en.xlsx",
+        "nato/def-exp-2026-en.xlsx",
+    ]
+    defence = parsed.tables["nato_defence"]
+    assert defence.select("iso3", "year", "edition").is_unique().all()
+    assert sorted(defence["edition"].unique()) == [E2024, E2025, E2026]
+
+
+def test_new_layout_figures_estimates_and_price_base(parsed):
+    defence = parsed.tables["nato_defence"]
+    usa = {(r["edition"], r["year"]): r for r in defence.filter(iso3="USA").iter_rows(named=True)}
+    old = usa[(E2024, 2014)]
+    # Constant prices move to the 2021 base; the year and its edition say which base.
+    assert usa[(E2025, 2014)]["constant_usd_m"] == pytest.approx(old["constant_usd_m"] * 1.25)
+    assert usa[(E2025, 2014)]["price_base_year"] == 2021 and old["price_base_year"] == 2015
+    assert usa[(E2025, 2014)]["current_usd_m"] == old["current_usd_m"]  # restated unchanged
+    # 2024e in 2024 is revised in 2025 and still an estimate there ('2024e', '2025e').
+    assert usa[(E2025, 2024)]["current_usd_m"] == pytest.approx(
+        usa[(E2024, 2024)]["current_usd_m"] * 1.01
+    )
+    flags = defence.filter(edition=E2025).group_by("year").agg(pl.col("is_estimate").all())
+    assert dict(flags.iter_rows()) == {2014: False, 2015: False, 2019: False, 2023: False,
+                                       2024: True, 2025: True}  # fmt: skip
+    assert usa[(E2026, 2026)]["is_estimate"] and not usa[(E2026, 2024)]["is_estimate"]
+
+
+def test_footnote_marks_and_iceland(parsed):
+    defence = parsed.tables["nato_defence"]
+    marks = dict(
+        defence.filter(iso3="POL").group_by("edition").agg(pl.col("footnote").all()).iter_rows()
+    )
+    assert marks == {E2024: True, E2025: True, E2026: False}  # 'Poland*' until 2025
+    iceland = defence.filter(iso3="ISL")
+    assert sorted(iceland["edition"].unique()) == [E2024, E2025]  # no row in 2026
+    assert iceland.filter(edition=E2025)["current_usd_m"].is_null().all()
+
+
+def test_layout_comes_from_the_workbook_not_the_name(tmp_path, raw):
+    """A 2025-layout workbook under an old-style name still parses as the 2025 layout."""
+    (tmp_path / "nato").mkdir()
+    shutil.copy(
+        raw / "nato" / "def-exp-2025-en.xlsx", tmp_path / "nato" / "def-exp-2025-TABLES-en.xlsx"
+    )
+    got = nato.parse(tmp_path)
+    assert got.tables["edition"]["price_base_year"].to_list() == [2021]
+    assert got.tables["nato_defence"].height > 0
+
+
+def test_unknown_layout_is_refused_in_one_line(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Defence 2027"
+    (tmp_path / "nato").mkdir()
+    wb.save(tmp_path / "nato" / "def-exp-2027-en.xlsx")
+    with pytest.raises(EtlError) as caught:
+        nato.parse(tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert caught.value.file == "nato/def-exp-2027-en.xlsx"
+    assert caught.value.sheet == "Defence 2027"
+    assert "'TABLE1'" in message and "'Table 1'" in message  # what was expected
+
+
+def test_two_price_bases_in_one_workbook_are_refused(tmp_path, raw):
+    wb = openpyxl.load_workbook(raw / "nato" / "def-exp-2025-en.xlsx")
+    ws = wb["Table 5"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "constant 2021 prices")
+    cell.value = "constant 2015 prices"
+    (tmp_path / "nato").mkdir()
+    wb.save(tmp_path / "nato" / "def-exp-2025-en.xlsx")
+    with pytest.raises(EtlError, match=r"one constant-price base year.*\[2015, 2021\]"):
+        nato.parse(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def con(parsed):
+    con = duckdb.connect()
+    create_schema(con)
+    for table in ("edition", "nato_defence", "nato_aggregate", "nato_real_change"):
+        insert(con, table, parsed.tables[table])
+    create_views(con)
+    yield con
+    con.close()
+
+
+def test_nato_at_picks_the_newest_edition_on_or_before_a_date(con):
+    sql = "select year, edition, price_base_year from nato_at(as_of := ?) where iso3 = 'USA'"
+    by_year = {r[0]: r[1:] for r in con.execute(sql, [date(2025, 12, 31)]).fetchall()}
+    assert by_year[2024] == (E2025, 2021) and 2026 not in by_year
+    by_year = {r[0]: r[1:] for r in con.execute(sql, [date(2024, 12, 31)]).fetchall()}
+    assert set(by_year.values()) == {(E2024, 2015)}
+    newest = con.execute("select distinct edition from nato_at() where iso3 = 'USA'").fetchall()
+    assert newest == [(E2026,)]
+    # Iceland's last figures come from 2025, the newest edition that printed them.
+    iceland = con.execute("select distinct edition from nato_at() where iso3 = 'ISL'").fetchall()
+    assert iceland == [(E2025,)]
+
+
+def test_revisions_say_what_each_edition_changed(con):
+    got = queries.run(con, "revisions", source="nato")
+    usa = {(r["edition"], r["year"]): r for r in got.filter(iso3="USA").iter_rows(named=True)}
+    # 2025 replaced 2023e by an outturn (revised by 1 %), revised 2024e, added 2025e.
+    assert usa[(E2025, 2023)]["change"] == "estimate replaced by outturn"
+    assert usa[(E2025, 2023)]["current_usd_change_pct"] == pytest.approx(1.0)
+    assert usa[(E2025, 2024)]["change"] == "estimate revised"
+    assert usa[(E2025, 2025)]["change"] == "new year"
+    assert (E2025, 2014) not in usa  # unchanged at current prices: not a revision
+    assert usa[(E2026, 2024)]["change"] == "estimate replaced by outturn"
+    dropped = got.filter(change="dropped")
+    assert set(dropped["iso3"]) == {"ISL"} and set(dropped["edition"]) == {E2026}
+    assert set(got["previous_edition"]) == {E2024, E2025}
+
+
+# --- SIPRI ------------------------------------------------------------------------------------
+
+
+def test_sipri_version_suffixes_and_the_fake_copy(tmp_path):
+    source = REGISTRY["sipri"]
+    (tmp_path / "sipri").mkdir()
+    for name in ("SIPRI-Milex-data-1949-2025.xlsx", "SIPRI-Milex-data-1949-2025_v1.2.xlsx"):
+        path = tmp_path / "sipri" / name
+        path.write_bytes(b"PK\x03\x04 not SIPRI's bytes")
+        with pytest.raises(EtlError) as caught:
+            verify_all(tmp_path)
+        assert caught.value.file == f"sipri/{name}" and "\n" not in str(caught.value)
+        assert "claims to be SIPRI April 2026" in str(caught.value)
+        path.unlink()
+    # A later in-year revision (_v1.3) is not a known file: accepted, by its own provenance.
+    (tmp_path / "sipri" / newreleases.SIPRI_2026).write_bytes(b"PK")
+    verify_all(tmp_path)
+    assert source.files(tmp_path)[0].name == newreleases.SIPRI_2026
+
+
+@pytest.mark.raw
+def test_real_files_are_the_known_genuine_ones(raw_dir):
+    for source in REGISTRY.values():
+        (path,) = source.files(raw_dir)
+        assert source.genuine(path) is not None, path.name
+    verify_all(raw_dir)
+
+
+@pytest.mark.raw
+def test_a_resaved_copy_of_a_known_release_is_refused(raw_dir, tmp_path):
+    (tmp_path / "nato").mkdir()
+    copy = tmp_path / "nato" / "240617-def-exp-2024-TABLES-en.xlsx"
+    shutil.copy(raw_dir / "nato" / copy.name, copy)
+    stamp_modified(copy, date(2025, 5, 18))  # what a user's re-save does to the file
+    with pytest.raises(EtlError, match="claims to be NATO 2024.*bytes differ"):
+        verify_all(tmp_path)
+
+
+# --- end to end: raw files -> warehouse -> indicators, with the real files beside --------------
+
+
+@pytest.fixture(scope="module")
+def full(raw_dir, tmp_path_factory) -> Path:
+    """The real raw files plus NATO 2025/2026 and SIPRI 2026 derived from them, built."""
+    raw = tmp_path_factory.mktemp("full") / "raw"
+    shutil.copytree(raw_dir, raw, ignore=shutil.ignore_patterns("*.pdf", "*.md"))
+    newreleases.nato_editions(raw, nato.parse(raw).tables)
+    (sipri_2025,) = REGISTRY["sipri"].files(raw)
+    newreleases.sipri_2026(sipri_2025, raw)
+    return build(raw, raw.parent / "alliance.duckdb").db
+
+
+@pytest.mark.raw
+def test_full_build_holds_both_editions_and_indicators_use_the_newest(full):
+    con = connect_readonly(full)
+    try:
+        editions = con.execute("select source, edition, price_base_year from edition order by 1, 2")
+        assert editions.fetchall() == [
+            ("nato", E2024, 2015),
+            ("nato", E2025, 2021),
+            ("nato", E2026, 2021),
+            ("sipri", date(2025, 4, 28), 2023),
+            ("sipri", newreleases.SIPRI_2026_PUBLISHED, 2024),
+        ]
+        panel = con.execute(
+            "select source, max(year), min(edition), max(edition), min(price_base_year) "
+            "from defence_panel where iso3 = 'POL' group by source order by source"
+        ).fetchall()
+        assert panel == [
+            ("nato", 2026, E2026, E2026, 2021),
+            ("sipri", 2025, newreleases.SIPRI_2026_PUBLISHED,
+             newreleases.SIPRI_2026_PUBLISHED, 2024),
+        ]  # fmt: skip
+        burden = queries.run(con, "burden", source="nato")
+        assert burden["year"].max() == 2026
+        revisions = queries.run(con, "revisions")
+        assert set(revisions["source"]) == {"nato", "sipri"}
+        sipri_new = revisions.filter(source="sipri", change="new year")
+        assert set(sipri_new["year"]) == {2025}
+        world = con.execute(
+            "select year, edition from sipri_region_total where region = 'World' "
+            "and current_usd_bn is not null order by edition"
+        ).fetchall()
+        assert world == [(2024, date(2025, 4, 28)), (2025, newreleases.SIPRI_2026_PUBLISHED)]
+    finally:
+        con.close()
+
+
+@pytest.mark.raw
+def test_sipri_2026_sheet_name_gives_the_price_base(full):
+    con = connect_readonly(full)
+    try:
+        bases = con.execute(
+            "select distinct edition, price_base_year from sipri_milex order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [b for _, b in bases] == [2023, 2024]
+    assert sipri.CONSTANT.fullmatch("Constant (2024) US$")
