@@ -3,8 +3,8 @@
 It holds every country SIPRI covers (so a world ranking or total on the bundled data is SIPRI's,
 not the tracked groupings' alone), SIPRI's regional and world totals, plus the members and
 partners of the tracked groupings and Russia, Ukraine, Belarus and China, in every table.
-Every edition loaded sits in it, keyed by edition. `etl build` without --raw-dir loads it instead of the raw
-files; a test rebuilds it from the raw files and checks it matches exactly.
+Every edition loaded sits in it, keyed by edition. `etl build` without --raw-dir loads it
+instead of the raw files; a test rebuilds it from the raw files and checks it matches exactly.
 """
 
 from __future__ import annotations
