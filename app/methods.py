@@ -24,6 +24,30 @@ RUN_COLUMNS = {
     "message": "message",
     "run_id": "run",
 }
+REVISION_COLUMNS = {
+    "source": "source",
+    "edition": "edition",
+    "previous_edition": "previous edition",
+    "iso3": "country",
+    "year": "year",
+    "change": "change",
+    "previous_share_gdp_pct": "share of GDP before (%)",
+    "share_gdp_pct": "share of GDP now (%)",
+    "share_gdp_change_pp": "change (pp)",
+    "previous_current_usd_m": "US$ m before (current)",
+    "current_usd_m": "US$ m now (current)",
+    "current_usd_change_pct": "change (%)",
+}
+REVISIONS_INTRO = """\
+Each NATO edition and SIPRI release restates earlier years: estimates are replaced by outturns,
+estimates are revised, past years are restated, new years appear and some rows disappear
+(Iceland, without armed forces, has no row in NATO's 2026 tables). This table lists every
+figure an edition changed against the edition before it, at current prices (constant prices of
+two editions may sit at different base years)."""
+REVISIONS_NONE = (
+    "Only one edition of each source is loaded, so there is nothing to compare yet: a refresh "
+    "that brings a new edition keeps the old one beside it."
+)
 AGE_COLUMNS = {
     "publisher": "publisher",
     "edition": "newest edition loaded",

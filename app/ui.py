@@ -277,3 +277,21 @@ def sidebar_status() -> None:
     warning = stale_message(ages.frame)
     if warning:
         st.sidebar.warning(warning, icon=":material/update:")
+
+
+def coverage_text(coverage: d.Data) -> str:
+    """One sentence on what the loaded data cover, from the `coverage` indicator ('' if none):
+    every loaded edition of each source, its years, countries and price base."""
+    if not coverage.ok or coverage.empty:
+        return ""
+    parts = []
+    for r in coverage.frame.iter_rows(named=True):
+        name = SOURCE_SHORT.get(r["source"], r["source"])
+        regions = f", {r['n_regional_totals']} regional totals" if r["n_regional_totals"] else ""
+        newest = " (newest: used by default)" if r["is_newest"] else ""
+        parts.append(
+            f"{name} edition of {r['edition']}{newest}: {r['n_countries']} countries{regions}, "
+            f"{r['first_year']}-{r['last_year']}, {r['definition']}, constant "
+            f"{r['price_base_year']} prices"
+        )
+    return "Loaded data: " + "; ".join(parts) + "."

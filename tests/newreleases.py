@@ -16,6 +16,7 @@ revised by REVISION, constant prices move to the new base by DEFLATOR, new years
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date
 from pathlib import Path
 
@@ -222,7 +223,7 @@ def sipri_2026(source: Path, raw_dir: Path, name: str = SIPRI_2026) -> Path:
             if isinstance(old.value, int | float):
                 grow = 1.0 if ws.title.startswith("Share") else GROWTH
                 new = ws.cell(r, col24 + 1, old.value * grow)
-                new.font = old.font.copy()
+                new.font = copy(old.font)
             elif old.value is not None:
                 ws.cell(r, col24 + 1, old.value)
     path = raw_dir / "sipri" / name

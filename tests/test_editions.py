@@ -264,3 +264,22 @@ def test_sipri_2026_sheet_name_gives_the_price_base(full):
         con.close()
     assert [b for _, b in bases] == [2023, 2024]
     assert sipri.CONSTANT.fullmatch("Constant (2024) US$")
+
+
+@pytest.mark.raw
+def test_full_build_pages_show_claims_coverage_and_revisions(full, monkeypatch):
+    """Raw files -> warehouse -> indicators -> claims -> pages, on the newest editions."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import DASHBOARD, TIMEOUT, open_page
+
+    monkeypatch.setenv("ALLIANCE_DB", str(full))
+    claims = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    assert not claims.exception
+    page = open_page("methods")
+    assert not page.exception
+    captions = "\n".join(str(c.value) for c in page.caption)
+    assert "edition of 2026-07-10 (newest: used by default)" in captions
+    assert "core defence expenditure, constant 2021 prices" in captions
+    revisions = next(df.value for df in page.dataframe if "previous edition" in df.value.columns)
+    assert "estimate replaced by outturn" in set(revisions["change"])

@@ -17,6 +17,8 @@ files = data.table("source_file")
 ui.show_table(files, key="source-files", columns=methods.SOURCE_COLUMNS)
 st.markdown(methods.ATTRIBUTION)
 
+st.caption(ui.coverage_text(data.get("coverage")))
+
 st.subheader("Download the data")
 downloads.render()
 
@@ -41,6 +43,14 @@ ui.show_chart(
 )
 with st.expander("Every country-year (largest gaps first)"):
     ui.show_table(cross, key="cross-source-rows", columns=methods.CROSS_COLUMNS, height=360)
+
+st.subheader("What changed since the last edition")
+st.markdown(methods.REVISIONS_INTRO)
+revisions = data.get("revisions")
+if revisions.ok and revisions.empty:
+    st.info(methods.REVISIONS_NONE)
+else:
+    ui.show_table(revisions, key="revisions", columns=methods.REVISION_COLUMNS, height=360)
 
 st.subheader("Definitions and formulas")
 for title, formula, words in methods.FORMULAS:

@@ -12,6 +12,8 @@ ui.header(
     "one query at a time, no files, URLs or extensions, a row cap and a time limit.",
 )
 
+st.caption(ui.coverage_text(data.get("coverage")))
+
 left, right = st.columns([3, 1])
 with right:
     st.markdown("**Tables and columns**")
