@@ -20,38 +20,23 @@ import polars as pl
 
 from etl import (
     checks,
-    cow,
-    kiel,
     memberships,
-    nato,
-    restcountries,
-    sipri,
     snapshot,
     sources,
-    worldbank,
 )
 from etl.db import connect_readonly
 from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, process_alive, sha256
-from etl.sources import nato as nato_source
-from etl.sources import sipri as sipri_source
 from etl.warehouse import create_schema, create_views, insert
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW_PARSERS = {
-    "SIPRI": sipri.parse,
-    "NATO": nato.parse,
-    "World Bank": worldbank.parse,
-    "REST Countries": restcountries.parse,
-    "Correlates of War": cow.parse,
-    "Kiel": kiel.parse,
-    "Kiel weapons": kiel.parse_weapons,
-}
-# Sources read from one file per edition: a reader library's error names that file.
+# Build step -> parser, in the registry's order (etl/sources/).
+RAW_PARSERS = sources.parsers()
+# Sources read from one file (per edition): a reader library's error names that file.
 SINGLE_FILE = {
-    "SIPRI": sipri_source.SOURCE.patterns[0],
-    "NATO": nato_source.SOURCE.patterns[0],
-    "REST Countries": "geo/countriesV3*.json",
+    step: source.patterns[0]
+    for step in RAW_PARSERS
+    if (source := sources.step_source(step)) and len(source.patterns) == 1
 }
 # Tables in load order (referenced tables first).
 TABLES = [

@@ -22,12 +22,9 @@ from etl.errors import EtlError
 from etl.rawfiles import Parsed, describe, find
 
 # Shared CSV reading: table() row by row with line numbers, plain_frame() and numbers() in bulk.
-from etl.worldbank import number, numbers, plain_frame, table
+from etl.readers import number, numbers, plain_frame, table
+from etl.sources import cow as source
 
-PUBLISHER = "Correlates of War Project"
-LICENCE = "free for academic use, with citation"
-NMC_URL = "https://correlatesofwar.org/data-sets/national-material-capabilities/"
-CODES_URL = "https://correlatesofwar.org/data-sets/cow-country-codes-2/"
 MISSING = "-9"
 INTEGER = r"^-?\d+$"
 
@@ -223,8 +220,8 @@ def _nmc_rows(
 
 
 def parse(raw_dir: Path) -> Parsed:
-    codes_path = find(raw_dir, "cow/COW-country-codes*.csv")
-    nmc_path = find(raw_dir, "cow/NMC-*-abridged*.csv")
+    codes_path = find(raw_dir, f"cow/{source.CODES_GLOB}")
+    nmc_path = find(raw_dir, f"cow/{source.NMC_GLOB}")
     codes_name = codes_path.relative_to(raw_dir).as_posix()
     nmc_name = nmc_path.relative_to(raw_dir).as_posix()
     codes = _codes(codes_path, codes_name)
@@ -241,19 +238,19 @@ def parse(raw_dir: Path) -> Parsed:
             describe(
                 nmc_path,
                 raw_dir,
-                publisher=PUBLISHER,
+                publisher=source.PUBLISHER,
                 edition=f"NMC {edition}(version {', '.join(versions)})",
-                url=NMC_URL,
-                licence=LICENCE,
+                url=source.NMC_URL,
+                licence=source.SOURCE.licence,
                 rows=frame.height,
             ),
             describe(
                 codes_path,
                 raw_dir,
-                publisher=PUBLISHER,
+                publisher=source.PUBLISHER,
                 edition="unversioned (no release marked in the file)",
-                url=CODES_URL,
-                licence=LICENCE,
+                url=source.CODES_URL,
+                licence=source.SOURCE.licence,
                 rows=frame.height,  # every NMC row takes its name and ISO3 from this file
             ),
         ],

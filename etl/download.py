@@ -7,9 +7,10 @@ Content-Length. Only when every source has passed are the files moved into place
 `os.replace` each. If anything fails, the previous raw files stay exactly as they were and an
 EtlError names the URL and the problem.
 
-SIPRI and NATO rename their file with every release. For them the registry names a page and a
-regex over its links instead of a file. The newest matching link is downloaded, and the old
-release file is removed so that the parsers' glob matches exactly one file.
+SIPRI and NATO rename their file with every release. For them the registry (etl/sources/) names
+a page and a regex over its links instead of a file, plus former pages and namings to fall back
+on. The newest matching link is downloaded; an older file of the same release (an earlier
+version) is removed, while earlier releases stay beside it: the build loads every edition.
 """
 
 from __future__ import annotations
@@ -42,133 +43,21 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from etl import sources as registry
 from etl.errors import EtlError
 from etl.rawfiles import process_alive, sha256
+from etl.sources.base import Download
 
-DEFAULT_BASE_URLS: dict[str, str] = {
-    "sipri": "https://www.sipri.org",
-    "nato": "https://www.nato.int",
-    "worldbank": "https://api.worldbank.org",
-    "github": "https://raw.githubusercontent.com",
-    "cow": "https://correlatesofwar.org",
-}
+# Publishers' hosts, from the source registry (etl/sources/); $ALLIANCE_BASE_URLS overrides.
+DEFAULT_BASE_URLS: dict[str, str] = registry.base_urls()
 
 USER_AGENT = "alliance-ledger-etl/0.1 (refresh of public raw data files)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-@dataclass(frozen=True)
-class Source:
-    """One thing to download, and where its file(s) go under the raw dir.
-
-    `path` is appended to `base_urls[base]`. With `link` set, `path` is a page, and the file
-    is the newest link on it whose path matches the regex `link`. If `link` has groups, they
-    are compared as integers first, to pick the newest. With `unzip`, the download is a zip
-    and `globs` name the members to keep. Members are searched one nested zip deep and saved
-    under their own names. The zip itself is not kept.
-    """
-
-    key: str
-    publisher: str
-    folder: str  # raw-dir subfolder
-    globs: tuple[str, ...]  # files this source owns in `folder`; globs[0] is what parsers find
-    base: str  # key into base_urls
-    path: str
-    link: str | None = None
-    unzip: bool = False
-
-    @property
-    def pattern(self) -> str:
-        """The glob, relative to the raw dir, that the parser hands to rawfiles.find."""
-        return f"{self.folder}/{self.globs[0]}"
-
-
-def _worldbank(code: str, what: str) -> Source:
-    return Source(
-        key=f"worldbank-{what}",
-        publisher="World Bank",
-        folder="worldbank",
-        globs=(
-            f"API_{code}_DS2_*.csv",
-            f"Metadata_Country_API_{code}_DS2_*.csv",
-            f"Metadata_Indicator_API_{code}_DS2_*.csv",
-        ),
-        base="worldbank",
-        path=f"/v2/en/indicator/{code}?downloadformat=csv",
-        unzip=True,
-    )
-
-
-def _kiel(name: str) -> Source:
-    return Source(
-        key=f"kiel-{name.removesuffix('.csv')}",
-        publisher="Kiel Institute",
-        folder="kiel",
-        globs=(name,),
-        base="github",
-        path=f"/UkraineSupportTrackerWebsite/ukraine-support-tracker/main/data/{name}",
-    )
-
-
-SOURCES: tuple[Source, ...] = (
-    Source(
-        key="sipri",
-        publisher="SIPRI",
-        folder="sipri",
-        globs=("SIPRI-Milex-data-*.xlsx",),
-        base="sipri",
-        path="/databases/milex",
-        link=r"SIPRI-Milex-data-\d{4}-(\d{4})[^/]*\.xlsx$",
-    ),
-    Source(
-        key="nato",
-        publisher="NATO",
-        folder="nato",
-        globs=("*def-exp*TABLES*.xlsx",),
-        base="nato",
-        path="/cps/en/natohq/topics_49198.htm",
-        link=r"(\d{6})-def-exp-\d{4}-TABLES-en\.xlsx$",
-    ),
-    _worldbank("MS.MIL.XPND.GD.ZS", "milex"),
-    _worldbank("NY.GDP.MKTP.CD", "gdp"),
-    _worldbank("SP.POP.TOTL", "population"),
-    Source(
-        key="restcountries",
-        publisher="REST Countries",
-        folder="geo",
-        globs=("countriesV3.1.json",),
-        base="github",
-        path="/restcountries/restcountries/master/src/main/resources/countriesV3.1.json",
-    ),
-    Source(
-        key="cow-nmc",
-        publisher="Correlates of War",
-        folder="cow",
-        globs=("NMC-60-abridged.csv",),
-        base="cow",
-        path="/wp-content/uploads/NMC_Documentation-6.0.zip",
-        unzip=True,
-    ),
-    Source(
-        key="cow-codes",
-        publisher="Correlates of War",
-        folder="cow",
-        globs=("COW-country-codes.csv",),
-        base="cow",
-        path="/wp-content/uploads/COW-country-codes.csv",
-    ),
-    *(
-        _kiel(name)
-        for name in (
-            "data_explorer.csv",
-            "eu_aid_shares.csv",
-            "procurement_trends.csv",
-            "release_info.csv",
-            "total_allocations.csv",
-            "weapons.csv",
-        )
-    ),
-)
+# What to download and where it goes: each source module's `downloads` (etl/sources/base.py).
+Source = Download
+SOURCES: tuple[Source, ...] = registry.downloads()
 
 
 @dataclass(frozen=True)
@@ -507,12 +396,31 @@ def _clean_staging(raw_dir: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _discover(source: Source, base: str, fetcher: _Fetcher) -> str:
+    """The file's URL: the newest matching link on the current page, else on the former
+    (page, link) pairs in turn (a publisher's old address or naming). The first failure is
+    the one reported, naming the current page."""
+    first: EtlError | None = None
+    pages: dict[str, str] = {}  # each page is fetched once, however many patterns try it
+    for path, link in ((source.path, source.link), *source.former):
+        url = base.rstrip("/") + path
+        try:
+            if url not in pages:
+                page = io.BytesIO()
+                fetcher.get(url, page, f"{source.key} page")
+                pages[url] = page.getvalue().decode("utf-8", errors="replace")
+            return find_link(pages[url], url, link)
+        except EtlError as e:
+            if getattr(e, "timed_out", False):
+                raise  # the deadline is spent: no time for the fallbacks
+            first = first or e
+    raise first  # type: ignore[misc]
+
+
 def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -> list[_Staged]:
     url = base.rstrip("/") + source.path
     if source.link is not None:
-        page = io.BytesIO()
-        fetcher.get(url, page, f"{source.key} page")
-        url = find_link(page.getvalue().decode("utf-8", errors="replace"), url, source.link)
+        url = _discover(source, base, fetcher)
     folder = staging / source.folder
     folder.mkdir(parents=True, exist_ok=True)
     if source.unzip:
@@ -535,6 +443,15 @@ def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -
     return [_Staged(source, url, p, f"{source.folder}/{p.name}") for p in paths]
 
 
+def _same_release(source: Source, old: str, new: str) -> bool:
+    """Whether a new file replaces an older one: always, unless the source keeps one file per
+    release (`release` regex), then only when both name the same release."""
+    if source.release is None:
+        return True
+    a, b = re.search(source.release, old), re.search(source.release, new)
+    return bool(a and b and a.groups() == b.groups())
+
+
 def _commit(staged: list[_Staged], raw_dir: Path, staging: Path) -> list[Downloaded]:
     """Move verified files into place. On an OS error, put the previous files back."""
     names = [s.name for s in staged]
@@ -542,8 +459,9 @@ def _commit(staged: list[_Staged], raw_dir: Path, staging: Path) -> list[Downloa
         raise EtlError(f"several sources write {', '.join(dupes)}", file=str(raw_dir))
     keep = set(names)
 
-    # For each new file: its hash, whether raw_dir will differ, and the older releases it
-    # replaces (files matching the same glob under another name, e.g. last year's SIPRI file).
+    # For each new file: its hash, whether raw_dir will differ, and the older files it replaces
+    # (files matching the same glob under another name; for a source with `release`, only those
+    # of the same release, e.g. SIPRI's '_2' of the same year: other editions stay beside it).
     plan: list[tuple[_Staged, str, bool, list[Path]]] = []
     for s in staged:
         dest = raw_dir / s.name
@@ -555,7 +473,9 @@ def _commit(staged: list[_Staged], raw_dir: Path, staging: Path) -> list[Downloa
                 for glob in s.source.globs
                 if fnmatch.fnmatchcase(PurePosixPath(s.name).name, glob)
                 for p in (raw_dir / s.source.folder).glob(glob)
-                if p.is_file() and p.relative_to(raw_dir).as_posix() not in keep
+                if p.is_file()
+                and p.relative_to(raw_dir).as_posix() not in keep
+                and _same_release(s.source, p.name, PurePosixPath(s.name).name)
             }
         )
         keep |= {p.relative_to(raw_dir).as_posix() for p in old}  # each removed once

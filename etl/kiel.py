@@ -21,10 +21,9 @@ import polars as pl
 from etl.countries import is_known_code, to_iso3
 from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, describe, find
-from etl.worldbank import number, table  # shared CSV reading (any line ending, line numbers)
+from etl.readers import number, table
+from etl.sources import kiel as source
 
-PUBLISHER = "Kiel Institute for the World Economy, Ukraine Support Tracker"
-URL = "https://github.com/UkraineSupportTrackerWebsite/ukraine-support-tracker/blob/main/data/{}"
 MISSING = ("", "NA")  # the extracts are written by R, whose missing value is NA
 
 FLOWS = ["total", "financial", "humanitarian", "military", "commitments", "to_be_allocated"]
@@ -93,17 +92,16 @@ class _Csv:
         return describe(
             self.path,
             raw_dir,
-            publisher=PUBLISHER,
+            publisher=source.SOURCE.publisher,
             edition=f"Release {release['release']} ({release['period']}), {release['date']}",
-            url=URL.format(self.path.name),
-            licence="none stated; cite 'Ukraine Support Tracker, Kiel Institute, "
-            f"Release {release['release']}'",
+            url=source.URL.format(self.path.name),
+            licence=source.SOURCE.licence.format(release=release["release"]),
             rows=rows,
         )
 
 
 def _release(raw_dir: Path) -> tuple[dict[str, str], _Csv]:
-    info = _Csv(raw_dir, "kiel/release_info*.csv", ["release", "period", "date"])
+    info = _Csv(raw_dir, source.glob("release"), ["release", "period", "date"])
     if len(info.rows) != 1:
         raise EtlError(f"expected one release row, found {len(info.rows)}", file=info.name)
     line, release = info.rows[0]
@@ -114,7 +112,7 @@ def _release(raw_dir: Path) -> tuple[dict[str, str], _Csv]:
 
 def parse(raw_dir: Path) -> Parsed:
     release, info = _release(raw_dir)
-    flows = _Csv(raw_dir, "kiel/data_explorer*.csv", MONTHLY)
+    flows = _Csv(raw_dir, source.glob("monthly"), MONTHLY)
     iso3 = flows.donors("country", "iso")
     monthly, seen = [], {}
     for line, r in flows.rows:
@@ -139,7 +137,7 @@ def parse(raw_dir: Path) -> Parsed:
         )
     monthly_frame = pl.DataFrame(monthly, schema=MONTHLY_SCHEMA).sort("donor", "year", "month")
 
-    eu = _Csv(raw_dir, "kiel/eu_aid_shares*.csv", SHARES)
+    eu = _Csv(raw_dir, source.glob("eu_shares"), SHARES)
     eu_iso3 = eu.donors("country", "iso")
     first: dict[str, int] = {}
     for line, r in eu.rows:
@@ -208,7 +206,7 @@ def parse_weapons(raw_dir: Path) -> Parsed:
     holds for every row of Release 29; a mismatch means the two columns are out of step.
     """
     release, _ = _release(raw_dir)  # release_info.csv is listed by `parse`, not again here
-    weapons = _Csv(raw_dir, "kiel/weapons*.csv", WEAPONS)
+    weapons = _Csv(raw_dir, source.glob("weapons"), WEAPONS)
     iso3 = weapons.donors("donor")
     rows, seen = [], {}
     for line, r in weapons.rows:

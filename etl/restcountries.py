@@ -21,10 +21,8 @@ import polars as pl
 from etl.countries import HISTORICAL, is_known_code
 from etl.errors import EtlError
 from etl.rawfiles import Parsed, describe, find
+from etl.sources import restcountries as source
 
-PUBLISHER = "REST Countries project (data from mledoze/countries)"
-URL = "https://github.com/restcountries/restcountries/blob/master/src/main/resources/{name}"
-LICENCE = "ODbL 1.0 (mledoze/countries data); repository MPL-2.0"
 RENAMED = {"UNK": "XKX"}  # REST Countries code -> project code (Kosovo)
 NEIGHBOURS_OF_CONCERN = {"RUS", "BLR"}
 ISO3 = re.compile(r"[A-Z]{3}")
@@ -124,7 +122,7 @@ def _historical() -> list[dict]:
 
 
 def parse(raw_dir: Path) -> Parsed:
-    path = find(raw_dir, "geo/countriesV3*.json")
+    path = find(raw_dir, source.SOURCE.patterns[0])
     name = path.relative_to(raw_dir).as_posix()
     current = [_country(entry, i, name) for i, entry in enumerate(_load(path, name))]
     history = _historical()
@@ -149,10 +147,10 @@ def parse(raw_dir: Path) -> Parsed:
             describe(
                 path,
                 raw_dir,
-                publisher=PUBLISHER,
+                publisher=source.SOURCE.publisher,
                 edition=f"v{edition.group(1)}" if edition else "unversioned",
-                url=URL.format(name=path.name),
-                licence=LICENCE,
+                url=source.URL.format(name=path.name),
+                licence=source.SOURCE.licence,
                 rows=len(current),
             )
         ],

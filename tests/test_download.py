@@ -250,8 +250,26 @@ def test_find_link_resolves_relative_links_and_picks_the_newest():
     nato = f"""<a href='../../{pdf}/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx'>
               <a href="/{pdf}/2025/8/pdf/250827-def-exp-2025-TABLES-en.xlsx">
               <a href="/{pdf}/2025/8/pdf/250827-def-exp-2025-en.pdf">"""
-    got = find_link(nato, "http://127.0.0.1:9/cps/en/natohq/topics_49198.htm", SOURCE["nato"].link)
+    (_, former_link), *_ = SOURCE["nato"].former  # NATO's naming until 2024
+    got = find_link(nato, "http://127.0.0.1:9/cps/en/natohq/topics_49198.htm", former_link)
     assert got.endswith("/2025/8/pdf/250827-def-exp-2025-TABLES-en.xlsx")
+
+    # Since 2025 (../shared/facts/editions.md): no date prefix, no 'TABLES', a new folder.
+    finance = "/content/dam/nato/webready/documents/finance"
+    nato = f"""<a href="{finance}/def-exp-2025-en.xlsx">2025</a>
+              <a href="{finance}/def-exp-2026-en.pdf">2026 pdf</a>
+              <a href="{finance}/def-exp-2026-en.xlsx">2026</a>
+              <a href="/{pdf}/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx">2024</a>"""
+    page_url = "http://127.0.0.1:9" + SOURCE["nato"].path
+    got = find_link(nato, page_url, SOURCE["nato"].link)
+    assert got == f"http://127.0.0.1:9{finance}/def-exp-2026-en.xlsx"
+
+    # SIPRI links protocol-relative ('//www.sipri.org/...'), with version suffixes.
+    files = "//127.0.0.1:9/sites/default/files/SIPRI-Milex-data-1949"
+    sipri = f"""<a href="{files}-2024_2.xlsx">a</a> <a href="{files}-2025_v1.2.xlsx">b</a>
+                <a href="{files}-2025.xlsx">c</a>"""
+    got = find_link(sipri, "http://127.0.0.1:9/databases/milex", SOURCE["sipri"].link)
+    assert got == "http://127.0.0.1:9/sites/default/files/SIPRI-Milex-data-1949-2025_v1.2.xlsx"
 
 
 def test_find_link_raises_naming_the_page_when_nothing_matches():
@@ -352,7 +370,9 @@ def test_second_refresh_reports_unchanged_and_touches_nothing(site, tmp_path):
     assert snapshot(raw) != before
 
 
-def test_new_release_replaces_the_old_file_so_one_matches(site, tmp_path):
+def test_new_release_sits_beside_the_old_one(site, tmp_path):
+    """A new edition is kept beside the older ones (the build loads every edition); only a
+    new version of the same release replaces the older version."""
     serve_tiny(site)
     raw = tmp_path / "raw"
     refresh(raw, site)
@@ -365,13 +385,26 @@ def test_new_release_replaces_the_old_file_so_one_matches(site, tmp_path):
     got = {d.name: d for d in refresh(raw, site)}
 
     sipri = got["sipri/SIPRI-Milex-data-1949-2025.xlsx"]
-    assert sipri.changed and sipri.removed == ("sipri/SIPRI-Milex-data-1949-2024.xlsx",)
-    assert got["nato/250827-def-exp-2025-TABLES-en.xlsx"].removed == (
-        "nato/240617-def-exp-2024-TABLES-en.xlsx",
-    )
-    assert rawfiles.find(raw, SOURCE["sipri"].pattern).name == "SIPRI-Milex-data-1949-2025.xlsx"
-    assert rawfiles.find(raw, SOURCE["nato"].pattern).name == "250827-def-exp-2025-TABLES-en.xlsx"
+    assert sipri.changed and sipri.removed == ()
+    assert got["nato/250827-def-exp-2025-TABLES-en.xlsx"].removed == ()
+    assert sorted(p.name for p in (raw / "sipri").iterdir()) == [
+        "SIPRI-Milex-data-1949-2024.xlsx",
+        "SIPRI-Milex-data-1949-2025.xlsx",
+    ]
+    assert sorted(p.name for p in (raw / "nato").glob("*.xlsx")) == [
+        "240617-def-exp-2024-TABLES-en.xlsx",
+        "250827-def-exp-2025-TABLES-en.xlsx",
+    ]
     assert (raw / "nato/240617-def-exp-2024-en.pdf").exists()
+
+    # SIPRI revises a release in-year: v1.2 of the 1949-2025 data replaces the first version.
+    serve_tiny(site, "v3", sipri="SIPRI-Milex-data-1949-2025_v1.2.xlsx")
+    site.routes[nato_page] = page("/nato/250827-def-exp-2025-TABLES-en.xlsx")
+    got = {d.name: d for d in refresh(raw, site)}
+    assert got["sipri/SIPRI-Milex-data-1949-2025_v1.2.xlsx"].removed == (
+        "sipri/SIPRI-Milex-data-1949-2025.xlsx",
+    )
+    assert (raw / "sipri/SIPRI-Milex-data-1949-2024.xlsx").exists()
     # World Bank members carry a new number each release: the old ones go too.
     for code in WB_CODES.values():
         assert len(list((raw / "worldbank").glob(f"*API_{code}_*.csv"))) == 3

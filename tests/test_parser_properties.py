@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import cow, kiel, memberships, nato, restcountries, sipri, worldbank
+from etl import cow, kiel, memberships, nato, readers, restcountries, sipri, worldbank
 from etl.build import TABLES, read_source
 from etl.errors import EtlError
 from etl.rawfiles import Parsed
@@ -540,5 +540,5 @@ def test_float_tokens_are_finite_or_refused():
     """The shared number reader: 'nan', 'inf' and '1e309' are refused, never stored."""
     for text in ["nan", "inf", "-inf", "1e309", "NaN", "Infinity"]:
         with pytest.raises(EtlError):
-            worldbank.number(text, file="f", row=1, column="c")
-    assert math.isfinite(worldbank.number("1_000", file="f", row=1, column="c"))
+            readers.number(text, file="f", row=1, column="c")
+    assert math.isfinite(readers.number("1_000", file="f", row=1, column="c"))

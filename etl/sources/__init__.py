@@ -1,17 +1,62 @@
-"""One module per source: everything about a publisher's files lives in its module here.
-
-REGISTRY lists the sources whose raw files carry editions; the build, the checks and the
-dashboard read publisher, licence, file patterns and known checksums from it.
+"""One module per source: everything about a publisher's data lives in its module here (key,
+publisher, licence, release cadence, discovery and download, raw-file patterns, parser, tables,
+checksums of known-genuine files). The build, refresh, checks, freshness, snapshot, `etl status`
+and the dashboard's captions read REGISTRY; no other module spells a source's file names,
+addresses or publisher. Adding a source: docs/SOURCES.md.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 
-from etl.sources import nato, sipri
-from etl.sources.base import Source
+from etl.sources import cow, kiel, nato, restcountries, sipri, worldbank
+from etl.sources.base import Download, Source
 
-REGISTRY: dict[str, Source] = {s.key: s for s in (nato.SOURCE, sipri.SOURCE)}
+# In build order (any order loads the same tables; this one reads the largest files first).
+REGISTRY: dict[str, Source] = {
+    s.key: s
+    for s in (
+        sipri.SOURCE,
+        nato.SOURCE,
+        worldbank.SOURCE,
+        restcountries.SOURCE,
+        cow.SOURCE,
+        kiel.SOURCE,
+    )
+}
+
+
+def by_folder(folder: str) -> Source | None:
+    """The source whose raw files sit in this raw-dir folder ('nato', 'worldbank', 'geo')."""
+    return next((s for s in REGISTRY.values() if s.folder == folder), None)
+
+
+def parsers() -> dict[str, Callable]:
+    """Build step name -> parser: 'SIPRI', 'NATO', ..., 'Kiel tracker (parse_weapons)'."""
+    out: dict[str, Callable] = {}
+    for source in REGISTRY.values():
+        for i, ref in enumerate(source.parsers):
+            module, function = ref.split(":")
+            step = source.name if i == 0 else f"{source.name} ({function})"
+            out[step] = getattr(importlib.import_module(module), function)
+    return out
+
+
+def step_source(step: str) -> Source | None:
+    """The source a build step (a key of parsers()) reads."""
+    return next((s for s in REGISTRY.values() if step.split(" (")[0] == s.name), None)
+
+
+def downloads() -> tuple[Download, ...]:
+    """Everything `etl refresh` fetches, source by source."""
+    return tuple(d for s in REGISTRY.values() for d in s.downloads)
+
+
+def base_urls() -> dict[str, str]:
+    """Base-URL key -> publisher host, the defaults $ALLIANCE_BASE_URLS may override."""
+    return {k: v for s in REGISTRY.values() for k, v in s.base_urls.items()}
 
 
 def verify_all(raw_dir: Path) -> None:

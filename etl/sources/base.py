@@ -32,17 +32,55 @@ class Known:
 
 
 @dataclass(frozen=True)
+class Download:
+    """One thing `etl refresh` downloads, and where its file(s) go under the raw dir.
+
+    `path` is appended to the base URL named `base`. With `link` set, `path` is a page and the
+    file is the newest link on it whose path matches the regex `link` (groups compared as
+    integers, newest first); `former` lists (page, link) pairs tried in turn when the current
+    page or pattern finds nothing (a publisher's old address). With `unzip`, the download is a
+    zip and `globs` name the members kept. `release` is a regex whose group names the release a
+    file belongs to: a new file replaces only the older files of its own release (SIPRI's `_2`
+    -> `_v1.3` of one year's data), so earlier editions stay beside it. Without it, a new file
+    replaces every file its glob matches.
+    """
+
+    key: str
+    publisher: str
+    folder: str  # raw-dir subfolder
+    globs: tuple[str, ...]  # files this download owns in `folder`; globs[0] is what parsers find
+    base: str  # key into the base URLs
+    path: str
+    link: str | None = None
+    unzip: bool = False
+    former: tuple[tuple[str, str], ...] = ()
+    release: str | None = None
+
+    @property
+    def pattern(self) -> str:
+        """The glob, relative to the raw dir, of this download's file."""
+        return f"{self.folder}/{self.globs[0]}"
+
+
+@dataclass(frozen=True)
 class Source:
-    key: str  # 'nato', 'sipri': the `source` column of the edition table
+    """Everything about one publisher's data: who, under which terms, how often, where the files
+    are found and downloaded, which raw files the parser reads and which tables it fills."""
+
+    key: str  # 'nato', 'sipri', ...: the `source` column of the edition table
     name: str  # as the dashboard names it
     publisher: str
     licence: str
-    cadence: str
+    cadence: str  # the publisher's release rhythm, in words
     page: str  # where the publisher lists the files (today)
+    folder: str  # raw-dir subfolder holding its files
     patterns: tuple[str, ...]  # raw-dir globs of the files the parser reads
     tables: tuple[str, ...]  # warehouse tables the parser fills
+    parsers: tuple[str, ...]  # 'module:function' (imported when a build runs)
+    period_days: int | None = None  # usual time between releases (None: no schedule)
+    base_urls: dict[str, str] = field(default_factory=dict)  # base key -> publisher's host
+    downloads: tuple[Download, ...] = ()
     former_pages: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()  # regexes over link paths on the page, newest layout first
     known: tuple[Known, ...] = field(default_factory=tuple)
 
     def files(self, raw_dir: Path) -> list[Path]:

@@ -9,24 +9,44 @@ from __future__ import annotations
 
 from datetime import date
 
-from etl.sources.base import Known, Source
+from etl.sources.base import Download, Known, Source
+
+PUBLISHER = "NATO Public Diplomacy Division"
+CURRENT_PAGE = "/en/what-we-do/introduction-to-nato/defence-expenditures-and-natos-5-commitment"
+FORMER_PAGE = "/cps/en/natohq/topics_49198.htm"
+# since 2025: /content/dam/nato/webready/documents/finance/def-exp-2025-en.xlsx
+CURRENT_LINK = r"/content/dam/nato/webready/documents/finance/def-exp-(\d{4})-en\.xlsx$"
+# until 2024: /nato_static_fl2014/assets/pdf/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx
+FORMER_LINK = r"(\d{6})-def-exp-\d{4}-TABLES-en\.xlsx$"
 
 SOURCE = Source(
     key="nato",
     name="NATO",
-    publisher="NATO Public Diplomacy Division",
+    publisher=PUBLISHER,
     licence="NATO public release; attribution to NATO required",
-    cadence="yearly, before the summer summit (June to August)",
-    page="https://www.nato.int/en/what-we-do/introduction-to-nato/defence-expenditures-and-natos-5-commitment",
-    former_pages=("https://www.nato.int/cps/en/natohq/topics_49198.htm",),
-    links=(
-        # since 2025: /content/dam/nato/webready/documents/finance/def-exp-2025-en.xlsx
-        r"/content/dam/nato/webready/documents/finance/def-exp-(\d{4})-en\.xlsx$",
-        # until 2024: /nato_static_fl2014/assets/pdf/2024/6/pdf/240617-def-exp-2024-TABLES-en.xlsx
-        r"(\d{6})-def-exp-\d{4}-TABLES-en\.xlsx$",
-    ),
+    cadence="NATO publishes its defence expenditure tables yearly, before the summit",
+    page="https://www.nato.int" + CURRENT_PAGE,
+    former_pages=("https://www.nato.int" + FORMER_PAGE,),
+    folder="nato",
     patterns=("nato/*def-exp-*.xlsx",),
     tables=("nato_defence", "nato_aggregate", "nato_real_change", "edition"),
+    parsers=("etl.nato:parse",),
+    period_days=365,
+    base_urls={"nato": "https://www.nato.int"},
+    downloads=(
+        Download(
+            key="nato",
+            publisher="NATO",
+            folder="nato",
+            globs=("*def-exp-*.xlsx",),
+            base="nato",
+            path=CURRENT_PAGE,
+            link=CURRENT_LINK,
+            former=((CURRENT_PAGE, FORMER_LINK), (FORMER_PAGE, FORMER_LINK)),
+            # one edition per year: 'def-exp-2025-en.xlsx', '240617-def-exp-2024-TABLES-en.xlsx'
+            release=r"def-exp-(\d{4})-",
+        ),
+    ),
     known=(
         Known(
             name="240617-def-exp-2024-TABLES-en.xlsx",

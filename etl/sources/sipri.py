@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from etl.sources.base import Known, Source
+from etl.sources.base import Download, Known, Source
 
 SOURCE = Source(
     key="sipri",
@@ -18,11 +18,27 @@ SOURCE = Source(
         "SIPRI terms of use: free for non-commercial research and education, with attribution "
         "'SIPRI Military Expenditure Database'; check SIPRI's terms before republishing the file"
     ),
-    cadence="yearly, late April (data through the previous year); revisions replace the file",
+    cadence="SIPRI releases its database every April",
     page="https://www.sipri.org/databases/milex",
-    # protocol-relative on the page: //www.sipri.org/sites/default/files/SIPRI-Milex-...xlsx
-    links=(r"SIPRI-Milex-data-\d{4}-(\d{4})(?:_v?(\d+)(?:\.(\d+))?)?\.xlsx$",),
+    folder="sipri",
     patterns=("sipri/SIPRI-Milex-data-*.xlsx",),
+    parsers=("etl.sipri:parse",),
+    period_days=365,
+    base_urls={"sipri": "https://www.sipri.org"},
+    downloads=(
+        Download(
+            key="sipri",
+            publisher="SIPRI",
+            folder="sipri",
+            globs=("SIPRI-Milex-data-*.xlsx",),
+            base="sipri",
+            path="/databases/milex",
+            # protocol-relative on the page: //www.sipri.org/sites/default/files/SIPRI-Milex-
+            # data-1949-2025_v1.2.xlsx; the suffix (_2, _v1.2) orders revisions of one release
+            link=r"SIPRI-Milex-data-\d{4}-(\d{4})(?:_v?(\d+)(?:\.(\d+))?)?\.xlsx$",
+            release=r"SIPRI-Milex-data-\d{4}-(\d{4})",  # one release per year of data
+        ),
+    ),
     tables=(
         "sipri_milex",
         "sipri_missing",

@@ -1,0 +1,56 @@
+"""Kiel Institute's Ukraine Support Tracker: CSV extracts of a release, published in the
+tracker's GitHub repository (parsers: etl/kiel.py parse and parse_weapons)."""
+
+from __future__ import annotations
+
+from etl.sources.base import Download, Source
+
+PUBLISHER = "Kiel Institute for the World Economy, Ukraine Support Tracker"
+REPOSITORY = "/UkraineSupportTrackerWebsite/ukraine-support-tracker/main/data/{}"
+URL = "https://github.com/UkraineSupportTrackerWebsite/ukraine-support-tracker/blob/main/data/{}"
+FILES = {  # what each file holds -> its glob in kiel/
+    "release": "release_info*.csv",
+    "monthly": "data_explorer*.csv",
+    "eu_shares": "eu_aid_shares*.csv",
+    "weapons": "weapons*.csv",
+    "procurement": "procurement_trends*.csv",
+    "allocations": "total_allocations*.csv",
+}
+
+
+def glob(what: str) -> str:
+    return f"kiel/{FILES[what]}"
+
+
+SOURCE = Source(
+    key="kiel",
+    name="Kiel tracker",
+    publisher=PUBLISHER,
+    licence="none stated; cite 'Ukraine Support Tracker, Kiel Institute, Release {release}'",
+    cadence="the Ukraine Support Tracker publishes a release every few months",
+    page="https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/",
+    folder="kiel",
+    patterns=tuple(glob(w) for w in FILES),
+    tables=("kiel_aid_monthly", "kiel_aid_donor", "kiel_heavy_weapons"),
+    parsers=("etl.kiel:parse", "etl.kiel:parse_weapons"),
+    period_days=122,
+    base_urls={"github": "https://raw.githubusercontent.com"},
+    downloads=tuple(
+        Download(
+            key=f"kiel-{name.removesuffix('.csv')}",
+            publisher="Kiel Institute",
+            folder="kiel",
+            globs=(name,),
+            base="github",
+            path=REPOSITORY.format(name),
+        )
+        for name in (
+            "data_explorer.csv",
+            "eu_aid_shares.csv",
+            "procurement_trends.csv",
+            "release_info.csv",
+            "total_allocations.csv",
+            "weapons.csv",
+        )
+    ),
+)

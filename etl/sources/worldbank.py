@@ -1,0 +1,56 @@
+"""World Bank, World Development Indicators: one bulk CSV per indicator (parser:
+etl/worldbank.py), each with a Metadata_Country file beside it, unzipped from the API's zip."""
+
+from __future__ import annotations
+
+from etl.sources.base import Download, Source
+
+PUBLISHER = "World Bank, World Development Indicators"
+INDICATORS = {  # WDI indicator code -> wb_macro column
+    "NY.GDP.MKTP.CD": "gdp_current_usd",
+    "SP.POP.TOTL": "population",
+    "MS.MIL.XPND.GD.ZS": "milex_share_gdp_pct",
+}
+API = "/v2/en/indicator/{code}?downloadformat=csv"
+URL = "https://api.worldbank.org" + API  # source_file.url of an indicator's files
+
+
+def data_glob(code: str) -> str:
+    return f"API_{code}_DS2_*.csv"
+
+
+def metadata_glob(code: str) -> str:
+    return f"Metadata_Country_API_{code}_DS2_*.csv"
+
+
+def _download(code: str, what: str) -> Download:
+    return Download(
+        key=f"worldbank-{what}",
+        publisher="World Bank",
+        folder="worldbank",
+        globs=(data_glob(code), metadata_glob(code), f"Metadata_Indicator_API_{code}_DS2_*.csv"),
+        base="worldbank",
+        path=API.format(code=code),
+        unzip=True,
+    )
+
+
+SOURCE = Source(
+    key="worldbank",
+    name="World Bank",
+    publisher=PUBLISHER,
+    licence="CC BY 4.0",
+    cadence="WDI is refreshed several times a year",
+    page="https://datacatalog.worldbank.org/search/dataset/0037712/World-Development-Indicators",
+    folder="worldbank",
+    patterns=("worldbank/API_*.csv", "worldbank/Metadata_Country_API_*.csv"),
+    tables=("wb_macro", "wb_country"),
+    parsers=("etl.worldbank:parse",),
+    period_days=182,
+    base_urls={"worldbank": "https://api.worldbank.org"},
+    downloads=(
+        _download("MS.MIL.XPND.GD.ZS", "milex"),
+        _download("NY.GDP.MKTP.CD", "gdp"),
+        _download("SP.POP.TOTL", "population"),
+    ),
+)
