@@ -36,6 +36,7 @@ import streamlit as st
 from etl import freshness, queries, sandbox
 from etl.db import connect_readonly, default_db_path
 from etl.errors import EtlError
+from etl.sources import REGISTRY
 
 # etl.stats (scipy.stats, seconds to import) is imported where a p-value is first needed, so a
 # page without statistics, and the first paint of every page, do not wait for it.
@@ -515,13 +516,8 @@ def _run_fixed(
 
 # Where each source's raw files sit (source_file.name is the path under the raw dir).
 SOURCE_FILES = {
-    "sipri": "sipri/",
-    "nato": "nato/",
+    **{s.key: f"{s.folder}/" for s in REGISTRY.values()},  # the source registry (etl/sources/)
     "wb": "worldbank/",
-    "worldbank": "worldbank/",
-    "restcountries": "geo/",
-    "cow": "cow/",
-    "kiel": "kiel/",
     "memberships": "data/memberships.csv",
     "data/memberships.csv": "data/memberships.csv",
 }

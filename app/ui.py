@@ -16,6 +16,7 @@ import streamlit as st
 
 from app import data as d
 from app.charts import Chart
+from etl.sources import REGISTRY
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -218,15 +219,8 @@ def header(title: str, intro: str) -> None:
 
 # --------------------------------------------------------------------------- data age
 
-SOURCE_SHORT = {
-    "nato": "NATO",
-    "sipri": "SIPRI",
-    "worldbank": "World Bank",
-    "kiel": "Kiel tracker",
-    "cow": "Correlates of War",
-    "geo": "REST Countries",
-    "data": "memberships",
-}
+# Raw-file folder -> the source's short name, from the registry (etl/sources/).
+SOURCE_SHORT = {s.folder: s.name for s in REGISTRY.values()} | {"data": "memberships"}
 
 
 def age_text(days: int | None) -> str:

@@ -25,6 +25,7 @@ import fastexcel
 import polars as pl
 
 from bench import Section, Table, interleaved, median, ms, paired_ratio
+from etl import sources
 from etl.build import ROOT, BuildResult, build
 from etl.warehouse import create_schema, create_views
 
@@ -49,14 +50,7 @@ def _read_json(path: Path) -> None:
 
 
 # Build step -> the raw folder its parser reads, to set each parser against its own files' floor.
-STEP_FOLDERS = {
-    "SIPRI": "sipri/",
-    "NATO": "nato/",
-    "World Bank": "worldbank/",
-    "REST Countries": "geo/",
-    "Correlates of War": "cow/",
-    "Kiel": "kiel/",
-}
+STEP_FOLDERS = {step: f"{sources.step_source(step).folder}/" for step in sources.parsers()}
 READERS: dict[str, tuple[str, Callable[[Path], None]]] = {
     ".xlsx": ("fastexcel (calamine), every sheet", _read_xlsx),
     ".csv": ("polars.read_csv", _read_csv),

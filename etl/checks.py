@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl.errors import EtlError
-from etl.sources import nato, sipri
+from etl.sources import cow, kiel, nato, sipri, worldbank
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWLIST = ROOT / "data" / "allowlist.csv"
@@ -56,16 +56,16 @@ ORIGIN = {
     ),
     "nato_aggregate": (nato.SOURCE.patterns[0], {}),
     "wb_macro": (
-        "worldbank/API_*.csv",
+        worldbank.SOURCE.patterns[0],
         {
             "gdp_current_usd": "API_NY.GDP.MKTP.CD",
             "population": "API_SP.POP.TOTL",
             "milex_share_gdp_pct": "API_MS.MIL.XPND.GD.ZS",
         },
     ),
-    "cow_nmc": ("cow/NMC-60-abridged.csv", {}),
-    "kiel_aid_monthly": ("kiel/data_explorer.csv", {}),
-    "kiel_aid_donor": ("kiel/data_explorer.csv", {}),
+    "cow_nmc": (cow.SOURCE.patterns[0], {}),
+    "kiel_aid_monthly": (kiel.glob("monthly"), {}),
+    "kiel_aid_donor": (kiel.glob("monthly"), {}),
     "membership": ("data/memberships.csv", {}),
 }
 

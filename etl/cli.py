@@ -253,6 +253,13 @@ def status(db: DbOption = None, debug: DebugOption = False) -> None:
     ).fetchall():
         table.add_row(name, publisher, edition, f"{rows:,}", sha[:12], str(loaded)[:19])
     out.print(table)
+    editions = Table("source", "edition", "definition", "price base", "years", "file")
+    for source, edition, definition, base, first, last, file in con.execute(
+        "select source, edition, definition, price_base_year, first_year, last_year, file "
+        "from edition order by source, edition"
+    ).fetchall():
+        editions.add_row(source, str(edition), definition, str(base), f"{first}-{last}", file)
+    out.print(editions)
     from etl.freshness import ages
 
     fresh = Table("source", "edition", "age (days)", "status")

@@ -1,9 +1,10 @@
 """How old each source is, and whether its publisher should have released a newer edition.
 
 A source is stale when its edition is older than the publisher's usual update period plus a
-grace of a month: SIPRI and NATO publish yearly (SIPRI each April, NATO around June), the World
-Bank updates WDI several times a year, the Kiel tracker releases every few months. Correlates of
-War, REST Countries and the project's own facts have no schedule and are never flagged.
+grace of a month. Periods and cadences come from the source registry (etl/sources/): SIPRI and
+NATO publish yearly, the World Bank updates WDI several times a year, the Kiel tracker releases
+every few months. Correlates of War, REST Countries and the project's own facts have no schedule
+and are never flagged. Where the `edition` table records a publication date, that date counts.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from datetime import date
 
 import duckdb
 
+from etl.sources import REGISTRY
+
 GRACE_DAYS = 31
 # folder of the file under the raw dir -> (publisher's usual period in days, how we know)
-PERIODS = {
-    "sipri": (365, "SIPRI releases its database every April"),
-    "nato": (365, "NATO publishes its defence expenditure tables yearly, before the summit"),
-    "worldbank": (182, "WDI is refreshed several times a year"),
-    "kiel": (122, "the Ukraine Support Tracker publishes a release every few months"),
-}
+PERIODS = {s.folder: (s.period_days, s.cadence) for s in REGISTRY.values() if s.period_days}
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RELEASE_YEAR = re.compile(r"\b(\d{4}) release\b")
 
@@ -47,13 +45,22 @@ def published_on(edition: str) -> date | None:
     return None
 
 
+def _published(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
+    """File -> publication date from the edition table (none in a database built before it)."""
+    try:
+        return dict(con.execute("select file, edition from edition").fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
 def ages(con: duckdb.DuckDBPyConnection, today: date | None = None) -> list[Age]:
     """One Age per source folder, from the newest edition of its files in source_file."""
     today = today or date.today()
     editions: dict[str, tuple[date | None, str]] = {}
+    published = _published(con)
     for name, edition in con.execute("select name, edition from source_file").fetchall():
         folder = name.split("/")[0]
-        when = published_on(edition)
+        when = published.get(name) or published_on(edition)
         best = editions.get(folder)
         if best is None or (when and (best[0] is None or when > best[0])):
             editions[folder] = (when, edition)

@@ -28,24 +28,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from etl.sources import cow, kiel, nato, restcountries, sipri, worldbank
+
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ("alliances.csv", "memberships.csv", "state_succession.csv")  # what build reads from data/
 
 # Globs of the files the cases break, relative to the raw dir (the parsers' own patterns).
+# Placeholder -> the glob of its file, from the source registry (etl/sources/).
 GLOBS = {
-    "sipri": "sipri/SIPRI-Milex-data-*.xlsx",
-    "nato": "nato/*def-exp*TABLES*.xlsx",
-    "wb_milex": "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_*.csv",
-    "wb_gdp": "worldbank/API_NY.GDP.MKTP.CD_DS2_*.csv",
-    "wb_pop": "worldbank/API_SP.POP.TOTL_DS2_*.csv",
-    "wb_meta_gdp": "worldbank/Metadata_Country_API_NY.GDP.MKTP.CD_DS2_*.csv",
-    "wb_meta_pop": "worldbank/Metadata_Country_API_SP.POP.TOTL_DS2_*.csv",
-    "nmc": "cow/NMC-*-abridged*.csv",
-    "cow_codes": "cow/COW-country-codes*.csv",
-    "geo": "geo/countriesV3*.json",
-    "kiel": "kiel/data_explorer*.csv",
-    "kiel_weapons": "kiel/weapons*.csv",
-    "kiel_release": "kiel/release_info*.csv",
+    "sipri": sipri.SOURCE.patterns[0],
+    "nato": nato.SOURCE.patterns[0],
+    "wb_milex": f"worldbank/{worldbank.data_glob('MS.MIL.XPND.GD.ZS')}",
+    "wb_gdp": f"worldbank/{worldbank.data_glob('NY.GDP.MKTP.CD')}",
+    "wb_pop": f"worldbank/{worldbank.data_glob('SP.POP.TOTL')}",
+    "wb_meta_gdp": f"worldbank/{worldbank.metadata_glob('NY.GDP.MKTP.CD')}",
+    "wb_meta_pop": f"worldbank/{worldbank.metadata_glob('SP.POP.TOTL')}",
+    "nmc": f"cow/{cow.NMC_GLOB}",
+    "cow_codes": f"cow/{cow.CODES_GLOB}",
+    "geo": restcountries.SOURCE.patterns[0],
+    "kiel": kiel.glob("monthly"),
+    "kiel_weapons": kiel.glob("weapons"),
+    "kiel_release": kiel.glob("release"),
 }
 
 HTML_PAGE = (
