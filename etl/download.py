@@ -46,6 +46,7 @@ from rich.progress import (
 from etl import sources as registry
 from etl.errors import EtlError
 from etl.rawfiles import process_alive, sha256
+from etl.sources import provenance
 from etl.sources.base import Download
 
 # Publishers' hosts, from the source registry (etl/sources/); $ALLIANCE_BASE_URLS overrides.
@@ -443,6 +444,21 @@ def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -
     return [_Staged(source, url, p, f"{source.folder}/{p.name}") for p in paths]
 
 
+def _record_provenance(plan: list[tuple[_Staged, str, bool, list[Path]]], raw_dir: Path) -> None:
+    """A provenance record beside each file written (etl/sources/provenance.py); the records
+    of the files it replaced go with them."""
+    for s, _, changed, old in plan:
+        dest = raw_dir / s.name
+        if changed or not provenance.path_of(dest).is_file():
+            source = registry.by_folder(s.source.folder)
+            entry = provenance.record(
+                dest, name=s.name, url=s.url, download=s.source, source=source
+            )
+            provenance.write(dest, entry)
+        for path in old:
+            provenance.path_of(path).unlink(missing_ok=True)
+
+
 def _same_release(source: Source, old: str, new: str) -> bool:
     """Whether a new file replaces an older one: always, unless the source keeps one file per
     release (`release` regex), then only when both name the same release."""
@@ -513,6 +529,7 @@ def _commit(staged: list[_Staged], raw_dir: Path, staging: Path) -> list[Downloa
             f"could not move the new files into place ({e}); the previous files were put back",
             file=str(raw_dir),
         ) from e
+    _record_provenance(plan, raw_dir)
 
     return [
         Downloaded(

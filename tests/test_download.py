@@ -26,6 +26,7 @@ import pytest
 from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
 from etl.errors import EtlError
+from etl.sources import provenance
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCE = {s.key: s for s in SOURCES}
@@ -328,12 +329,29 @@ def test_refresh_writes_every_file_with_its_sha256(site, tmp_path):
     got = refresh(raw, site)
 
     assert {d.name for d in got} == TINY_NAMES
-    assert set(snapshot(raw)) == TINY_NAMES | {"sipri", "nato", "worldbank", "geo", "cow", "kiel"}
+    records = {provenance.path_of(raw / n).relative_to(raw).as_posix() for n in TINY_NAMES}
+    folders = {"sipri", "nato", "worldbank", "geo", "cow", "kiel"}
+    assert set(snapshot(raw)) == TINY_NAMES | records | folders
     for d in got:
         data = (raw / d.name).read_bytes()
         assert d.sha256 == hashlib.sha256(data).hexdigest()
         assert d.bytes == len(data)
         assert d.changed and d.removed == ()
+        # The provenance record beside the file: address, time, sha256, bytes, licence.
+        entry = json.loads(provenance.path_of(raw / d.name).read_text())
+        assert (entry["file"], entry["url"], entry["sha256"], entry["bytes"]) == (
+            d.name,
+            d.url,
+            d.sha256,
+            d.bytes,
+        )
+        assert entry["accessed"] and entry["licence"] and entry["publisher"]
+    assert (
+        json.loads(provenance.path_of(raw / "sipri/SIPRI-Milex-data-1949-2024.xlsx").read_text())[
+            "edition"
+        ]
+        == "2024"
+    )
     by_name = {d.name: d for d in got}
     assert by_name["sipri/SIPRI-Milex-data-1949-2024.xlsx"].url == (
         f"{site.url}{SIPRI_FILES}SIPRI-Milex-data-1949-2024.xlsx"
@@ -387,7 +405,7 @@ def test_new_release_sits_beside_the_old_one(site, tmp_path):
     sipri = got["sipri/SIPRI-Milex-data-1949-2025.xlsx"]
     assert sipri.changed and sipri.removed == ()
     assert got["nato/250827-def-exp-2025-TABLES-en.xlsx"].removed == ()
-    assert sorted(p.name for p in (raw / "sipri").iterdir()) == [
+    assert sorted(p.name for p in (raw / "sipri").glob("*.xlsx")) == [
         "SIPRI-Milex-data-1949-2024.xlsx",
         "SIPRI-Milex-data-1949-2025.xlsx",
     ]
@@ -594,4 +612,5 @@ def test_refresh_reproduces_the_real_raw_files(site, tmp_path, raw_dir):
     assert {d.name for d in got} == expected
     for d in got:
         assert d.sha256 == rawfiles.sha256(raw_dir / d.name), d.name
-    assert {k for k, v in snapshot(raw).items() if v != "dir"} == expected
+    records = {provenance.path_of(raw / n).relative_to(raw).as_posix() for n in expected}
+    assert {k for k, v in snapshot(raw).items() if v != "dir"} == expected | records

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.sources import cow, kiel, nato, restcountries, sipri, worldbank
+from etl.sources import cow, kiel, nato, provenance, restcountries, sipri, worldbank
 from etl.sources.base import Download, Source
 
 # In build order (any order loads the same tables; this one reads the largest files first).
@@ -60,8 +60,11 @@ def base_urls() -> dict[str, str]:
 
 
 def verify_all(raw_dir: Path) -> None:
-    """Refuse (one EtlError) any raw file whose name claims a known release but whose bytes are
-    not that release's: a re-saved or fake copy (etl/sources/base.py, Source.verify)."""
+    """Refuse (one EtlError) any raw file whose bytes differ from its provenance record (written
+    at download), or whose name claims a known release but whose bytes are not that release's
+    (a re-saved or fake copy: etl/sources/base.py, Source.verify)."""
     for source in REGISTRY.values():
         for path in source.files(raw_dir):
-            source.verify(path, path.relative_to(raw_dir).as_posix())
+            name = path.relative_to(raw_dir).as_posix()
+            provenance.verify(path, name)
+            source.verify(path, name)
