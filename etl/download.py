@@ -447,9 +447,9 @@ def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -
 def _record_provenance(plan: list[tuple[_Staged, str, bool, list[Path]]], raw_dir: Path) -> None:
     """A provenance record beside each file written (etl/sources/provenance.py); the records
     of the files it replaced go with them."""
-    for s, _, changed, old in plan:
+    for s, digest, changed, old in plan:
         dest = raw_dir / s.name
-        if changed or not provenance.path_of(dest).is_file():
+        if changed or provenance.sha256_of(dest) != digest:  # a kill may have cut it short
             source = registry.by_folder(s.source.folder)
             entry = provenance.record(
                 dest, name=s.name, url=s.url, download=s.source, source=source
@@ -512,6 +512,7 @@ def _commit(staged: list[_Staged], raw_dir: Path, staging: Path) -> list[Downloa
                         os.link(dest, saved)
                     except OSError:
                         shutil.copy2(dest, saved)
+                provenance.path_of(dest).unlink(missing_ok=True)  # rewritten once it is in
                 os.replace(s.path, dest)
                 done.append((dest, saved))
             for path in old:

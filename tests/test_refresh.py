@@ -276,7 +276,7 @@ def test_first_refresh_publishes_the_next_is_unchanged_then_a_release_publishes(
         assert third.returncode == 0, third.stderr
         assert "published" in third.stdout and served_state(db) != before
 
-    assert [p.name for p in (raw / "sipri").iterdir()] == ["SIPRI-Milex-data-1949-2024_3.xlsx"]
+    assert [p.name for p in (raw / "sipri").glob("*.xlsx")] == ["SIPRI-Milex-data-1949-2024_3.xlsx"]
     con = connect_readonly(db)
     try:
         names = {r[0] for r in con.execute("select name from source_file").fetchall()}

@@ -50,6 +50,14 @@ def write(raw_file: Path, entry: dict) -> None:
     os.replace(tmp, target)
 
 
+def sha256_of(raw_file: Path) -> str | None:
+    """The sha256 a file's record holds (None: no record, or one that cannot be read)."""
+    try:
+        return str(json.loads(path_of(raw_file).read_text(encoding="utf-8"))["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def verify(raw_file: Path, name: str) -> None:
     """Refuse a file whose bytes differ from its provenance record (one line); no record: ok."""
     sidecar = path_of(raw_file)
