@@ -154,13 +154,15 @@ def data_dir() -> Path:
 
 
 def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[str]:
-    """Files the published database was built from whose bytes are no longer on disk.
+    """Files the published database was built from whose bytes are no longer on disk, and new
+    editions on disk it has not loaded.
 
     [] means the database is exactly what a build of these files would publish, so a refresh
     can stop there. A database built from the committed snapshot, a file that changed, was
-    renamed (a new release) or vanished, and a database that cannot be read all count; so
-    does a file in another storage format than STORAGE_VERSION (one published before the
-    format was pinned would otherwise never be rewritten for DuckDB 1.x readers).
+    renamed (a new release) or vanished, a new edition beside the loaded ones, and a database
+    that cannot be read all count; so does a file in another storage format than
+    STORAGE_VERSION (one published before the format was pinned would otherwise never be
+    rewritten for DuckDB 1.x readers).
     """
     facts = facts or data_dir()
     try:
@@ -178,6 +180,14 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
         path = facts / rest if first == facts.name else Path(raw_dir) / name
         if edition.endswith(SNAPSHOT_EDITION) or not path.is_file() or sha256(path) != digest:
             stale.append(name)
+    # A new edition arrives beside the older ones (nothing loaded has changed): a file of a
+    # source with editions that the database has not loaded counts too.
+    loaded = {name for name, _, _ in rows}
+    for source in sources.REGISTRY.values():
+        if "edition" in source.tables:
+            for path in source.files(Path(raw_dir)):
+                if (name := path.relative_to(raw_dir).as_posix()) not in loaded:
+                    stale.append(name)
     return stale or ([] if rows else [f"{db} (no source_file rows)"])
 
 

@@ -512,7 +512,12 @@ def _commit(staged: list[_Staged], raw_dir: Path, staging: Path) -> list[Downloa
                         os.link(dest, saved)
                     except OSError:
                         shutil.copy2(dest, saved)
-                provenance.path_of(dest).unlink(missing_ok=True)  # rewritten once it is in
+                record = provenance.path_of(dest)  # set aside, rewritten once the file is in
+                if record.exists():
+                    kept = backup / record.relative_to(raw_dir)
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(record, kept)
+                    done.append((record, kept))
                 os.replace(s.path, dest)
                 done.append((dest, saved))
             for path in old:

@@ -8,6 +8,7 @@ from etl.sources.base import Download, Source
 PUBLISHER = "Correlates of War Project"
 NMC_GLOB = "NMC-*-abridged*.csv"  # 'NMC-60-abridged.csv' (version 6.0)
 CODES_GLOB = "COW-country-codes*.csv"
+CODES_FILE = "COW-country-codes.csv"  # the one file downloaded (a plain CSV, not a zip)
 NMC_URL = "https://correlatesofwar.org/data-sets/national-material-capabilities/"
 CODES_URL = "https://correlatesofwar.org/data-sets/cow-country-codes-2/"
 
@@ -37,9 +38,9 @@ SOURCE = Source(
             key="cow-codes",
             publisher="Correlates of War",
             folder="cow",
-            globs=(CODES_GLOB,),
+            globs=(CODES_FILE,),
             base="cow",
-            path="/wp-content/uploads/COW-country-codes.csv",
+            path=f"/wp-content/uploads/{CODES_FILE}",
         ),
     ),
 )
