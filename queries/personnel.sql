@@ -24,8 +24,7 @@
 with
 
 nato as (
-    select * from nato_defence
-    qualify row_number() over (partition by iso3, year order by edition desc) = 1
+    select * from nato_at()  -- the newest edition of each country-year
 ),
 
 switch as (
