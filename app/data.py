@@ -453,12 +453,11 @@ _SQL = {
     "series_of": """
         with s as (
             select year, share_gdp_pct, constant_usd_m, current_usd_m, is_estimate
-            from sipri_milex where iso3 = $iso3),
+            from sipri_at() where iso3 = $iso3),
         n as (
             select year, share_gdp_pct, constant_usd_m, current_usd_m,
                    equipment_share_pct, is_estimate
-            from nato_defence where iso3 = $iso3
-            qualify edition = max(edition) over ()),
+            from nato_at() where iso3 = $iso3),
         w as (
             select year, milex_share_gdp_pct, gdp_current_usd, population
             from wb_macro where iso3 = $iso3)

@@ -7,14 +7,25 @@ import streamlit as st
 EXAMPLES = {
     "Allies below 2 % of GDP in NATO's latest year": """\
 select n.year, c.name as ally, round(n.share_gdp_pct, 2) as burden_pct, n.is_estimate
-from nato_defence n join country c using (iso3)
-where n.year = (select max(year) from nato_defence) and n.share_gdp_pct < 2
+from nato_at() n join country c using (iso3)
+where n.year = (select max(year) from nato_at()) and n.share_gdp_pct < 2
 order by burden_pct""",
     "UK defence burden since 2014, SIPRI and NATO side by side": """\
 select s.year, round(s.share_gdp_pct, 2) as sipri_pct, round(n.share_gdp_pct, 2) as nato_pct
-from sipri_milex s left join nato_defence n using (iso3, year)
+from sipri_at() s left join nato_at() n using (iso3, year)
 where s.iso3 = 'GBR' and s.year >= 2014
 order by s.year""",
+    "The world's ten largest military spenders (SIPRI) and their share of the world total": """\
+with latest as (select max(year) as year from sipri_at() where current_usd_m is not null),
+world as (
+    select r.current_usd_bn * 1000 as world_usd_m
+    from sipri_region_total r join latest using (year)
+    where r.region = 'World'
+    qualify r.edition = max(r.edition) over ())
+select s.year, c.name as country, round(s.current_usd_m / 1000, 1) as usd_bn,
+       round(100 * s.current_usd_m / world.world_usd_m, 1) as pct_of_world
+from sipri_at() s join latest using (year) join country c using (iso3), world
+order by s.current_usd_m desc limit 10""",
     "Members of each grouping today": """\
 select alliance, count(*) as members, string_agg(iso3, ', ' order by iso3) as iso3
 from membership
