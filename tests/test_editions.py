@@ -187,7 +187,7 @@ def test_sipri_version_suffixes_and_the_fake_copy(tmp_path):
 
 @pytest.mark.raw
 def test_real_files_are_the_known_genuine_ones(raw_dir):
-    for source in REGISTRY.values():
+    for source in (REGISTRY["nato"], REGISTRY["sipri"]):  # the ones with known checksums
         (path,) = source.files(raw_dir)
         assert source.genuine(path) is not None, path.name
     verify_all(raw_dir)

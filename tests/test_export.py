@@ -91,7 +91,7 @@ def test_schema_carries_types_descriptions_and_units(package):
     for (table, column), comment in comments.items():
         assert fields[(table, column)]["description"] == comment, (table, column)
     assert all(f["type"] != "any" for f in fields.values()), "a DuckDB type with no mapping"
-    assert fields[("sipri_milex", "constant_2023_usd_m")]["unit"] == "million US$"
+    assert fields[("sipri_milex", "constant_usd_m")]["unit"] == "million US$"
     assert fields[("sipri_milex", "share_gdp_pct")]["unit"] == "percent"
     assert fields[("kiel_aid_monthly", "pct_gdp")]["unit"] == "percent of GDP"
     assert fields[("country", "borders")]["type"] == "array"
