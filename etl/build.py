@@ -172,7 +172,7 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
             written = _storage_version(con)
         finally:
             con.close()
-    except duckdb.Error as e:
+    except (duckdb.Error, EtlError) as e:  # not a readable database of ours: rebuild
         return [f"{db} ({type(e).__name__})"]
     stale = [] if written == f"{STORAGE_VERSION}+" else [f"{db} (storage version {written})"]
     for name, digest, edition in rows:

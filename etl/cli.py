@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -37,7 +38,7 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 
 
 def _fail(message: str, code: int, debug: bool) -> None:
-    if debug:
+    if debug and sys.exc_info()[0] is not None:
         raise
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -133,6 +134,44 @@ def _build(
             out.print(f"  {name:<20} {secs * 1000:8.0f} ms")
 
 
+def _target(db: Path, raw_dir: Path | None, debug: bool, *, raw_must_exist: bool) -> Path:
+    """Check --db and --raw-dir before any work: the path to build (a symbolic link's target),
+    or one line and exit 1. An existing file is replaced only if it is empty or a DuckDB
+    database this project built."""
+    from etl.db import built_by_us
+
+    if raw_dir is not None:
+        if raw_dir.exists() and not raw_dir.is_dir():
+            _fail(f"--raw-dir {raw_dir} is a file, not a folder", EXIT_INPUT, debug)
+        if raw_must_exist and not raw_dir.exists():
+            _fail(f"--raw-dir {raw_dir} does not exist", EXIT_INPUT, debug)
+    if db.is_symlink():
+        target = db.resolve()  # build into the link's target: the link keeps pointing at it
+        if not target.parent.is_dir():
+            _fail(f"--db {db} links to {target}, whose folder does not exist", EXIT_INPUT, debug)
+        db = target
+    if db.is_dir():
+        _fail(f"--db {db} is a folder; give a file name inside it", EXIT_INPUT, debug)
+    if db.exists():
+        if not db.is_file():
+            _fail(f"--db {db} is not a regular file; refusing to replace it", EXIT_INPUT, debug)
+        if db.stat().st_size and not built_by_us(db):
+            _fail(
+                f"--db {db} exists and is not a database built by this project; refusing to "
+                "replace it (move it away or choose another --db)",
+                EXIT_INPUT,
+                debug,
+            )
+    folder = db.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the first existing folder: the build creates the rest
+    if not folder.is_dir():
+        _fail(f"--db {db}: {folder} is a file, not a folder", EXIT_INPUT, debug)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        _fail(f"--db {db}: the folder {folder} is not writable", EXIT_INPUT, debug)
+    return db
+
+
 @app.command()
 def build(
     raw_dir: Annotated[
@@ -146,7 +185,7 @@ def build(
     debug: DebugOption = False,
 ) -> None:
     """Parse every source, check it and publish the database atomically."""
-    db = db or default_db_path()
+    db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=True)
     with _lock(db, "build"):
         _build(raw_dir, db, "build", debug, timings)
 
@@ -170,7 +209,7 @@ def refresh(
     from etl import download
     from etl.build import _now, log_run, new_run, stale_sources
 
-    db = db or default_db_path()
+    db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=False)
     try:
         bases = _base_urls()
     except ValueError as e:
@@ -245,8 +284,14 @@ def status(db: DbOption = None, debug: DebugOption = False) -> None:
     db = db or default_db_path()
     try:
         con = _open(db)
+        _status(con)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
+    except duckdb.Error as e:
+        _fail(f"the database cannot be read: {_line(e)}", EXIT_INPUT, debug)
+
+
+def _status(con) -> None:
     table = Table("file", "publisher", "edition", "rows", "sha256", "loaded")
     for name, publisher, edition, rows, sha, loaded in con.execute(
         "select name, publisher, edition, rows, sha256, loaded_at from source_file order by name"
@@ -279,10 +324,23 @@ def status(db: DbOption = None, debug: DebugOption = False) -> None:
 
 
 def _open(db: Path):
+    """The published database, read-only; EtlError (one line) for any file that is not one."""
     return connect_readonly(_db_must_exist(db))
 
 
+FORMATS = ("table", "csv", "json")
+
+
+def _check_format(fmt: str, debug: bool) -> None:
+    if fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt[:40]!r}", EXIT_USAGE, debug)
+
+
 def _emit(frame, fmt: str) -> None:
+    """A frame in one of FORMATS; a column no format can hold becomes its text first."""
+    from etl.sandbox import printable
+
+    frame = printable(frame)
     if fmt == "csv":
         sys.stdout.write(frame.write_csv())
     elif fmt == "json":
@@ -302,22 +360,37 @@ def sql(
     query: Annotated[str, typer.Argument(help="One read-only SQL query.")],
     db: DbOption = None,
     fmt: Format = "table",
-    row_cap: Annotated[int, typer.Option(help="Most rows returned.")] = 10_000,
-    seconds: Annotated[float, typer.Option(help="Time limit.")] = 5.0,
+    row_cap: Annotated[
+        str, typer.Option(help="Most rows returned (1 to $ALLIANCE_MAX_ROW_CAP).")
+    ] = "10000",
+    seconds: Annotated[
+        str, typer.Option(help="Time limit in seconds (up to $ALLIANCE_MAX_QUERY_SECONDS).")
+    ] = "5",
     debug: DebugOption = False,
 ) -> None:
-    """Run read-only ad-hoc SQL (no file access, configuration locked)."""
-    from etl.sandbox import SqlRefused, run
+    """Run read-only ad-hoc SQL in a bounded worker (no file access, configuration locked)."""
+    from etl.limits import LimitError
+    from etl.sandbox import SqlRefused, check_options, run
 
+    _check_format(fmt, debug)
     try:
-        result = run(_open(db or default_db_path()), query, row_cap=row_cap, seconds=seconds)
+        cap, secs = check_options(row_cap, seconds)
+    except LimitError as e:
+        _fail(str(e), EXIT_USAGE, debug)
+    db = db or default_db_path()
+    try:
+        _open(db).close()  # one line for a file that is not our database, before any worker
+        result = run(db, query, row_cap=cap, seconds=secs)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
     except SqlRefused as e:
         _fail(str(e), EXIT_REFUSED, debug)
-    _emit(result.frame, fmt)
+    try:
+        _emit(result.frame, fmt)
+    except Exception as e:  # a type no format holds, despite the worker's casts: refused
+        _fail(f"the result cannot be shown as {fmt}: {_line(e)}", EXIT_REFUSED, debug)
     if result.truncated:
-        err.print(f"(showing the first {row_cap:,} rows)")
+        err.print(f"(showing the first {cap:,} rows)")
 
 
 @app.command()
@@ -337,10 +410,13 @@ def query(
         if not sep:
             _fail(f"--param {item!r} is not name=value", EXIT_INPUT, debug)
         params[key.strip().lstrip("$")] = value
+    _check_format(fmt, debug)
     try:
         frame = queries.run(_open(db or default_db_path()), name, **params)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
+    except duckdb.Error as e:
+        _fail(f"the query {name!r} failed on this database: {_line(e)}", EXIT_INPUT, debug)
     _emit(frame, fmt)
 
 
@@ -386,8 +462,10 @@ def export(
 
 
 def _db_must_exist(db: Path) -> Path:
-    if not db.is_file():
-        raise EtlError("no database here: run `etl build` first", file=str(db))
+    from etl.db import problem
+
+    if why := problem(db):
+        raise EtlError(why, file=str(db))
     return db
 
 
@@ -418,12 +496,13 @@ def claims(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)", EXIT_INPUT, debug)
-    if fmt not in ("table", "json", "csv"):
-        _fail(f"--format {fmt!r}: use table, csv or json", EXIT_USAGE, debug)
+    _check_format(fmt, debug)
     try:
         results = evaluate_all(_open(db or default_db_path()), day, with_history=history)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
+    except duckdb.Error as e:
+        _fail(f"the claims could not be evaluated on this database: {_line(e)}", EXIT_INPUT, debug)
     if history:
         if fmt == "table":
             out.print(history_table(results), highlight=False)

@@ -1,4 +1,4 @@
-"""Where the published database lives and how readers open it (read-only, locked down)."""
+"""Where the published database lives and how readers open it (read-only, locked down, bounded)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,26 @@ from pathlib import Path
 
 import duckdb
 
+from etl import limits
+from etl.errors import EtlError, first_line
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "alliance.duckdb"
 
 # Readers never need the file system, extensions or a changed configuration; locking the
-# configuration stops `SET enable_external_access = true` from undoing the rest.
+# configuration stops `SET enable_external_access = true` from undoing the rest. Memory,
+# threads and temp space come from etl.limits (connect_readonly adds them).
 READER_CONFIG = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
     "lock_configuration": True,
 }
+# Every DuckDB file starts with an 8-byte checksum, then this magic.
+MAGIC = b"DUCK"
+# Tables every database this project builds has (etl/schema.sql); a DuckDB file without them
+# is someone else's, and `etl build` will not replace it.
+OWN_TABLES = ("source_file", "etl_run")
 
 
 def default_db_path() -> Path:
@@ -25,6 +34,65 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ALLIANCE_DB") or DEFAULT_DB)
 
 
+def problem(path: Path | str) -> str | None:
+    """Why `path` cannot be read as a database, in words for a reader; None when it can."""
+    path = Path(path)
+    if not path.exists():
+        return "no database here: run `etl build` first"
+    if path.is_dir():
+        return "this is a folder, not a database file"
+    if not path.is_file():
+        return "this is not a regular file"
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        return f"the database cannot be read ({e.strerror or first_line(e)})"
+    if not head:
+        return "the database file is empty (run `etl build`)"
+    if head[8:12] != MAGIC:
+        return "this is not a DuckDB database"
+    return None
+
+
 def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only, locked-down connection to the published database."""
-    return duckdb.connect(str(path or default_db_path()), read_only=True, config=READER_CONFIG)
+    """A read-only, locked-down, bounded connection to the published database.
+
+    Any file that is not a readable DuckDB database of this project is an EtlError with one
+    line naming the file, never DuckDB's multi-line error.
+    """
+    path = Path(path or default_db_path())
+    if why := problem(path):
+        raise EtlError(why, file=str(path))
+    try:
+        config = {**limits.reader_config(), **READER_CONFIG}  # lock_configuration comes last
+    except limits.LimitError as e:
+        raise EtlError(str(e)) from None
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.Error as e:
+        raise EtlError(f"the database cannot be opened: {first_line(e)}", file=str(path)) from None
+    try:
+        found = con.execute(
+            "select count(*) from duckdb_tables() where table_name in $names",
+            {"names": list(OWN_TABLES)},
+        ).fetchone()[0]
+    except duckdb.Error as e:
+        con.close()
+        raise EtlError(f"the database cannot be read: {first_line(e)}", file=str(path)) from None
+    if found < len(OWN_TABLES):
+        con.close()
+        raise EtlError(
+            "this DuckDB file is not a database built by this project (no source_file/etl_run)",
+            file=str(path),
+        )
+    return con
+
+
+def built_by_us(path: Path) -> bool:
+    """Whether an existing file is a DuckDB database this project built (safe to replace)."""
+    try:
+        connect_readonly(path).close()
+    except EtlError:
+        return False
+    return True

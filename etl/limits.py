@@ -1,0 +1,137 @@
+"""Every resource limit in one place: memory, threads, temp space, query time and rows, raw-file
+and download sizes, download deadlines.
+
+The defaults suit the machine the dashboard is served from: 2 cores and a few GB shared with
+other work. Each limit can be changed with an environment variable `ALLIANCE_<NAME>` (upper
+case, e.g. ALLIANCE_QUERY_SECONDS=10); a value that is not a positive, finite number within the
+limit's ceiling is refused in one line (LimitError) rather than quietly ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+MB = 1 << 20
+
+
+class LimitError(ValueError):
+    """A limit given in the environment or on the command line that is not acceptable."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    default: float
+    ceiling: float  # the largest value accepted; a typo like 1e308 is refused, not obeyed
+    unit: str
+    what: str
+    integer: bool = False
+    floor: float = 0.0  # the value must be greater than this
+
+    @property
+    def env(self) -> str:
+        return "ALLIANCE_" + self.name.upper()
+
+
+_LIMITS = [
+    # DuckDB connections that serve the dashboard or run a reader's SQL
+    Limit("memory_mb", 512, 16_384, "MB", "DuckDB memory limit of a reader connection", True),
+    Limit("threads", 2, 64, "", "DuckDB threads of a reader connection", True),
+    Limit("temp_mb", 256, 65_536, "MB", "DuckDB temp-directory cap of the dashboard", True),
+    # a reader's SQL (etl sql and the explorer): run in a worker process with these bounds
+    Limit("query_seconds", 5.0, 600.0, "s", "default time limit of a reader's query", floor=0.05),
+    Limit("max_query_seconds", 30.0, 600.0, "s", "largest time limit a reader may ask for"),
+    Limit("row_cap", 10_000, 10_000_000, "rows", "default row cap of a reader's query", True),
+    Limit("max_row_cap", 100_000, 10_000_000, "rows", "largest row cap a reader may ask for", True),
+    Limit("sql_chars", 20_000, 1_000_000, "characters", "longest SQL text accepted", True),
+    Limit("worker_mb", 1_536, 65_536, "MB", "address space of a query worker process", True),
+    Limit("result_mb", 64, 4_096, "MB", "largest result a query worker may hand back", True),
+    Limit("workers", 2, 64, "", "query workers running at once (others wait)", True),
+    # raw files (per source, see RAW_MB) and workbooks
+    Limit("raw_mb", 64, 16_384, "MB", "largest raw file of a source without its own cap", True),
+    Limit("xlsx_unzipped_mb", 256, 16_384, "MB", "largest uncompressed size of a workbook", True),
+    Limit("xlsx_rows", 100_000, 10_000_000, "rows", "most rows in one worksheet", True),
+    # downloads
+    Limit("download_file_seconds", 300.0, 86_400.0, "s", "total time for one download"),
+    Limit("download_run_seconds", 1_800.0, 86_400.0, "s", "total time for a refresh's downloads"),
+    Limit("download_mb", 64, 16_384, "MB", "largest download of a source without a cap", True),
+]
+LIMITS = {limit.name: limit for limit in _LIMITS}
+
+# Per-source caps on a raw file and on a download, in MB. The real files are 0.1-1.5 MB;
+# the caps leave room for a few years of growth and refuse a file that is clearly not theirs.
+RAW_MB = {"sipri": 32, "nato": 32, "worldbank": 32, "cow": 32, "kiel": 32, "geo": 32}
+
+
+def parse(name: str, text: str | float | int, *, label: str | None = None) -> float:
+    """A value for limit `name` from text (an option or environment variable), validated."""
+    limit = LIMITS[name]
+    label = label or limit.env
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise LimitError(f"{label} must be a number, not {_short(text)!r}") from None
+    if not math.isfinite(value):
+        raise LimitError(f"{label} must be a finite number, not {_short(text)!r}")
+    if value <= limit.floor:
+        raise LimitError(f"{label} must be greater than {limit.floor:g}, not {_short(text)}")
+    if value > limit.ceiling:
+        raise LimitError(f"{label} must be at most {limit.ceiling:g}{_unit(limit)}, not {value:g}")
+    if limit.integer:
+        if value != int(value):
+            raise LimitError(f"{label} must be a whole number, not {_short(text)}")
+        return int(value)
+    return value
+
+
+def get(name: str) -> float:
+    """The limit from its environment variable, else its default (LimitError if malformed)."""
+    limit = LIMITS[name]
+    text = os.environ.get(limit.env, "").strip()
+    return parse(name, text) if text else limit.default
+
+
+def raw_bytes(source: str) -> int:
+    """The cap on one raw file of a source (folder name under the raw dir), in bytes."""
+    env = f"ALLIANCE_RAW_MB_{source.upper()}"
+    text = os.environ.get(env, "").strip()
+    mb = parse("raw_mb", text, label=env) if text else RAW_MB.get(source, get("raw_mb"))
+    return int(mb * MB)
+
+
+def download_bytes(source: str) -> int:
+    """The cap on one download of a source, in bytes (the raw-file cap: it must fit there)."""
+    env = f"ALLIANCE_DOWNLOAD_MB_{source.upper()}"
+    text = os.environ.get(env, "").strip()
+    if text:
+        return int(parse("download_mb", text, label=env) * MB)
+    return raw_bytes(source) if source in RAW_MB else int(get("download_mb") * MB)
+
+
+def reader_config() -> dict[str, object]:
+    """DuckDB settings for a connection that serves readers (before lock_configuration)."""
+    return {
+        "memory_limit": f"{int(get('memory_mb'))}MB",
+        "threads": int(get("threads")),
+        "max_temp_directory_size": f"{int(get('temp_mb'))}MB",
+    }
+
+
+def check_all() -> None:
+    """Read every limit once so a malformed environment variable fails early, in one line."""
+    for name in LIMITS:
+        get(name)
+    for source in RAW_MB:
+        raw_bytes(source)
+        download_bytes(source)
+
+
+def _short(text: object, n: int = 40) -> str:
+    s = str(text)
+    return s if len(s) <= n else s[:n] + f"… ({len(s):,} characters)"
+
+
+def _unit(limit: Limit) -> str:
+    return f" {limit.unit}" if limit.unit and limit.unit != "s" else limit.unit
