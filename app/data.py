@@ -34,7 +34,7 @@ import polars as pl
 import streamlit as st
 
 from etl import freshness, queries, sandbox
-from etl.db import connect_readonly, default_db_path
+from etl.db import connect_readonly, default_db_path, problem
 from etl.errors import EtlError
 from etl.sources import REGISTRY
 
@@ -64,7 +64,14 @@ def fingerprint(path: Path) -> Fingerprint | None:
 def ensure_database() -> bool:
     """Build the database from the bundled snapshot when none exists. True when one is there."""
     path = db_path()
-    if path.is_file():
+    if path.exists():
+        if why := problem(path):  # a folder, an empty or corrupt file: say so, never a traceback
+            st.error(
+                f"The data cannot be shown: the database `{path.name}` cannot be read ({why}). "
+                "Whoever runs this site needs to rebuild it with `etl build`.",
+                icon=":material/error:",
+            )
+            return False
         return True
     with st.status("Preparing the data: building the database from the bundled snapshot…") as box:
         box.write(f"No database at `{path}`; building one (this happens once).")
@@ -630,19 +637,22 @@ class Explored:
 
 
 def explore(sql: str, row_cap: int, seconds: float) -> Explored:
-    """Run a reader's SQL through etl.sandbox on the shared read-only connection."""
+    """Run a reader's SQL through etl.sandbox, in a worker process with bounded memory and time."""
     try:
         return _explore(sql, int(row_cap), float(seconds), current_fingerprint())
     except EtlError as e:
         return Explored(None, refusal=f"The database could not be opened: {e}")
+    except sandbox.SqlRefused as e:  # a busy server: not cached, the next try may run
+        return Explored(None, refusal=str(e))
 
 
 @st.cache_data(show_spinner="Running the query…", max_entries=64, ttl=600)
 def _explore(sql: str, row_cap: int, seconds: float, fp: Fingerprint | None) -> Explored:
-    con, _ = _reader().connection()
-    try:
-        result = sandbox.run(con, sql, row_cap=row_cap, seconds=seconds)
+    try:  # in a bounded worker process of its own (etl.sandbox), not on the shared connection
+        result = sandbox.run(db_path(), sql, row_cap=row_cap, seconds=seconds)
     except sandbox.SqlRefused as e:
+        if e.transient:
+            raise
         return Explored(None, refusal=str(e))
     return Explored(result.frame, truncated=result.truncated)
 

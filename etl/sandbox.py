@@ -30,10 +30,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from etl import limits
 from etl.db import problem
+from etl.sqlworker import only_one_query
 
 WORKER = Path(__file__).with_name("sqlworker.py")
 READY = b"R"  # the worker's first byte: loaded, connected, about to run the query
@@ -52,7 +54,12 @@ _slots_lock = threading.Lock()
 
 
 class SqlRefused(Exception):
-    """A query we will not run, or one that failed; the message is shown to the reader."""
+    """A query we will not run, or one that failed; the message is shown to the reader.
+    `transient`: the server was busy, the same query may run later (so do not cache this)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass
@@ -103,9 +110,14 @@ def run(
         raise SqlRefused("There is no query to run.")
     if why := problem(db):
         raise SqlRefused(f"The database cannot be read: {why}.")
+    with duckdb.connect(":memory:", config={"enable_external_access": False}) as parser:
+        if why := only_one_query(parser, sql):  # no worker for what is refused on sight
+            raise SqlRefused(why)
     slots = _workers()
     if not slots.acquire(timeout=seconds):
-        raise SqlRefused("The explorer is busy with other queries; try again in a moment.")
+        raise SqlRefused(
+            "The explorer is busy with other queries; try again in a moment.", transient=True
+        )
     try:
         return _in_worker(Path(db), sql, row_cap, seconds)
     finally:
@@ -140,7 +152,10 @@ def _in_worker(db: Path, sql: str, row_cap: int, seconds: float) -> Result:
             # The clock starts when the worker is ready (DuckDB loaded, database open), so a
             # busy machine's slow start does not count against the reader's query.
             if not _ready(proc, STARTUP):
-                raise SqlRefused("The server is too busy to start the query; try again shortly.")
+                raise SqlRefused(
+                    "The server is too busy to start the query; try again shortly.",
+                    transient=True,
+                )
             out, _ = proc.communicate(timeout=deadline(seconds))
         except subprocess.TimeoutExpired:
             raise SqlRefused(f"The query took longer than {seconds:g} s and was stopped.") from None

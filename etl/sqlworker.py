@@ -53,7 +53,7 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-def _only_one_query(con, sql: str) -> str | None:
+def only_one_query(con, sql: str) -> str | None:
     import duckdb
 
     try:
@@ -126,7 +126,7 @@ def _run(request: dict) -> None:
         return
     sys.stdout.buffer.write(b"R")  # ready: etl.sandbox starts the query's clock now
     sys.stdout.buffer.flush()
-    if why := _only_one_query(con, request["sql"]):
+    if why := only_one_query(con, request["sql"]):
         _answer({"ok": False, "kind": "refused", "message": why})
         return
     timer = threading.Timer(seconds, con.interrupt)  # the polite stop; the kill comes later

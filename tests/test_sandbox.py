@@ -1,19 +1,33 @@
-"""The locked-down SQL used by `etl sql` and the dashboard's explorer: table-driven abuse cases."""
+"""The locked-down SQL used by `etl sql` and the dashboard's explorer: table-driven abuse cases.
+
+`run` takes the database file; each query runs in a bounded worker process (etl/sqlworker.py).
+The fixture is named `con` for the history of these tests: it is the path of a tiny database.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import polars as pl
 import pytest
 
-from etl.db import connect_readonly
-from etl.sandbox import SqlRefused, run
+from etl import limits
+from etl.sandbox import SqlRefused, check_options, deadline, printable, run
 from tests.tinydb import make_db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    db = make_db(
+    return make_db(
         tmp_path_factory.mktemp("sandbox") / "tiny.duckdb",
         {
             "alliance": [
@@ -27,9 +41,6 @@ def con(tmp_path_factory):
             ]
         },
     )
-    connection = connect_readonly(db)
-    yield connection
-    connection.close()
 
 
 REFUSED = {
@@ -80,7 +91,9 @@ def test_refused_with_a_friendly_message(con, sql):
     message = str(refused.value)
     assert message and "Traceback" not in message and len(message.splitlines()) == 1
     assert time.monotonic() - start < 30  # interrupted, not run to the end
-    # The connection still answers afterwards: the app stays up.
+
+
+def test_the_database_still_answers_after_the_refusals(con):
     assert run(con, "select count(*) as n from alliance").frame["n"][0] == 1
 
 
@@ -119,3 +132,193 @@ def test_millions_of_rows_are_capped(con):
 
 def test_small_result_not_marked_truncated(con):
     assert not run(con, "select * from range(10)", row_cap=10).truncated
+
+
+# ------------------------------------------------------------------ resources (issue 11)
+# DuckDB's list and string functions neither check interrupts nor respect its memory limit:
+# each of these took 7-12+ GB and 12-45 s in the serving process before the worker existed.
+HOGS = {
+    "range length (issue)": "select length(range(0, 100000000)) as n",
+    "bigger range": "select length(range(0, 1000000000)) as n",
+    "list_resize (issue)": "select length(list_resize([1], 300000000)) as n",
+    "repeat (issue)": "select length(repeat('x', 2000000000)) as n",
+    "unnest over range (issue)": "select count(*) from unnest(range(0, 500000000))",
+    "generate_series list": "select length(generate_series(0, 400000000)) as n",
+    "repeat list": "select length(repeat([1, 2, 3], 200000000)) as n",
+    "string_agg of a range": "select length(string_agg(x::varchar, ',')) from range(3e8::int) t(x)",
+    "list of a huge range per row": "select sum(length(range(0, 100000000))) from range(100)",
+    "lpad": "select length(lpad('x', 2000000000, 'y')) as n",
+    "array_agg": "select length(array_agg(x)) from range(400000000) t(x)",
+    "sort of a huge list": "select list_sort(range(0, 300000000))[1]",
+    "cross join": "select count(*) from range(100000000) a, range(100000000) b",
+    "recursive cte": (
+        "with recursive r(n) as (select 1 union all select n + 1 from r) select max(n) from r"
+    ),
+}
+
+
+@pytest.mark.parametrize("sql", HOGS.values(), ids=HOGS.keys())
+def test_hogs_are_stopped_with_bounded_time_and_memory(con, sql):
+    seconds = 1.0
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.monotonic()
+    with pytest.raises(SqlRefused) as refused:
+        run(con, sql, seconds=seconds)
+    elapsed = time.monotonic() - start
+    message = str(refused.value)
+    assert len(message.splitlines()) == 1
+    assert "longer than" in message or "more than" in message, message
+    # Stopped within about twice the limit once the worker runs; the worker's start (Python,
+    # DuckDB, Polars) is added, with a generous margin for a busy machine.
+    assert elapsed < deadline(seconds) + 20
+    # The testing process itself (the "server") did not grow: the query's memory was elsewhere.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before < 200
+
+
+def test_an_ordinary_query_stays_well_under_the_worker_cap(con):
+    result = run(con, "select * from range(100000)", row_cap=100_000)
+    assert result.frame.height == 100_000
+    assert 0 < result.peak_rss_mb < limits.get("worker_mb")
+
+
+@pytest.mark.parametrize(
+    ("row_cap", "seconds", "needle"),
+    [
+        ("-1", "5", "--row-cap"),
+        ("0", "5", "--row-cap"),
+        ("1.5", "5", "whole number"),
+        ("ten", "5", "number"),
+        ("100000000", "5", "at most"),
+        ("10", "0", "--seconds"),
+        ("10", "-1", "--seconds"),
+        ("10", "nan", "finite"),
+        ("10", "inf", "finite"),
+        ("10", "-inf", "finite"),
+        ("10", "1e308", "at most"),
+        ("10", "0.001", "greater than"),
+        ("10", "", "number"),
+    ],
+)
+def test_bad_options_are_refused_in_one_line(row_cap, seconds, needle):
+    with pytest.raises(limits.LimitError) as refused:
+        check_options(row_cap, seconds)
+    assert needle in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_the_limits_come_from_the_environment_and_are_checked(monkeypatch):
+    monkeypatch.setenv("ALLIANCE_MEMORY_MB", "256")
+    assert limits.reader_config()["memory_limit"] == "256MB"
+    for bad in ("0", "-5", "nan", "1e9", "lots"):
+        monkeypatch.setenv("ALLIANCE_MEMORY_MB", bad)
+        with pytest.raises(limits.LimitError, match="ALLIANCE_MEMORY_MB"):
+            limits.check_all()
+
+
+# ------------------------------------------------------------------ every result type
+TYPES = {
+    "interval (issue)": "select interval 3 day as v",
+    "union (issue)": "select union_value(k := 1) as v",
+    "list": "select [1, 2, 3] as v",
+    "nested list": "select [[1], [2, null]] as v",
+    "struct": "select {'a': 1, 'b': 'x'} as v",
+    "map": "select map([1, 2], ['a', 'b']) as v",
+    "blob": "select '\\x00\\xff'::blob as v",
+    "fixed array": "select [1, 2, 3]::integer[3] as v",
+    "hugeint": "select 170141183460469231731687303715884105727::hugeint as v",
+    "uhugeint": "select 1::uhugeint as v",
+    "uuid": "select '00000000-0000-0000-0000-000000000001'::uuid as v",
+    "bit": "select '0101'::bit as v",
+    "enum": "select 'a'::enum('a', 'b') as v",
+    "time with time zone": "select '12:00:00+02'::timetz as v",
+    "timestamp with time zone": "select '2024-01-01 00:00:00+00'::timestamptz as v",
+    "decimal": "select 1.25::decimal(38, 10) as v",
+    "varint": "select 12345678901234567890123456789012345678901234567890::bignum as v",
+    "json": "select '{\"a\": 1}'::json as v",
+    "null": "select null as v",
+    "infinity": "select 'inf'::double as v",
+    "empty list": "select []::integer[] as v",
+    "list of structs": "select [{'a': interval 1 hour}] as v",
+    "duplicate names": "select 1 as v, 2 as v",
+}
+
+
+def test_every_result_type_prints_in_every_format(con):
+    # One query for all of them: one worker start instead of one per type.
+    sql = "select " + ", ".join(
+        f"({q.removeprefix('select ').removesuffix(' as v').replace(' as v, 2', ', 2')}) as c{i}"
+        if "2 as v" not in q
+        else "1 as c_dup, 2 as c_dup"
+        for i, q in enumerate(TYPES.values())
+    )
+    frame = run(con, sql).frame
+    shown = printable(frame)
+    csv = shown.write_csv()
+    json.dumps(shown.to_dicts(), default=str)
+    str(shown)
+    assert frame.height == 1 and len(csv.splitlines()) == 2
+    assert frame.width == len(TYPES) + 1  # the duplicate name kept as c_dup_2
+    assert frame["c0"][0] == "3 days" and frame["c2"][0] == "[1, 2, 3]"
+
+
+def test_printable_turns_nested_columns_into_text():
+    frame = pl.DataFrame({"l": [[1, 2]], "s": [{"a": 1}], "b": [b"\x00"]})
+    shown = printable(frame)
+    assert all(t == pl.String for t in shown.schema.values())
+    assert shown.write_csv().splitlines()[0] == "l,s,b"
+
+
+# ------------------------------------------------------------------ files and paths
+def test_the_database_file_itself_cannot_be_read(con):
+    for sql in (
+        f"select * from read_blob('{con}')",
+        f"select * from read_text('{con}')",
+        "select * from read_blob('*.duckdb')",
+        "select * from glob('*')",
+    ):
+        with pytest.raises(SqlRefused, match="switched off"):
+            run(con, sql)
+
+
+def test_no_temp_directory_is_revealed(con):
+    value = run(con, "select current_setting('temp_directory') as t").frame["t"][0]
+    assert value in ("", None)
+
+
+# ------------------------------------------------------------------ the command
+def etl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "etl.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--seconds", "nan"], 2),
+        (["--seconds", "1e308"], 2),
+        (["--row-cap", "-1"], 2),
+        (["--format", "xml"], 2),
+        (["--format", "csv", "--seconds", "1"], 0),
+    ],
+)
+def test_the_command_checks_its_options(con, args, code):
+    result = etl("sql", "select interval 3 day as i, [1, 2] as l", "--db", str(con), *args)
+    assert result.returncode == code, result.stderr
+    if code:
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    else:
+        assert result.stdout.splitlines() == ["i,l", '3 days,"[1, 2]"']
+
+
+def test_the_command_stops_a_memory_hog_in_one_line(con):
+    start = time.monotonic()
+    result = etl("sql", HOGS["range length (issue)"], "--db", str(con), "--seconds", "2")
+    assert result.returncode == 4
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert time.monotonic() - start < 60
+    assert math.isfinite(deadline(2.0))
