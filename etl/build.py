@@ -26,7 +26,13 @@ from etl import (
 )
 from etl.db import connect_readonly
 from etl.errors import EtlError
-from etl.rawfiles import Parsed, SourceFile, process_alive, sha256
+from etl.rawfiles import (
+    Parsed,
+    SourceFile,
+    process_alive,
+    refuse_control_characters,
+    sha256,
+)
 from etl.warehouse import create_schema, create_views, insert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,7 +275,9 @@ def cross_source(con: duckdb.DuckDBPyConnection) -> None:
 def load(con: duckdb.DuckDBPyConnection, parsed: list[Parsed]) -> dict[str, int]:
     frames: dict[str, list[pl.DataFrame]] = {}
     for p in parsed:
+        origin = ", ".join(f.name for f in p.files) or "facts"
         for table, frame in p.tables.items():
+            refuse_control_characters(frame, f"{origin} (table {table})")
             frames.setdefault(table, []).append(frame)
     unknown = set(frames) - set(TABLES)
     if unknown:

@@ -1,16 +1,32 @@
 """Locating raw files and recording what was loaded (sha256, size), never changing them; and
-whether the process behind a temporary file still runs."""
+whether the process behind a temporary file still runs.
+
+Before any parser reads a raw file, `find` makes sure it is safe to read with bounded memory
+and time: a regular file (not a FIFO that blocks forever, a link to /dev/zero, a folder), within
+its source's size cap (etl.limits), and, for a workbook, within the caps on uncompressed size
+and rows, checked by streaming the zip members (a zip bomb or a million-row sheet is refused
+before a parser inflates it).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from etl import limits
 from etl.errors import EtlError
+
+# C0 controls except tab, newline and carriage return, DEL and C1 controls: never part of a
+# name, and a NUL is published as is (the REST Countries file once carried 'P\x00oland').
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -35,12 +51,125 @@ def find(raw_dir: Path, pattern: str) -> Path:
     if len(hits) > 1:
         names = ", ".join(h.name for h in hits)
         raise EtlError(f"several files match {pattern!r}: {names}; keep one", file=str(raw_dir))
+    check(hits[0], pattern.split("/")[0])
     return hits[0]
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check(path: Path, source: str) -> None:
+    """Refuse, in one line, a raw file that cannot be read safely (see the module's doc)."""
+    try:
+        info = path.stat()  # follows a symbolic link: its target is what would be read
+    except OSError as e:
+        raise EtlError(f"cannot be read: {e.strerror}", file=str(path)) from None
+    if not stat.S_ISREG(info.st_mode):
+        link = f" (a link to {os.path.realpath(path)})" if path.is_symlink() else ""
+        raise EtlError(
+            f"is {_kind(info.st_mode)}{link}; only regular files are read", file=str(path)
+        )
+    try:
+        cap = limits.raw_bytes(source)
+    except limits.LimitError as e:
+        raise EtlError(str(e)) from None
+    if info.st_size > cap:
+        raise EtlError(
+            f"is {info.st_size / limits.MB:,.1f} MB, over the {cap / limits.MB:,.0f} MB cap for "
+            f"{source} files (ALLIANCE_RAW_MB_{source.upper()})",
+            file=str(path),
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_workbook(path)
+
+
+def check_workbook(path: Path) -> None:
+    """Uncompressed size and rows of a workbook, streamed member by member (bounded memory):
+    the declared sizes first, then the bytes actually inflated, since a header can lie."""
+    try:
+        budget = int(limits.get("xlsx_unzipped_mb") * limits.MB)
+        most_rows = int(limits.get("xlsx_rows"))
+    except limits.LimitError as e:
+        raise EtlError(str(e)) from None
+    try:
+        with zipfile.ZipFile(path) as book:
+            members = book.infolist()
+            declared = sum(m.file_size for m in members)
+            if declared > budget:
+                raise EtlError(
+                    f"unzips to {declared / limits.MB:,.0f} MB, over the "
+                    f"{budget / limits.MB:,.0f} MB cap for workbooks (a zip bomb?)",
+                    file=str(path),
+                )
+            inflated = 0
+            for member in members:
+                is_sheet = member.filename.startswith("xl/worksheets/")
+                rows, tail = 0, b""
+                with book.open(member) as f:
+                    while chunk := f.read(1 << 20):
+                        inflated += len(chunk)
+                        if inflated > budget:
+                            raise EtlError(
+                                f"unzips to more than {budget / limits.MB:,.0f} MB (the cap for "
+                                "workbooks; a zip bomb?)",
+                                file=str(path),
+                            )
+                        if is_sheet:
+                            rows += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
+                            tail = chunk[-16:]
+                if rows > most_rows:
+                    sheet = member.filename.rsplit("/", 1)[-1]
+                    raise EtlError(
+                        f"has {rows:,} rows, over the cap of {most_rows:,} (ALLIANCE_XLSX_ROWS)",
+                        file=str(path),
+                        sheet=sheet,
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as e:
+        raise EtlError(f"not a readable workbook: {e}", file=str(path)) from None
+
+
+def refuse_control_characters(frame: pl.DataFrame, file: str) -> None:
+    """One line naming the file, row (1-based in the frame) and column of the first text value
+    that holds a control character; such a value is never published."""
+    for column, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        hits = frame.select(pl.col(column).str.contains(CONTROL.pattern).arg_true()).to_series()
+        if hits.len():
+            row = int(hits[0])
+            value = frame[column][row]
+            code = f"U+{ord(CONTROL.search(value).group()):04X}"
+            raise EtlError(
+                f"{value[:40]!r} holds a control character ({code})",
+                file=file,
+                row=row + 1,
+                column=column,
+            )
+
+
+def open_regular(path: Path):
+    """The file opened for reading, if it is a regular file; never blocks on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise EtlError(f"is {_kind(mode)}; only regular files are read", file=str(path))
+    return os.fdopen(fd, "rb")
 
 
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

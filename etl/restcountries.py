@@ -20,7 +20,7 @@ import polars as pl
 
 from etl.countries import HISTORICAL, is_known_code
 from etl.errors import EtlError
-from etl.rawfiles import Parsed, describe, find
+from etl.rawfiles import CONTROL, Parsed, describe, find
 from etl.sources import restcountries as source
 
 RENAMED = {"UNK": "XKX"}  # REST Countries code -> project code (Kosovo)
@@ -67,6 +67,9 @@ def _country(entry: object, index: int, name: str) -> dict:
             value = value[key]
         if not isinstance(value, kind):
             raise EtlError(f"{label}: {path!r} is {value!r}", file=name, column=path)
+        if isinstance(value, str) and (bad := CONTROL.search(value)):
+            problem = f"{label}: {path!r} holds a control character (U+{ord(bad.group()):04X})"
+            raise EtlError(problem, file=name, row=index, column=path)
         return value
 
     cca3 = get("cca3", str)

@@ -19,6 +19,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -1021,6 +1022,137 @@ def _(raw, facts, n):
 def _(raw, facts, n):
     p = facts / "state_succession.csv"
     p.write_bytes(p.read_bytes() + b'SUN,"RUS,continuator\n')
+
+
+# --- special files, size caps, bombs and control characters (issue 11) --------------------
+# Each of these once blocked the build forever (a FIFO), grew it to 6-13 GB (a link to
+# /dev/zero, a zip bomb, a million-row sheet) or published a NUL in a country name.
+
+
+def _replace_with_fifo(p: Path) -> None:
+    p.unlink()
+    os.mkfifo(p)
+
+
+@case("sipri-fifo", "SIPRI xlsx replaced by a FIFO (named pipe)", "{sipri}", "FIFO")
+def _(raw, facts, n):
+    _replace_with_fifo(_path(raw, n, "sipri"))
+
+
+@case("wb-gdp-fifo", "World Bank GDP csv replaced by a FIFO", "{wb_gdp}", "FIFO")
+def _(raw, facts, n):
+    _replace_with_fifo(_path(raw, n, "wb_gdp"))
+
+
+@case("nato-dev-zero", "NATO xlsx replaced by a link to /dev/zero", "{nato}", "character device")
+def _(raw, facts, n):
+    p = _path(raw, n, "nato")
+    p.unlink()
+    p.symlink_to("/dev/zero")
+
+
+@case("kiel-dev-urandom", "Kiel csv replaced by a link to /dev/urandom", "{kiel}", "device")
+def _(raw, facts, n):
+    p = _path(raw, n, "kiel")
+    p.unlink()
+    p.symlink_to("/dev/urandom")
+
+
+@case("geo-folder", "the REST Countries json replaced by a folder", "{geo}", "folder")
+def _(raw, facts, n):
+    p = _path(raw, n, "geo")
+    p.unlink()
+    p.mkdir()
+
+
+@case("cow-dangling-link", "the COW NMC csv replaced by a dangling link", "{nmc}", "cannot be read")
+def _(raw, facts, n):
+    p = _path(raw, n, "nmc")
+    p.unlink()
+    p.symlink_to(p.with_name("gone.csv"))
+
+
+@case("nmc-oversize", "the COW NMC csv grown (sparse) to 40 MB, over its cap", "{nmc}", "cap")
+def _(raw, facts, n):
+    with _path(raw, n, "nmc").open("r+b") as f:
+        f.truncate(40 << 20)  # sparse: no disk used, but its size is what a reader would read
+
+
+@case("geo-oversize", "the REST Countries json grown (sparse) past its cap", "{geo}", "cap")
+def _(raw, facts, n):
+    with _path(raw, n, "geo").open("r+b") as f:
+        f.truncate(33 << 20)
+
+
+def _add_member(p: Path, name: str, chunks: int, chunk: bytes) -> None:
+    """Stream a member into the zip (never all of it in memory)."""
+    with (
+        zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as book,
+        book.open(name, "w", force_zip64=True) as f,
+    ):
+        for _ in range(chunks):
+            f.write(chunk)
+
+
+@case(
+    "sipri-zip-bomb",
+    "a 260 MB member of zeros (about 250 KB zipped) in the SIPRI xlsx",
+    "{sipri}",
+    "zip bomb",
+)
+def _(raw, facts, n):
+    _add_member(_path(raw, n, "sipri"), "xl/media/zeros.bin", 260, bytes(1 << 20))
+
+
+@case(
+    "nato-million-rows",
+    "a sheet of a million empty rows added to the NATO xlsx",
+    "{nato}",
+    "rows",
+    "sheet sheet99.xml",
+)
+def _(raw, facts, n):
+    rows = "".join(f'<row r="{i}"/>' for i in range(1, 1_000_001)).encode()
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    with zipfile.ZipFile(_path(raw, n, "nato"), "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(
+            "xl/worksheets/sheet99.xml", head + b"<sheetData>" + rows + b"</sheetData></worksheet>"
+        )
+
+
+@case(
+    "geo-nul-in-name",
+    "a JSON \\u0000 inside Poland's name in REST Countries",
+    "{geo}",
+    "name.common",
+    "U+0000",
+    "row",
+)
+def _(raw, facts, n):
+    replace_once(_path(raw, n, "geo"), b'"common": "Poland"', b'"common": "P\\u0000oland"')
+
+
+@case(
+    "geo-escape-in-capital",
+    "an ESC character in Warsaw's name in REST Countries",
+    "{geo}",
+    "capital",
+    "U+001B",
+)
+def _(raw, facts, n):
+    replace_once(_path(raw, n, "geo"), b'"Warsaw"', b'"War\\u001bsaw"')
+
+
+@case(
+    "kiel-bell-in-weapons",
+    "a BEL control character in a weapon's name in Kiel's weapons csv",
+    "{kiel_weapons}",
+    "row 1",
+    "column weapons_list",
+    "U+0007",
+)
+def _(raw, facts, n):
+    replace_once(_path(raw, n, "kiel_weapons"), b'"M777 howitzer (6)"', b'"M777\x07 howitzer (6)"')
 
 
 # --- making a case --------------------------------------------------------------------------
