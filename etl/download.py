@@ -43,6 +43,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from etl import limits
 from etl import sources as registry
 from etl.errors import EtlError
 from etl.rawfiles import process_alive, sha256
@@ -214,21 +215,32 @@ class _Fetcher:
     tries: int
     backoff: float
     bar: Any
+    file_seconds: float = float("inf")  # total for one file, tries and waits included
+    run_ends: float = float("inf")  # time.monotonic() by which the whole refresh must end
+    cap: int = 1 << 62  # bytes, set per source by _fetch_source
 
     def get(self, url: str, out: BinaryIO, label: str) -> str:
-        """Download url into out with retries. Returns the Content-Type. Raises EtlError."""
+        """Download url into out with retries. Returns the Content-Type. Raises EtlError.
+
+        A publisher that trickles bytes (each read within `timeout`) is stopped by the total
+        deadline, and one that sends without end (with or without Content-Length) by the cap.
+        """
         task = self.bar.add_task(label, total=None)
         last: _Transient | None = None
+        ends = min(time.monotonic() + self.file_seconds, self.run_ends)
         for attempt in range(1, self.tries + 1):
             out.seek(0)
             out.truncate()
             self.bar.update(task, completed=0)
             try:
-                return self._once(url, out, task)
+                return self._once(url, out, task, ends)
             except _Transient as e:
                 last = e
                 if attempt < self.tries and self.backoff > 0:
-                    time.sleep(self.backoff * 2 ** (attempt - 1))
+                    pause = self.backoff * 2 ** (attempt - 1)
+                    if time.monotonic() + pause >= ends:
+                        self._out_of_time(url, ends)
+                    time.sleep(pause)
         assert last is not None
         if last.timed_out:
             problem = f"timed out after {self.tries} tries ({self.timeout:g} s each)"
@@ -236,9 +248,36 @@ class _Fetcher:
             problem = f"{last.problem} (after {self.tries} tries)"
         raise EtlError(problem, file=url)
 
-    def _once(self, url: str, out: BinaryIO, task: Any) -> str:
+    def _out_of_time(self, url: str, ends: float) -> None:
+        """Raise the deadline's EtlError, marked timed_out (no fallback page is tried then)."""
+        if ends >= self.run_ends:
+            problem = (
+                "the refresh ran past its total time limit (ALLIANCE_DOWNLOAD_RUN_SECONDS); "
+                "stopped"
+            )
+        else:
+            problem = (
+                f"the download took longer than {self.file_seconds:g} s in all "
+                "(ALLIANCE_DOWNLOAD_FILE_SECONDS); stopped"
+            )
+        err = EtlError(problem, file=url)
+        err.timed_out = True  # type: ignore[attr-defined]
+        raise err
+
+    def _too_big(self, url: str, size: int) -> EtlError:
+        return EtlError(
+            f"the download is over the {self.cap / (1 << 20):,.0f} MB cap for this source "
+            f"({size / (1 << 20):,.1f} MB so far or announced); stopped",
+            file=url,
+        )
+
+    def _once(self, url: str, out: BinaryIO, task: Any, ends: float) -> str:
+        left = ends - time.monotonic()
+        if left <= 0:
+            self._out_of_time(url, ends)
         try:
-            with self.client.stream("GET", url, timeout=self.timeout, follow_redirects=True) as r:
+            timeout = min(self.timeout, left)
+            with self.client.stream("GET", url, timeout=timeout, follow_redirects=True) as r:
                 if r.status_code >= 400:
                     problem = f"HTTP {r.status_code} {r.reason_phrase}".strip()
                     if r.status_code in RETRY_STATUSES:
@@ -246,9 +285,17 @@ class _Fetcher:
                     raise EtlError(problem, file=url)
                 length = r.headers.get("content-length", "")
                 expected = int(length) if length.isdigit() else None
+                if expected is not None and expected > self.cap:
+                    raise self._too_big(url, expected)
                 self.bar.update(task, total=expected)
+                written = 0
                 try:
                     for chunk in r.iter_bytes():
+                        written += len(chunk)
+                        if written > self.cap:
+                            raise self._too_big(url, written)
+                        if time.monotonic() > ends:
+                            self._out_of_time(url, ends)
                         out.write(chunk)
                         self.bar.update(task, advance=len(chunk))
                 except httpx.RemoteProtocolError as e:
@@ -261,12 +308,17 @@ class _Fetcher:
                     raise _Transient(f"truncated: {got} of {expected} bytes")
                 return r.headers.get("content-type", "")
         except httpx.TimeoutException as e:
+            if time.monotonic() >= ends:
+                self._out_of_time(url, ends)
             raise _Transient("timed out", timed_out=True) from e
         except httpx.TransportError as e:
             raise _Transient(f"network error: {type(e).__name__}: {e}") from e
 
 
 # --- zips -----------------------------------------------------------------------------------
+
+
+_NESTED_ZIP_MAX = 256 << 20  # a nested zip is read into memory: never a bomb's worth
 
 
 def _members(z: zipfile.ZipFile, glob: str, depth: int = 1) -> list[tuple[zipfile.ZipFile, str]]:
@@ -283,13 +335,15 @@ def _members(z: zipfile.ZipFile, glob: str, depth: int = 1) -> list[tuple[zipfil
     if hits or depth == 0:
         return hits
     for info in infos:
-        if info.filename.lower().endswith(".zip"):
+        if info.filename.lower().endswith(".zip") and info.file_size <= _NESTED_ZIP_MAX:
             inner = zipfile.ZipFile(io.BytesIO(z.read(info)))
             hits += _members(inner, glob, depth - 1)
     return hits
 
 
-def _unzip(zip_path: Path, globs: Sequence[str], out_dir: Path, url: str) -> list[Path]:
+def _unzip(
+    zip_path: Path, globs: Sequence[str], out_dir: Path, url: str, cap: int = 1 << 62
+) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
@@ -303,8 +357,17 @@ def _unzip(zip_path: Path, globs: Sequence[str], out_dir: Path, url: str) -> lis
                     raise EtlError(f"several zip members match {glob!r}: {names}", file=url)
                 src, member = hits[0]
                 dest = out_dir / PurePosixPath(member).name
+                if src.getinfo(member).file_size > cap:
+                    raise EtlError(f"zip member {member} unzips past the size cap", file=url)
                 with src.open(member) as fi, dest.open("wb") as fo:
-                    shutil.copyfileobj(fi, fo)
+                    copied = 0
+                    while chunk := fi.read(1 << 20):  # a member may lie about its size
+                        copied += len(chunk)
+                        if copied > cap:
+                            raise EtlError(
+                                f"zip member {member} unzips past the size cap", file=url
+                            )
+                        fo.write(chunk)
                 if problem := verify(dest, _kind(dest.name)):
                     raise EtlError(f"zip member {member}: {problem}", file=url)
                 written.append(dest)
@@ -355,6 +418,8 @@ def refresh_raw(
     retries: int = 3,
     backoff: float = 1.0,
     progress: bool = False,
+    file_seconds: float | None = None,
+    run_seconds: float | None = None,
 ) -> list[Downloaded]:
     """Download every source's current file(s) into raw_dir, all or nothing.
 
@@ -365,7 +430,19 @@ def refresh_raw(
     errors and files that fail verification are not retried. A file that is byte-identical to
     its previous copy is left untouched (changed=False). Raises EtlError naming the URL and the
     problem. raw_dir is then exactly as it was before the call.
+
+    Bounds (etl.limits, configurable by environment): `file_seconds` is the total time one file
+    may take, tries and waits included, `run_seconds` that of all downloads of this call; each
+    source's download is capped in size (etl.limits.download_bytes), Content-Length or not.
     """
+    try:
+        file_seconds = file_seconds or limits.get("download_file_seconds")
+        run_seconds = run_seconds or limits.get("download_run_seconds")
+        for source in sources:
+            limits.download_bytes(source.folder)
+    except limits.LimitError as e:
+        raise EtlError(str(e)) from None
+    run_ends = time.monotonic() + run_seconds
     bases = {**DEFAULT_BASE_URLS, **(base_urls or {})}
     missing = sorted({s.base for s in sources} - bases.keys())
     if missing:
@@ -379,7 +456,7 @@ def refresh_raw(
         raise EtlError(f"cannot write to the raw dir: {e}", file=str(raw_dir)) from e
     try:
         with _client(client) as http, _progress_bar(progress) as bar:
-            fetcher = _Fetcher(http, timeout, max(1, retries), backoff, bar)
+            fetcher = _Fetcher(http, timeout, max(1, retries), backoff, bar, file_seconds, run_ends)
             staged: list[_Staged] = []
             for source in sources:
                 staged += _fetch_source(source, bases[source.base], fetcher, staging)
@@ -420,6 +497,7 @@ def _discover(source: Source, base: str, fetcher: _Fetcher) -> str:
 
 def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -> list[_Staged]:
     url = base.rstrip("/") + source.path
+    fetcher.cap = limits.download_bytes(source.folder)
     if source.link is not None:
         url = _discover(source, base, fetcher)
     folder = staging / source.folder
@@ -440,7 +518,7 @@ def _fetch_source(source: Source, base: str, fetcher: _Fetcher, staging: Path) -
         content_type = fetcher.get(url, out, f"{source.folder}/{target.name}")
     if problem := verify(target, "zip" if source.unzip else _kind(target.name), content_type):
         raise EtlError(problem, file=url)
-    paths = _unzip(target, source.globs, folder, url) if source.unzip else [target]
+    paths = _unzip(target, source.globs, folder, url, fetcher.cap) if source.unzip else [target]
     return [_Staged(source, url, p, f"{source.folder}/{p.name}") for p in paths]
 
 

@@ -51,7 +51,7 @@ def find(raw_dir: Path, pattern: str) -> Path:
     if len(hits) > 1:
         names = ", ".join(h.name for h in hits)
         raise EtlError(f"several files match {pattern!r}: {names}; keep one", file=str(raw_dir))
-    check(hits[0], pattern.split("/")[0])
+    check(hits[0], pattern.split("/")[0], hits[0].relative_to(raw_dir).as_posix())
     return hits[0]
 
 
@@ -68,17 +68,17 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check(path: Path, source: str) -> None:
-    """Refuse, in one line, a raw file that cannot be read safely (see the module's doc)."""
+def check(path: Path, source: str, name: str | None = None) -> None:
+    """Refuse, in one line, a raw file that cannot be read safely (see the module's doc).
+    `name` is how messages call the file (the parsers' name, relative to the raw dir)."""
+    name = name or str(path)
     try:
         info = path.stat()  # follows a symbolic link: its target is what would be read
     except OSError as e:
-        raise EtlError(f"cannot be read: {e.strerror}", file=str(path)) from None
+        raise EtlError(f"cannot be read: {e.strerror}", file=name) from None
     if not stat.S_ISREG(info.st_mode):
         link = f" (a link to {os.path.realpath(path)})" if path.is_symlink() else ""
-        raise EtlError(
-            f"is {_kind(info.st_mode)}{link}; only regular files are read", file=str(path)
-        )
+        raise EtlError(f"is {_kind(info.st_mode)}{link}; only regular files are read", file=name)
     try:
         cap = limits.raw_bytes(source)
     except limits.LimitError as e:
@@ -87,15 +87,16 @@ def check(path: Path, source: str) -> None:
         raise EtlError(
             f"is {info.st_size / limits.MB:,.1f} MB, over the {cap / limits.MB:,.0f} MB cap for "
             f"{source} files (ALLIANCE_RAW_MB_{source.upper()})",
-            file=str(path),
+            file=name,
         )
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_workbook(path)
+        check_workbook(path, name)
 
 
-def check_workbook(path: Path) -> None:
+def check_workbook(path: Path, name: str | None = None) -> None:
     """Uncompressed size and rows of a workbook, streamed member by member (bounded memory):
     the declared sizes first, then the bytes actually inflated, since a header can lie."""
+    name = name or str(path)
     try:
         budget = int(limits.get("xlsx_unzipped_mb") * limits.MB)
         most_rows = int(limits.get("xlsx_rows"))
@@ -109,7 +110,7 @@ def check_workbook(path: Path) -> None:
                 raise EtlError(
                     f"unzips to {declared / limits.MB:,.0f} MB, over the "
                     f"{budget / limits.MB:,.0f} MB cap for workbooks (a zip bomb?)",
-                    file=str(path),
+                    file=name,
                 )
             inflated = 0
             for member in members:
@@ -122,7 +123,7 @@ def check_workbook(path: Path) -> None:
                             raise EtlError(
                                 f"unzips to more than {budget / limits.MB:,.0f} MB (the cap for "
                                 "workbooks; a zip bomb?)",
-                                file=str(path),
+                                file=name,
                             )
                         if is_sheet:
                             rows += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
@@ -131,11 +132,11 @@ def check_workbook(path: Path) -> None:
                     sheet = member.filename.rsplit("/", 1)[-1]
                     raise EtlError(
                         f"has {rows:,} rows, over the cap of {most_rows:,} (ALLIANCE_XLSX_ROWS)",
-                        file=str(path),
+                        file=name,
                         sheet=sheet,
                     )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as e:
-        raise EtlError(f"not a readable workbook: {e}", file=str(path)) from None
+        raise EtlError(f"cannot read the workbook: {e}", file=name) from None
 
 
 def refuse_control_characters(frame: pl.DataFrame, file: str) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import threading
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,9 @@ class Route:
     delay: float = 0.0  # seconds to wait before answering
     fail_first: int = 0  # answer 503 to the first n requests
     headers: dict[str, str] = field(default_factory=dict)
+    repeat: int = 1  # send the body this many times (a trickle, or a body without end)
+    pause: float = 0.0  # seconds between the repeats
+    no_length: bool = False  # send no Content-Length at all
 
 
 class Site:
@@ -82,11 +86,16 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(route.length or len(route.body)))
+            if not route.no_length:
+                self.send_header("Content-Length", str(route.length or len(route.body)))
             for key, value in route.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(route.body)
+            for i in range(route.repeat):
+                if i and route.pause and site.stopping.wait(route.pause):
+                    break
+                self.wfile.write(route.body)
+                self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout test)
 
@@ -614,3 +623,74 @@ def test_refresh_reproduces_the_real_raw_files(site, tmp_path, raw_dir):
         assert d.sha256 == rawfiles.sha256(raw_dir / d.name), d.name
     records = {provenance.path_of(raw / n).relative_to(raw).as_posix() for n in expected}
     assert {k for k, v in snapshot(raw).items() if v != "dir"} == expected | records
+
+
+# --- bounded downloads (issue 11) -------------------------------------------------------------
+
+
+def _trickle(site: Site) -> str:
+    """100 bytes every 0.2 s: each read is within the per-read timeout, so only a total
+    deadline ends it (the issue's publisher sent 100 bytes every 10 s, with no end)."""
+    path = SOURCE["restcountries"].path
+    site.routes[path] = Route(
+        b" " * 100, "application/json", repeat=10**6, pause=0.2, no_length=True
+    )
+    return path
+
+
+def _endless(site: Site) -> str:
+    """A body without Content-Length and without end: only the size cap stops it."""
+    path = SOURCE["kiel-weapons"].path
+    site.routes[path] = Route(b"1,2\n" * 16384, "text/csv", repeat=10**9, no_length=True)
+    return path
+
+
+def _announced_too_big(site: Site) -> str:
+    path = SOURCE["cow-codes"].path
+    site.routes[path] = Route(b"a,b\n1,2\n", "text/csv", length=10**12)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("breaks", "message", "env"),
+    [
+        (_trickle, "longer than 1.5 s in all", {"ALLIANCE_DOWNLOAD_FILE_SECONDS": "1.5"}),
+        (_trickle, "total time limit", {"ALLIANCE_DOWNLOAD_RUN_SECONDS": "2"}),
+        (_endless, "over the 2 MB cap", {"ALLIANCE_DOWNLOAD_MB_KIEL": "2"}),
+        (_announced_too_big, "over the 32 MB cap", {}),
+    ],
+    ids=["trickle-per-file", "trickle-per-run", "endless-no-length", "announced-too-big"],
+)
+def test_downloads_are_bounded_in_time_and_size(site, tmp_path, monkeypatch, breaks, message, env):
+    serve_tiny(site)
+    raw = tmp_path / "raw"
+    refresh(raw, site)
+    before = snapshot(raw)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    serve_tiny(site, "v2")
+    path = breaks(site)
+    start = time.monotonic()
+    with pytest.raises(EtlError) as err:
+        refresh(raw, site)
+    assert message in err.value.problem and "\n" not in str(err.value)
+    assert err.value.file == site.url + path
+    assert time.monotonic() - start < 30  # bounded, with a wide margin for a busy machine
+    assert snapshot(raw) == before
+    staged = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+    assert staged < 10 << 20  # nothing like the endless body stayed on disk
+
+
+def test_a_bad_limit_in_the_environment_is_one_line(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_DOWNLOAD_FILE_SECONDS", "inf")
+    with pytest.raises(EtlError, match="ALLIANCE_DOWNLOAD_FILE_SECONDS must be a finite"):
+        refresh(tmp_path / "raw", site)
+
+
+def test_the_deploy_examples_carry_a_timeout():
+    deploy = Path(__file__).resolve().parent.parent / "docs" / "deploy"
+    cron = (deploy / "crontab.txt").read_text(encoding="utf-8")
+    line = next(x for x in cron.splitlines() if "etl refresh" in x and not x.startswith("#"))
+    assert "timeout " in line
+    service = (deploy / "alliance-ledger-refresh.service").read_text(encoding="utf-8")
+    assert "TimeoutStartSec=" in service and "ALLIANCE_DOWNLOAD_RUN_SECONDS=" in service
