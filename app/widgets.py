@@ -39,6 +39,19 @@ MEMBERSHIP = {
 }
 
 
+# A URL value longer than this is cut wherever it is shown (the issue's 100,000-character
+# ?country= stalled the browser for 100 s as the note repeated it); no option is that long.
+MAX_SHOWN = 60
+
+
+def clip(value: Any, most: int = MAX_SHOWN) -> str:
+    """A value from a URL as it may be shown: cut, saying how long it was, one line."""
+    text = " ".join(str(value).split())
+    if len(text) <= most:
+        return text
+    return f"{text[:most]}… ({len(str(value)):,} characters)"
+
+
 def grouping_label(code: str) -> str:
     return GROUPINGS.get(code, code)
 
@@ -69,10 +82,11 @@ def resolve(requested: Any, options: Sequence[Any], fallback: Any = None) -> tup
         chosen = min(numeric, key=lambda o: (abs(o - wanted), -o))
         lo, hi = min(numeric), max(numeric)
         return chosen, (
-            f"{requested} is outside the years these data cover ({lo}–{hi}); showing {chosen}."
+            f"{clip(requested)} is outside the years these data cover ({lo}–{hi}); "
+            f"showing {chosen}."
         )
     chosen = fallback if fallback in options else options[0]
-    return chosen, f"“{requested}” is not available here; showing {_text(chosen)}."
+    return chosen, f"“{clip(requested)}” is not available here; showing {_text(chosen)}."
 
 
 def _text(value: Any) -> str:
@@ -85,8 +99,23 @@ def _requested(key: str) -> Any:
     return st.query_params.get(key)
 
 
+def url_values(key: str) -> tuple[str | None, str | None]:
+    """The URL's value for `key` (the last, when it is repeated) and a note when the link
+    repeated it; the value is not cut here (resolve compares it), only wherever it is shown."""
+    values = st.query_params.get_all(key)
+    if not values:
+        return None, None
+    if len(values) > 1:
+        return values[-1], f"The link gives “{key}” {len(values)} times; using the last."
+    return values[0], None
+
+
 def _settle(key: str, options: Sequence[Any], fallback: Any, labels: dict | None = None) -> None:
     """Before the widget is drawn: replace a choice that is no longer offered, and say so."""
+    if key not in st.session_state:
+        _, repeated = url_values(key)
+        if repeated:
+            st.info(repeated, icon=":material/info:")
     requested = _requested(key)
     if requested is None:
         return

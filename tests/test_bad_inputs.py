@@ -148,3 +148,196 @@ def test_debug_shows_the_traceback(raw_dir, served, tmp_path):
     assert "Traceback" in result.stderr and "EtlError" in result.stderr
     assert "ends before it starts" in result.stderr
     assert state(served) == before
+
+
+# --------------------------------------------------------------------------- --db (issue 11)
+
+
+def bad_db(kind: str, folder: Path) -> Path:
+    """A database path that is not a readable database of this project, of the given kind."""
+    import duckdb
+
+    path = folder / f"{kind}.duckdb"
+    if kind == "corrupt":
+        path.write_bytes(bytes(range(256)) * 64)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "csv":
+        path = folder / "some.csv"
+        path.write_text("a,b\n1,2\n", encoding="utf-8")
+    elif kind == "foreign":  # a DuckDB database, but not one this project built
+        con = duckdb.connect(str(path))
+        con.execute("create table t as select 1 as x")
+        con.close()
+    elif kind == "dangling-link":
+        path.symlink_to(folder / "gone.duckdb")
+    return path
+
+
+BAD_DBS = ["corrupt", "empty", "folder", "csv", "foreign", "dangling-link"]
+READERS = {
+    "sql": ["sql", "select 1"],
+    "status": ["status"],
+    "claims": ["claims"],
+    "query": ["query", "burden"],
+}
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """The `etl` command in this process (typer's runner): the same code, without a Python
+    start per case; `etl()` above runs the real process where the exit path matters."""
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def one_line(result: subprocess.CompletedProcess, code: int) -> str:
+    assert result.returncode == code, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", READERS)
+def test_every_reader_command_gives_one_line_for_a_corrupt_database(command, tmp_path):
+    db = bad_db("corrupt", tmp_path)
+    run = etl if command == "sql" else cli  # one through the real process
+    line = one_line(run(*READERS[command], "--db", str(db)), 1)
+    assert "not a DuckDB database" in line and str(db) in line
+
+
+@pytest.mark.parametrize("kind", BAD_DBS)
+def test_status_names_what_is_wrong_with_the_database(kind, tmp_path):
+    db = bad_db(kind, tmp_path)
+    line = one_line(cli("status", "--db", str(db)), 1)
+    expected = {
+        "corrupt": "not a DuckDB database",
+        "empty": "empty",
+        "folder": "folder",
+        "csv": "not a DuckDB database",
+        "foreign": "not a database built by this project",
+        "dangling-link": "no database here",
+    }[kind]
+    assert expected in line
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "folder", "csv", "foreign"])
+def test_build_refuses_to_replace_what_it_did_not_build(kind, tmp_path):
+    db = bad_db(kind, tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    content = db.read_bytes() if db.is_file() else None
+    line = one_line(cli("build", "--db", str(db)), 1)
+    assert str(db) in line and ("refusing" in line or "folder" in line)
+    assert (db.read_bytes() if db.is_file() else None) == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # not even a lock file
+
+
+def test_raw_dir_that_is_a_file_is_refused_before_work(tmp_path):
+    raw = tmp_path / "raw.csv"
+    raw.write_text("x", encoding="utf-8")
+    line = one_line(cli("build", "--raw-dir", str(raw), "--db", str(tmp_path / "a.duckdb")), 1)
+    assert "is a file, not a folder" in line
+    assert not (tmp_path / "a.duckdb").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_an_unwritable_folder_is_refused_before_work(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        line = one_line(cli("build", "--db", str(folder / "a.duckdb")), 1)
+        assert "not writable" in line
+    finally:
+        folder.chmod(0o700)
+
+
+def test_build_through_a_symbolic_link_writes_its_target(tmp_path):
+    target = tmp_path / "real" / "alliance.duckdb"
+    target.parent.mkdir()
+    link = tmp_path / "alliance.duckdb"
+    link.symlink_to(target)
+    result = cli("build", "--db", str(link))  # from the committed snapshot
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_bytes()[8:12] == b"DUCK"
+    from etl.db import built_by_us
+
+    assert built_by_us(link)
+
+
+# --------------------------------------------------------------------------- pages (issue 11)
+
+
+def open_page(key: str, query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    from app import nav
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if key != "claims":
+        at.switch_page(nav.BY_KEY[key].path).run()
+    return at
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "empty", "folder"])
+def test_every_page_says_the_database_cannot_be_read(kind, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_DB", str(bad_db(kind, tmp_path)))
+    for key in ("claims", "sql", "burden"):
+        at = open_page(key)
+        assert not at.exception, [e.value for e in at.exception]
+        errors = " ".join(str(e.value) for e in at.error)
+        assert "cannot be read" in errors and len(errors) < 400
+
+
+@pytest.fixture
+def served_env(real_db_path, monkeypatch) -> Path:
+    monkeypatch.setenv("ALLIANCE_DB", str(real_db_path))
+    return real_db_path
+
+
+def test_a_long_url_value_is_cut_wherever_it_is_shown(served_env):
+    at = open_page("country", {"country": "X" * 100_000})
+    assert not at.exception
+    notes = " ".join(str(e.value) for e in at.info)
+    assert "100,000 characters" in notes and len(notes) < 2_000
+
+
+def test_a_repeated_url_value_is_named(served_env):
+    at = open_page("burden", {"source": ["nato", "sipri", "nato"]})
+    assert not at.exception
+    assert "3 times" in " ".join(str(e.value) for e in at.info)
+
+
+@pytest.mark.parametrize(
+    ("sql", "shown"),
+    [
+        ("select interval 3 day as i", "3 days"),
+        ("select union_value(k := 1) as u", "1"),
+        ("select {'a': [1, 2]} as s, '\\x00'::blob as b, map([1], [2]) as m", "{'a': [1, 2]}"),
+        ("select [1, 2, 3]::integer[3] as f", "[1, 2, 3]"),
+    ],
+)
+def test_the_explorer_shows_every_result_type(served_env, sql, shown):
+    at = open_page("sql", {"sql": sql})
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    frame = next(df.value for df in at.dataframe if "VARCHAR" not in df.value.to_string())
+    assert shown in [str(v) for v in frame.iloc[0].tolist()]
+
+
+def test_the_explorer_stops_a_memory_hog_from_a_link(served_env):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    at = open_page("sql", {"sql": "select length(range(0, 100000000)) as n"})
+    assert not at.exception
+    assert "more than" in " ".join(str(e.value) for e in at.error)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before < 300
