@@ -76,7 +76,7 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
         found = con.execute(
             "select count(*) from duckdb_tables() where table_name in $names",
             {"names": list(OWN_TABLES)},
-        ).fetchone()[0]
+        ).fetchall()[0][0]  # fetchall: the result is finished before the caller's first query
     except duckdb.Error as e:
         con.close()
         raise EtlError(f"the database cannot be read: {first_line(e)}", file=str(path)) from None
