@@ -322,3 +322,16 @@ def test_the_command_stops_a_memory_hog_in_one_line(con):
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert time.monotonic() - start < 60
     assert math.isfinite(deadline(2.0))
+
+
+def test_what_the_explorer_shows_of_the_server_is_only_the_database_path(con):
+    """README ("What the explorer can read") says the catalog shows the database's path and
+    nothing else of the file system: no home folder, no temp directory, no working folder."""
+    frame = run(con, "select name, value from duckdb_settings() where value like '%/%'").frame
+    shown = dict(frame.rows())
+    home = os.path.expanduser("~")
+    for name, value in shown.items():
+        if name == "allowed_paths":
+            assert str(Path(con).parent) in value
+        else:
+            assert home not in value and os.getcwd() not in value, (name, value)
