@@ -2,6 +2,14 @@
 
     uv run python bench/load.py                      # 20 sessions, writes docs/RELIABILITY.md
     uv run python bench/load.py --sessions 5 --no-write
+    uv run python bench/load.py --soak 600           # 20 sessions for 10 minutes, hostile links
+
+With --soak SECONDS, each session instead opens the links of SOAK_LINKS in turn, hostile and
+ordinary alternating, until SECONDS have passed (every loop ends at that deadline; each page
+has its own timeout): a page is done when its script run has finished and nothing changed for
+SETTLE_S. Reported: pages opened, errors (exception boxes, timeouts, browser errors, server
+tracebacks), median and p95 page time, the server tree's peak RSS (query workers included: they
+are the server's children), written between the soak markers of docs/RELIABILITY.md.
 
 Not part of the test run. It builds a database (from --raw-dir if the raw files are there,
 else from the committed snapshot) unless --db is given, starts the app with ALLIANCE_DB set
@@ -57,6 +65,46 @@ STABLE_S = 1.0  # seconds the drawn state must hold (not counted in the timings)
 # True when a chart title mentions `text` (the redraw after a control change).
 TITLE_HAS = """(text) => [...document.querySelectorAll('.js-plotly-plot .gtitle')]
     .some(t => t.textContent.includes(text))"""
+
+
+SOAK_START, SOAK_END = "<!-- soak:start -->", "<!-- soak:end -->"
+SETTLE_S = 0.5
+# The issue's hostile links and variants, each followed by an ordinary one. Paths are those of
+# app/nav.py; query values are URL-encoded when opened.
+HOSTILE = [
+    ("sql", {"sql": "select length(range(0, 100000000)) as n"}),
+    ("sql", {"sql": "select list_resize([1], 300000000) as l"}),
+    ("sql", {"sql": "select count(*) from unnest(range(0, 500000000))"}),
+    ("sql", {"sql": "select repeat('x', 2000000000) as r"}),
+    ("sql", {"sql": "select count(*) from range(10000000000) a, range(10) b"}),
+    ("sql", {"sql": "select interval 3 day as i, union_value(k := 1) as u, map([1], [2]) as m"}),
+    ("sql", {"sql": "select [1, 2, 3]::integer[3] as f, '\\x00'::blob as b, {'a': 1} as s"}),
+    ("sql", {"sql": "select * from read_blob('*.duckdb')"}),
+    ("sql", {"sql": "select 1 " + "-" * 25_000}),
+    ("country", {"country": "X" * 100_000}),
+    ("burden-sharing", {"source": ["nato", "sipri", "nato"], "year": "9" * 400}),
+    ("alliances", {"groups": ["NATO"] * 50}),
+]
+ORDINARY = [
+    ("", {}),
+    ("burden-sharing", {"year": "2020"}),
+    ("sql", {"sql": "select iso3, name from country order by iso3 limit 5"}),
+    ("country", {}),
+    ("alliances", {}),
+    ("methods", {}),
+]
+SOAK_LINKS = [link for pair in zip(HOSTILE, ORDINARY * 2, strict=False) for link in pair]
+# True when the script run is over and the page has drawn its main block.
+SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !!document.querySelector('[data-testid="stMainBlockContainer"] h1')"""
+
+
+@dataclass
+class Soaker:
+    number: int
+    pages: int = 0
+    seconds: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +243,85 @@ async def drive(base: str, sessions: int, timeout_ms: int) -> tuple[list[Session
             await browser.close()
 
 
+def _link(base: str, path: str, query: dict) -> str:
+    from urllib.parse import urlencode
+
+    return f"{base}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+
+
+async def one_soaker(browser, base: str, number: int, ends: float, timeout_ms: int) -> Soaker:
+    soaker = Soaker(number)
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    page.on("pageerror", lambda e: soaker.errors.append(f"page error: {e}"))
+    i = number  # sessions start at different links
+    try:
+        while time.monotonic() < ends:
+            path, query = SOAK_LINKS[i % len(SOAK_LINKS)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                await page.goto(_link(base, path, query), timeout=timeout_ms)
+                await page.wait_for_function(SETTLED, timeout=timeout_ms)
+                await page.wait_for_timeout(SETTLE_S * 1000)
+                await page.wait_for_function(SETTLED, timeout=timeout_ms)
+            except Exception as e:  # noqa: BLE001 - recorded, then the next link
+                soaker.errors.append(f"/{path}: {type(e).__name__}: {str(e).splitlines()[0]}")
+                continue
+            soaker.seconds.append(time.perf_counter() - started - SETTLE_S)
+            soaker.pages += 1
+            boxes = page.locator('[data-testid="stException"]')
+            if n := await boxes.count():
+                text = " ".join((await boxes.first.inner_text()).split())[:200]
+                soaker.errors.append(f"/{path}: {n} exception box(es): {text}")
+    finally:
+        await context.close()
+    return soaker
+
+
+async def soak(base: str, sessions: int, seconds: float, timeout_ms: int) -> list[Soaker]:
+    from playwright.async_api import async_playwright
+
+    ends = time.monotonic() + seconds
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            return list(
+                await asyncio.gather(
+                    *(one_soaker(browser, base, i, ends, timeout_ms) for i in range(sessions))
+                )
+            )
+        finally:
+            await browser.close()
+
+
+def summarise_soak(done: list[Soaker], wall: float, peak_kb: int, log: str, db: Path):
+    errors = [f"session {s.number}: {e}" for s in done for e in s.errors]
+    if tracebacks := log.count("Traceback (most recent call last)"):
+        errors.append(f"server log: {tracebacks} traceback(s)")
+    times = [t for s in done for t in s.seconds]
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    pages = sum(s.pages for s in done)
+    lines = [
+        f"Measured {when} on this machine ({os.cpu_count()} cores, shared with other jobs: the "
+        f"load average stayed high), database {db.name}: **{len(done)} concurrent sessions for "
+        f"{wall / 60:.1f} minutes**, each opening {len(HOSTILE)} hostile and {len(ORDINARY)} "
+        f"ordinary links in turn: **{pages} pages** opened, **{len(errors)} errors**.",
+        "",
+        f"Page time (link opened until its script run has finished): median "
+        f"{statistics.median(times) if times else float('nan'):.1f} s, **p95 "
+        f"{p95(times) if times else float('nan'):.1f} s**, max "
+        f"{max(times) if times else float('nan'):.1f} s. Peak RSS of the server: **"
+        f"{peak_kb / 1024:.0f} MB** (VmRSS summed over the `streamlit run` process tree, query "
+        "workers included, sampled every 0.2 s).",
+        "",
+        "Reproduce: `uv run python bench/load.py --soak 600` (`--sessions N`, `--no-write`).",
+    ]
+    if errors:
+        lines += ["", "Errors:", *(f"- {e}" for e in errors[:20])]
+    return "\n".join(lines), errors
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
@@ -249,13 +376,13 @@ def summarise(
     return "\n".join(lines), errors
 
 
-def write_section(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{START}\n{END}\n"
-    if START not in doc or END not in doc:
-        doc += f"\n## Load\n\n{START}\n{END}\n"
-    head, rest = doc.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+def write_section(text: str, start: str = START, end: str = END, title: str = "Load") -> None:
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{start}\n{end}\n"
+    if start not in doc or end not in doc:
+        doc += f"\n## {title}\n\n{start}\n{end}\n"
+    head, rest = doc.split(start, 1)
+    _, tail = rest.split(end, 1)
+    DOC.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def database(args: argparse.Namespace, scratch: Path) -> Path:
@@ -274,6 +401,7 @@ def main() -> int:
     parser.add_argument("--raw-dir", default=str(ROOT.parent / "shared" / "data" / "raw"))
     parser.add_argument("--timeout", type=float, default=300, help="seconds per step")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--soak", type=float, default=0, help="seconds of hostile/ordinary links")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
@@ -290,7 +418,12 @@ def main() -> int:
                 try:
                     cpu_before = cpu_seconds(proc.pid)
                     timeout = int(args.timeout * 1000)
-                    done, wall = asyncio.run(drive(server.url, args.sessions, timeout))
+                    if args.soak:
+                        started = time.perf_counter()
+                        soaked = asyncio.run(soak(server.url, args.sessions, args.soak, timeout))
+                        wall = time.perf_counter() - started
+                    else:
+                        done, wall = asyncio.run(drive(server.url, args.sessions, timeout))
                     cpu = cpu_seconds(proc.pid) - cpu_before
                     hwm = _status(proc.pid, "VmHWM")
                 finally:
@@ -299,9 +432,14 @@ def main() -> int:
         except RuntimeError as e:  # the app did not start
             raise SystemExit(str(e)) from None
         log = server.log.read_text()
-        text, errors = summarise(done, wall, sampler.peak_kb, hwm, cpu, log, db)
+        if args.soak:
+            text, errors = summarise_soak(soaked, wall, sampler.peak_kb, log, db)
+        else:
+            text, errors = summarise(done, wall, sampler.peak_kb, hwm, cpu, log, db)
         print(text)
-        if not args.no_write:
+        if args.soak and not args.no_write:
+            write_section(text, SOAK_START, SOAK_END, "Soak")
+        elif not args.no_write:
             write_section(text)
             print(f"\nwritten to {DOC.relative_to(ROOT)}")
         return 1 if errors else 0
