@@ -57,9 +57,10 @@ class SqlRefused(Exception):
     """A query we will not run, or one that failed; the message is shown to the reader.
     `transient`: the server was busy, the same query may run later (so do not cache this)."""
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    def __init__(self, message: str, *, transient: bool = False, peak_rss_mb: float = 0) -> None:
         super().__init__(message)
         self.transient = transient
+        self.peak_rss_mb = peak_rss_mb  # the worker's, when one ran (for the figures)
 
 
 @dataclass
@@ -158,7 +159,10 @@ def _in_worker(db: Path, sql: str, row_cap: int, seconds: float) -> Result:
                 )
             out, _ = proc.communicate(timeout=deadline(seconds))
         except subprocess.TimeoutExpired:
-            raise SqlRefused(f"The query took longer than {seconds:g} s and was stopped.") from None
+            raise SqlRefused(
+                f"The query took longer than {seconds:g} s and was stopped.",
+                peak_rss_mb=_high_water_mb(proc.pid),
+            ) from None
         finally:
             _kill(proc)
         elapsed = time.monotonic() - start
@@ -170,7 +174,10 @@ def _in_worker(db: Path, sql: str, row_cap: int, seconds: float) -> Result:
             f"The query was stopped: it needed more than the {worker_mb:,} MB a query may use."
         ) from None
     if not answer["ok"]:
-        raise SqlRefused(_message(answer, seconds, request["memory_mb"], request["result_mb"]))
+        raise SqlRefused(
+            _message(answer, seconds, request["memory_mb"], request["result_mb"]),
+            peak_rss_mb=answer["peak_rss_mb"],
+        )
     frame = pl.read_ipc_stream(io.BytesIO(body))
     return Result(frame, bool(answer["truncated"]), elapsed, answer["peak_rss_mb"])
 
@@ -180,6 +187,17 @@ def _ready(proc: subprocess.Popen, timeout: float) -> bool:
     fd = proc.stdout.fileno()
     readable, _, _ = select.select([fd], [], [], timeout)
     return bool(readable) and os.read(fd, 1) == READY
+
+
+def _high_water_mb(pid: int) -> float:
+    """A running process's peak resident memory (VmHWM), read before it is killed."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def _kill(proc: subprocess.Popen) -> None:

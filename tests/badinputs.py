@@ -1150,6 +1150,7 @@ def _(raw, facts, n):
     "row 1",
     "column weapons_list",
     "U+0007",
+    stage="load",
 )
 def _(raw, facts, n):
     replace_once(_path(raw, n, "kiel_weapons"), b'"M777 howitzer (6)"', b'"M777\x07 howitzer (6)"')
