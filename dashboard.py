@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Imported here, under Python's import lock, before any page: plotly looks these up lazily in
+# sys.modules, and two sessions starting at once could find pandas half-imported there
+# ("partially initialized module 'pandas' has no attribute 'Series'", seen in the soak).
+import numpy  # noqa: F401
+import pandas  # noqa: F401
 import streamlit as st
 
 from app import data, nav, ui

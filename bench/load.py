@@ -402,6 +402,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds per step")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--soak", type=float, default=0, help="seconds of hostile/ordinary links")
+    parser.add_argument("--keep-log", help="copy the server's log to this file")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
@@ -432,6 +433,8 @@ def main() -> int:
         except RuntimeError as e:  # the app did not start
             raise SystemExit(str(e)) from None
         log = server.log.read_text()
+        if args.keep_log:
+            shutil.copyfile(server.log, args.keep_log)
         if args.soak:
             text, errors = summarise_soak(soaked, wall, sampler.peak_kb, log, db)
         else:
