@@ -103,6 +103,7 @@ SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
 class Soaker:
     number: int
     pages: int = 0
+    http_refused: int = 0  # the server answered a link with an HTTP error status (no page)
     seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -252,8 +253,13 @@ def _link(base: str, path: str, query: dict) -> str:
 async def one_soaker(browser, base: str, number: int, ends: float, timeout_ms: int) -> Soaker:
     soaker = Soaker(number)
     context = await browser.new_context(viewport=VIEWPORT)
-    page = await context.new_page()
-    page.on("pageerror", lambda e: soaker.errors.append(f"page error: {e}"))
+
+    async def fresh_page():
+        page = await context.new_page()
+        page.on("pageerror", lambda e: soaker.errors.append(f"page error: {str(e)[:160]}"))
+        return page
+
+    page = await fresh_page()
     i = number  # sessions start at different links
     try:
         while time.monotonic() < ends:
@@ -266,7 +272,13 @@ async def one_soaker(browser, base: str, number: int, ends: float, timeout_ms: i
                 await page.wait_for_timeout(SETTLE_S * 1000)
                 await page.wait_for_function(SETTLED, timeout=timeout_ms)
             except Exception as e:  # noqa: BLE001 - recorded, then the next link
-                soaker.errors.append(f"/{path}: {type(e).__name__}: {str(e).splitlines()[0]}")
+                first = str(e).splitlines()[0]
+                if "ERR_HTTP_RESPONSE_CODE_FAILURE" in first:
+                    soaker.http_refused += 1  # refused before the app ran: no page to judge
+                else:
+                    soaker.errors.append(f"/{path}: {type(e).__name__}: {first[:160]}")
+                await page.close()  # a chrome-error page would interrupt the next goto
+                page = await fresh_page()
                 continue
             soaker.seconds.append(time.perf_counter() - started - SETTLE_S)
             soaker.pages += 1
@@ -302,11 +314,14 @@ def summarise_soak(done: list[Soaker], wall: float, peak_kb: int, log: str, db: 
     times = [t for s in done for t in s.seconds]
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     pages = sum(s.pages for s in done)
+    refused = sum(s.http_refused for s in done)
     lines = [
         f"Measured {when} on this machine ({os.cpu_count()} cores, shared with other jobs: the "
         f"load average stayed high), database {db.name}: **{len(done)} concurrent sessions for "
         f"{wall / 60:.1f} minutes**, each opening {len(HOSTILE)} hostile and {len(ORDINARY)} "
-        f"ordinary links in turn: **{pages} pages** opened, **{len(errors)} errors**.",
+        f"ordinary links in turn: **{pages} pages** opened, **{len(errors)} errors**; "
+        f"{refused} link(s) answered with an HTTP error status by the server itself (an "
+        "over-long request refused before the app runs: no page, nothing held).",
         "",
         f"Page time (link opened until its script run has finished): median "
         f"{statistics.median(times) if times else float('nan'):.1f} s, **p95 "
