@@ -321,7 +321,7 @@ def summarise_soak(done: list[Soaker], wall: float, peak_kb: int, log: str, db: 
         f"{wall / 60:.1f} minutes**, each opening {len(HOSTILE)} hostile and {len(ORDINARY)} "
         f"ordinary links in turn: **{pages} pages** opened, **{len(errors)} errors**; "
         f"{refused} link(s) answered with an HTTP error status by the server itself (an "
-        "over-long request refused before the app runs: no page, nothing held).",
+        "over-long request refused before the app runs, so no page to judge).",
         "",
         f"Page time (link opened until its script run has finished): median "
         f"{statistics.median(times) if times else float('nan'):.1f} s, **p95 "

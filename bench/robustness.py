@@ -8,8 +8,8 @@ tests/badinputs.py), so the figures describe exactly what the tests hold.
 A case "holds" when it ends in a one-line refusal (or, for result types, prints in table, CSV
 and JSON) within the bound: for SQL, about twice its time limit once the worker runs; for raw
 files, a build that is refused with its peak RSS under MEMORY_BOUND_MB. Peak memory is that of
-the query worker (its own report, or its VmHWM read just before it is killed) or of the whole
-`etl build` process (ru_maxrss from wait4).
+the query worker (its own VmHWM, or its VmHWM read just before it is killed) or of the whole
+`etl build` process (GNU time's maximum resident set size).
 """
 
 from __future__ import annotations
@@ -76,20 +76,23 @@ def _raw_family(raw_dir: Path, ids: list[str]) -> dict:
             broken = prepare(by_id[case_id], raw_dir, Path(scratch))
             db = Path(scratch) / "alliance.duckdb"
             start = time.monotonic()
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "etl.cli", "build", "--raw-dir", str(broken.raw)]
-                + ["--db", str(db)],
+            # GNU time reports the build's own peak (%M): ru_maxrss of a child forked from this
+            # process would carry this process's size over exec.
+            result = subprocess.run(
+                ["/usr/bin/time", "-f", "peak-kb %M", sys.executable, "-m", "etl.cli", "build"]
+                + ["--raw-dir", str(broken.raw), "--db", str(db)],
                 cwd=ROOT,
                 env={**os.environ, "ALLIANCE_DATA_DIR": str(broken.facts)},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                capture_output=True,
+                text=True,
             )
-            stderr = proc.stderr.read().decode()
-            _, status, usage = os.wait4(proc.pid, 0)
             took = time.monotonic() - start
-            peak = usage.ru_maxrss / 1024
+            lines = result.stderr.strip().splitlines()
+            peak = int(lines[-1].split()[-1]) / 1024
+            stderr = "\n".join(x for x in lines[:-1] if not x.startswith("Command exited"))
+            code = result.returncode
             one_line = len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
-            held += os.waitstatus_to_exitcode(status) == 1 and one_line and peak < MEMORY_BOUND_MB
+            held += code == 1 and one_line and peak < MEMORY_BOUND_MB
             peaks.append(peak)
             stops.append(took)
     return {"tried": len(ids), "held": held, "peak": max(peaks), "stop": max(stops)}

@@ -42,8 +42,17 @@ def _bound(request: dict) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
+def _high_water_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
+    exec from the forked copy of the parent, so it would report the server's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _answer(header: dict, body: bytes = b"") -> None:
-    header["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    header["peak_rss_mb"] = _high_water_mb()
     sys.stdout.buffer.write(json.dumps(header).encode() + b"\n" + body)
     sys.stdout.buffer.flush()
 
