@@ -252,8 +252,7 @@ class _Fetcher:
         """Raise the deadline's EtlError, marked timed_out (no fallback page is tried then)."""
         if ends >= self.run_ends:
             problem = (
-                "the refresh ran past its total time limit (ALLIANCE_DOWNLOAD_RUN_SECONDS); "
-                "stopped"
+                "the refresh ran past its total time limit (ALLIANCE_DOWNLOAD_RUN_SECONDS); stopped"
             )
         else:
             problem = (
