@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import EtlError
+from etl.rawfiles import check
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,15 @@ class Source:
     known: tuple[Known, ...] = field(default_factory=tuple)
 
     def files(self, raw_dir: Path) -> list[Path]:
-        """Every file of this source under raw_dir (several editions may sit side by side)."""
-        hits = {p for pattern in self.patterns for p in raw_dir.glob(pattern) if p.is_file()}
-        return sorted(hits)
+        """Every file of this source under raw_dir (several editions may sit side by side).
+
+        Each is checked before any parser opens it (etl.rawfiles.check): a FIFO, a link to a
+        device, a folder or a dangling link matching a pattern is refused in one line naming
+        it, as is a file over the source's size cap or a workbook bomb."""
+        hits = sorted({p for pattern in self.patterns for p in raw_dir.glob(pattern)})
+        for path in hits:
+            check(path, self.folder, path.relative_to(raw_dir).as_posix())
+        return hits
 
     def genuine(self, path: Path) -> Known | None:
         """The known release this file is, by its bytes (None when not a known file)."""
