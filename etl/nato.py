@@ -334,7 +334,7 @@ def _new_names(rows: list, known: dict[str, str | None]) -> dict[str, int]:
 
 def parse(raw_dir: Path) -> Parsed:
     """Every NATO edition in raw_dir, side by side (keyed by edition)."""
-    paths = source.files(raw_dir)
+    paths = source.files(raw_dir, workbooks=True)  # unzipped sizes and rows checked
     if not paths:
         raise EtlError(
             f"no file matching {source.patterns} (is --raw-dir right?)", file=str(raw_dir)

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check(path: Path, source: str, name: str | None = None) -> None:
+def check(path: Path, source: str, name: str | None = None, *, workbook: bool = True) -> None:
     """Refuse, in one line, a raw file that cannot be read safely (see the module's doc).
     `name` is how messages call the file (the parsers' name, relative to the raw dir)."""
     name = name or str(path)
@@ -89,7 +90,7 @@ def check(path: Path, source: str, name: str | None = None) -> None:
             f"{source} files (ALLIANCE_RAW_MB_{source.upper()})",
             file=name,
         )
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if workbook and path.suffix.lower() in (".xlsx", ".xlsm"):
         check_workbook(path, name)
 
 
@@ -135,7 +136,15 @@ def check_workbook(path: Path, name: str | None = None) -> None:
                         file=name,
                         sheet=sheet,
                     )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as e:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        zlib.error,  # a member whose compressed bytes are damaged
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # a compression method zipfile does not know
+    ) as e:
         raise EtlError(f"cannot read the workbook: {e}", file=name) from None
 
 

@@ -147,7 +147,7 @@ def measures(sheet_names: list[str], file: str) -> tuple[dict[str, tuple], int]:
 
 def parse(raw_dir: Path) -> Parsed:
     """Every SIPRI release in raw_dir, side by side (keyed by edition)."""
-    paths = source.files(raw_dir)
+    paths = source.files(raw_dir, workbooks=True)  # unzipped sizes and rows checked
     if not paths:
         problem = f"no file matching {source.patterns} (is --raw-dir right?)"
         raise EtlError(problem, file=str(raw_dir))

@@ -64,7 +64,7 @@ def verify_all(raw_dir: Path) -> None:
     at download), or whose name claims a known release but whose bytes are not that release's
     (a re-saved or fake copy: etl/sources/base.py, Source.verify)."""
     for source in REGISTRY.values():
-        for path in source.files(raw_dir):
+        for path in source.files(raw_dir):  # the parser checks what it unzips
             name = path.relative_to(raw_dir).as_posix()
             provenance.verify(path, name)
             source.verify(path, name)

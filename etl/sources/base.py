@@ -84,15 +84,16 @@ class Source:
     former_pages: tuple[str, ...] = ()
     known: tuple[Known, ...] = field(default_factory=tuple)
 
-    def files(self, raw_dir: Path) -> list[Path]:
+    def files(self, raw_dir: Path, *, workbooks: bool = False) -> list[Path]:
         """Every file of this source under raw_dir (several editions may sit side by side).
 
         Each is checked before any parser opens it (etl.rawfiles.check): a FIFO, a link to a
         device, a folder or a dangling link matching a pattern is refused in one line naming
-        it, as is a file over the source's size cap or a workbook bomb."""
+        it, as is a file over the source's size cap; with `workbooks` (what a parser about to
+        unzip asks for) a workbook bomb or a sheet of too many rows too."""
         hits = sorted({p for pattern in self.patterns for p in raw_dir.glob(pattern)})
         for path in hits:
-            check(path, self.folder, path.relative_to(raw_dir).as_posix())
+            check(path, self.folder, path.relative_to(raw_dir).as_posix(), workbook=workbooks)
         return hits
 
     def genuine(self, path: Path) -> Known | None:
