@@ -23,7 +23,7 @@ st.set_page_config(
     page_title="Alliance Ledger",
     page_icon=str(ICON),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on a phone,
     menu_items={
         "About": (
             "Alliance Ledger tests the claims of a 2025 memorandum on military alliances "

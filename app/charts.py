@@ -45,14 +45,20 @@ pio.templates.default = "plotly_white"
 class Chart:
     figure: go.Figure
     data: pl.DataFrame  # exactly the plotted rows and columns (the CSV download)
-    title: str
+    title: Title
 
     @property
     def empty(self) -> bool:
         return self.data.is_empty()
 
 
-def wrap(text: str, width: int = 58) -> str:
+TITLE_WIDTH = 40  # characters a title line may hold: fits a 390 px phone at 16 px
+SUBTITLE_WIDTH = 52  # the measure line, at 12 px
+# A chart's title: its finding, or (finding, measure) with the measure as a subtitle.
+Title = str | tuple[str, str]
+
+
+def wrap(text: str, width: int = TITLE_WIDTH) -> str:
     """Break a long title into lines (Plotly does not wrap titles)."""
     lines, line = [], ""
     for word in text.split():
@@ -63,6 +69,19 @@ def wrap(text: str, width: int = 58) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "<br>".join(lines)
+
+
+def split_title(title: Title) -> tuple[str, str]:
+    """(finding, measure) of a title given either way."""
+    if isinstance(title, tuple):
+        return str(title[0]), str(title[1] or "")
+    return str(title), ""
+
+
+def title_text(title: Title) -> str:
+    """The title as one line of plain text (the finding, then the measure)."""
+    finding, measure = split_title(title)
+    return f"{finding} — {measure}" if measure else finding
 
 
 def _merge(into: dict, update: dict) -> dict:
@@ -89,6 +108,7 @@ class Draft:
     def __init__(self, *traces: go.BaseTraceType) -> None:
         self.data: list[go.BaseTraceType] = list(traces)
         self.layout: dict = {}
+        self.top = 0  # guide labels stacked above the plot
 
     def add_trace(self, trace: go.BaseTraceType) -> None:
         self.data.append(trace)
@@ -117,9 +137,12 @@ class Draft:
     def vline(self, x: float, label: str, position: str = "top") -> None:
         """A dotted vertical guide labelled at its 'top' or 'bottom right'."""
         where = {"xref": "x", "yref": "y domain"}
-        note = {"x": x, "y": 1, "xanchor": "center", "yanchor": "bottom"}
+        # each label above the plot on a row of its own, so close guides never run together
+        note = {"x": x, "y": 1, "xanchor": "center", "yanchor": "bottom", "yshift": 15 * self.top}
         if position == "bottom right":
             note = {"x": x, "y": 0, "xanchor": "left", "yanchor": "bottom"}
+        else:
+            self.top += 1
         self._guide({"x0": x, "x1": x, "y0": 0, "y1": 1, **where}, {"text": label, **note, **where})
 
     def figure(self) -> go.Figure:
@@ -129,25 +152,44 @@ class Draft:
 GUIDE = {"color": GREY, "dash": "dot", "width": 1.5}
 
 
-def _layout(fig: Draft, title: str, x: str, y: str, *, height: int = 440, legend=True) -> None:
-    wrapped = wrap(title)
+def _layout(fig: Draft, title: Title, x: str, y: str, *, height: int = 440, legend=True) -> None:
+    """Title (finding) and subtitle (measure) wrapped to a phone's width; the legend below the
+    x axis at a fixed distance in pixels, so it never runs into the axis title; the x title
+    'year' left out (the ticks say it)."""
+    finding, measure = split_title(title)
+    head = wrap(finding)
+    sub = wrap(measure, SUBTITLE_WIDTH) if measure else ""
+    lines = head.count("<br>") + 1
+    sub_lines = sub.count("<br>") + 1 if sub else 0
+    top = 18 + 21 * lines + 16 * sub_lines + 15 * fig.top
+    height += max(0, top - 60)  # room for long titles comes on top of the plot's own
+    x = "" if x == "year" else x
+    below = 34 + (22 if x else 0)  # tick labels, then the axis title, in px under the plot
+    plot_height = max(120, height - top - 60)
+    title_spec: dict = {
+        "text": head,
+        "x": 0,
+        "xanchor": "left",
+        "xref": "container",
+        "y": 1 - 10 / height,
+        "yanchor": "top",
+        "yref": "container",
+        "pad": {"l": 4},
+        "font": {"size": 16},
+    }
+    if sub:
+        title_spec["subtitle"] = {"text": sub, "font": {"size": 12, "color": "#4A5560"}}
     fig.update(
-        title={
-            "text": wrapped,
-            "x": 0,
-            "xanchor": "left",
-            "xref": "container",
-            "font": {"size": 16},
-        },
+        title=title_spec,
         colorway=OKABE_ITO,
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 10, "r": 10, "t": 50 + 22 * wrapped.count("<br>"), "b": 10},
+        margin={"l": 10, "r": 10, "t": top + 8, "b": 10},
         showlegend=legend,
         legend={
             "orientation": "h",
             "yanchor": "top",
-            "y": -min(0.2, 90 / height),
+            "y": -below / plot_height,
             "x": 0,
             "title": None,
             "font": {"size": 12},
@@ -158,7 +200,7 @@ def _layout(fig: Draft, title: str, x: str, y: str, *, height: int = 440, legend
     fig.yaxis(title={"text": y}, automargin=True, exponentformat="none")
 
 
-def _empty(title: str, columns: Sequence[str] = ()) -> Chart:
+def _empty(title: Title, columns: Sequence[str] = ()) -> Chart:
     return Chart(go.Figure(), pl.DataFrame(schema=dict.fromkeys(columns, pl.String)), title)
 
 
@@ -219,7 +261,7 @@ def lines(
     x: str,
     y: str,
     series: str | None,
-    title: str,
+    title: Title,
     x_label: str,
     y_label: str,
     estimate: str | None = None,
@@ -284,7 +326,7 @@ def bars(
     *,
     category: str,
     value: str,
-    title: str,
+    title: Title,
     value_label: str,
     category_label: str = "",
     highlight: str | None = None,
@@ -294,15 +336,42 @@ def bars(
     guides: Sequence[tuple[float, str]] = (),
     extra: Sequence[str] = (),
     sort_descending: bool = True,
+    interval: tuple[str, str] | None = None,
+    sign_names: tuple[str, str] = ("above zero", "below zero"),
 ) -> Chart:
-    """Horizontal bars, sorted; one bar highlighted, or coloured by sign."""
-    data = _keep(frame, [category, value, highlight_column, estimate, *extra], [category, value])
+    """Horizontal bars, sorted; one bar highlighted, or coloured by sign. With `interval`
+    (lo, hi columns) each bar gets error bars and, signed, a bar whose interval spans zero is
+    drawn grey (`sign_names` label the clear positive and negative ones in the legend)."""
+    bounds = list(interval) if interval else []
+    data = _keep(
+        frame, [category, value, *bounds, highlight_column, estimate, *extra], [category, value]
+    )
     data = data.sort(value, descending=not sort_descending)  # plotly draws bottom-up
     if data.is_empty():
         return Chart(go.Figure(), data, title)
     key = highlight_column or category
+    unclear: list[bool] = [False] * data.height
+    error = None
+    if interval and set(bounds) <= set(data.columns):
+        los, his = data[bounds[0]].to_list(), data[bounds[1]].to_list()
+        unclear = [
+            lo is None or hi is None or lo <= 0 <= hi for lo, hi in zip(los, his, strict=True)
+        ]
+        vals = data[value].to_list()
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": [None if h is None else h - v for v, h in zip(vals, his, strict=True)],
+            "arrayminus": [None if lo is None else v - lo for v, lo in zip(vals, los, strict=True)],
+            "color": "#444444",
+            "thickness": 1.2,
+            "width": 3,
+        }
     if signed:
-        colours = [OKABE_ITO[0] if v >= 0 else OKABE_ITO[3] for v in data[value]]
+        colours = [
+            GREY if u else (OKABE_ITO[0] if v >= 0 else OKABE_ITO[3])
+            for v, u in zip(data[value], unclear, strict=True)
+        ]
     else:
         colours = [
             OKABE_ITO[1] if highlight is not None and k == highlight else OKABE_ITO[0]
@@ -318,10 +387,27 @@ def bars(
                 "color": colours,
                 "pattern": hatch,
             },
+            error_x=error,
             hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
             showlegend=False,
         )
     )
+    if error and signed:
+        for name, colour, shown in (
+            (
+                sign_names[0],
+                OKABE_ITO[0],
+                any(not u and v >= 0 for v, u in zip(data[value], unclear, strict=True)),
+            ),
+            (
+                sign_names[1],
+                OKABE_ITO[3],
+                any(not u and v < 0 for v, u in zip(data[value], unclear, strict=True)),
+            ),
+            ("interval spans zero: no clear sign", GREY, any(unclear)),
+        ):
+            if shown:
+                fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker={"color": colour}))
     for v, label in guides:
         fig.vline(v, label)
     _hatch_legend(fig, hatch)
@@ -336,7 +422,7 @@ def heatmap(
     x: str,
     y: str,
     z: str,
-    title: str,
+    title: Title,
     x_label: str,
     y_label: str,
     z_label: str,
@@ -353,6 +439,23 @@ def heatmap(
     cols = sorted(data[x].unique().to_list())
     cell = {(r[y], r[x]): r[z] for r in data.iter_rows(named=True)}
     grid = [[cell.get((r, c)) for c in cols] for r in rows]
+    estimated = set()
+    if estimate and estimate in data.columns:
+        est = data.filter(pl.col(estimate).fill_null(False) & pl.col(z).is_not_null())
+        estimated = {(r[y], r[x]) for r in est.iter_rows(named=True)}
+    # values in the cells while they fit (a phone shows about 16 columns of one decimal);
+    # an estimate's value carries a star, else (too many columns) a ring marks it
+    in_cells = len(cols) <= 16
+    text = {}
+    if in_cells:
+        labels = [
+            [
+                "" if v is None else f"{v:.1f}{'*' if (r, c) in estimated else ''}"
+                for c, v in zip(cols, row, strict=True)
+            ]
+            for r, row in zip(rows, grid, strict=True)
+        ]
+        text = {"text": labels, "texttemplate": "%{text}", "textfont": {"size": 9}}
     fig = Draft(
         go.Heatmap(
             x=cols,
@@ -361,28 +464,37 @@ def heatmap(
             colorscale=SEQUENTIAL,
             zmin=0,
             zmax=zmax,
-            colorbar={"title": {"text": z_label, "side": "right"}},
+            colorbar={"title": {"text": z_label, "side": "right"}, "thickness": 10},
+            showscale=not in_cells,  # the values are written in the cells
             hovertemplate=f"%{{y}}, %{{x}}: %{{z:.2f}} ({z_label})<extra></extra>",
             xgap=1,
             ygap=1,
+            **text,
         )
     )
-    if estimate and estimate in data.columns:
-        est = data.filter(pl.col(estimate).fill_null(False) & pl.col(z).is_not_null())
-        if est.height:
-            fig.add_trace(
-                go.Scatter(
-                    x=est[x].to_list(),
-                    y=est[y].to_list(),
-                    mode="markers",
-                    marker={"symbol": "circle-open", "color": "white", "size": 7},
-                    name="ring = estimate",
-                    hoverinfo="skip",
-                )
+    if estimated:
+        cells = sorted(estimated)
+        fig.add_trace(
+            go.Scatter(
+                x=[None] if in_cells else [c for _, c in cells],
+                y=[None] if in_cells else [r for r, _ in cells],
+                mode="markers",
+                marker={"symbol": "circle-open", "color": GREY if in_cells else "white", "size": 7},
+                name="* = estimate" if in_cells else "ring = estimate",
+                hoverinfo="skip",
             )
-    _layout(fig, title, x_label, y_label, height=max(360, 17 * len(rows) + 140))
-    fig.yaxis(autorange="reversed", type="category")
-    fig.xaxis(dtick=1 if len(cols) <= 15 else 5)
+        )
+    _layout(fig, title, x_label, y_label, height=max(360, 22 * len(rows) + 140))
+    # every row named (Plotly thins crowded category labels otherwise)
+    fig.yaxis(
+        autorange="reversed",
+        type="category",
+        tickmode="array",
+        tickvals=rows,
+        ticktext=rows,
+        tickfont={"size": 11},
+    )
+    fig.xaxis(dtick=2 if len(cols) <= 15 else 5, tickformat="d", tickangle=0)
     return Chart(fig.figure(), data, title)
 
 
@@ -392,7 +504,7 @@ def scatter(
     x: str,
     y: str,
     label: str,
-    title: str,
+    title: Title,
     x_label: str,
     y_label: str,
     log_x: bool = False,
@@ -420,16 +532,21 @@ def scatter(
             OKABE_ITO[1] if highlight is not None and v == highlight else OKABE_ITO[0]
             for v in data[label]
         ]
+    shown, positions = _declutter(
+        data[x].to_list(), data[y].to_list(), data[label].to_list(), log_x, log_y
+    )
     fig = Draft(
         go.Scatter(
             x=data[x].to_list(),
             y=data[y].to_list(),
-            text=data[label].to_list(),
+            text=shown,
+            customdata=data[label].to_list(),
             mode="markers+text",
-            textposition="top center",
+            textposition=positions,
             textfont={"size": 10},
+            cliponaxis=False,
             marker={"symbol": _symbols(data, estimate), "size": 9, "color": colours},
-            hovertemplate="%{text}<br>"
+            hovertemplate="%{customdata}<br>"
             + x_label
             + ": %{x:,.2f}<br>"
             + y_label
@@ -470,12 +587,43 @@ def scatter(
     return Chart(fig.figure(), data, title)
 
 
+def _declutter(
+    xs: list,
+    ys: list,
+    names: list,
+    log_x: bool,
+    log_y: bool,
+    gap: tuple[float, float] = (0.16, 0.05),
+) -> tuple[list[str], list[str]]:
+    """Point labels that do not pile up: a label is kept only when no kept label lies within
+    `gap` (share of the axis width, height) of it, the highest points first; the others are in
+    the hover. Labels near the right edge are set to the left of their point."""
+
+    def scaled(values: list, log: bool) -> list[float]:
+        vals = [math.log10(v) if log and v and v > 0 else float(v or 0) for v in values]
+        lo, hi = min(vals), max(vals)
+        return [(v - lo) / (hi - lo) if hi > lo else 0.5 for v in vals]
+
+    sx, sy = scaled(xs, log_x), scaled(ys, log_y)
+    kept: list[int] = []
+    for i in sorted(range(len(xs)), key=lambda i: -sy[i]):
+        if all(abs(sx[i] - sx[j]) > gap[0] or abs(sy[i] - sy[j]) > gap[1] for j in kept):
+            kept.append(i)
+    chosen = set(kept)
+    text = [str(n) if i in chosen else "" for i, n in enumerate(names)]
+    where = [
+        "top left" if sx[i] > 0.8 else "top right" if sx[i] < 0.12 else "top center"
+        for i in range(len(xs))
+    ]
+    return text, where
+
+
 def grouped_bars(
     frame: pl.DataFrame,
     *,
     category: str,
     values: dict[str, str],
-    title: str,
+    title: Title,
     value_label: str,
     category_label: str = "",
 ) -> Chart:
@@ -503,7 +651,7 @@ def stacked_bars(
     *,
     category: str,
     values: dict[str, str],
-    title: str,
+    title: Title,
     value_label: str,
     sort_by: str | None = None,
     estimate: str | None = None,
@@ -550,7 +698,7 @@ def dumbbell(
     start: str,
     end: str,
     labels: tuple[str, str],
-    title: str,
+    title: Title,
     value_label: str,
     flag: str | None = None,
     flag_labels: tuple[str, str] = ("yes", "no"),
@@ -629,7 +777,12 @@ def dumbbell(
 
 
 def membership_matrix(
-    frame: pl.DataFrame, *, country: str, grouping: str, title: str, groupings_order: Sequence[str]
+    frame: pl.DataFrame,
+    *,
+    country: str,
+    grouping: str,
+    title: Title,
+    groupings_order: Sequence[str],
 ) -> Chart:
     """Countries × groupings, a filled cell where the country is a member."""
     data = _keep(frame, [country, grouping], [country, grouping]).unique().sort([country, grouping])
@@ -662,7 +815,7 @@ def membership_matrix(
 
 
 def upset(
-    frame: pl.DataFrame, *, combination: str, size: str, title: str, members: str | None = None
+    frame: pl.DataFrame, *, combination: str, size: str, title: Title, members: str | None = None
 ) -> Chart:
     """UpSet-style view: bars of each exact combination of groupings, a dot matrix beneath.
 
@@ -752,7 +905,7 @@ def timeline(
     end: str,
     row: str,
     colour: str,
-    title: str,
+    title: Title,
     today: date,
     extra: Sequence[str] = (),
 ) -> Chart:
@@ -796,7 +949,7 @@ def timeline(
     return Chart(fig.figure(), data, title)
 
 
-def date_dots(frame: pl.DataFrame, *, category: str, when: str, title: str) -> Chart:
+def date_dots(frame: pl.DataFrame, *, category: str, when: str, title: Title) -> Chart:
     """A dot per category on a date axis (dates are not lengths, so no bars)."""
     data = _keep(frame, [category, when], [category, when]).sort(when)
     if data.is_empty():

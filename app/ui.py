@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
 
+from app import charts, cite
 from app import data as d
 from app.charts import Chart
 from etl.sources import REGISTRY
@@ -24,12 +26,29 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
+# Phone first: no Plotly toolbar on touch screens or narrow windows (it sat on the titles);
+# formulae, code and markdown tables scroll inside their own box, never the page.
+STYLE = """<style>
+@media (hover: none), (max-width: 640px) {
+  .modebar-container { display: none !important; }
+}
+[data-testid="stLatex"], .katex-display, [data-testid="stMarkdownContainer"] pre {
+  overflow-x: auto; overflow-y: hidden; max-width: 100%;
+}
+[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; max-width: 100%; }
+[data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
+</style>"""
+
+
+def style() -> None:
+    st.html(STYLE)
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-NO_ROWS = "These data hold no rows for this selection."
+NO_ROWS = "These data hold no rows for this selection: choose another year, source or grouping."
 
 
 def problem_of(source: d.Data | None, empty: str = NO_ROWS) -> tuple[str, str] | None:
@@ -47,6 +66,25 @@ def message(kind: str, text: str) -> None:
     (st.warning if kind == "warning" else st.info)(text)
 
 
+def built_at() -> str:
+    """When the database was built ('2026-12-01 00:00 UTC'), or ''."""
+    runs = d.table("etl_run").frame
+    if runs.is_empty() or not {"outcome", "finished_at"} <= set(runs.columns):
+        return ""
+    done = runs.filter(pl.col("outcome") == "published")
+    return f"{str(done['finished_at'][0])[:16]} UTC" if done.height else ""
+
+
+def view_url() -> str:
+    """The URL of the view a reader is looking at (page and controls), or '' outside a browser."""
+    try:
+        base = str(st.context.url or "").split("?")[0]
+    except Exception:  # no browser session (AppTest)
+        return ""
+    query = urlencode(st.query_params.to_dict())
+    return f"{base}?{query}" if base and query else base
+
+
 def show_chart(
     source: d.Data,
     build: Callable[[pl.DataFrame], Chart],
@@ -54,10 +92,11 @@ def show_chart(
     key: str,
     sources: Sequence[str],
     note: str | None = None,
-    empty: str = "Nothing to plot for this selection.",
+    empty: str = "Nothing to plot for this selection: choose another year, source or grouping.",
     source_text: str | None = None,
 ) -> Chart | None:
-    """Draw build(source.frame) with caption and CSV download; a message instead if empty."""
+    """Draw build(source.frame) behind a chart/table switch, with one line of provenance, a
+    CSV download and, behind an expander, the citation, the sources and a data package."""
     issue = problem_of(source, empty)
     if issue:
         message(*issue)
@@ -66,20 +105,60 @@ def show_chart(
     if chart.empty:
         st.info(empty)
         return None
-    st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
-    parts = [f"Source: {source_text}" if source_text else d.caption(*sources)]
-    if note:
-        parts.append(note)
-    st.caption(" — ".join(p for p in parts if p))
-    download(chart.data, key=key, label="Download the plotted data (CSV)")
+    as_chart, as_table = st.tabs(["Chart", "Table"], key=f"view-{key}", on_change="rerun")
+    with as_chart:
+        st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
+    files = d.table("source_file").frame
+    records = cite.sources(files, sources)
+    line = f"Source: {source_text}" if source_text else cite.provenance(records)
+    st.caption(" — ".join(p for p in (line, note) if p))
+    picked = source.params.get("source") if source.params else None
+    table = cite.readable_dates(cite.rounded(cite.with_iso3(chart.data, source.frame), picked))
+    if as_table.open:
+        with as_table:
+            st.dataframe(d.csv_ready(table), hide_index=True, key=f"data-{key}")
+    stem = cite.file_stem(key, source.params or {})
+    download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
+    about = st.expander(
+        "Cite this chart · sources · metadata", key=f"cite-{key}", on_change="rerun"
+    )
+    if about.open:
+        with about:
+            title = charts.title_text(chart.title)
+            built = built_at()
+            url = view_url()
+            st.markdown("**Cite this**")
+            st.code(cite.citation(title, records, url, built), language=None, wrap_lines=True)
+            if records:
+                st.markdown(cite.details(records))
+            package = cite.datapackage(
+                stem=stem,
+                title=title,
+                frame=table,
+                records=records,
+                url=url,
+                built=built,
+                source=picked,
+            )
+            st.download_button(
+                "Download the metadata (datapackage.json)",
+                data=cite.datapackage_json(package),
+                file_name=f"{stem}.datapackage.json",
+                mime="application/json",
+                key=f"meta-{key}",
+                icon=":material/description:",
+                on_click="ignore",
+            )
     return chart
 
 
-def download(frame: pl.DataFrame, *, key: str, label: str = "Download CSV") -> None:
+def download(
+    frame: pl.DataFrame, *, key: str, label: str = "Download CSV", file_name: str | None = None
+) -> None:
     st.download_button(
         label,
         data=d.csv_ready(frame).write_csv().encode("utf-8"),
-        file_name=f"{slug(key)}.csv",
+        file_name=file_name or f"{slug(key)}.csv",
         mime="text/csv",
         key=f"download-{key}",
         icon=":material/download:",
@@ -258,19 +337,32 @@ def stale_message(ages: pl.DataFrame) -> str:
     return "Some sources may be out of date:\n" + "\n".join(lines)
 
 
+def age_line(ages: pl.DataFrame, built: str) -> str:
+    """The sidebar's one line: when the database was built and how old each source is."""
+    parts = [f"Data built {built}" if built else "Data"]
+    if not ages.is_empty() and "period_days" in ages.columns:
+        dated = ages.filter(pl.col("period_days").is_not_null()).sort("age_days", nulls_last=True)
+        stale = set(ages.filter(pl.col("stale").fill_null(False))["source"].to_list())
+        named = [
+            f"{SOURCE_SHORT.get(r['source'], r['source'])} {age_text(r['age_days'])}"
+            + ("*" if r["source"] in stale else "")
+            for r in dated.iter_rows(named=True)
+        ]
+        if named:
+            parts.append("sources' age: " + ", ".join(named))
+        if stale:
+            parts.append("* a newer edition is probably out")
+    return "; ".join(parts) + "."
+
+
 def sidebar_status() -> None:
-    """Which database the app reads, how old its sources are, and a warning for stale ones."""
-    st.sidebar.caption(d.sidebar_note())
+    """Page style, and one line on how old the data are (details on Data and methods)."""
+    style()
     ages = d.source_ages()
     if ages.problem:
         st.sidebar.caption(ages.problem)
         return
-    summary = age_summary(ages.frame)
-    if summary:
-        st.sidebar.caption(summary)
-    warning = stale_message(ages.frame)
-    if warning:
-        st.sidebar.warning(warning, icon=":material/update:")
+    st.sidebar.caption(age_line(ages.frame, built_at()))
 
 
 def coverage_text(coverage: d.Data) -> str:
