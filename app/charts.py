@@ -171,7 +171,7 @@ def _layout(fig: Draft, title: Title, x: str, y: str, *, height: int = 440, lege
         "x": 0,
         "xanchor": "left",
         "xref": "container",
-        "y": 1 - 10 / height,
+        "y": 1 - 16 / height,
         "yanchor": "top",
         "yref": "container",
         "pad": {"l": 4},
@@ -272,10 +272,13 @@ def lines(
     extra: Sequence[str] = (),
     marks: Sequence[tuple[float, str]] = (),
     log_y: bool = False,
+    band: tuple[str, str] | None = None,
 ) -> Chart:
     """One line per series; estimates hollow; horizontal guide lines (value, label) and
-    vertical marks (x, label), e.g. where the data switch from one source to another."""
-    data = _keep(frame, [series, x, y, estimate, *extra], [x, y]).sort(
+    vertical marks (x, label), e.g. where the data switch from one source to another. `band`
+    (lo, hi columns) shades an interval around the series that carry it."""
+    bounds = list(band) if band else []
+    data = _keep(frame, [series, x, y, *bounds, estimate, *extra], [x, y]).sort(
         [c for c in (series, x) if c]
     )
     if log_y:
@@ -287,6 +290,21 @@ def lines(
     for i, part in enumerate(groups):
         name = str(part[series][0]) if series else y_label
         colour = OKABE_ITO[i % len(OKABE_ITO)]
+        if bounds and set(bounds) <= set(part.columns):
+            ranged = part.drop_nulls(bounds)
+            if ranged.height:
+                xs = ranged[x].to_list()
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs + xs[::-1],
+                        y=ranged[bounds[1]].to_list() + ranged[bounds[0]].to_list()[::-1],
+                        fill="toself",
+                        fillcolor=_tint(colour),
+                        line={"width": 0},
+                        hoverinfo="skip",
+                        showlegend=False,
+                    )
+                )
         fig.add_trace(
             go.Scatter(
                 x=part[x].to_list(),
@@ -310,6 +328,12 @@ def lines(
     if log_y:
         fig.yaxis(type="log")
     return Chart(fig.figure(), data, title)
+
+
+def _tint(colour: str, alpha: float = 0.18) -> str:
+    """'#0072B2' -> 'rgba(0,114,178,0.18)'."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _year_ticks(fig: Draft, values: pl.Series) -> None:

@@ -185,7 +185,7 @@ def show_table(
             {c: label for c, label in columns.items() if c in frame.columns}
         )
     st.dataframe(
-        d.csv_ready(frame),
+        no_none(d.csv_ready(cite.readable_dates(frame))),
         hide_index=True,
         key=f"table-{key}",
         height=height,
@@ -220,6 +220,19 @@ BROADER_COLUMNS = {
     "n_estimates": "NATO estimates among them",
     "members_left_out": "members left out",
 }
+
+
+def no_none(frame: pl.DataFrame) -> pl.DataFrame:
+    """Missing text and dates shown as '—' (a table cell never reads 'None')."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if frame[name].null_count() == 0:
+            continue
+        if dtype == pl.String:
+            exprs.append(pl.col(name).fill_null("—"))
+        elif dtype == pl.Date:
+            exprs.append(pl.col(name).dt.to_string("%Y-%m-%d").fill_null("—"))
+    return frame.with_columns(exprs) if exprs else frame
 
 
 def number(value, digits: int = 2) -> str:

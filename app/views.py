@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from app import charts
+from app import charts, intervals
 from app.charts import Chart
 
 SOURCE_NAMES = {"nato": "NATO", "sipri": "SIPRI", "wb": "World Bank"}
@@ -62,6 +62,15 @@ def _years(frame: pl.DataFrame) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
+def _pct(value: float | None, digits: int = 1) -> str:
+    """'65.6 %' (numbers for reading)."""
+    return "—" if value is None else f"{value:,.{digits}f} %"
+
+
+def _count(frame: pl.DataFrame, flag: pl.Expr) -> int:
+    return int(frame.select(flag.fill_null(False).sum()).item()) if frame.height else 0
+
+
 def _latest_year(frame: pl.DataFrame) -> pl.DataFrame:
     if "year" not in frame.columns or frame.is_empty():
         return frame
@@ -102,14 +111,26 @@ def burden_heatmap(frame: pl.DataFrame) -> Chart:
         x="year",
         y="country",
         z="burden_pct",
-        title=f"Defence burden by member and year, {_group(frame)}{_figures(frame)}",
+        title=(
+            _heat_finding(data),
+            f"Defence spending, % of GDP, {_group(frame)}{_figures(frame)}; "
+            "highest in the latest year first; * estimate",
+        ),
         x_label="year",
-        y_label="member (highest burden in the latest year first)",
+        y_label="",
         z_label="% of GDP",
         estimate="is_estimate",
         row_order=order,
         zmax=charts.nice_max(data["burden_pct"].to_list()) if data.height else None,
     )
+
+
+def _heat_finding(data: pl.DataFrame) -> str:
+    latest = _latest_year(data.drop_nulls("burden_pct")) if "burden_pct" in data.columns else data
+    if latest.is_empty():
+        return "Defence burden by member and year"
+    top = latest.sort("burden_pct", descending=True).row(0, named=True)
+    return f"{top['country']} spent the most in {top['year']}: {_pct(top['burden_pct'], 2)} of GDP"
 
 
 def burden_vs_benefit(frame: pl.DataFrame) -> Chart:
@@ -120,17 +141,26 @@ def burden_vs_benefit(frame: pl.DataFrame) -> Chart:
         y="burden_share_pct",
         label="country",
         title=(
+            _benefit_finding(frame),
             f"Share of the grouping's defence spending vs share of its GDP, {_group(frame)}, "
-            f"{_years(frame)}{_figures(frame)}"
+            f"{_years(frame)}{_figures(frame)}; log scales",
         ),
-        x_label="share of the grouping's GDP (%, log scale)",
-        y_label="share of the grouping's defence spending (%, log scale)",
+        x_label="share of GDP (%)",
+        y_label="share of spending (%)",
         log_x=True,
         log_y=True,
         diagonal=True,
         estimate="is_estimate",
         extra=["year", "burden_to_benefit_ratio"],
     )
+
+
+def _benefit_finding(frame: pl.DataFrame) -> str:
+    if "burden_to_benefit_ratio" not in frame.columns or frame.is_empty():
+        return "Spending share against GDP share"
+    n = frame["burden_to_benefit_ratio"].drop_nulls().len()
+    above = _count(frame, pl.col("burden_to_benefit_ratio") > 1)
+    return f"{above} of {n} members pay a larger share than their share of GDP"
 
 
 def fair_share_gap(frame: pl.DataFrame) -> Chart:
@@ -143,14 +173,22 @@ def fair_share_gap(frame: pl.DataFrame) -> Chart:
         category="country",
         value="gap_usd_bn",
         title=(
+            _gap_finding(data),
             f"Spending above (+) or below (−) the fair share, {_group(frame)}, "
-            f"{_years(frame)}{_figures(frame)}"
+            f"{_years(frame)}{_figures(frame)}; US$ bn, current prices",
         ),
-        value_label="spending minus fair share (US$ bn, current prices)",
+        value_label="US$ bn",
         signed=True,
         estimate="is_estimate",
         extra=["year", "me_current_usd_m", "fair_share_usd_m"],
     )
+
+
+def _gap_finding(data: pl.DataFrame) -> str:
+    if "gap_usd_bn" not in data.columns or data["gap_usd_bn"].drop_nulls().is_empty():
+        return "Spending against the fair share"
+    top = data.drop_nulls("gap_usd_bn").sort("gap_usd_bn", descending=True).row(0, named=True)
+    return f"{top['country']} spends US$ {top['gap_usd_bn']:,.0f} bn more than its fair share"
 
 
 GUIDELINE_SERIES = {
@@ -170,11 +208,25 @@ def guideline_compliance(frame: pl.DataFrame) -> Chart:
         x="year",
         y="value",
         series="measure",
-        title=f"NATO allies meeting the spending guidelines, {_years(frame)}{_figures(frame)}",
+        title=(
+            _guideline_finding(frame),
+            f"NATO allies meeting each spending guideline, {_years(frame)}{_figures(frame)}",
+        ),
         x_label="year",
-        y_label="allies (number)",
+        y_label="allies",
         estimate="any_estimate",
         dashed=["allies with a figure"],
+    )
+
+
+def _guideline_finding(frame: pl.DataFrame) -> str:
+    cols = {"year", "n_at_or_above_2pct", "n_allies_with_data"}
+    if not cols <= set(frame.columns) or frame.is_empty():
+        return "Allies meeting NATO's spending guidelines"
+    row = _latest_year(frame).row(0, named=True)
+    return (
+        f"{row['n_at_or_above_2pct']} of {row['n_allies_with_data']} allies spent 2 % of GDP "
+        f"or more in {row['year']}"
     )
 
 
@@ -184,12 +236,23 @@ def guideline_shortfall(frame: pl.DataFrame) -> Chart:
         frame,
         category="country",
         value="burden_pct",
-        title=f"Defence burden of each ally, {_years(frame)}{_figures(frame)}",
-        value_label="defence expenditure (% of GDP)",
+        title=(
+            _below_finding(frame),
+            f"Defence expenditure, % of GDP, {_years(frame)}{_figures(frame)}",
+        ),
+        value_label="% of GDP",
         estimate="is_estimate",
         guides=[GUIDE_2, GUIDE_35],
         extra=["year", "equipment_share_pct", "meets_2pct", "meets_20pct_equipment"],
     )
+
+
+def _below_finding(frame: pl.DataFrame) -> str:
+    if "burden_pct" not in frame.columns or frame["burden_pct"].drop_nulls().is_empty():
+        return "Defence burden of each ally"
+    n = frame["burden_pct"].drop_nulls().len()
+    below = _count(frame, pl.col("burden_pct") < 2.0)
+    return f"{below} of {n} allies spent less than 2 % of GDP"
 
 
 def equipment_share(frame: pl.DataFrame) -> Chart:
@@ -198,33 +261,75 @@ def equipment_share(frame: pl.DataFrame) -> Chart:
         frame,
         category="country",
         value="equipment_share_pct",
-        title=f"Share of defence spending on major equipment, {_years(frame)}{_figures(frame)}",
-        value_label="major equipment (% of defence expenditure)",
+        title=(
+            _equipment_finding(frame),
+            f"Major equipment, % of defence expenditure, {_years(frame)}{_figures(frame)}",
+        ),
+        value_label="% of defence spending",
         estimate="is_estimate",
         guides=[(20.0, "20 % guideline")],
         extra=["year"],
     )
 
 
+def _equipment_finding(frame: pl.DataFrame) -> str:
+    col = "equipment_share_pct"
+    if col not in frame.columns or frame[col].drop_nulls().is_empty():
+        return "Share of defence spending on major equipment"
+    n = frame[col].drop_nulls().len()
+    return f"{_count(frame, pl.col(col) >= 20.0)} of {n} allies spend 20 % or more on equipment"
+
+
 # --------------------------------------------------------------------------- free riding
 
 
-def olson_zeckhauser(frame: pl.DataFrame, rho: float | None = None, p: float | None = None):
-    """burden (one year): GDP (log) against ME / GDP, with ρ and p in the title."""
+def association(rho: float | None, n: int | None, lo=None, hi=None) -> str:
+    """Plain words for a rank correlation of economic size and burden, from its interval."""
+    if rho is None:
+        return "No test for this selection"
+    if lo is None or hi is None:
+        bounds = intervals.rho_bounds(rho, n)
+        lo, hi = bounds if bounds else (None, None)
+    if intervals.spans_zero(lo, hi):
+        return "No clear link between economic size and defence burden"
+    if rho > 0:
+        return "Larger economies carry heavier defence burdens"
+    return "Smaller economies carry heavier defence burdens"
+
+
+def rank_text(rho: float | None, n: int | None, p: float | None = None) -> str:
+    """'rank correlation 0.12 (95 % interval −0.24 to 0.45; p = 0.513)'."""
+    if rho is None:
+        return ""
+    bounds = intervals.rho_bounds(rho, n)
+    inside = "; ".join(
+        t for t in (intervals.interval_text(*bounds) if bounds else "", intervals.p_text(p)) if t
+    )
+    return f"rank correlation {rho:.2f}".replace("-", "−") + (f" ({inside})" if inside else "")
+
+
+def olson_zeckhauser(
+    frame: pl.DataFrame, rho: float | None = None, p: float | None = None, n: int | None = None
+):
+    """burden (one year): GDP (log) against ME / GDP; the finding and ρ with its interval in
+    the title."""
     data = frame
     if "gdp_current_usd_m" in frame.columns:
         data = frame.with_columns((pl.col("gdp_current_usd_m") / 1000).alias("gdp_current_usd_bn"))
-    stat = ""
-    if rho is not None:
-        stat = f": Spearman ρ = {rho:.2f}" + (f", p = {p:.3f}" if p is not None else "")
+    n = n if n is not None else frame.height
+    stat = rank_text(rho, n, p)
     return charts.scatter(
         data,
         x="gdp_current_usd_bn",
         y="burden_pct",
         label="country",
-        title=f"Economic size and defence burden, {_group(frame)}, {_years(frame)}{stat}",
-        x_label="GDP (US$ bn, current prices, log scale)",
-        y_label="defence expenditure (% of GDP)",
+        title=(
+            association(rho, n),
+            f"GDP (log scale) and defence spending as % of GDP, {_group(frame)}, "
+            f"{_years(frame)}" + (f"; {stat}" if stat else ""),
+        ),
+        x_label="GDP (US$ bn)",
+        y_label="% of GDP",
         log_x=True,
         estimate="is_estimate",
         extra=["year"],
@@ -236,25 +341,52 @@ def rho_over_time(frame: pl.DataFrame) -> Chart:
     data = frame
     if "n_estimates" in frame.columns:
         data = frame.with_columns((pl.col("n_estimates") > 0).alias("any_estimate"))
+    data = intervals.rho_frame_bounds(data)
     long = _long(
         data,
-        ["year", "any_estimate", "n"],
-        {"rho": "ρ (GDP, burden)", "partial_rho": "partial ρ, GDP per capita held constant"},
+        ["year", "any_estimate", "n", "rho_lo", "rho_hi"],
+        {"rho": RHO_NAME, "partial_rho": PARTIAL_NAME},
     ).drop_nulls("value")
+    if "rho_lo" in long.columns:  # the interval belongs to the plain correlation only
+        plain = pl.col("measure") == RHO_NAME
+        long = long.with_columns(
+            pl.when(plain).then(pl.col("rho_lo")).alias("rho_lo"),
+            pl.when(plain).then(pl.col("rho_hi")).alias("rho_hi"),
+        )
     return charts.lines(
         long,
         x="year",
         y="value",
         series="measure",
-        title=(f"Olson–Zeckhauser exploitation test over time, {_group(frame)}{_figures(frame)}"),
+        title=(
+            _years_clear(data),
+            f"Rank correlation of GDP and defence burden by year, {_group(frame)}"
+            f"{_figures(frame)}; band: 95 % interval (Olson–Zeckhauser test, Spearman's ρ)",
+        ),
         x_label="year",
-        y_label="Spearman rank correlation (−1 to 1)",
+        y_label="rank correlation",
         estimate="any_estimate",
-        guides=[(0.0, "no association")],
-        dashed=["partial ρ, GDP per capita held constant"],
+        guides=[(0.0, "no link")],
+        dashed=[PARTIAL_NAME],
         y_range=(-1, 1),
         extra=["n"],
+        band=("rho_lo", "rho_hi"),
     )
+
+
+RHO_NAME = "size and burden"
+PARTIAL_NAME = "same, income per head held constant"
+
+
+def _years_clear(data: pl.DataFrame) -> str:
+    """'A clear link in 2 of 11 years' from the intervals."""
+    if not {"rho_lo", "rho_hi"} <= set(data.columns) or data.is_empty():
+        return "Economic size and defence burden over time"
+    rows = data.drop_nulls("rho").iter_rows(named=True)
+    flags = [not intervals.spans_zero(r["rho_lo"], r["rho_hi"]) for r in rows]
+    if not any(flags):
+        return f"No clear link between size and burden in any of {len(flags)} years"
+    return f"A clear link between size and burden in {sum(flags)} of {len(flags)} years"
 
 
 def concordance(frame: pl.DataFrame) -> Chart:
@@ -274,13 +406,24 @@ def concordance(frame: pl.DataFrame) -> Chart:
         y="z_ties",
         series="variant",
         title=(
-            f"Concordance of burden and benefit shares (Wilcoxon), {_group(frame)}{_figures(frame)}"
+            _concordance_finding(frame),
+            f"Do members' spending shares match their benefit shares? {_group(frame)}"
+            f"{_figures(frame)}; test statistic z (Wilcoxon signed-rank)",
         ),
         x_label="year",
-        y_label="Wilcoxon z (tie-corrected)",
-        guides=[(1.96, "z = 1.96"), (-1.96, "z = −1.96")],
+        y_label="z (below −1.96: pay less)",
+        guides=[(1.96, "pay more"), (-1.96, "pay less")],
         extra=["n", "n_positive", "n_negative", "w_plus"],
     )
+
+
+def _concordance_finding(frame: pl.DataFrame) -> str:
+    if "z_ties" not in frame.columns or frame.is_empty():
+        return "Spending shares against benefit shares"
+    gdp = frame.filter(pl.col("variant") == "gdp") if "variant" in frame.columns else frame
+    years = gdp.drop_nulls("z_ties")
+    less = _count(years, pl.col("z_ties") < -1.96)
+    return f"Most members paid clearly less than their GDP share in {less} of {years.height} years"
 
 
 US_SERIES = {
@@ -297,12 +440,26 @@ def us_share(frame: pl.DataFrame) -> Chart:
         x="year",
         y="value",
         series="measure",
-        title=f"The United States in NATO: share of spending vs share of GDP{_figures(frame)}",
+        title=(
+            _us_finding(frame),
+            f"The United States' share of NATO's defence spending and of its GDP{_figures(frame)}",
+        ),
         x_label="year",
-        y_label="share of the NATO total (%)",
+        y_label="% of the NATO total",
         estimate="us_is_estimate",
         guides=[(50.0, "50 %")],
         dashed=["US share of NATO GDP"],
+    )
+
+
+def _us_finding(frame: pl.DataFrame) -> str:
+    cols = {"year", "us_share_me_pct", "us_share_gdp_pct"}
+    if not cols <= set(frame.columns) or frame.drop_nulls(list(cols)).is_empty():
+        return "The United States in NATO"
+    row = _latest_year(frame.drop_nulls(list(cols))).row(0, named=True)
+    return (
+        f"In {row['year']} the US paid {_pct(row['us_share_me_pct'], 0)} of NATO's defence "
+        f"spending with {_pct(row['us_share_gdp_pct'], 0)} of its GDP"
     )
 
 
@@ -318,9 +475,12 @@ def us_share_both_sources(frame: pl.DataFrame) -> Chart:
         x="year",
         y="us_share_me_pct",
         series="source",
-        title="US share of NATO defence spending, NATO and SIPRI figures",
+        title=(
+            "NATO's and SIPRI's figures tell the same story",
+            "US share of the allies' defence spending, NATO and SIPRI figures",
+        ),
         x_label="year",
-        y_label="US share of the allies' total (%)",
+        y_label="% of the allies' total",
         estimate="us_is_estimate",
         guides=[(50.0, "50 %")],
     )
@@ -331,14 +491,32 @@ def response_slopes(frame: pl.DataFrame) -> Chart:
     years = ""
     if {"first_year", "last_year"} <= set(frame.columns) and frame.height:
         years = f", changes {frame['first_year'].min()}–{frame['last_year'].max()}"
+    data = intervals.slope_bounds(frame)
+    clear = 0
+    if {"slope_lo", "slope_hi"} <= set(data.columns):
+        clear = sum(
+            not intervals.spans_zero(lo, hi)
+            for lo, hi in data.select("slope_lo", "slope_hi").iter_rows()
+        )
+    finding = (
+        f"Only {clear} of {data.height} allies respond clearly to US spending"
+        if clear
+        else f"No ally's response to US spending is clear ({data.height} allies)"
+    )
     return charts.bars(
-        frame,
+        data,
         category="country",
         value="slope",
-        title=f"Response of allies' real spending to US spending{years}{_figures(frame)}",
-        value_label="slope of Δln ally spending on Δln US spending (negative: free riding)",
+        title=(
+            finding,
+            f"How each ally's real spending moved with the US's{years}{_figures(frame)}; "
+            "bars: slope, lines: 95 % interval; grey: interval spans zero",
+        ),
+        value_label="slope (0: no response)",
         signed=True,
-        extra=["n", "r2", "slope_se"],
+        interval=("slope_lo", "slope_hi"),
+        sign_names=("rose with US spending", "fell as US spending rose"),
+        extra=["n", "r2", "slope_se", "slope_p"],
     )
 
 
@@ -1035,3 +1213,78 @@ FOR_QUERY: dict[str, Callable[[pl.DataFrame], Chart]] = {
 
 def for_query(name: str | None) -> Callable[[pl.DataFrame], Chart] | None:
     return FOR_QUERY.get(name or "")
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def key_figures(
+    series: pl.DataFrame, allies: pl.DataFrame, iso3: str, population: float | None = None
+) -> list[tuple[str, str, str]]:
+    """A country's key figures, (label, value, help), readable first: its burden on NATO's and
+    SIPRI's figures, spending in US$ and per person, its rank among the allies and the change
+    since 2014. `series` is series_of (source names as published), `allies` is burden on NATO's
+    figures for every ally."""
+    out: list[tuple[str, str, str]] = []
+
+    def latest(source: str) -> dict | None:
+        if not {"source", "share_gdp_pct"} <= set(series.columns):
+            return None
+        rows = series.filter(pl.col("source") == source).drop_nulls("share_gdp_pct")
+        return rows.sort("year").row(-1, named=True) if rows.height else None
+
+    nato, sipri = latest("NATO"), latest("SIPRI")
+    for name, row in (("NATO", nato), ("SIPRI", sipri)):
+        if row:
+            star = " (estimate)" if row.get("is_estimate") else ""
+            out.append(
+                (
+                    f"Share of GDP, {name} {row['year']}",
+                    _pct(row["share_gdp_pct"], 2),
+                    f"Defence expenditure as a share of GDP on {name}'s definition{star}.",
+                )
+            )
+    money = next((r for r in (nato, sipri) if r and r.get("current_usd_m") is not None), None)
+    if money:
+        bn = money["current_usd_m"] / 1000
+        out.append(
+            (
+                f"Defence spending, {money['year']}",
+                f"US$ {bn:,.1f} bn",
+                f"Current prices, {money['source']} figures.",
+            )
+        )
+        if population:
+            out.append(
+                (
+                    f"Per person, {money['year']}",
+                    f"US$ {money['current_usd_m'] * 1e6 / population:,.0f}",
+                    "Defence spending divided by the population.",
+                )
+            )
+    if {"iso3", "year", "burden_pct"} <= set(allies.columns) and allies.height:
+        year_rows = _latest_year(allies.drop_nulls("burden_pct")).sort(
+            "burden_pct", descending=True
+        )
+        codes = year_rows["iso3"].to_list()
+        if iso3 in codes:
+            out.append(
+                (
+                    f"Rank among allies, {year_rows['year'][0]}",
+                    f"{codes.index(iso3) + 1} of {len(codes)}",
+                    "By defence spending as a share of GDP, NATO figures (1 = highest).",
+                )
+            )
+    if nato and {"year"} <= set(series.columns):
+        first = series.filter((pl.col("source") == "NATO") & (pl.col("year") == 2014))
+        first = first.drop_nulls("share_gdp_pct")
+        if first.height and nato["year"] > 2014:
+            change = nato["share_gdp_pct"] - first["share_gdp_pct"][0]
+            out.append(
+                (
+                    f"Change since 2014, to {nato['year']}",
+                    f"{change:+.2f} points".replace("-", "−"),
+                    "Percentage points of GDP, NATO figures.",
+                )
+            )
+    return out

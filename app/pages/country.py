@@ -17,20 +17,25 @@ c1, c2, c3, c4 = ui.controls(4)
 with c1:
     iso3 = widgets.country(names)
 name = names.get(iso3, iso3 or "")
-profile = data.table("country", iso3=iso3)
-proximity = data.get("threat_proximity").where(iso3=iso3)
-
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Capital", profile.value("capital") or "—")
-m2.metric("Distance to Moscow (km)", ui.number(proximity.value("distance_to_moscow_km"), 0))
-m3.metric(
-    "Land border with Russia or Belarus", ui.yes_no(profile.value("borders_russia_or_belarus"))
-)
-m4.metric("Region", profile.value("subregion") or profile.value("region") or "—")
-ui.note_if_missing(
-    proximity.value("distance_to_moscow_km"),
-    "The distance to Moscow is computed for NATO allies (the threat-proximity test).",
-)
+series = data.table("series_of", iso3=iso3)
+allies = data.get("burden", source="nato", alliance="NATO")
+people = data.get("personnel", alliance="NATO", membership="current").where(iso3=iso3)
+population = None
+if not people.empty and "population" in people.frame.columns:
+    latest = people.frame.drop_nulls("population").sort("year")
+    population = latest["population"][-1] if latest.height else None
+figures = views.key_figures(series.frame, allies.frame, iso3, population)
+if figures:
+    for row in range(0, len(figures), 3):
+        for col, (label, value, help_text) in zip(
+            st.columns(3), figures[row : row + 3], strict=False
+        ):
+            col.metric(label, value, help=help_text)
+else:
+    st.info(
+        f"No source publishes defence figures for {name}: choose a NATO ally or an EU member "
+        "to see its key figures."
+    )
 
 st.subheader(f"{name}: memberships")
 ui.show_table(
@@ -54,7 +59,7 @@ st.caption(
     "republishes SIPRI's share with its own GDP. Expect the lines to differ."
 )
 ui.show_chart(
-    data.table("series_of", iso3=iso3),
+    series,
     lambda f: views.country_series(f, name),
     key="country-series",
     sources=["sipri", "nato", "wb"],
@@ -81,3 +86,16 @@ ui.info_if_empty(
     burden.where(year=year, iso3=iso3),
     f"{name} is not a member of this grouping in {year}, or has no figure for it.",
 )
+
+profile = data.table("country", iso3=iso3)
+proximity = data.get("threat_proximity").where(iso3=iso3)
+with st.expander(f"{name}: capital, region and distance to Moscow"):
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Capital", profile.value("capital") or "—")
+    m2.metric("Distance to Moscow", ui.number(proximity.value("distance_to_moscow_km"), 0) + " km")
+    m3.metric("Borders Russia or Belarus", ui.yes_no(profile.value("borders_russia_or_belarus")))
+    m4.metric("Region", profile.value("subregion") or profile.value("region") or "—")
+    ui.note_if_missing(
+        proximity.value("distance_to_moscow_km"),
+        "The distance to Moscow is computed for NATO allies (the threat-proximity test).",
+    )

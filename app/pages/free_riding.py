@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui, views, widgets
+from app import data, intervals, ui, views, widgets
 
 ui.header(
     "Free riding",
@@ -26,25 +26,41 @@ with c4:
 sources = data.sources_for(source)
 common = {"source": source, "alliance": group, "membership": membership}
 
-st.subheader(f"The exploitation test, {year}")
+st.subheader(f"Do larger economies carry more of the load? {year}")
+rho, rho_p, n = (tests.value(c, year=year) for c in ("rho", "rho_p", "n"))
+bounds = intervals.rho_bounds(rho, n)
+st.markdown(f"**{views.association(rho, n)}** ({views.rank_text(rho, n, rho_p)}).")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Spearman ρ (GDP, burden)", ui.number(tests.value("rho", year=year), 2))
-m2.metric("p-value", ui.number(tests.value("rho_p", year=year), 3))
-m3.metric("partial ρ (GDP per capita fixed)", ui.number(tests.value("partial_rho", year=year), 2))
-m4.metric("members in the test", ui.number(tests.value("n", year=year), 0))
+m1.metric(
+    "Rank correlation, GDP and burden",
+    ui.number(rho, 2),
+    help="Spearman's ρ between GDP and defence spending as a share of GDP: +1 when the "
+    "largest economies always carry the heaviest burdens, 0 for no link. The Olson–Zeckhauser "
+    "exploitation test.",
+)
+m2.metric(
+    "95 % interval",
+    f"{bounds[0]:.2f} to {bounds[1]:.2f}".replace("-", "−") if bounds else "—",
+    help="Fisher's z with the Bonett–Wright standard error. An interval that holds 0 means the "
+    "data cannot tell the sign.",
+)
+m3.metric(
+    "Income per head held constant",
+    ui.number(tests.value("partial_rho", year=year), 2),
+    help="Partial rank correlation of GDP and burden, GDP per capita held constant.",
+)
+m4.metric("Allies in the test", ui.number(n, 0))
 
 burden = data.get("burden", **common, year_from=year, year_to=year)
 left, right = st.columns(2)
 with left:
     ui.show_chart(
         burden,
-        lambda f: views.olson_zeckhauser(
-            f, tests.value("rho", year=year), tests.value("rho_p", year=year)
-        ),
+        lambda f: views.olson_zeckhauser(f, rho, rho_p, n),
         key="oz-scatter",
         sources=sources,
-        note="A positive, significant ρ means larger economies bear heavier burdens: the "
-        "exploitation of the large by the small.",
+        note="A positive correlation whose interval excludes 0 means larger economies bear "
+        "heavier burdens: the exploitation of the large by the small.",
     )
 with right:
     ui.show_chart(
@@ -52,8 +68,8 @@ with right:
         views.rho_over_time,
         key="rho-over-time",
         sources=sources,
-        note="ρ above 0: larger economies spend a larger share of GDP. Hollow markers: years "
-        "with estimated figures.",
+        note="Above 0: larger economies spend a larger share of GDP; the shaded band is the "
+        "95 % interval. Hollow markers: years with estimated figures.",
     )
 
 st.subheader("Concordance of burden and benefit shares")
@@ -111,7 +127,9 @@ ui.show_chart(
     key="response-slopes",
     sources=sources,
     note="An approximation after Plümper and Neumayer (2015): the slope of each ally's yearly "
-    "change in real spending on the US's. A negative slope suggests free riding; few years "
-    "make the slopes uncertain (standard errors in the CSV).",
+    "change in real spending (log) on the US's. A slope says how spending moved with the US's "
+    "from year to year, not whether it grew: allies whose spending rose several-fold can still "
+    "have a negative slope. About ten yearly changes per ally make the intervals wide; a grey "
+    "bar's interval holds zero, so its sign is not known.",
     empty="Too few years in this window to fit a slope (at least three changes are needed).",
 )
