@@ -184,7 +184,7 @@ def _layout(fig: Draft, title: Title, x: str, y: str, *, height: int = 440, lege
         colorway=OKABE_ITO,
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 10, "r": 10, "t": top + 8, "b": 10},
+        margin={"l": 10, "r": 10, "t": top + 14, "b": 10},
         showlegend=legend,
         legend={
             "orientation": "h",
