@@ -324,32 +324,6 @@ def age_text(days: int | None) -> str:
     return f"{days // 30} months"
 
 
-def age_summary(ages: pl.DataFrame) -> str:
-    """One line for the sidebar: the age of each source its publisher updates on a schedule."""
-    if ages.is_empty() or "period_days" not in ages.columns:
-        return ""
-    dated = ages.filter(pl.col("period_days").is_not_null()).sort("age_days", nulls_last=True)
-    parts = [
-        f"{SOURCE_SHORT.get(r['source'], r['source'])} {age_text(r['age_days'])}"
-        for r in dated.iter_rows(named=True)
-    ]
-    return "Data age (newest edition of each source): " + " · ".join(parts) if parts else ""
-
-
-def stale_message(ages: pl.DataFrame) -> str:
-    """A warning naming each stale source with its edition and note ('' when none is stale)."""
-    if ages.is_empty() or "stale" not in ages.columns:
-        return ""
-    stale = ages.filter(pl.col("stale").fill_null(False))
-    if stale.is_empty():
-        return ""
-    lines = [
-        f"- **{SOURCE_SHORT.get(r['source'], r['source'])}** (edition {r['edition']}): {r['note']}."
-        for r in stale.iter_rows(named=True)
-    ]
-    return "Some sources may be out of date:\n" + "\n".join(lines)
-
-
 def age_line(ages: pl.DataFrame, built: str) -> str:
     """The sidebar's one line: when the database was built and how old each source is."""
     parts = [f"Data built {built}" if built else "Data"]

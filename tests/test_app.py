@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -47,7 +48,8 @@ def specs(at: AppTest) -> list[dict]:
 
 
 def titles(at: AppTest) -> list[str]:
-    return [s["layout"]["title"]["text"].replace("<br>", " ") for s in specs(at)]
+    """Each chart's finding and, after ' — ', its measure (the subtitle)."""
+    return [title_of(s) for s in specs(at)]
 
 
 def texts(elements) -> str:
@@ -128,7 +130,7 @@ def test_year_grouping_and_membership_change_the_charts(db_env):
     assert any("2020" in t for t in titles(at))
     at.selectbox(key="group").set_value("JEF").run()
     assert not at.exception
-    assert any(t.startswith("Defence burden by member and year, JEF") for t in titles(at))
+    assert any("% of GDP, JEF" in t for t in titles(at))
     at.radio(key="membership").set_value("current").run()
     assert not at.exception
 
@@ -205,7 +207,9 @@ def test_free_riding_page_reports_the_test_for_the_year(db_env):
 
 
 def title_of(spec: dict) -> str:
-    return spec["layout"]["title"]["text"].replace("<br>", " ")
+    title = spec["layout"]["title"]
+    sub = (title.get("subtitle") or {}).get("text", "")
+    return " — ".join(t.replace("<br>", " ") for t in (title["text"], sub) if t)
 
 
 def chart(at: AppTest, start: str) -> dict:
@@ -326,16 +330,16 @@ def test_claim_c2_explores_the_capability_page(db_env):
 # --------------------------------------------------------------------------- data age
 
 
-def test_sidebar_shows_data_age_and_warns_of_stale_sources(db_env):
+def test_sidebar_says_the_data_age_in_one_line(db_env):
     at = open_page("claims")
     assert not at.exception
-    assert "Data age" in texts(at.sidebar.caption)
-    warning = texts(at.sidebar.warning)
+    line = texts(at.sidebar.caption)
+    assert line.startswith("Data built ") and "published" not in line
+    assert len(at.sidebar.caption) == 1 and not at.sidebar.warning  # no warning box
     # on the real (and snapshot) editions: NATO 2024-06-17, SIPRI's 2025 release, WDI 2026-02
     for source in ("NATO", "SIPRI", "World Bank"):
-        assert f"**{source}**" in warning, warning
-    assert "a newer edition is probably out" in warning
-    assert "Kiel" not in warning and "Correlates of War" not in warning
+        assert re.search(source + r" \d+ months\*", line), line
+    assert "a newer edition is probably out" in line and "Kiel tracker 3" not in line + "*"
 
 
 def test_methods_page_lists_every_source_age(db_env):
@@ -347,7 +351,7 @@ def test_methods_page_lists_every_source_age(db_env):
     assert stale["nato"] and not stale["cow"]
 
 
-def test_stale_message_names_each_stale_source():
+def test_age_line_names_each_source_and_marks_stale_ones():
     from app import ui
 
     ages = pl.DataFrame(
@@ -362,14 +366,12 @@ def test_stale_message_names_each_stale_source():
             "note": ["29 months old; yearly, so a newer edition is probably out", "x", "y"],
         }
     )
-    assert ui.stale_message(ages) == (
-        "Some sources may be out of date:\n- **NATO** (edition 2024-06-17): 29 months old; "
-        "yearly, so a newer edition is probably out."
+    assert ui.age_line(ages, "2026-12-01 00:00 UTC") == (
+        "Data built 2026-12-01 00:00 UTC; sources' age: Kiel tracker 3 months, NATO 29 months*; "
+        "* a newer edition is probably out."
     )
-    assert ui.stale_message(ages.with_columns(pl.lit(False).alias("stale"))) == ""
-    assert ui.age_summary(ages) == (
-        "Data age (newest edition of each source): Kiel tracker 3 months · NATO 29 months"
-    )
+    fresh = ages.with_columns(pl.lit(False).alias("stale"))
+    assert "*" not in ui.age_line(fresh, "")
     assert ui.age_text(1) == "1 day" and ui.age_text(45) == "45 days" and ui.age_text(None)
 
 
@@ -600,7 +602,9 @@ def test_chart_data_is_exactly_what_is_plotted():
     assert chart.figure.layout.title.text
     assert "% of GDP" in chart.figure.layout.xaxis.title.text
     symbols = views.burden_heatmap(frame.with_columns(pl.lit("nato").alias("source")))
-    assert "NATO figures" in symbols.title
+    assert "NATO figures" in charts.title_text(symbols.title)
+    # the finding comes from the data: C has the highest burden in the latest year
+    assert charts.title_text(symbols.title).startswith("C spent the most in 2024: 3.00 % of GDP")
 
 
 def test_estimates_are_hollow_markers():
@@ -708,3 +712,136 @@ def test_every_explore_page_of_the_registry_resolves():
 
     for claim in claims.all_claims():
         assert nav.resolve(claim.explore) is not None, claim.id
+
+
+# --------------------------------------------------------------------------- for readers
+
+
+def test_downloads_are_rounded_coded_and_described():
+    from app import cite
+
+    plotted = pl.DataFrame(
+        {"country": ["Poland", "Chad"], "burden_pct": [4.123456, 1.0], "rho": [0.123456, None]}
+    )
+    lookup = pl.DataFrame({"iso3": ["POL", "TCD"], "country": ["Poland", "Chad"]})
+    out = cite.rounded(cite.with_iso3(plotted, lookup), "sipri")
+    assert out.columns[0] == "iso3" and out["iso3"].to_list() == ["POL", "TCD"]
+    assert out["burden_pct"].to_list() == [4.1, 1.0]  # SIPRI prints shares to one decimal
+    assert cite.rounded(plotted, "nato")["burden_pct"][0] == 4.12
+    assert out["rho"][0] == 0.123
+    stem = cite.file_stem("burden-heatmap", {"source": "nato", "alliance": "JEF", "year": 2024})
+    assert stem == "alliance-ledger_burden-heatmap_nato_jef_2024"
+    files = pl.DataFrame(
+        {
+            "name": ["nato/t.xlsx", "sipri/s.xlsx"],
+            "publisher": ["NATO PDD", "SIPRI"],
+            "edition": ["2024-06-17", "2025 release (data 1949-2024)"],
+            "url": ["https://nato.int/x", "https://sipri.org/y"],
+            "licence": ["NATO public release", "SIPRI terms"],
+        }
+    )
+    records = cite.sources(files, ["nato", "sipri"])
+    assert cite.provenance(records) == "Source: NATO (June 2024 edition); SIPRI (2025 release)"
+    package = cite.datapackage(
+        stem=stem,
+        title="t",
+        frame=out,
+        records=records,
+        url="http://x/?a=1",
+        built="b",
+        source="sipri",
+    )
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert (
+        fields["burden_pct"]["unit"] == "percent of GDP" and fields["burden_pct"]["decimals"] == 1
+    )
+    assert (
+        package["resources"][0]["path"] == f"{stem}.csv" and package["homepage"] == "http://x/?a=1"
+    )
+    assert [s["version"] for s in package["sources"]][0] == "2024-06-17"
+    assert "NATO (June 2024 edition)" in cite.citation(
+        "t", records, "http://x", "2026-12-01 00:00 UTC"
+    )
+    dated = pl.DataFrame({"d": [datetime(2014, 9, 4)]})
+    assert cite.readable_dates(dated)["d"].dtype == pl.Date  # no '00:00:00'
+
+
+def test_slopes_whose_interval_spans_zero_are_grey():
+    frame = pl.DataFrame(
+        {
+            "country": ["Latvia", "Lithuania", "France"],
+            "slope": [-0.5, -1.5, 0.8],
+            "slope_se": [1.0, 0.3, 0.1],
+            "df": [8, 8, 8],
+            "first_year": [2015] * 3,
+            "last_year": [2024] * 3,
+        }
+    )
+    chart = views.response_slopes(frame)
+    bar = chart.figure.data[0]
+    colour = dict(zip(bar.y, bar.marker.color, strict=True))
+    assert colour["Latvia"] == charts.GREY and colour["Lithuania"] != charts.GREY
+    assert bar.error_x.array is not None
+    names = {t.name for t in chart.figure.data[1:]}
+    assert "interval spans zero: no clear sign" in names
+    assert not any("free riding" in str(n) for n in names)
+    assert "free riding" not in chart.figure.layout.xaxis.title.text
+    assert {"slope_lo", "slope_hi"} <= set(chart.data.columns)
+    assert charts.title_text(chart.title).startswith("Only 2 of 3 allies")
+
+
+def test_heatmap_labels_every_row_and_writes_its_values():
+    rows = [f"Country {i:02d}" for i in range(32)]
+    frame = pl.DataFrame(
+        {
+            "country": rows * 2,
+            "year": [2023] * 32 + [2024] * 32,
+            "burden_pct": [1.0 + i / 10 for i in range(64)],
+            "is_estimate": [False] * 32 + [True] * 32,
+            "alliance": ["NATO"] * 64,
+        }
+    )
+    spec = views.burden_heatmap(frame).figure
+    assert list(spec.layout.yaxis.tickvals) == list(spec.data[0].y) and len(spec.data[0].y) == 32
+    assert spec.data[0].texttemplate == "%{text}"
+    assert any(str(t).endswith("*") for row in spec.data[0].text for t in row)  # estimates
+
+
+def test_country_key_figures_come_first_and_read_plainly():
+    series = pl.DataFrame(
+        {
+            "year": [2014, 2024, 2024],
+            "source": ["NATO", "NATO", "SIPRI"],
+            "share_gdp_pct": [1.85, 4.12, 4.2],
+            "current_usd_m": [10_000.0, 35_000.0, 38_000.0],
+            "is_estimate": [False, True, False],
+        }
+    )
+    allies = pl.DataFrame(
+        {"iso3": ["POL", "USA", "FRA"], "year": [2024] * 3, "burden_pct": [4.12, 3.38, 2.06]}
+    )
+    figures = {label: value for label, value, _ in views.key_figures(series, allies, "POL", 36.6e6)}
+    assert figures["Share of GDP, NATO 2024"] == "4.12 %"
+    assert figures["Share of GDP, SIPRI 2024"] == "4.20 %"
+    assert figures["Defence spending, 2024"] == "US$ 35.0 bn"
+    assert figures["Per person, 2024"] == "US$ 956"
+    assert figures["Rank among allies, 2024"] == "1 of 3"
+    assert figures["Change since 2014, to 2024"] == "+2.27 points"
+
+
+def test_tables_never_show_none():
+    from app import ui
+
+    frame = pl.DataFrame({"left": [date(2020, 1, 1), None], "note": [None, "x"], "n": [1, None]})
+    shown = ui.no_none(frame)
+    assert shown["left"].to_list() == ["2020-01-01", "—"] and shown["note"][0] == "—"
+
+
+def test_free_riding_names_statistics_in_plain_words(db_env):
+    at = open_page("free_riding")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Rank correlation, GDP and burden" in labels and "95 % interval" in labels
+    assert not any("Spearman" in label or "p-value" in label for label in labels)
+    slopes = next(s for s in specs(at) if "respond" in s["layout"]["title"]["text"])
+    assert slopes["data"][0].get("error_x")

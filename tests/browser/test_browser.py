@@ -173,3 +173,70 @@ def test_sql_explorer_runs_and_refuses(page: Page, base_url: str, shots: Path):
     expect(error).to_contain_text("switched off", timeout=UPDATE_MS)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, shots, "sql-refused")
+
+
+# --------------------------------------------------------------------------- phone and desktop
+
+WIDTHS = {"phone": 390, "desktop": 1400}
+# What overflows the page sideways, and which chart titles reach outside their chart.
+LAYOUT_JS = """() => {
+  const vw = window.innerWidth;
+  const over = [];
+  if (document.documentElement.scrollWidth > vw + 1) over.push('document');
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main && main.scrollWidth > main.clientWidth + 1) over.push('main ' + main.scrollWidth);
+  document.querySelectorAll('[data-testid="stMainBlockContainer"] *').forEach((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > vw + 1 && !el.closest('[data-testid="stDataFrame"]')) {
+      over.push((el.getAttribute('data-testid') || el.className || el.tagName) + ' ' + r.right);
+    }
+  });
+  const clipped = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot) => {
+    const box = plot.getBoundingClientRect();
+    plot.querySelectorAll('.gtitle, .gtitle-subtitle').forEach((t) => {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1)) {
+        clipped.push(t.textContent);
+      }
+    });
+  });
+  return {over: over.slice(0, 5), clipped};
+}"""
+
+
+SIDEBAR_CLOSED_JS = """() => {
+  const bar = document.querySelector('[data-testid="stSidebar"]');
+  if (!bar || bar.getAttribute('aria-expanded') === 'false') return true;
+  return bar.getBoundingClientRect().right <= 1;
+}"""
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_every_page_fits_the_screen(browser, base_url: str, shots: Path, device: str):
+    """At 390 px (a phone, touch) and 1,400 px: nothing overflows the page sideways, no chart
+    title is clipped; on the phone the navigation starts collapsed and Plotly's toolbar is
+    hidden. One browser context per width, every page in turn (one server for all)."""
+    width = WIDTHS[device]
+    phone = device == "phone"
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, has_touch=phone, is_mobile=phone
+    )
+    page = context.new_page()
+    try:
+        for info in nav.PAGES:
+            open_page(page, base_url, info.key)
+            if info.key in CHART_PAGES:
+                page.wait_for_timeout(300)  # Plotly lays titles out after the first frame
+            found = page.evaluate(LAYOUT_JS)
+            assert not found["over"], (info.key, width, found["over"])
+            assert not found["clipped"], (info.key, width, found["clipped"])
+            if phone:
+                assert page.evaluate(SIDEBAR_CLOSED_JS), (info.key, "navigation open on a phone")
+                if info.key in CHART_PAGES:
+                    expect(page.locator(".modebar-container").first).to_be_hidden()
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            if phone:
+                screenshot(page, shots, f"{info.key.replace('_', '-')}-phone", docs=True)
+    finally:
+        context.close()
