@@ -759,7 +759,7 @@ def test_downloads_are_rounded_coded_and_described():
         package["resources"][0]["path"] == f"{stem}.csv" and package["homepage"] == "http://x/?a=1"
     )
     assert [s["version"] for s in package["sources"]][0] == "2024-06-17"
-    assert "NATO (June 2024 edition)" in cite.citation(
+    assert "NATO PDD (June 2024 edition)" in cite.citation(
         "t", records, "http://x", "2026-12-01 00:00 UTC"
     )
     dated = pl.DataFrame({"d": [datetime(2014, 9, 4)]})
