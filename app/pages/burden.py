@@ -31,8 +31,8 @@ ui.show_chart(
     views.burden_heatmap,
     key="burden-heatmap",
     sources=sources,
-    note="Burden = defence expenditure / GDP, the source's published share. Ringed cells are "
-    "estimates; blank cells have no figure.",
+    note="Burden = defence expenditure / GDP, the source's published share. A star marks an "
+    "estimate; a blank cell has no figure (the member had not joined, or the source has none).",
 )
 
 st.subheader(f"Burden against benefit, {year}")

@@ -63,7 +63,7 @@ ui.show_chart(
     lambda f: views.country_series(f, name),
     key="country-series",
     sources=["sipri", "nato", "wb"],
-    empty=f"None of the three sources publishes a defence share of GDP for {name}.",
+    empty=f"None of the three sources publishes a defence share of GDP for {name}: choose another country to see a series.",
 )
 
 st.subheader("Rank among the grouping's members")
@@ -80,7 +80,7 @@ ui.show_chart(
     key="country-rank",
     sources=data.sources_for(source),
     note=f"{name} is highlighted in orange.",
-    empty=f"No figures for this grouping in {year}.",
+    empty=f"No figures for this grouping in {year}: choose another year or grouping above.",
 )
 ui.info_if_empty(
     burden.where(year=year, iso3=iso3),
