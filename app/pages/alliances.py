@@ -27,7 +27,8 @@ with left:
         key="membership-matrix",
         sources=["data/memberships.csv"],
         note="A dot marks membership on the chosen day.",
-        empty="No grouping had members on this date: choose a later date (the groupings start in 1949).",
+        empty="No grouping had members on this date: choose a later date (the groupings start in "
+        "1949).",
     )
 with right:
     ui.show_chart(
@@ -37,7 +38,8 @@ with right:
         sources=["data/memberships.csv"],
         note="Each bar counts the countries with exactly that combination of memberships "
         "(the dots beneath).",
-        empty="No grouping had members on this date: choose a later date (the groupings start in 1949).",
+        empty="No grouping had members on this date: choose a later date (the groupings start in "
+        "1949).",
     )
     ui.show_table(
         data.get("overlap_non_nato_members", as_of=as_of),
@@ -132,5 +134,6 @@ with right:
         key="group-growth",
         sources=sources,
         note="Like for like: only members with constant-price figures in both years.",
-        empty="None of the chosen groupings has figures since 2014: add NATO or JEF above, or choose SIPRI as the source.",
+        empty="None of the chosen groupings has figures since 2014: add NATO or JEF above, or "
+        "choose SIPRI as the source.",
     )

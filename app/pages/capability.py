@@ -87,7 +87,8 @@ ui.show_chart(
     note="Where the blue circle lies right of the orange diamond, the ally holds more of the "
     "grouping's equipment than its share of the grouping's GDP."
     + ui.listed("Without figures, left out of the totals", left_out),
-    empty="No equipment figures for this grouping in this year: choose a year from 2014 on, or the NATO grouping.",
+    empty="No equipment figures for this grouping in this year: choose a year from 2014 on, or "
+    "the NATO grouping.",
 )
 
 # --------------------------------------------------------------------------- personnel
@@ -242,7 +243,8 @@ with left:
         "year; NATO lets allies count military aid as defence, so the sum is an upper bound. "
         "Hatched: NATO estimates."
         + ui.listed("No broader burden (no figure, or not in the tracker)", untracked),
-        empty="No ally has both a defence and an aid figure in this year: choose a year from 2022 on.",
+        empty="No ally has both a defence and an aid figure in this year: choose a year from "
+        "2022 on.",
     )
 with right:
     tests = data.get("security_burden_test", **aid)

@@ -63,7 +63,8 @@ ui.show_chart(
     lambda f: views.country_series(f, name),
     key="country-series",
     sources=["sipri", "nato", "wb"],
-    empty=f"None of the three sources publishes a defence share of GDP for {name}: choose another country to see a series.",
+    empty=f"None of the three sources publishes a defence share of GDP for {name}: choose another "
+    f"country to see a series.",
 )
 
 st.subheader("Rank among the grouping's members")

@@ -131,5 +131,6 @@ ui.show_chart(
     "from year to year, not whether it grew: allies whose spending rose several-fold can still "
     "have a negative slope. About ten yearly changes per ally make the intervals wide; a grey "
     "bar's interval holds zero, so its sign is not known.",
-    empty="Too few years in this window to fit a slope: widen the years to at least four (three yearly changes).",
+    empty="Too few years in this window to fit a slope: widen the years to at least four (three "
+    "yearly changes).",
 )
