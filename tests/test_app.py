@@ -196,7 +196,7 @@ def test_empty_selection_gives_a_message_not_an_error(db_env):
 
 def test_free_riding_page_reports_the_test_for_the_year(db_env):
     at = open_page("free_riding")
-    rho = next(m for m in at.metric if m.label.startswith("Spearman"))
+    rho = next(m for m in at.metric if m.label.startswith("Rank correlation"))
     assert rho.value != "—"
     at.selectbox(key="year").set_value(2016).run()
     assert not at.exception
@@ -243,7 +243,8 @@ def test_capability_page_draws_every_view_with_sources(db_env):
     for start in CAPABILITY_CHARTS:
         chart(at, start)
     captions = texts(at.main.caption)
-    for publisher in ("NATO Public Diplomacy Division", "Correlates of War", "Kiel Institute"):
+    # one line of provenance per chart, short names and editions (details behind the expander)
+    for publisher in ("Source: NATO (June 2024 edition)", "Correlates of War", "Kiel Institute"):
         assert publisher in captions
     assert "Hollow markers" in captions
     assert len(at.get("download_button")) >= len(CAPABILITY_CHARTS)
@@ -339,7 +340,7 @@ def test_sidebar_says_the_data_age_in_one_line(db_env):
     # on the real (and snapshot) editions: NATO 2024-06-17, SIPRI's 2025 release, WDI 2026-02
     for source in ("NATO", "SIPRI", "World Bank"):
         assert re.search(source + r" \d+ months\*", line), line
-    assert "a newer edition is probably out" in line and "Kiel tracker 3" not in line + "*"
+    assert "a newer edition is probably out" in line and "Kiel tracker 3 months*" not in line
 
 
 def test_methods_page_lists_every_source_age(db_env):
