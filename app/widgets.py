@@ -1,8 +1,11 @@
 """Controls bound to the URL, so a view can be shared as a link.
 
-Every control uses Streamlit's `bind="query-params"`: its key is the URL parameter, the URL
-sets it on load and a change writes it back (a value equal to the default is left out of the
-URL). The parameter holds the option's label, so labels here are short and stable.
+A control's key is its URL parameter: the URL sets it on load and a change writes it back (a
+value equal to the default is left out of the URL). Controls whose options have codes (source,
+grouping, membership, country, a choice) put the code in the URL (`membership=current`,
+`country=POL`), short and stable whatever the labels become; a link made before, which carried
+the label (`membership=Today's members, every year`), still opens the same view. Years, dates
+and number steps use Streamlit's `bind="query-params"`, whose value is already short.
 
 When a stored choice is no longer offered (a year outside the newly chosen source's range, a
 grouping without data), `resolve` picks the nearest valid one and the control says so.
@@ -110,6 +113,41 @@ def url_values(key: str) -> tuple[str | None, str | None]:
     return values[0], None
 
 
+def _code(value: Any, labels: dict | None) -> Any:
+    """A URL value as an option code: the code itself, or the label an old link carries."""
+    if labels and value not in labels:
+        return {v: k for k, v in labels.items()}.get(value, value)
+    return value
+
+
+def _index(key: str, options: list, fallback: Any, labels: dict | None = None) -> int:
+    """The option to start from: the URL's (code or old label), else the fallback. Once the
+    control has a state, that state rules (0 then keeps Streamlit from warning that a default
+    and a state were both given)."""
+    if key in st.session_state:
+        return 0
+    wanted, _ = url_values(key)  # the last, when a link repeats it
+    value, _ = resolve(_code(wanted, labels) if wanted is not None else None, options, fallback)
+    return options.index(value) if value in options else 0
+
+
+def _publish(key: str, value: Any, default: Any) -> None:
+    """Write the chosen code to the URL (left out when it is the default)."""
+    if value is None or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+
+
+def _publish_all(key: str, values: Sequence[Any], default: Sequence[Any]) -> None:
+    if list(values) == list(default):
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != [str(v) for v in values]:
+        st.query_params[key] = [str(v) for v in values]
+
+
 def _settle(key: str, options: Sequence[Any], fallback: Any, labels: dict | None = None) -> None:
     """Before the widget is drawn: replace a choice that is no longer offered, and say so."""
     if key not in st.session_state:
@@ -131,16 +169,17 @@ def _settle(key: str, options: Sequence[Any], fallback: Any, labels: dict | None
 def source(key: str = "source", default: str = "nato", options: Sequence[str] = ("nato", "sipri")):
     options = list(options)
     _settle(key, options, default, SOURCES)
-    return st.radio(
+    value = st.radio(
         "Source",
         options,
-        index=options.index(default) if default in options else 0,
+        index=_index(key, options, default, SOURCES),
         format_func=source_label,
         horizontal=True,
         key=key,
-        bind="query-params",
         help=SOURCE_HELP,
     )
+    _publish(key, value, default)
+    return value
 
 
 def grouping(
@@ -151,32 +190,34 @@ def grouping(
         st.info("No grouping is available.")
         return None
     _settle(key, options, default, GROUPINGS)
-    return st.selectbox(
+    value = st.selectbox(
         label,
         options,
-        index=options.index(default) if default in options else 0,
+        index=_index(key, options, default, GROUPINGS),
         format_func=grouping_label,
         key=key,
-        bind="query-params",
     )
+    _publish(key, value, default)
+    return value
 
 
 def membership(key: str = "membership", default: str = "historical") -> str:
     options = list(MEMBERSHIP)
     _settle(key, options, default, MEMBERSHIP)
-    return st.radio(
+    value = st.radio(
         "Membership",
         options,
-        index=options.index(default),
+        index=_index(key, options, default, MEMBERSHIP),
         format_func=MEMBERSHIP.__getitem__,
         horizontal=True,
         key=key,
-        bind="query-params",
         help=(
             "Members in each year: a country counts in every year it was a member for at least "
             "one day. Today's members: the present membership applied to every year."
         ),
     )
+    _publish(key, value, default)
+    return value
 
 
 def year(
@@ -198,14 +239,15 @@ def country(iso3_to_name: dict[str, str], key: str = "country", default: str = "
         st.info("No country is available.")
         return None
     _settle(key, options, default, iso3_to_name)
-    return st.selectbox(
+    value = st.selectbox(
         "Country",
         options,
-        index=options.index(default) if default in options else 0,
+        index=_index(key, options, default, iso3_to_name),
         format_func=lambda c: iso3_to_name.get(c, c),
         key=key,
-        bind="query-params",
     )
+    _publish(key, value, default)
+    return value
 
 
 def as_of(
@@ -238,16 +280,17 @@ def choice(
     values = list(options)
     fallback = default if default in values else values[0]
     _settle(key, values, fallback, options)
-    return st.radio(
+    value = st.radio(
         label,
         values,
-        index=values.index(fallback),
+        index=_index(key, values, fallback, options),
         format_func=options.__getitem__,
         horizontal=horizontal,
         key=key,
-        bind="query-params",
         help=help,
     )
+    _publish(key, value, fallback)
+    return value
 
 
 def year_range(
@@ -271,14 +314,13 @@ def groupings(
 ) -> list[str]:
     """Several groupings (a multiselect bound to the URL)."""
     options = list(options)
-    return st.multiselect(
-        label,
-        options,
-        default=[g for g in default if g in options],
-        format_func=grouping_label,
-        key=key,
-        bind="query-params",
-    )
+    start = [g for g in default if g in options]
+    if key not in st.session_state and key in st.query_params:  # codes, or old links' labels
+        wanted = (_code(v, GROUPINGS) for v in st.query_params.get_all(key))
+        start = [c for c in wanted if c in options]
+    chosen = st.multiselect(label, options, default=start, format_func=grouping_label, key=key)
+    _publish_all(key, chosen, [g for g in default if g in options])
+    return chosen
 
 
 def countries(
@@ -287,20 +329,21 @@ def countries(
     default: Sequence[str] = (),
     label: str = "Allies in the line charts",
 ) -> list[str]:
-    """Several countries (a multiselect bound to the URL, which holds their names). Chosen
+    """Several countries (a multiselect bound to the URL, which holds their ISO3 codes). Chosen
     countries that the options no longer hold (another grouping was picked) are dropped."""
     options = sorted(iso3_to_name, key=lambda c: iso3_to_name[c])
     chosen = st.session_state.get(key)
     if isinstance(chosen, list | tuple) and any(c not in options for c in chosen):
         st.session_state[key] = [c for c in chosen if c in options]
-    return st.multiselect(
-        label,
-        options,
-        default=[c for c in default if c in options],
-        format_func=lambda c: iso3_to_name.get(c, c),
-        key=key,
-        bind="query-params",
+    start = [c for c in default if c in options]
+    if key not in st.session_state and key in st.query_params:  # codes, or old links' names
+        wanted = (_code(v, iso3_to_name) for v in st.query_params.get_all(key))
+        start = [c for c in wanted if c in options]
+    picked = st.multiselect(
+        label, options, default=start, format_func=lambda c: iso3_to_name.get(c, c), key=key
     )
+    _publish_all(key, picked, [c for c in default if c in options])
+    return picked
 
 
 def number(

@@ -180,6 +180,31 @@ def test_url_parameters_restore_the_view(db_env):
     assert any("2010" in t for t in titles(at))
 
 
+def test_urls_carry_codes_and_old_links_open_the_same_view(db_env):
+    # a link made before this change carried labels; it opens the same view...
+    old = open_page(
+        "burden",
+        {
+            "source": "SIPRI",
+            "group": "Joint Expeditionary Force",
+            "membership": "Today's members, every year",
+        },
+    )
+    assert not old.exception and not old.main.warning
+    assert old.radio(key="source").value == "sipri"
+    assert old.selectbox(key="group").value == "JEF"
+    assert old.radio(key="membership").value == "current"
+    # ...and the URL now holds the short codes
+    assert old.query_params["source"] == ["sipri"] or old.query_params["source"] == "sipri"
+    new = open_page("burden", {"source": "sipri", "group": "JEF", "membership": "current"})
+    assert [s["data"] for s in specs(new)] == [s["data"] for s in specs(old)]
+    new.radio(key="membership").set_value("historical").run()  # the default leaves the URL
+    assert "membership" not in new.query_params
+    country = open_page("country", {"country": "Poland"})  # old link: the name
+    assert country.selectbox(key="country").value == "POL"
+    assert any(t.startswith("Poland:") for t in titles(country))
+
+
 def test_year_outside_the_source_range_gives_a_message(db_env):
     at = open_page("burden", {"year": "1990"})  # NATO's tables start in 2014
     assert not at.exception

@@ -105,21 +105,28 @@ def test_landing_page_shows_every_claim(page: Page, base_url: str):
 
 def test_year_grouping_and_source_update_the_charts(page: Page, base_url: str):
     open_page(page, base_url, "burden")
-    expect(chart_title(page, "Defence burden by member and year, NATO (NATO")).to_be_visible()
+    expect(chart_title(page, "% of GDP, NATO (NATO figures)")).to_be_visible()
     choose(page, "Year", "2020")
     expect(chart_title(page, "2020")).to_be_visible(timeout=UPDATE_MS)
     choose(page, "Grouping", "Joint Expeditionary Force")
-    expect(chart_title(page, "member and year, JEF")).to_be_visible(timeout=UPDATE_MS)
+    expect(chart_title(page, "% of GDP, JEF")).to_be_visible(timeout=UPDATE_MS)
     page.get_by_test_id("stRadio").filter(has_text="Source").get_by_text("SIPRI").click()
     expect(chart_title(page, "SIPRI figures")).to_be_visible(timeout=UPDATE_MS)
     settle(page)
-    # the view is in the URL, ready to share
-    assert "year=2020" in page.url and "source=SIPRI" in page.url and "group=" in page.url
+    # the view is in the URL, ready to share, with short codes
+    assert "year=2020" in page.url and "source=sipri" in page.url and "group=JEF" in page.url
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_shared_url_restores_the_view(page: Page, base_url: str):
-    open_page(page, base_url, "burden", "?source=SIPRI&year=2010&group=NATO+Europe+and+Canada")
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?source=sipri&year=2010&group=NATO_EUROPE_CANADA",  # today's links: codes
+        "?source=SIPRI&year=2010&group=NATO+Europe+and+Canada",  # older links: labels
+    ],
+)
+def test_shared_url_restores_the_view(page: Page, base_url: str, query: str):
+    open_page(page, base_url, "burden", query)
     expect(chart_title(page, "NATO Europe and Canada")).to_be_visible()
     expect(chart_title(page, "2010")).to_be_visible()
     expect(chart_title(page, "SIPRI figures")).to_be_visible()
@@ -133,7 +140,7 @@ def test_country_choice_updates_the_profile(page: Page, base_url: str):
     choose(page, "Country", "Poland")
     expect(chart_title(page, "Poland:")).to_be_visible(timeout=UPDATE_MS)
     settle(page)
-    assert "country=Poland" in page.url
+    assert "country=POL" in page.url
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
