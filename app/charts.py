@@ -1011,3 +1011,88 @@ def nice_max(values: Sequence[float | None]) -> float | None:
         return None
     top = vals[int(0.98 * (len(vals) - 1))]
     return math.ceil(top)
+
+
+# --------------------------------------------------------------------------- map
+
+GEOJSON_URL = "app/static/countries-110m.geojson"  # relative: fetched once, cached by the browser
+REGIONS = {  # lon and lat ranges the map shows
+    "atlantic": ((-165.0, 45.0), (22.0, 78.0)),
+    "world": ((-180.0, 180.0), (-58.0, 84.0)),
+}
+
+
+def choropleth(
+    frame: pl.DataFrame,
+    *,
+    location: str,
+    value: str,
+    label: str,
+    title: Title,
+    colour_label: str,
+    region: str = "atlantic",
+    midpoint: float | None = None,
+    categories: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> Chart:
+    """Countries coloured by `value` (cividis; a diverging scale around `midpoint`; or, with
+    `categories`, one Okabe-Ito colour per category index 0, 1, ...). The shapes come from
+    static/countries-110m.geojson by ISO3 code, so the map needs no network."""
+    data = _keep(frame, [location, label, value, *extra], [location, value])
+    if data.is_empty():
+        return Chart(go.Figure(), data, title)
+    trace: dict = {
+        "geojson": GEOJSON_URL,
+        "featureidkey": "id",
+        "locations": data[location].to_list(),
+        "z": data[value].to_list(),
+        "text": data[label].to_list(),
+        "marker": {"line": {"color": "white", "width": 0.5}},
+        "colorbar": {
+            "title": {"text": colour_label, "side": "top"},
+            "orientation": "h",
+            "thickness": 10,
+            "len": 0.9,
+            "x": 0,
+            "xanchor": "left",
+            "y": -0.02,
+            "yanchor": "top",
+        },
+        "hovertemplate": "%{text}: %{z:,.2f}<extra></extra>",
+    }
+    if categories:
+        palette = [OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[0], OKABE_ITO[2]][: len(categories)]
+        n = len(categories)
+        scale = []
+        for i, colour in enumerate(palette):
+            scale += [[i / n, colour], [(i + 1) / n, colour]]
+        trace.update(
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            hovertemplate="%{text}: %{customdata}<extra></extra>",
+            customdata=[categories[int(v)] for v in data[value].to_list()],
+        )
+        trace["colorbar"].update(tickvals=list(range(n)), ticktext=list(categories))
+    elif (
+        midpoint is not None
+    ):  # symmetric, so one outlier (a country at war) cannot wash out the rest
+        spread = sorted(abs(v - midpoint) for v in data[value].to_list())
+        bound = max(spread[int(0.95 * (len(spread) - 1))], 0.1)
+        trace.update(colorscale="BrBG", zmin=midpoint - bound, zmax=midpoint + bound)
+    else:
+        trace.update(colorscale=SEQUENTIAL, zmin=0)
+    fig = Draft(go.Choropleth(**trace))
+    lon, lat = REGIONS.get(region, REGIONS["atlantic"])
+    _layout(fig, title, "", "", height=520, legend=False)
+    fig.update(
+        geo={
+            "visible": False,  # no base map to fetch: only the shapes of the countries shown
+            "projection": {"type": "natural earth"},
+            "lonaxis": {"range": list(lon)},
+            "lataxis": {"range": list(lat)},
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        margin={"b": 70},
+    )
+    return Chart(fig.figure(), data, title)

@@ -24,6 +24,9 @@ PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
+    # Plotly fetches a base map for every geo chart, by default from its CDN; the map hides
+    # the base map, so an empty one from static/ does (the app needs no network)
+    "topojsonURL": "app/static/",
 }
 
 # Phone first: no Plotly toolbar on touch screens or narrow windows (it sat on the titles);

@@ -1288,3 +1288,96 @@ def key_figures(
                 )
             )
     return out
+
+
+# --------------------------------------------------------------------------- map
+
+MAP_MEASURES = {
+    "burden": "Share of GDP",
+    "change": "Change since 2014",
+    "guidelines": "NATO guidelines",
+}
+MAP_REGIONS = {"atlantic": "Europe and North America", "world": "The world (SIPRI)"}
+GUIDELINE_BANDS = ("below 2 %", "2 % to 3.5 %", "3.5 % or more")
+
+
+def _with_change(frame: pl.DataFrame, base: int = 2014) -> pl.DataFrame:
+    """One year's rows with change_since_base_pp, from a frame holding every year."""
+    if "change_since_base_pp" in frame.columns or not {"iso3", "year"} <= set(frame.columns):
+        return frame
+    first = frame.filter(pl.col("year") == base).select(
+        "iso3", pl.col("burden_pct").alias("base_pct")
+    )
+    return frame.join(first, on="iso3", how="left").with_columns(
+        (pl.col("burden_pct") - pl.col("base_pct")).alias("change_since_base_pp")
+    )
+
+
+def burden_map(
+    frame: pl.DataFrame, year: int | None, measure: str = "burden", region: str = "atlantic"
+) -> Chart:
+    """burden (every year, one grouping) or world_burden (one year): a map of the burden, its
+    change since 2014, or which NATO line it reaches."""
+    data = _with_change(frame)
+    if year is not None and "year" in data.columns:
+        data = data.filter(pl.col("year") == year)
+    data = data.drop_nulls("burden_pct") if "burden_pct" in data.columns else data
+    where = "the world" if region == "world" else _group(frame) or "the grouping"
+    src = _figures(frame)
+    if measure == "change":
+        rows = data.drop_nulls("change_since_base_pp") if data.height else data
+        up = _count(rows, pl.col("change_since_base_pp") > 0)
+        return charts.choropleth(
+            rows,
+            location="iso3",
+            value="change_since_base_pp",
+            label="country",
+            title=(
+                f"{up} of {rows.height} spend a larger share of GDP than in 2014",
+                f"Change in defence spending as % of GDP, 2014 to {year}, {where}{src}",
+            ),
+            colour_label="percentage points of GDP",
+            region=region,
+            midpoint=0.0,
+            extra=["year", "burden_pct"],
+        )
+    if measure == "guidelines":
+        bands = data.with_columns(
+            pl.when(pl.col("burden_pct") >= 3.5)
+            .then(2)
+            .when(pl.col("burden_pct") >= 2.0)
+            .then(1)
+            .otherwise(0)
+            .alias("guideline_band")
+        )
+        reach = _count(bands, pl.col("guideline_band") >= 1)
+        return charts.choropleth(
+            bands,
+            location="iso3",
+            value="guideline_band",
+            label="country",
+            title=(
+                f"{reach} of {bands.height} reach NATO's 2 % line in {year}",
+                f"Defence spending against NATO's 2 % and 3.5 % lines, {where}{src}",
+            ),
+            colour_label="defence spending, % of GDP",
+            region=region,
+            categories=GUIDELINE_BANDS,
+            extra=["year", "burden_pct"],
+        )
+    top = data.sort("burden_pct", descending=True).row(0, named=True) if data.height else None
+    return charts.choropleth(
+        data,
+        location="iso3",
+        value="burden_pct",
+        label="country",
+        title=(
+            f"{top['country']} spends the largest share: {_pct(top['burden_pct'], 1)} of GDP"
+            if top
+            else "Defence burden",
+            f"Defence spending as % of GDP, {year}, {where}{src}",
+        ),
+        colour_label="% of GDP",
+        region=region,
+        extra=["year", "is_estimate"],
+    )

@@ -871,3 +871,28 @@ def test_free_riding_names_statistics_in_plain_words(db_env):
     assert not any("Spearman" in label or "p-value" in label for label in labels)
     slopes = next(s for s in specs(at) if "respond" in s["layout"]["title"]["text"])
     assert slopes["data"][0].get("error_x")
+
+
+def test_the_map_shows_burden_change_and_guidelines(db_env):
+    at = open_page("burden", {"source": "sipri", "area": "world", "map": "change"})
+    assert not at.exception, [e.value for e in at.exception]
+    maps = [s for s in specs(at) if s["data"] and s["data"][0].get("type") == "choropleth"]
+    assert maps, titles(at)
+    trace = maps[0]["data"][0]
+    assert trace["geojson"] == charts.GEOJSON_URL and len(trace["locations"]) > 100  # the world
+    assert "than in 2014" in maps[0]["layout"]["title"]["text"]
+    at.radio(key="map").set_value("guidelines").run()
+    at.radio(key="area").set_value("atlantic").run()
+    trace = next(s for s in specs(at) if s["data"][0].get("type") == "choropleth")["data"][0]
+    assert set(trace["customdata"]) <= set(views.GUIDELINE_BANDS)
+    at.radio(key="source").set_value("nato").run()
+    at.radio(key="area").set_value("world").run()
+    assert "choose SIPRI" in texts(at.info)  # the empty state says what to change
+    assert ui_config_has_local_base_map()
+
+
+def ui_config_has_local_base_map() -> bool:
+    from app import ui
+
+    base = ROOT / "static" / "world_110m.json"
+    return ui.PLOTLY_CONFIG["topojsonURL"] == "app/static/" and base.is_file()

@@ -35,6 +35,36 @@ ui.show_chart(
     "estimate; a blank cell has no figure (the member had not joined, or the source has none).",
 )
 
+st.subheader(f"On the map, {year}")
+m1, m2 = ui.controls(2)
+with m1:
+    measure = widgets.choice("Map of", views.MAP_MEASURES, key="map")
+with m2:
+    region = widgets.choice("Area", views.MAP_REGIONS, key="area")
+if region == "world" and source != "sipri":
+    st.info(
+        "The world map uses SIPRI's figures (NATO's tables cover the allies only): choose "
+        "SIPRI as the source above to see it."
+    )
+elif region == "world":
+    ui.show_chart(
+        data.get("world_burden", source=source, year=year),
+        lambda f: views.burden_map(f, year, measure, region),
+        key="burden-map-world",
+        sources=sources,
+        note="Every state SIPRI covers in that year; a state without a figure is not drawn.",
+        empty=f"SIPRI has no figures for {year}: choose an earlier year.",
+    )
+else:
+    ui.show_chart(
+        burden,
+        lambda f: views.burden_map(f, year, measure, region),
+        key="burden-map",
+        sources=sources,
+        note="Members of the chosen grouping; a member without a figure is not drawn.",
+        empty=f"No member has a figure for {year}: choose another year or grouping.",
+    )
+
 st.subheader(f"Burden against benefit, {year}")
 sharing = data.get(
     "burden_sharing", source=source, alliance=group, membership=membership, year=year

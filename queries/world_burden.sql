@@ -1,0 +1,49 @@
+-- world_burden: the defence burden of every state one source covers, in one year, with its
+-- change since a base year (the map of the Burden sharing page).
+-- Unit: percent of GDP; the change in percentage points of GDP.
+-- Source: view defence_panel, table country.
+-- Parameters:
+--   $source     'nato' or 'sipri'
+--   $year       the year shown
+--   $base_year  the year the change is measured from (2014: the Wales pledge)
+-- States without a published share in $year are left out; the change is NULL where the
+-- source has no share in $base_year.
+
+with
+
+panel as (
+    select * from defence_panel
+    where source = $source
+),
+
+shown as (
+    select * from panel
+    where year = $year and share_gdp_pct is not null
+),
+
+base as (
+    select iso3, share_gdp_pct from panel
+    where year = $base_year
+),
+
+final as (
+    select
+        $source as source,
+        shown.iso3,
+        coalesce(country.name, shown.iso3) as country,
+        shown.year,
+        shown.is_estimate,
+        shown.share_gdp_pct as burden_pct,
+        shown.share_gdp_pct - base.share_gdp_pct as change_since_base_pp,
+        $base_year as base_year,
+        shown.share_gdp_pct >= 2.0 as meets_2pct,
+        shown.share_gdp_pct >= 3.5 as meets_3_5pct,
+    from shown
+    left join base
+        on shown.iso3 = base.iso3
+    left join country
+        on shown.iso3 = country.iso3
+)
+
+select * from final
+order by iso3
