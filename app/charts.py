@@ -933,43 +933,73 @@ def timeline(
     today: date,
     extra: Sequence[str] = (),
 ) -> Chart:
-    """Gantt-like bars: one row per country, one bar per membership spell, coloured by grouping.
-    Open spells run to `today`."""
+    """Small multiples: one panel per grouping (`colour`), one row per country in it, one bar
+    per membership spell, every panel on the same time axis. Open spells run to `today`."""
     data = _keep(frame, [row, colour, start, end, *extra], [row, colour, start]).sort(
         [colour, start, row]
     )
     if data.is_empty():
         return Chart(go.Figure(), data, title)
+    parts = data.partition_by(colour, maintain_order=True)
+    rows_in = [len(dict.fromkeys(p[row].to_list())) for p in parts]
+    row_px, gap_px = 13, 34  # a country's row; the room for a panel's name
+    plot_px = sum(rows_in) * row_px + gap_px * len(parts)
     fig = Draft()
-    order = list(dict.fromkeys(f"{r[colour]} · {r[row]}" for r in data.iter_rows(named=True)))
-    for i, part in enumerate(data.partition_by(colour, maintain_order=True)):
+    top = 1.0
+    for i, (part, n) in enumerate(zip(parts, rows_in, strict=True)):
+        name = str(part[colour][0])
+        axis = "y" if i == 0 else f"y{i + 1}"
+        height = n * row_px / plot_px
+        bottom = top - gap_px / plot_px - height
         starts = part[start].to_list()
         ends = [e or today for e in part[end].to_list()]
+        colour_i = OKABE_ITO[i % len(OKABE_ITO)]
         fig.add_trace(
             go.Bar(
                 base=[s.isoformat() for s in starts],
                 x=[_ms(e) - _ms(s) for s, e in zip(starts, ends, strict=True)],
-                y=[f"{part[colour][0]} · {r}" for r in part[row]],
+                y=part[row].to_list(),
                 orientation="h",
-                name=str(part[colour][0]),
-                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                name=name,
+                yaxis=axis,
+                showlegend=False,
+                marker={"color": colour_i},
                 customdata=[
                     [s.isoformat(), e.isoformat() if e else "present"]
                     for s, e in zip(starts, part[end].to_list(), strict=True)
                 ],
-                hovertemplate="%{y}<br>%{customdata[0]} → %{customdata[1]}<extra></extra>",
+                hovertemplate=f"{name} · %{{y}}<br>%{{customdata[0]}} → %{{customdata[1]}}"
+                "<extra></extra>",
             )
         )
-    _layout(fig, title, "date", "", height=max(480, 11 * len(order) + 180))
-    fig.xaxis(type="date")
-    fig.yaxis(
-        type="category",
-        categoryorder="array",
-        categoryarray=order,
-        autorange="reversed",
-        tickfont={"size": 9},
-    )
-    fig.update(barmode="overlay", bargap=0.25)
+        fig.yaxis(
+            "yaxis" if i == 0 else f"yaxis{i + 1}",
+            domain=[max(bottom, 0.0), top - gap_px / plot_px],
+            type="category",
+            categoryorder="array",
+            categoryarray=list(dict.fromkeys(part[row].to_list())),
+            autorange="reversed",
+            tickfont={"size": 10},
+            automargin=True,
+            anchor="x",
+        )
+        fig.layout.setdefault("annotations", []).append(
+            {
+                "text": f"<b>{name}</b> ({n})",
+                "x": 0,
+                "xref": "paper",
+                "y": top - 4 / plot_px,
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 12, "color": colour_i},
+            }
+        )
+        top = bottom
+    _layout(fig, title, "", "", height=plot_px + 160, legend=False)
+    fig.xaxis(type="date", anchor="y" if len(parts) == 1 else f"y{len(parts)}", side="bottom")
+    fig.update(barmode="overlay", bargap=0.2)
     return Chart(fig.figure(), data, title)
 
 

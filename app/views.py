@@ -642,10 +642,21 @@ def membership_gantt(spells: pl.DataFrame, today: date | None = None) -> Chart:
         end="departed",
         row="country",
         colour="grouping",
-        title="Membership of every grouping over time",
+        title=(
+            _spells_finding(data),
+            "Membership of each grouping over time, one panel per grouping; open bars run to today",
+        ),
         today=today or date.today(),
         extra=["date_precision"],
     )
+
+
+def _spells_finding(data: pl.DataFrame) -> str:
+    if not {"grouping", "country"} <= set(data.columns) or data.is_empty():
+        return "Membership over time"
+    sizes = data.group_by("grouping").agg(pl.col("country").n_unique().alias("n"))
+    top = sizes.sort("n", descending=True).row(0, named=True)
+    return f"{top['grouping']} has the most members over time: {top['n']} countries"
 
 
 def _named(frame: pl.DataFrame) -> pl.DataFrame:
