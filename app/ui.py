@@ -116,10 +116,14 @@ def show_chart(
     line = f"Source: {source_text}" if source_text else cite.provenance(records)
     st.caption(" — ".join(p for p in (line, note) if p))
     picked = source.params.get("source") if source.params else None
-    table = cite.readable_dates(cite.rounded(cite.with_iso3(chart.data, source.frame), picked))
+
+    def table() -> pl.DataFrame:  # what the reader gets: rounded, coded, dates as dates
+        plotted = cite.with_iso3(chart.data, source.frame)
+        return cite.readable_dates(cite.rounded(plotted, picked))
+
     if as_table.open:
         with as_table:
-            st.dataframe(d.csv_ready(table), hide_index=True, key=f"data-{key}")
+            st.dataframe(d.csv_ready(table()), hide_index=True, key=f"data-{key}")
     stem = cite.file_stem(key, source.params or {})
     download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
     about = st.expander(
@@ -134,18 +138,23 @@ def show_chart(
             st.code(cite.citation(title, records, url, built), language=None, wrap_lines=True)
             if records:
                 st.markdown(cite.details(records))
-            package = cite.datapackage(
-                stem=stem,
-                title=title,
-                frame=table,
-                records=records,
-                url=url,
-                built=built,
-                source=picked,
-            )
+
+            def package() -> bytes:
+                return cite.datapackage_json(
+                    cite.datapackage(
+                        stem=stem,
+                        title=title,
+                        frame=table(),
+                        records=records,
+                        url=url,
+                        built=built,
+                        source=picked,
+                    )
+                )
+
             st.download_button(
                 "Download the metadata (datapackage.json)",
-                data=cite.datapackage_json(package),
+                data=package,
                 file_name=f"{stem}.datapackage.json",
                 mime="application/json",
                 key=f"meta-{key}",
@@ -156,11 +165,21 @@ def show_chart(
 
 
 def download(
-    frame: pl.DataFrame, *, key: str, label: str = "Download CSV", file_name: str | None = None
+    frame: pl.DataFrame | Callable[[], pl.DataFrame],
+    *,
+    key: str,
+    label: str = "Download CSV",
+    file_name: str | None = None,
 ) -> None:
+    """A CSV download; the file is made when the reader clicks, not on every run."""
+
+    def csv() -> bytes:
+        data = frame() if callable(frame) else frame
+        return d.csv_ready(data).write_csv().encode("utf-8")
+
     st.download_button(
         label,
-        data=d.csv_ready(frame).write_csv().encode("utf-8"),
+        data=csv,
         file_name=file_name or f"{slug(key)}.csv",
         mime="text/csv",
         key=f"download-{key}",

@@ -271,3 +271,25 @@ def test_every_page_fits_the_screen(browser, base_url: str, shots: Path, device:
                 screenshot(page, shots, f"{info.key.replace('_', '-')}-phone", docs=True)
     finally:
         context.close()
+
+
+def test_download_is_rounded_coded_and_named(page: Page, base_url: str, tmp_path: Path):
+    """The CSV is made on the click: ISO3 codes first, NATO's two decimals, a name that says
+    what it holds; the citation sits behind its expander."""
+    open_page(page, base_url, "burden", "?year=2020")
+    with page.expect_download(timeout=UPDATE_MS) as info:
+        page.get_by_role("button", name="Download the data (CSV)").first.click()
+    download = info.value
+    assert download.suggested_filename == "alliance-ledger_burden-heatmap_nato_nato_historical.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    header, first = path.read_text(encoding="utf-8").splitlines()[:2]
+    assert header.startswith("iso3,country,year,burden_pct")
+    assert len(first.split(",")[3].split(".")[-1]) <= 2  # NATO publishes two decimals
+    page.get_by_text("Cite this chart · sources · metadata").first.click()
+    expect(page.get_by_text("Alliance Ledger (", exact=False).first).to_be_visible(
+        timeout=UPDATE_MS
+    )
+    expect(
+        page.get_by_role("button", name="Download the metadata (datapackage.json)")
+    ).to_be_visible()
