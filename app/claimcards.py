@@ -7,6 +7,7 @@ Nothing here decides a verdict: it formats what the claim module decided.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,26 @@ def tally(cards: list[Card]) -> dict[str, int]:
     for c in cards:
         counts[c.verdict] = counts.get(c.verdict, 0) + 1
     return counts
+
+
+def tally_line(counts: dict[str, int]) -> str:
+    """The tally as one line of coloured badges ('Verdicts: 7 supported · 4 partly ...'), short
+    enough to sit above the fold on a phone."""
+    badges = [
+        f":{VERDICTS[verdict][0]}-badge[{VERDICTS[verdict][1]} {count} {verdict.lower()}]"
+        for verdict, count in counts.items()
+        if verdict in VERDICTS
+    ]
+    return "Verdicts: " + " ".join(badges)
+
+
+def tally_counts(line: str) -> dict[str, int]:
+    """The counts back from a tally line (for tests and for reading the page)."""
+    return {
+        verdict: int(n)
+        for n, verdict in re.findall(r"(\d+) ([a-z ]+)\]", line)
+        for verdict in [next(v for v in VERDICTS if v.lower() == verdict)]
+    }
 
 
 def editions_used(files: pl.DataFrame, cards: list[Card]) -> list[str]:

@@ -88,11 +88,12 @@ def test_landing_page_shows_every_claim_with_verdicts(db_env):
     headings = [m.value for m in at.markdown if str(m.value).startswith("##### C")]
     assert [h.split(" ·")[0] for h in headings] == [f"##### C{i}" for i in range(1, n + 1)]
     badges = [b.proto.label for b in at.get("badge")] if at.get("badge") else []
-    verdicts = badges or [m.value for m in at.metric]
-    assert verdicts
+    tally = next(str(m.value) for m in at.markdown if str(m.value).startswith("Verdicts: "))
+    counts = claimcards.tally_counts(tally)
+    assert set(counts) <= set(claimcards.VERDICTS)
     for label in badges:
         assert label in claimcards.VERDICTS
-    assert sum(int(m.value) for m in at.metric) == n
+    assert sum(counts.values()) == n
     assert "Data editions behind the verdicts" in texts(at.markdown)
     assert "NATO Public Diplomacy Division" in texts(at.markdown)
 
@@ -896,3 +897,12 @@ def ui_config_has_local_base_map() -> bool:
 
     base = ROOT / "static" / "world_110m.json"
     return ui.PLOTLY_CONFIG["topojsonURL"] == "app/static/" and base.is_file()
+
+
+def test_tally_line_reads_back_every_count():
+    """The one-line tally (badges above the fold on a phone) carries every verdict's count."""
+    counts = {"Supported": 7, "Partly supported": 4, "Not supported": 2}
+    counts["Not testable with these data"] = 3
+    line = claimcards.tally_line(counts)
+    assert line.startswith("Verdicts: ") and "\n" not in line
+    assert claimcards.tally_counts(line) == counts

@@ -10,15 +10,24 @@ from app import claimcards, data, ui, views
 
 ui.header(
     "Claims and evidence",
-    "In a 2025 memorandum for the Council on Geostrategy's *Britain's World*, Alexander "
-    "Lanoszka asks when a military alliance stops being an asset and becomes a liability. His "
-    "answer: alliances weaken when members neglect their own forces or grow complacent under "
-    "the shield of others, yet for a country like the UK two things soften the risk — every "
-    "ally keeps its sovereign say, and smaller 'minilateral' groupings let willing partners act "
-    "together. Below, each of his statements is restated in our words with the paragraph it "
-    "comes from, a finding written from the figures, the verdict of a written rule, and that "
-    "verdict for every year the evidence covers.",
+    "Alexander Lanoszka's 2025 memorandum for the Council on Geostrategy (*Britain's World*) "
+    "asks when a military alliance turns from an asset into a liability. Each of his statements "
+    "below is restated in our words and judged by a written rule on the public data.",
 )
+# The tally, summary and editions need every verdict: their places are kept here, at the top
+# where a phone shows them first, and filled once the last card is drawn, so each card still
+# appears as soon as its own evidence is in.
+tally_slot, summary_slot = st.empty(), st.empty()
+with st.expander("About the memorandum and how the verdicts are reached"):
+    st.markdown(
+        "His answer: alliances weaken when members neglect their own forces or grow complacent "
+        "under the shield of others, yet for a country like the UK two things soften the risk — "
+        "every ally keeps its sovereign say, and smaller 'minilateral' groupings let willing "
+        "partners act together. Each card gives the paragraph a statement comes from, a finding "
+        "written from the figures, the verdict of a written rule, and that verdict for every "
+        "year the evidence covers; the details hold the rule, its thresholds and the statistics."
+    )
+    editions_slot = st.empty()
 
 as_of = st.date_input(
     "Judge the claims as of",
@@ -32,9 +41,6 @@ as_of = st.date_input(
 ids, problem = data.claim_ids()
 if problem:
     st.warning(problem, icon=":material/hourglass_empty:")
-# The summary, editions and tally need every verdict: their places are kept here and filled
-# once the last card is drawn, so each card appears as soon as its own evidence is in.
-summary_slot, editions_slot, tally_slot = st.empty(), st.empty(), st.empty()
 st.caption("History strips: " + claimcards.STRIP_LEGEND + ", one square per data year.")
 cards, results = [], []
 for claim_id in ids:
@@ -91,8 +97,4 @@ editions = claimcards.editions_used(data.table("source_file").frame, cards)
 if editions:
     editions_slot.markdown("**Data editions behind the verdicts:** " + " · ".join(editions))
 if cards:
-    with tally_slot.container():
-        for col, (verdict, count) in zip(
-            st.columns(len(claimcards.VERDICTS)), claimcards.tally(cards).items(), strict=False
-        ):
-            col.metric(verdict, count)
+    tally_slot.markdown(claimcards.tally_line(claimcards.tally(cards)))
