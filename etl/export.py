@@ -3,9 +3,10 @@
 The data package (Frictionless Data Package v1) is what lets the files travel: one resource per
 Parquet file with a schema (each column's type, description and unit), the sources with their
 editions and licences as the warehouse's source_file table records them, and the project's
-citation (CITATION.cff). Descriptions come from the comments in etl/schema.sql (or a COMMENT ON
-the build sets, which wins); units from the column-name suffixes that schema.sql's header
-promises ("money names its unit and price base").
+citation (CITATION.cff). Descriptions come from the comments in etl/schema.sql (a trailing
+`-- ...` on each column line) and from the `-- Columns` block in each view file's header (or a
+COMMENT ON the build sets, which wins); units from the column-name suffixes that schema.sql's
+header promises ("money names its unit and price base").
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ KNOWN_LICENCES = {
 _CREATE = re.compile(r"^\s*create table (\w+)\s*\((?:\s*--\s*(.*))?", re.IGNORECASE)
 _COLUMN = re.compile(r"^\s*(\w+)\s+[^-]*?--\s*(.*?)\s*$")
 _NOT_COLUMNS = {"primary", "foreign", "unique", "check", "constraint"}
+_VIEW = re.compile(r"create (?:or replace )?view (\w+)", re.IGNORECASE)
+_COLUMNS_BLOCK = re.compile(r"^--\s*Columns\b.*:\s*$")
+_VIEW_COLUMN = re.compile(r"^-- {2,3}(\w+): (.+)$")
+_CONTINUED = re.compile(r"^-- {4,}(\S.*)$")
 
 
 @dataclass
@@ -104,21 +109,40 @@ def ddl_comments(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]
     return tables, columns
 
 
-def view_comments() -> dict[str, str]:
-    """{view: its header comment} from queries/views/*.sql (the lines before `create`)."""
-    out = {}
-    for path in sorted(VIEWS.glob("*.sql")):
+def view_comments(
+    paths: list[Path] | None = None,
+) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """({view: header}, {(view, column): description}) from queries/views/*.sql.
+
+    The header is the comment before `create`; its `-- Columns` block (one `--   name: text`
+    line per column, continued on lines indented further) describes the view's columns, since
+    a view has no DDL line per column to carry a trailing comment. DuckDB's COMMENT ON COLUMN
+    would also work on a view, but `create or replace view` drops it, and the file is what a
+    reader copies into their own DuckDB.
+    """
+    views: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    for path in sorted(VIEWS.glob("*.sql")) if paths is None else paths:
         text = path.read_text(encoding="utf-8")
-        m = re.search(r"create (?:or replace )?view (\w+)", text, re.IGNORECASE)
+        m = _VIEW.search(text)
         if not m:
             continue
-        header = [
-            line.removeprefix("--").strip()
-            for line in text[: m.start()].splitlines()
-            if line.startswith("--")
-        ]
-        out[m.group(1)] = " ".join(h for h in header if h)
-    return out
+        view, header, column = m.group(1), [], None
+        for line in text[: m.start()].splitlines():
+            if not line.startswith("--"):
+                continue
+            if _COLUMNS_BLOCK.match(line):
+                column = ""
+            elif column is not None and (c := _VIEW_COLUMN.match(line)):
+                column = c.group(1)
+                columns[(view, column)] = c.group(2).strip()
+            elif column and (c := _CONTINUED.match(line)):
+                columns[(view, column)] += " " + c.group(1).strip()
+            else:
+                column = None  # any other line ends the block
+                header.append(line.removeprefix("--").strip())
+        views[view] = " ".join(h for h in header if h)
+    return views, columns
 
 
 def unit(column: str) -> str | None:
@@ -219,7 +243,8 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
     ]
     built = con.execute("select max(loaded_at) from source_file").fetchall()[0][0]
     table_notes, column_notes = ddl_comments(SCHEMA.read_text(encoding="utf-8"))
-    view_notes = view_comments()
+    view_notes, view_column_notes = view_comments()
+    column_notes |= view_column_notes
 
     out.mkdir(parents=True, exist_ok=True)
     resources, rows, size = [], {}, 0

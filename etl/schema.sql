@@ -3,45 +3,45 @@
 
 create table country (
     iso3 varchar primary key,               -- ISO 3166-1 alpha-3, or a documented historical code
-    name varchar not null,
-    cca2 varchar,
-    capital varchar,
-    capital_lat double,
-    capital_lon double,
-    region varchar,
-    subregion varchar,
+    name varchar not null,                  -- common name (REST Countries name.common, or the CSV)
+    cca2 varchar,                           -- ISO 3166-1 alpha-2; NULL for historical states
+    capital varchar,                        -- first capital listed (South Africa lists 3)
+    capital_lat double,                     -- capital's latitude, degrees (capitalInfo.latlng)
+    capital_lon double,                     -- capital's longitude, degrees (capitalInfo.latlng)
+    region varchar,                         -- REST Countries region; NULL for historical states
+    subregion varchar,                      -- REST Countries subregion; NULL if empty or historical
     borders varchar[],                      -- land neighbours (ISO3), REST Countries
-    borders_russia_or_belarus boolean,
-    is_historical boolean not null,
+    borders_russia_or_belarus boolean,      -- borders includes RUS or BLR; NULL for historical states
+    is_historical boolean not null,         -- from data/historical_states.csv (Soviet Union, ...)
     source varchar not null                 -- 'restcountries' or 'data/historical_states.csv'
 );
 
 create table alliance (
     code varchar primary key,               -- NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU
-    name varchar not null,
+    name varchar not null,                  -- full name (data/alliances.csv)
     kind varchar not null,                  -- 'treaty alliance', 'minilateral', 'union'
-    founded date not null,
-    dissolved date,
-    source_url varchar not null
+    founded date not null,                  -- first day the grouping existed (data/alliances.csv)
+    dissolved date,                         -- last day (inclusive); NULL while it exists
+    source_url varchar not null             -- page that attests the founding and dissolution dates
 );
 
 create table membership (
-    alliance varchar not null references alliance(code),
-    iso3 varchar not null,
-    joined date not null,
+    alliance varchar not null references alliance(code), -- data/memberships.csv, one row a spell
+    iso3 varchar not null,                  -- member's country.iso3
+    joined date not null,                   -- first day as a member (inclusive)
     departed date,                          -- NULL while a member
     date_precision varchar not null,        -- 'day' or 'year' (only the year is well attested)
-    source_url varchar not null,
-    note varchar,
+    source_url varchar not null,            -- page that attests this spell's dates
+    note varchar,                           -- free text (e.g. signature vs entry into force)
     primary key (alliance, iso3, joined)
 );
 
 create table state_succession (            -- data/state_succession.csv: which states came from which
     predecessor varchar not null,           -- historical code (data/historical_states.csv)
-    successor varchar not null,
+    successor varchar not null,             -- country.iso3 of the state that came from the predecessor
     relation varchar not null,              -- 'continuator', 'successor', 'former republic', 'absorbed into'
-    source_url varchar not null,
-    note varchar,
+    source_url varchar not null,            -- page that attests the relation
+    note varchar,                           -- free text from data/state_succession.csv
     primary key (predecessor, successor)
 );
 
@@ -51,14 +51,14 @@ create table edition (                      -- one row per publisher release loa
     definition varchar not null,            -- 'defence expenditure', 'core defence expenditure', ...
     price_base_year integer not null,       -- year of the constant prices (read from the file)
     file varchar not null,                  -- path under the raw dir
-    first_year integer not null,
-    last_year integer not null,
+    first_year integer not null,            -- earliest year with figures in this release
+    last_year integer not null,             -- latest year with figures (estimates included)
     primary key (source, edition)
 );
 
 create table sipri_milex (                  -- every release side by side; sipri_at(as_of) picks
-    iso3 varchar not null,
-    year integer not null,
+    iso3 varchar not null,                  -- country.iso3 of SIPRI's country name (country sheets)
+    year integer not null,                  -- calendar year (a year column of the sheets)
     edition date not null,                  -- release date (edition table)
     price_base_year integer not null,       -- the YYYY of SIPRI's 'Constant (YYYY) US$' sheet
     constant_usd_m double,                  -- SIPRI 'Constant (YYYY) US$', US$ m at price_base_year
@@ -73,20 +73,20 @@ create table sipri_milex (                  -- every release side by side; sipri
 );
 
 create table sipri_missing (                -- why a SIPRI cell is NULL
-    iso3 varchar not null,
-    year integer not null,
-    edition date not null,
+    iso3 varchar not null,                  -- country.iso3 (SIPRI country sheets)
+    year integer not null,                  -- calendar year of the empty cell
+    edition date not null,                  -- release date (edition table)
     measure varchar not null,               -- column name in sipri_milex
     reason varchar not null,                -- 'no data' ('...'), 'state did not exist' ('xxx'), 'blank'
     primary key (iso3, year, edition, measure)
 );
 
 create table sipri_country_note (
-    iso3 varchar not null,
-    edition date not null,
-    sipri_name varchar not null,
-    region varchar not null,
-    subregion varchar,
+    iso3 varchar not null,                  -- country.iso3 of the SIPRI country
+    edition date not null,                  -- release date (edition table)
+    sipri_name varchar not null,            -- country name as SIPRI prints it
+    region varchar not null,                -- SIPRI region heading above the country
+    subregion varchar,                      -- SIPRI subregion heading; NULL in Middle East
     footnote_marks varchar,                 -- the Notes column as printed: '‡§¶16'
     budget_not_actual boolean not null,     -- § adopted budget, not actual spending
     excludes_pensions boolean not null,     -- † excludes military pensions
@@ -100,9 +100,9 @@ create table sipri_country_note (
 create table sipri_region_total (           -- SIPRI 'Regional totals': world, regions, subregions
     region varchar not null,                -- as printed: 'World', 'Africa', 'North Africa', ...
     parent varchar,                         -- NULL for World, 'World' for a region, else its region
-    year integer not null,
-    edition date not null,
-    price_base_year integer not null,
+    year integer not null,                  -- calendar year
+    edition date not null,                  -- release date (edition table)
+    price_base_year integer not null,       -- the YYYY of SIPRI's 'Constant (YYYY) US$' sheet
     constant_usd_bn double,                 -- US$ bn at price_base_year prices
     current_usd_bn double,                  -- US$ bn at current prices (SIPRI prints the last year)
     omitted_countries varchar,              -- countries SIPRI leaves out of the total
@@ -110,8 +110,8 @@ create table sipri_region_total (           -- SIPRI 'Regional totals': world, r
 );
 
 create table nato_defence (                 -- every edition side by side; nato_at(as_of) picks
-    iso3 varchar not null,
-    year integer not null,
+    iso3 varchar not null,                  -- country.iso3 of the ally as NATO names it
+    year integer not null,                  -- calendar year (a year column of the tables)
     edition date not null,                  -- publication date (edition table)
     is_estimate boolean not null,           -- NATO header '2023e', '2025e'
     currency varchar,                       -- national currency named in Table 1
@@ -136,46 +136,46 @@ create table nato_defence (                 -- every edition side by side; nato_
 );
 
 create table nato_aggregate (               -- NATO's own totals: 'NATO Europe and Canada', 'NATO Total'
-    aggregate varchar not null,
-    year integer not null,
-    edition date not null,
-    is_estimate boolean not null,
-    price_base_year integer not null,
-    current_usd_m double,
-    constant_usd_m double,
-    share_gdp_pct double,
-    real_change_pct double,
-    gdp_current_usd_m double,
-    gdp_constant_usd_m double,
-    gdp_per_capita_constant_kusd double,
-    per_capita_constant_usd double,
-    personnel_k double,
-    equipment_share_pct double,
-    personnel_share_pct double,
-    infrastructure_share_pct double,
-    other_share_pct double,
+    aggregate varchar not null,             -- 'NATO Europe and Canada' or 'NATO Total'
+    year integer not null,                  -- calendar year of the figures
+    edition date not null,                  -- publication date (edition table)
+    is_estimate boolean not null,           -- NATO header '2023e', '2025e'
+    price_base_year integer not null,       -- year of the constant prices (block subtitle)
+    current_usd_m double,                   -- Table 2, million US$, current prices and exchange rates
+    constant_usd_m double,                  -- Table 2, million US$, constant prices and exchange rates
+    share_gdp_pct double,                   -- Table 3, share of real GDP
+    real_change_pct double,                 -- Table 3, annual real change
+    gdp_current_usd_m double,               -- Table 5, million US$, current prices
+    gdp_constant_usd_m double,              -- Table 5, million US$, constant prices
+    gdp_per_capita_constant_kusd double,    -- Table 6, thousand US$, constant prices
+    per_capita_constant_usd double,         -- Table 6, defence expenditure per capita, constant US$
+    personnel_k double,                     -- Table 7, military personnel, thousands
+    equipment_share_pct double,             -- Table 8a, equipment, percent of defence expenditure
+    personnel_share_pct double,             -- Table 8a, personnel, percent of defence expenditure
+    infrastructure_share_pct double,        -- Table 8b, infrastructure, percent of defence expenditure
+    other_share_pct double,                 -- Table 8b, other, percent of defence expenditure
     primary key (aggregate, year, edition)
 );
 
 create table nato_real_change (             -- Table 4: change first year -> latest, constant US$
     iso3 varchar,                           -- NULL for the aggregates
     entity varchar not null,                -- country or aggregate name as printed
-    edition date not null,
-    from_year integer not null,
-    to_year integer not null,
-    to_is_estimate boolean not null,
-    price_base_year integer not null,
-    from_constant_usd_m double,
-    to_constant_usd_m double,
-    real_change_pct double,
-    from_share_gdp_pct double,
-    to_share_gdp_pct double,
+    edition date not null,                  -- publication date (edition table)
+    from_year integer not null,             -- first year compared (Table 4, 2014)
+    to_year integer not null,               -- last year compared (Table 4, e.g. 2024e)
+    to_is_estimate boolean not null,        -- to_year is printed as an estimate ('2024e')
+    price_base_year integer not null,       -- year of the constant prices (block subtitles)
+    from_constant_usd_m double,             -- Table 4, million US$ at price_base_year prices, from_year
+    to_constant_usd_m double,               -- Table 4, million US$ at price_base_year prices, to_year
+    real_change_pct double,                 -- Table 4, 'Real change from_year-to_year (%)'
+    from_share_gdp_pct double,              -- Table 4, 'Share of real GDP from_year (%)'
+    to_share_gdp_pct double,                -- Table 4, 'Share of real GDP to_year (%)'
     primary key (entity, edition)
 );
 
 create table wb_macro (
-    iso3 varchar not null,
-    year integer not null,
+    iso3 varchar not null,                  -- WDI Country Code (aggregates dropped)
+    year integer not null,                  -- calendar year (a year column of the WDI CSVs)
     gdp_current_usd double,                 -- NY.GDP.MKTP.CD, US$ (not millions)
     population double,                      -- SP.POP.TOTL, persons
     milex_share_gdp_pct double,             -- MS.MIL.XPND.GD.ZS, % of GDP (SIPRI-derived)
@@ -183,17 +183,17 @@ create table wb_macro (
 );
 
 create table wb_country (
-    iso3 varchar primary key,
-    name varchar not null,
-    region varchar not null,
-    income_group varchar
+    iso3 varchar primary key,               -- World Bank Country Code (WDI metadata CSV)
+    name varchar not null,                  -- WDI metadata TableName
+    region varchar not null,                -- WDI metadata Region ('Europe & Central Asia', ...)
+    income_group varchar                    -- WDI metadata IncomeGroup; NULL where it is empty
 );
 
 create table cow_nmc (
     ccode integer not null,                 -- COW state code
-    stateabb varchar not null,
+    stateabb varchar not null,              -- COW abbreviation, not ISO ('CZE': Czechoslovakia)
     iso3 varchar,                           -- NULL for states with no ISO3 (documented overrides)
-    year integer not null,
+    year integer not null,                  -- calendar year
     milex_current_kusd double,              -- thousands of current US$ (-9 -> NULL)
     milper_k double,                        -- thousands of personnel
     irst_kt double,                         -- iron and steel, thousand tons
@@ -201,81 +201,81 @@ create table cow_nmc (
     tpop_k double,                          -- total population, thousands
     upop_k double,                          -- urban population, thousands
     cinc double,                            -- composite index (share of the world, 0-1)
-    version varchar not null,
+    version varchar not null,               -- NMC release as the CSV's version column gives it
     primary key (ccode, year)
 );
 
 create table kiel_aid_monthly (             -- Kiel Ukraine Support Tracker, data_explorer.csv
-    donor varchar not null,
+    donor varchar not null,                 -- donor as Kiel names it (data_explorer.csv country)
     iso3 varchar,                           -- NULL for EU institutions
-    year integer not null,
-    month integer not null,
-    total_eur_bn double,
-    financial_eur_bn double,
-    humanitarian_eur_bn double,
-    military_eur_bn double,
-    commitments_eur_bn double,
-    to_be_allocated_eur_bn double,
+    year integer not null,                  -- year the aid was allocated
+    month integer not null,                 -- month the aid was allocated (1-12)
+    total_eur_bn double,                    -- EUR bn allocated in the month (a flow)
+    financial_eur_bn double,                -- financial aid, EUR bn allocated in the month
+    humanitarian_eur_bn double,             -- humanitarian aid, EUR bn allocated in the month
+    military_eur_bn double,                 -- military aid, EUR bn allocated in the month
+    commitments_eur_bn double,              -- Kiel 'commitments', EUR bn in the month
+    to_be_allocated_eur_bn double,          -- Kiel 'to_be_allocated', EUR bn in the month
     gdp_eur_bn double,                      -- donor GDP, fixed reference year
     pct_gdp double,                         -- percent of GDP
-    release varchar not null,
+    release varchar not null,               -- Kiel release (release_info.csv)
     primary key (donor, year, month)
 );
 
 create table kiel_aid_donor (               -- per donor, as of the release: latest cumulative figures
-    donor varchar primary key,
-    iso3 varchar,
-    total_eur_bn double,
-    military_eur_bn double,
-    financial_eur_bn double,
-    humanitarian_eur_bn double,
-    pct_gdp double,
+    donor varchar primary key,              -- donor as Kiel names it (data_explorer.csv country)
+    iso3 varchar,                           -- country.iso3; NULL for EU institutions
+    total_eur_bn double,                    -- sum of the monthly total_eur_bn, EUR bn
+    military_eur_bn double,                 -- sum of the monthly military_eur_bn, EUR bn
+    financial_eur_bn double,                -- sum of the monthly financial_eur_bn, EUR bn
+    humanitarian_eur_bn double,             -- sum of the monthly humanitarian_eur_bn, EUR bn
+    pct_gdp double,                         -- sum of the monthly pct_gdp (fixed-year GDP), percent
     eu_share_eur_bn double,                 -- eu_aid_shares.csv (EU members only)
-    eu_share_pct_gdp double,
-    release varchar not null,
-    period varchar not null
+    eu_share_pct_gdp double,                -- the same share, percent of GDP (eu_aid_shares.csv)
+    release varchar not null,               -- Kiel release (release_info.csv)
+    period varchar not null                 -- period the release covers (release_info.csv)
 );
 
 create table kiel_heavy_weapons (          -- Kiel weapons.csv: heavy weapons per donor and category
-    donor varchar not null,
-    iso3 varchar,
+    donor varchar not null,                 -- donor as Kiel names it (weapons.csv)
+    iso3 varchar,                           -- country.iso3 of the donor; NULL if none
     category varchar not null,              -- 'Tanks', 'Howitzers', 'Air Defense', 'IFV', 'MLRS'
     units integer not null,                 -- number_of_weapons (checked against weapons_list)
     value_eur double,                       -- monetary_value_eur, EUR (not bn)
     weapons_list varchar not null,          -- as printed: 'Leopard-1A5 (42); M-84 tank (30); ...'
-    release varchar not null,
+    release varchar not null,               -- Kiel release (release_info.csv)
     primary key (donor, category)
 );
 
 create table source_file (
     name varchar primary key,               -- path under the raw dir
-    publisher varchar not null,
-    edition varchar not null,
-    url varchar not null,
-    licence varchar not null,
-    sha256 varchar not null,
-    bytes bigint not null,
-    rows bigint not null,
-    loaded_at timestamp not null
+    publisher varchar not null,             -- who published the file (etl/sources/<source>.py)
+    edition varchar not null,               -- the release the file belongs to, as the parser reads it
+    url varchar not null,                   -- where the file was downloaded from
+    licence varchar not null,               -- the publisher's terms of use for the file
+    sha256 varchar not null,                -- SHA-256 of the file's bytes, hex
+    bytes bigint not null,                  -- file size, bytes
+    rows bigint not null,                   -- tidy rows this file contributed to the warehouse
+    loaded_at timestamp not null            -- when the build loaded it (UTC)
 );
 
 create table etl_run (
-    run_id varchar primary key,
-    command varchar not null,
-    raw_dir varchar,
-    started_at timestamp not null,
-    finished_at timestamp,
-    outcome varchar not null,               -- 'published', 'unchanged', 'failed'
+    run_id varchar primary key,             -- 12 hex digits, random per run
+    command varchar not null,               -- 'build' or 'refresh'
+    raw_dir varchar,                        -- raw folder the run read; NULL when none was given
+    started_at timestamp not null,          -- start time (UTC)
+    finished_at timestamp,                  -- end time (UTC); NULL if the run never finished
+    outcome varchar not null,               -- 'published', 'unchanged', 'failed', 'interrupted', 'locked', 'killed'
     sources_sha256 varchar,                 -- JSON {file: sha256}
-    message varchar
+    message varchar                         -- one-line outcome ('N rows', or the error)
 );
 
 create table cross_source_share_gdp (      -- SIPRI vs NATO vs World Bank, share of GDP, percent
-    iso3 varchar not null,
-    year integer not null,
-    sipri_pct double,
-    nato_pct double,
-    wb_pct double,
+    iso3 varchar not null,                  -- country.iso3 (at least two sources cover it)
+    year integer not null,                  -- calendar year
+    sipri_pct double,                       -- SIPRI share_gdp_pct, newest release
+    nato_pct double,                        -- NATO share of real GDP, newest edition
+    wb_pct double,                          -- World Bank MS.MIL.XPND.GD.ZS
     max_abs_diff_pp double,                 -- largest pairwise gap, percentage points
     primary key (iso3, year)
 );

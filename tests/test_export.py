@@ -18,7 +18,15 @@ from typer.testing import CliRunner
 from etl.build import build
 from etl.cli import app
 from etl.db import connect_readonly
-from etl.export import ddl_comments, export, field_type, unit, write, zip_bytes
+from etl.export import (
+    ddl_comments,
+    export,
+    field_type,
+    unit,
+    view_comments,
+    write,
+    zip_bytes,
+)
 from etl.warehouse import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +107,54 @@ def test_schema_carries_types_descriptions_and_units(package):
     views = {r["name"]: r for r in package["resources"] if r["kind"] == "view"}
     assert views and all(v.get("description") for v in views.values())
     assert field_type("DECIMAL(18,3)") == "number" and unit("iso3") is None
+
+
+def test_every_column_of_every_resource_has_a_description(built, package):
+    """Tables and views alike: every exported column says what it holds (schema.sql's trailing
+    comments, the views' `-- Columns` blocks), and a view's block names only its own columns."""
+    undescribed = [
+        f"{r['name']}.{f['name']}"
+        for r in package["resources"]
+        for f in r["schema"]["fields"]
+        if not (f.get("description") or "").strip()
+    ]
+    assert not undescribed, f"{len(undescribed)} columns without a description: {undescribed}"
+    con = duckdb.connect(str(built), read_only=True)
+    try:
+        actual = set(
+            con.execute(
+                "select table_name, column_name from duckdb_columns() "
+                "where schema_name = 'main' and table_name in "
+                "(select view_name from duckdb_views() where not internal)"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    _, documented = view_comments()
+    assert actual and set(documented) == actual  # no stale or misspelt name in a block
+    fields = {
+        (r["name"], f["name"]): f for r in package["resources"] for f in r["schema"]["fields"]
+    }
+    for key, text in documented.items():
+        assert fields[key]["description"] == text, key
+
+
+def test_view_column_block_parses_continuations_and_ends(tmp_path):
+    path = tmp_path / "v.sql"
+    path.write_text(
+        "-- View v: two columns.\n"
+        "--\n"
+        "-- Columns:\n"
+        "--   a: first, in US$ m\n"
+        "--     at current prices\n"
+        "--   b: second\n"
+        "-- Parameters: none.\n"
+        "create or replace view v as select 1 as a, 2 as b\n",
+        encoding="utf-8",
+    )
+    views, columns = view_comments([path])
+    assert columns == {("v", "a"): "first, in US$ m at current prices", ("v", "b"): "second"}
+    assert views == {"v": "View v: two columns. Parameters: none."}
 
 
 def test_sources_editions_licences_and_citation_travel_with_the_data(built, package):

@@ -10,6 +10,18 @@
 -- one day of Y, i.e. first_year <= Y <= last_year with first_year = year(joined) and
 -- last_year = year(departed - 1 day); last_year is NULL while the spell is open.
 -- Finland joined NATO on 2023-04-04, so it counts as a NATO member for 2023.
+--
+-- Columns (etl export reads this block into the data package; one per column, in order):
+--   alliance: alliance_grouping.code (membership.alliance, or NATO_EUROPE_CANADA)
+--   iso3: member's country.iso3 (data/memberships.csv)
+--   joined: first day as a member (inclusive)
+--   departed: first day no longer a member (membership.departed + 1 day); NULL while a member
+--   first_year: year(joined), the first year the country counts as a member
+--   last_year: year of the last day as a member, the last year it counts; NULL while open
+--   date_precision: 'day' or 'year' (only the year is well attested)
+--   is_derived: true for the NATO_EUROPE_CANADA spells derived from the NATO ones
+--   source_url: page that attests the spell's dates (the NATO spell's for derived rows)
+--   note: free text from data/memberships.csv; 'derived from the NATO spell' on derived rows
 create or replace view membership_spell as
 
 with

@@ -3,6 +3,15 @@
 -- membership_spell). Open spells run to the current calendar year. Includes the derived
 -- grouping NATO_EUROPE_CANADA. (alliance, iso3, year) is unique unless two spells of the same
 -- country in the same grouping touch one year: queries/checks/keys_unique.sql fails then.
+--
+-- Columns (etl export reads this block into the data package; one per column, in order):
+--   alliance: alliance_grouping.code (membership.alliance, or NATO_EUROPE_CANADA)
+--   iso3: member's country.iso3
+--   year: a calendar year the spell touches (member on at least one day of it)
+--   joined: first day of the spell (inclusive; membership_spell.joined)
+--   departed: first day outside the spell (membership_spell.departed); NULL while a member
+--   date_precision: 'day' or 'year' (only the year is well attested)
+--   is_derived: true for the NATO_EUROPE_CANADA rows derived from the NATO spells
 create or replace view member_year as
 
 with

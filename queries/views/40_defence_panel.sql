@@ -22,6 +22,34 @@
 -- constant prices. Indicators that compare with a guideline use share_gdp_pct. Constant-price
 -- figures are comparable only within one price_base_year.
 -- Parameters: none (the evaluation date is nato_at/sipri_at's as_of; here the newest).
+--
+-- Columns (etl export reads this block into the data package; one per column, in order):
+--   source: 'nato' (nato_at(): NATO tables, newest edition) or 'sipri' (sipri_at(): SIPRI, newest
+--     release); whose ME, price base and share of GDP the row holds
+--   iso3: country.iso3
+--   year: calendar year of the figures
+--   edition: publication date of the NATO edition or SIPRI release the row comes from
+--   is_estimate: NATO year printed as an estimate ('2025e'); SIPRI: a figure of the row printed
+--     blue (SIPRI estimate)
+--   is_uncertain: SIPRI: a figure of the row printed red (highly uncertain); false for NATO
+--   me_current_usd_m: defence expenditure, million US$ at current prices and exchange rates
+--     (NATO Table 2; SIPRI 'Current US$')
+--   me_constant_usd_m: defence expenditure, million US$ at constant price_base_year prices
+--     (NATO Table 2; SIPRI 'Constant (YYYY) US$')
+--   price_base_year: year of the constant prices (NATO 2015 in 2024, 2021 since 2025; SIPRI's
+--     sheet year); constant figures compare only within one price_base_year
+--   share_gdp_pct: the source's own ME share of GDP, percent (NATO Table 3, of real GDP; SIPRI
+--     'Share of GDP')
+--   me_gdp_pct: 100 x me_current_usd_m / gdp_current_usd_m, percent, from the row's own columns
+--     (for SIPRI rows SIPRI's ME over World Bank GDP)
+--   gdp_current_usd_m: GDP, million US$ at current prices (NATO Table 5; for SIPRI rows World
+--     Bank NY.GDP.MKTP.CD / 1e6)
+--   gdp_source: which table gdp_current_usd_m comes from
+--   population: persons (NATO: Table 5 GDP at constant US$ m / Table 6 GDP per capita in
+--     thousand constant US$ x 1000; SIPRI rows: World Bank SP.POP.TOTL)
+--   population_source: which table population comes from
+--   equipment_share_pct: NATO Table 8a, equipment share of defence expenditure, percent; NULL
+--     for SIPRI rows (SIPRI publishes none)
 create or replace view defence_panel as
 
 with
