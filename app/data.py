@@ -5,11 +5,12 @@
   fingerprint (inode, size, mtime); when `etl refresh` has replaced the file, the old connection
   is closed *before* the new one opens (DuckDB hands a second connect to the same path the
   already-open instance, i.e. the old file), so the app follows a refresh without a restart.
-- Query results: st.cache_data keyed by query name + bound parameters + that fingerprint, so a
-  new file means new results and an unchanged file never runs a query twice. Underneath, one
-  store of results per process (`_Shared`) is keyed by the query text and its fully bound
-  parameters (defaults filled in), and the claims' evaluation reads through it too: a query the
-  landing page's claims ran is not run again for a page, and the other way round.
+- Query results: every query is a file in queries/ run by ledger.queries.run (the one runner:
+  the frame the CLI and the claims get, statistics included), cached with st.cache_data keyed
+  by query name + bound parameters (defaults filled in) + that fingerprint, so a new file means
+  new results and an unchanged file never runs a query twice. The claims are handed `run`, a
+  function that reads through the same cache: a query the landing page's claims ran is not run
+  again for a page, and the other way round.
 - A missing database is built from the committed snapshot (etl.build.build(None, path)) under
   the same lock file the CLI uses, inside st.status with a progress message.
 
@@ -21,8 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -33,13 +33,11 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl import freshness, queries, sandbox
+from etl import freshness, sandbox
 from etl.db import connect_readonly, default_db_path, problem
 from etl.errors import EtlError
 from etl.sources import REGISTRY
-
-# etl.stats (scipy.stats, seconds to import) is imported where a p-value is first needed, so a
-# page without statistics, and the first paint of every page, do not wait for it.
+from ledger import queries
 
 Fingerprint = tuple[int, int, int]
 
@@ -218,8 +216,8 @@ def available(name: str) -> bool:
 
 
 def indicators() -> list[tuple[str, dict[str, Any]]]:
-    """Every indicator query with its sidecar, by name."""
-    return [(n, meta(n)) for n in queries.names()]
+    """Every indicator query with its sidecar, by name (the look-ups, `kind: lookup`, left out)."""
+    return [(n, m) for n in queries.names() if (m := meta(n)).get("kind") != "lookup"]
 
 
 def meta(name: str) -> dict[str, Any]:
@@ -251,231 +249,60 @@ def default(name: str, param: str) -> Any:
 
 
 def get(name: str, **params: Any) -> Data:
-    """Run an indicator query (cached). Parameters it does not take are dropped, so a page can
-    pass its whole set of controls; never raises."""
+    """Run a query (cached) and return its finished frame; never raises. A parameter the query
+    does not take is refused (as `etl query` refuses it), so a typo shows on the page instead
+    of vanishing; None means "the query's default" unless the sidecar lets it be NULL."""
     if not available(name):
         return Data(name, pl.DataFrame(), {}, params, f"The indicator “{name}” is not built yet.")
-    takes = set(parameters(name))
     m = meta(name)
     declared = m.get("parameters") or {}
-    # None means "the query's default" unless the sidecar lets the parameter be NULL.
     bound = {
-        k: v
-        for k, v in params.items()
-        if k in takes and (v is not None or (declared.get(k) or {}).get("nullable"))
+        k: v for k, v in params.items() if v is not None or (declared.get(k) or {}).get("nullable")
     }
     try:
-        fp = current_fingerprint()
-        frame, problem = _run_query(name, tuple(sorted(bound.items())), str(db_path()), fp)
+        frame = run(name, **bound)
     except EtlError as e:
-        return Data(name, pl.DataFrame(), m, bound, f"The data could not be read: {e}")
-    return Data(name, frame, m, bound, problem)
+        return Data(name, pl.DataFrame(), m, bound, f"“{name}” could not be computed: {e}")
+    return Data(name, frame, m, bound)
+
+
+def table(name: str, **params: Any) -> Data:
+    """A look-up (a query whose sidecar says `kind: lookup`): the same as get()."""
+    return get(name, **params)
+
+
+def run(name: str, **params: Any) -> pl.DataFrame:
+    """Run a named query and return its finished frame (cached): what pages get through get()
+    and what the claims are handed. An unknown or missing parameter raises EtlError naming it."""
+    bound = queries.coerce(queries.load(name), params)  # defaults filled in, values typed
+    return _finished(name, tuple(sorted(bound.items())), str(db_path()), current_fingerprint())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run_query(
-    name: str, params: tuple[tuple[str, Any], ...], path: str, fp: Fingerprint | None
-) -> tuple[pl.DataFrame, str | None]:
+def _finished(
+    name: str, bound: tuple[tuple[str, Any], ...], path: str, fp: Fingerprint | None
+) -> pl.DataFrame:
+    """ledger.queries.run on the shared connection, cached by the file and the fully bound
+    parameters, so a page and a claim asking the same thing share one run."""
+    con, _ = _reader().connection()
+    cur = con.cursor()
     try:
-        with shared_cursor() as cur:
-            frame = queries.run(cur, name, **dict(params))
-    except EtlError as e:
-        return pl.DataFrame(), f"The indicator “{name}” could not be computed: {e}"
-    return _with_p_values(name, frame), None
-
-
-def _with_p_values(name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """The statistical indicators get their p-values (etl.stats, scipy's distributions)."""
-    if frame.is_empty():
-        return frame
-    if name in STAT_QUERIES:
-        from etl import stats
-
-        return stats.with_p_values(frame)
-    rhos = {c: n for c, n in SPEARMAN_COLUMNS.get(name, {}).items() if c in frame.columns}
-    if rhos and "n" in frame.columns:
-        from etl import stats
-
-        return frame.with_columns(
-            pl.Series(
-                p_name,
-                [stats.spearman_p(r, n) for r, n in zip(frame[rho], frame["n"], strict=True)],
-                dtype=pl.Float64,
-            )
-            for rho, p_name in rhos.items()
-        )
+        frame = queries.run(cur, name, **dict(bound))
+    finally:
+        cur.close()
+    with _RUNS_LOCK:
+        _RUNS[name] = _RUNS.get(name, 0) + 1
     return frame
 
 
-STAT_QUERIES = {"exploitation_test", "concordance_test", "free_riding_response"}
-# Queries whose Spearman rho columns get a p-value column (etl.stats.spearman_p on rho and n).
-SPEARMAN_COLUMNS = {
-    "threat_proximity_test": {"rho": "rho_p"},
-    "security_burden_test": {"rho_plain": "rho_plain_p", "rho_broader": "rho_broader_p"},
-}
+_RUNS: dict[str, int] = {}  # how often each query really ran in this process (cache misses)
+_RUNS_LOCK = threading.Lock()
 
 
-# --------------------------------------------------------------------------- shared results
-
-
-class _Shared:
-    """Query results by (fingerprint, SQL text, bound parameters), least recently used out.
-
-    etl.queries.run binds every parameter (defaults included) before it calls
-    `con.sql(text, params=...)`, so the key is the same whoever asks: a page with its controls
-    at their defaults, or ledger.claims with its own arguments."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: tuple, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-        frame = compute()  # outside the lock: another session's query need not wait
-        with self._lock:
-            self.misses += 1
-            self._items[key] = frame
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return frame
-
-
-@st.cache_resource(show_spinner=False)
-def _shared() -> _Shared:
-    return _Shared()
-
-
-def shared_stats() -> dict[str, int]:
-    """How often a query was answered from the shared results (hits) or run (misses)."""
-    store = _shared()
-    return {"hits": store.hits, "misses": store.misses, "entries": len(store._items)}
-
-
-def _frozen(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    return value
-
-
-class _SharedRelation:
-    """What `cursor.sql(text, params=...)` returns here: `.pl()` reads the shared results;
-    anything else is asked of a real DuckDB relation."""
-
-    def __init__(self, cur: duckdb.DuckDBPyConnection, fp: Fingerprint, sql: str, params):
-        self._cur, self._fp, self._sql, self._params = cur, fp, sql, params
-
-    def pl(self) -> pl.DataFrame:
-        key = (self._fp, self._sql, _frozen(self._params))
-        return _shared().get(key, lambda: self._cur.sql(self._sql, params=self._params).pl())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cur.sql(self._sql, params=self._params), name)
-
-
-class _SharingCursor:
-    """A DuckDB cursor whose `sql(text, params=dict)` goes through the shared results; every
-    other call (execute, fetchall, ...) is the cursor's own."""
-
-    def __init__(self, cur: duckdb.DuckDBPyConnection, fp: Fingerprint) -> None:
-        self._cur, self._fp = cur, fp
-
-    def sql(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        params = kwargs.get("params")
-        if args or set(kwargs) - {"params"} or not isinstance(params, dict | type(None)):
-            return self._cur.sql(query, *args, **kwargs)
-        return _SharedRelation(self._cur, self._fp, query, params)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cur, name)
-
-
-@contextmanager
-def shared_cursor() -> Iterator[Any]:
-    """A cursor (as `cursor()`) whose indicator results are shared across pages and claims."""
-    con, fp = _reader().connection()
-    cur = con.cursor()
-    try:
-        yield _SharingCursor(cur, fp)
-    finally:
-        cur.close()
-
-
-# --------------------------------------------------------------------------- fixed look-ups
-# Plain reads of the warehouse's own tables (no parameters from readers reach them unbound).
-
-_SQL = {
-    "source_file": """
-        select name, publisher, edition, url, licence, sha256, bytes, rows, loaded_at
-        from source_file order by publisher, name""",
-    "etl_run": """
-        select run_id, command, raw_dir, started_at, finished_at, outcome, message
-        from etl_run order by started_at desc""",
-    "cross_source": """
-        select c.iso3, coalesce(k.name, c.iso3) as country, c.year, c.sipri_pct, c.nato_pct,
-               c.wb_pct, c.max_abs_diff_pp
-        from cross_source_share_gdp c left join country k using (iso3)
-        where c.iso3 in (select iso3 from membership where alliance = 'NATO')
-        order by c.max_abs_diff_pp desc nulls last, c.iso3, c.year""",
-    "schema": """
-        select table_name as "table", column_name as "column", data_type as "type",
-               (select t.table_type from information_schema.tables t
-                where t.table_name = c.table_name and t.table_schema = c.table_schema limit 1)
-                   as kind
-        from information_schema.columns c
-        where table_schema = 'main'
-        order by kind, "table", ordinal_position""",
-    "spells": """
-        select s.alliance, s.iso3, coalesce(c.name, s.iso3) as country, s.joined, s.departed,
-               s.date_precision, s.note
-        from membership_spell s left join country c using (iso3)
-        where not s.is_derived
-        order by s.alliance, s.joined, country""",
-    "groupings": """
-        select code, name, kind, founded, dissolved, is_minilateral, is_derived
-        from alliance_grouping order by is_derived, founded""",
-    "countries": """
-        select distinct m.iso3, coalesce(c.name, m.iso3) as name,
-               coalesce(c.is_historical, false) as is_historical
-        from membership m left join country c using (iso3)
-        order by name""",
-    "country": """
-        select iso3, name, capital, capital_lat, capital_lon, region, subregion,
-               borders_russia_or_belarus, is_historical
-        from country where iso3 = $iso3""",
-    "memberships_of": """
-        select m.alliance, coalesce(a.name, m.alliance) as grouping, m.joined, m.departed,
-               m.date_precision, m.note, m.source_url
-        from membership m left join alliance a on a.code = m.alliance
-        where m.iso3 = $iso3 order by m.joined""",
-    "series_of": """
-        with s as (
-            select year, share_gdp_pct, constant_usd_m, current_usd_m, is_estimate
-            from sipri_at() where iso3 = $iso3),
-        n as (
-            select year, share_gdp_pct, constant_usd_m, current_usd_m,
-                   equipment_share_pct, is_estimate
-            from nato_at() where iso3 = $iso3),
-        w as (
-            select year, milex_share_gdp_pct, gdp_current_usd, population
-            from wb_macro where iso3 = $iso3)
-        select year, 'SIPRI' as source, share_gdp_pct, current_usd_m, is_estimate from s
-        union all
-        select year, 'NATO', share_gdp_pct, current_usd_m, is_estimate from n
-        union all
-        select year, 'World Bank', milex_share_gdp_pct, null, false from w
-        where milex_share_gdp_pct is not null
-        order by source, year""",
-}
+def query_runs() -> dict[str, int]:
+    """{query name: times it ran} in this process: a cache hit does not count."""
+    with _RUNS_LOCK:
+        return dict(_RUNS)
 
 
 def country_names() -> dict[str, str]:
@@ -494,27 +321,6 @@ def groupings_of(iso3: str | None) -> list[str]:
         codes = ["NATO", *(c for c in codes if c != "NATO")]
     known = set(choices("burden", "alliance")) or set(codes)
     return [c for c in codes if c in known]
-
-
-def table(name: str, **params: Any) -> Data:
-    """One of the fixed look-ups above, cached like the indicators."""
-    try:
-        frame, problem = _run_fixed(name, tuple(sorted(params.items())), current_fingerprint())
-    except EtlError as e:
-        return Data(name, pl.DataFrame(), {}, params, f"The data could not be read: {e}")
-    return Data(name, frame, {}, params, problem)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _run_fixed(
-    name: str, params: tuple[tuple[str, Any], ...], fp: Fingerprint | None
-) -> tuple[pl.DataFrame, str | None]:
-    try:
-        with cursor() as cur:
-            return cur.sql(_SQL[name], params=dict(params)).pl(), None
-    except duckdb.Error as e:
-        first = str(e).strip().splitlines()[0]
-        return pl.DataFrame(), f"This part of the database could not be read ({first})."
 
 
 # --------------------------------------------------------------------------- provenance
@@ -622,8 +428,7 @@ def claim(claim_id: str, as_of: date | None = None) -> tuple[dict[str, Any] | No
 def _evaluate_claim(fp: Fingerprint | None, claim_id: str, as_of: date) -> dict[str, Any]:
     from ledger import claims as registry
 
-    with shared_cursor() as cur:  # the claims' queries land in the shared results
-        return asdict(registry.evaluate(cur, claim_id, as_of=as_of))  # a ClaimResult
+    return asdict(registry.evaluate(run, claim_id, as_of=as_of))  # a ClaimResult
 
 
 # --------------------------------------------------------------------------- SQL explorer

@@ -145,7 +145,7 @@ def section(quick: bool = False, raw_dir: Path = RAW_DIR, repeat: int | None = N
         note=(
             "A step runs from its name to the next one: 'start' is cleaning up and the "
             "memberships files, each source is its parser (with the sha256 of its files), 'load' "
-            "is creating the database, inserting, cross_source, the views and the source_file "
+            "is creating the database, inserting, the views and macros and the source_file "
             "rows, 'check' the checks, the etl_run rows and the checkpoint, 'publish' fsync and "
             "rename. The last column sets a parser against reading its own folder's files, "
             "timed in the same rounds (kiel/ serves both Kiel steps)."

@@ -2,7 +2,7 @@
 100x larger, along two axes (bench/synthetic.py): more countries and groupings of the real
 size ('groupings'), and more members per grouping ('members').
 
-Each indicator runs with its default parameters through etl.queries.run on a read-only
+Each indicator runs with its default parameters through ledger.queries.run on a read-only
 connection (as the dashboard opens it), warm: one discarded run, then several, round-robin over
 the indicators so machine load hits all alike; the tables give the median and the minimum. On
 the real data each indicator is also shown as a multiple of a reference query timed in the
@@ -27,9 +27,9 @@ from pathlib import Path
 import duckdb
 
 from bench import Section, Table, interleaved, median, ms, synthetic
-from etl import queries
 from etl.build import ROOT, build
 from etl.db import connect_readonly
+from ledger import queries
 
 RAW_DIR = ROOT.parent / "shared" / "data" / "raw"
 GOAL_MS = 50.0

@@ -110,7 +110,6 @@ CLONED = {
         "t.* replace (t.donor || ' ~' || c.r as donor, c.code as iso3, "
         "t.value_eur * c.f as value_eur)",
     ),
-    "cross_source_share_gdp": ("iso3", "t.* replace (c.code as iso3)"),
 }
 # Tables that measure size: every table with rows per country, grouping or spell.
 SIZED = [*CLONED, "membership", "state_succession", "alliance"]

@@ -34,6 +34,7 @@ from etl.rawfiles import (
     sha256,
 )
 from etl.warehouse import create_schema, create_views, insert
+from ledger import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 # Build step -> parser, in the registry's order (etl/sources/).
@@ -174,12 +175,13 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
     try:
         con = connect_readonly(db)
         try:
-            rows = con.execute("select name, sha256, edition from source_file").fetchall()
+            files = queries.run(con, "source_file")
             written = _storage_version(con)
         finally:
             con.close()
     except (duckdb.Error, EtlError) as e:  # not a readable database of ours: rebuild
         return [f"{db} ({type(e).__name__})"]
+    rows = files.select("name", "sha256", "edition").rows()
     stale = [] if written == f"{STORAGE_VERSION}+" else [f"{db} (storage version {written})"]
     for name, digest, edition in rows:
         first, _, rest = name.partition("/")
@@ -246,30 +248,6 @@ def read_source(name: str, parse: Callable[[Path], Parsed], raw_dir: Path) -> Pa
         hits = sorted(raw_dir.glob(SINGLE_FILE[name])) if name in SINGLE_FILE else []
         file = hits[0].relative_to(raw_dir).as_posix() if len(hits) == 1 else str(raw_dir)
         raise EtlError(f"could not read the {name} files: {first}", file=file) from e
-
-
-def cross_source(con: duckdb.DuckDBPyConnection) -> None:
-    """SIPRI vs NATO vs World Bank share of GDP for every country-year any two of them cover."""
-    con.execute("""
-        insert into cross_source_share_gdp
-        with s as (select iso3, year, share_gdp_pct from sipri_at()),
-             n as (select iso3, year, share_gdp_pct from nato_at()
-                   where share_gdp_pct is not null),
-             w as (select iso3, year, milex_share_gdp_pct from wb_macro),
-             joined as (
-                 select coalesce(s.iso3, n.iso3, w.iso3) as iso3,
-                        coalesce(s.year, n.year, w.year) as year,
-                        s.share_gdp_pct as sipri_pct, n.share_gdp_pct as nato_pct,
-                        w.milex_share_gdp_pct as wb_pct
-                 from s full join n using (iso3, year) full join w using (iso3, year)
-             )
-        select iso3, year, sipri_pct, nato_pct, wb_pct,
-               greatest(abs(sipri_pct - nato_pct), abs(sipri_pct - wb_pct), abs(nato_pct - wb_pct))
-                   as max_abs_diff_pp
-        from joined
-        where (sipri_pct is not null)::int + (nato_pct is not null)::int
-              + (wb_pct is not null)::int >= 2
-    """)
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: list[Parsed]) -> dict[str, int]:
@@ -341,8 +319,7 @@ def build(
             con.begin()
             create_schema(con, own_transaction=False)
             rows = load(con, parsed)
-            create_views(con, own_transaction=False)  # cross_source reads nato_at, sipri_at
-            cross_source(con)
+            create_views(con, own_transaction=False)
             loaded_at = _now()
             con.executemany(
                 "insert into source_file values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

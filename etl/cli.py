@@ -402,7 +402,7 @@ def query(
     debug: DebugOption = False,
 ) -> None:
     """Run one indicator query with bound parameters, e.g. --param year=2024."""
-    from etl import queries
+    from ledger import queries
 
     params = {}
     for item in param or []:

@@ -23,29 +23,15 @@ panel as (
     where source = $source
 ),
 
-spells as (
-    select * from membership_spell
-    where alliance = $alliance
-),
-
 years as (
     select distinct panel.year from panel
     where $year is null or panel.year = $year
 ),
 
 members as (
-    select distinct
-        spells.iso3,
-        years.year,
-    from spells
-    inner join years
-        on case
-            when $membership = 'current'
-                then spells.joined <= $as_of
-                    and (spells.departed is null or spells.departed > $as_of)
-            else years.year >= spells.first_year
-                and (spells.last_year is null or years.year <= spells.last_year)
-        end
+    select selected.iso3, selected.year
+    from members_in($alliance, $membership, $as_of, (select list(year) from years))
+        as selected
 ),
 
 joined as (

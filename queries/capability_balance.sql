@@ -40,25 +40,10 @@ world as (
     group by cow.year
 ),
 
-spells as (
-    select * from membership_spell
-    where $alliance is null or alliance = $alliance
-),
-
 members as (
-    select distinct
-        spells.alliance,
-        spells.iso3,
-        world.year,
-    from spells
-    inner join world
-        on case
-            when $membership = 'current'
-                then spells.joined <= $as_of
-                    and (spells.departed is null or spells.departed > $as_of)
-            else world.year >= spells.first_year
-                and (spells.last_year is null or world.year <= spells.last_year)
-        end
+    select selected.alliance, selected.iso3, selected.year
+    from members_in($alliance, $membership, $as_of, (select list(year) from world))
+        as selected
 ),
 
 joined as (

@@ -16,7 +16,7 @@
 --   positive d, W- (w_minus) of negative d; z = (W+ - n(n+1)/4) / sqrt(n(n+1)(2n+1)/24);
 --   z_ties uses the tie-corrected variance n(n+1)(2n+1)/24 - sum(t^3 - t)/48 (tie_term =
 --   sum over groups of tied |d| of t^3 - t) and is the z of scipy.stats.wilcoxon(method=
---   'approx', correction=False); z_ties = z when there are no ties. p-values: etl/stats.py.
+--   'approx', correction=False); z_ties = z when there are no ties. p-values: ledger/stats.py.
 -- Parameters: $alliance (grouping code), $source ('nato' | 'sipri'), $membership
 --   ('historical': the members of each year; 'current': the members on $as_of, for every year),
 --   $as_of (date, read by 'current' only).
@@ -24,26 +24,13 @@
 with
 
 members as (
-    select
-        member_year.iso3,
-        member_year.year,
-    from member_year
-    where member_year.alliance = $alliance
-        and $membership = 'historical'
-
-    union
-
-    select
-        membership_spell.iso3,
-        panel_years.year,
-    from membership_spell
-    cross join (
-        select distinct defence_panel.year from defence_panel where defence_panel.source = $source
-    ) as panel_years
-    where membership_spell.alliance = $alliance
-        and $membership = 'current'
-        and membership_spell.joined <= $as_of
-        and (membership_spell.departed is null or membership_spell.departed > $as_of)
+    select selected.iso3, selected.year
+    from members_in(
+        $alliance,
+        $membership,
+        $as_of,
+        (select list(distinct year) from defence_panel where source = $source)
+    ) as selected
 ),
 
 sample as (
@@ -110,9 +97,7 @@ ranked as (
         nonzero.year,
         nonzero.variant,
         nonzero.d,
-        rank() over (partition by nonzero.year, nonzero.variant order by nonzero.abs_d)
-            + (count(*) over (partition by nonzero.year, nonzero.variant, nonzero.abs_d) - 1) / 2
-            as rank_abs_d,
+        avg_rank(nonzero.abs_d, (nonzero.year, nonzero.variant)) as rank_abs_d,
     from nonzero
 ),
 

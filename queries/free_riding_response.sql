@@ -15,33 +15,20 @@
 --   An ally needs at least 3 changes (df = n - 2 >= 1).
 -- Columns slope, intercept, r2 are DuckDB's regr_slope, regr_intercept, regr_r2;
 --   slope_se = sqrt(residual SS / (n - 2) / Sxx) and t = slope / slope_se, as
---   scipy.stats.linregress. p-value: etl/stats.py (with_p_values).
+--   scipy.stats.linregress. p-value: ledger/stats.py.
 -- Parameters: $alliance, $source ('nato' | 'sipri'), $membership ('historical' | 'current'),
 --   $as_of (date, read by 'current' only), $from_year, $to_year (integers).
 
 with
 
 members as (
-    select
-        member_year.iso3,
-        member_year.year,
-    from member_year
-    where member_year.alliance = $alliance
-        and $membership = 'historical'
-
-    union
-
-    select
-        membership_spell.iso3,
-        panel_years.year,
-    from membership_spell
-    cross join (
-        select distinct defence_panel.year from defence_panel where defence_panel.source = $source
-    ) as panel_years
-    where membership_spell.alliance = $alliance
-        and $membership = 'current'
-        and membership_spell.joined <= $as_of
-        and (membership_spell.departed is null or membership_spell.departed > $as_of)
+    select selected.iso3, selected.year
+    from members_in(
+        $alliance,
+        $membership,
+        $as_of,
+        (select list(distinct year) from defence_panel where source = $source)
+    ) as selected
 ),
 
 constant_prices as (

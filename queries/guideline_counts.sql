@@ -15,28 +15,14 @@ panel as (
     where source = $source
 ),
 
-spells as (
-    select * from membership_spell
-    where alliance = 'NATO'
-),
-
 years as (
     select distinct panel.year from panel
 ),
 
 members as (
-    select distinct
-        spells.iso3,
-        years.year,
-    from spells
-    inner join years
-        on case
-            when $membership = 'current'
-                then spells.joined <= $as_of
-                    and (spells.departed is null or spells.departed > $as_of)
-            else years.year >= spells.first_year
-                and (spells.last_year is null or years.year <= spells.last_year)
-        end
+    select selected.iso3, selected.year
+    from members_in('NATO', $membership, $as_of, (select list(year) from years))
+        as selected
 ),
 
 joined as (

@@ -33,8 +33,7 @@ nato as (
 allies as (
     select distinct membership_spell.iso3 from membership_spell
     where membership_spell.alliance = 'NATO'
-        and membership_spell.joined <= $as_of
-        and (membership_spell.departed is null or membership_spell.departed > $as_of)
+        and is_member_on(membership_spell.joined, membership_spell.departed, $as_of)
 ),
 
 latest as (

@@ -25,8 +25,7 @@ current_members as (
     from spells
     inner join groupings
         on groupings.code = spells.alliance
-    where spells.joined <= $as_of
-        and (spells.departed is null or spells.departed > $as_of)
+    where is_member_on(spells.joined, spells.departed, $as_of)
 ),
 
 pivoted as (

@@ -19,8 +19,7 @@ current_members as (
         spells.alliance,
         spells.iso3,
     from spells
-    where spells.joined <= $as_of
-        and (spells.departed is null or spells.departed > $as_of)
+    where is_member_on(spells.joined, spells.departed, $as_of)
 ),
 
 sizes as (

@@ -29,7 +29,7 @@ nato as (
 
 switch as (
     -- the first year of NATO's tables: NATO from here on, COW before
-    select min(nato_defence.year) as first_nato_year from nato_defence
+    select min(nato_tables.year) as first_nato_year from nato_at() as nato_tables
 ),
 
 nato_rows as (
@@ -74,11 +74,6 @@ panel as (
     select * from cow_rows
 ),
 
-spells as (
-    select * from membership_spell
-    where alliance = $alliance
-),
-
 years as (
     select distinct panel.year from panel
     where ($year_from is null or panel.year >= $year_from)
@@ -86,18 +81,9 @@ years as (
 ),
 
 members as (
-    select distinct
-        spells.iso3,
-        years.year,
-    from spells
-    inner join years
-        on case
-            when $membership = 'current'
-                then spells.joined <= $as_of
-                    and (spells.departed is null or spells.departed > $as_of)
-            else years.year >= spells.first_year
-                and (spells.last_year is null or years.year <= spells.last_year)
-        end
+    select selected.iso3, selected.year
+    from members_in($alliance, $membership, $as_of, (select list(year) from years))
+        as selected
 ),
 
 final as (

@@ -19,38 +19,16 @@ panel as (
     where source = $source
 ),
 
-spells as (
-    select * from membership_spell
-    where alliance = 'NATO'
-        and iso3 not in ('USA', 'CAN')
-),
-
-moscow as (
-    select
-        radians(country.capital_lat) as lat,
-        radians(country.capital_lon) as lon,
-    from country
-    where country.iso3 = 'RUS'
-),
-
 years as (
     select distinct panel.year from panel
     where $year is null or panel.year = $year
 ),
 
 members as (
-    select distinct
-        spells.iso3,
-        years.year,
-    from spells
-    inner join years
-        on case
-            when $membership = 'current'
-                then spells.joined <= $as_of
-                    and (spells.departed is null or spells.departed > $as_of)
-            else years.year >= spells.first_year
-                and (spells.last_year is null or years.year <= spells.last_year)
-        end
+    select selected.iso3, selected.year
+    from members_in('NATO', $membership, $as_of, (select list(year) from years))
+        as selected
+    where selected.iso3 not in ('USA', 'CAN')
 ),
 
 distances as (
@@ -61,14 +39,8 @@ distances as (
         country.capital_lat,
         country.capital_lon,
         country.borders_russia_or_belarus,
-        2 * 6371.0088 * asin(sqrt(
-            power(sin((moscow.lat - radians(country.capital_lat)) / 2), 2)
-            + cos(radians(country.capital_lat)) * cos(moscow.lat)
-            * power(sin((moscow.lon - radians(country.capital_lon)) / 2), 2)
-        )) as distance_to_moscow_km,
+        km_to_moscow(country.capital_lat, country.capital_lon) as distance_to_moscow_km,
     from country
-    left join moscow
-        on true
 ),
 
 final as (

@@ -1,7 +1,7 @@
 -- threat_proximity_test: per year, Spearman's rank correlation rho between distance from
 -- capital to Moscow and defence burden across the European NATO allies with both figures,
 -- with n; also the median European burden that year. The p-value is left to Python
--- (etl/stats.py): t = rho x sqrt((n - 2) / (1 - rho^2)) with n - 2 degrees of freedom.
+-- (ledger/stats.py): t = rho x sqrt((n - 2) / (1 - rho^2)) with n - 2 degrees of freedom.
 -- Unit: rho (-1 to 1); n (allies); percent of GDP.
 -- Source: view defence_panel, view membership_spell, table country (see threat_proximity).
 -- Parameters:
@@ -19,50 +19,22 @@ panel as (
     where source = $source
 ),
 
-spells as (
-    select * from membership_spell
-    where alliance = 'NATO'
-        and iso3 not in ('USA', 'CAN')
-),
-
-moscow as (
-    select
-        radians(country.capital_lat) as lat,
-        radians(country.capital_lon) as lon,
-    from country
-    where country.iso3 = 'RUS'
-),
-
 years as (
     select distinct panel.year from panel
 ),
 
 members as (
-    select distinct
-        spells.iso3,
-        years.year,
-    from spells
-    inner join years
-        on case
-            when $membership = 'current'
-                then spells.joined <= $as_of
-                    and (spells.departed is null or spells.departed > $as_of)
-            else years.year >= spells.first_year
-                and (spells.last_year is null or years.year <= spells.last_year)
-        end
+    select selected.iso3, selected.year
+    from members_in('NATO', $membership, $as_of, (select list(year) from years))
+        as selected
+    where selected.iso3 not in ('USA', 'CAN')
 ),
 
 distances as (
     select
         country.iso3,
-        2 * 6371.0088 * asin(sqrt(
-            power(sin((moscow.lat - radians(country.capital_lat)) / 2), 2)
-            + cos(radians(country.capital_lat)) * cos(moscow.lat)
-            * power(sin((moscow.lon - radians(country.capital_lon)) / 2), 2)
-        )) as distance_km,
+        km_to_moscow(country.capital_lat, country.capital_lon) as distance_km,
     from country
-    inner join moscow
-        on true
 ),
 
 joined as (
@@ -90,12 +62,8 @@ ranked as (
         complete.year,
         complete.distance_km,
         complete.burden_pct,
-        rank() over (partition by complete.year order by complete.distance_km)
-            + (count(*) over (partition by complete.year, complete.distance_km) - 1) / 2
-            as distance_rank,
-        rank() over (partition by complete.year order by complete.burden_pct)
-            + (count(*) over (partition by complete.year, complete.burden_pct) - 1) / 2
-            as burden_rank,
+        avg_rank(complete.distance_km, complete.year) as distance_rank,
+        avg_rank(complete.burden_pct, complete.year) as burden_rank,
     from complete
 ),
 

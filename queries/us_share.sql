@@ -3,7 +3,7 @@
 -- Unit: percent (shares); ratio; money in million US$ at current prices and exchange rates.
 -- Source: view defence_panel (both sources: 'nato' rows from NATO's tables, 'sipri' rows
 --   from SIPRI with World Bank GDP), view member_year (historical membership: allies in that
---   year), table nato_aggregate (NATO's own printed 'NATO Total', for comparison).
+--   year), macro nato_aggregate_at() (NATO's own printed 'NATO Total', for comparison).
 -- Parameters: none.
 -- Sums run over the allies with both ME and GDP that year (Iceland has no NATO ME figure).
 
@@ -19,9 +19,8 @@ allies as (
 ),
 
 nato_total as (
-    select * from nato_aggregate
+    select * from nato_aggregate_at()
     where aggregate = 'NATO Total'
-    qualify row_number() over (partition by year order by edition desc) = 1
 ),
 
 joined as (

@@ -72,7 +72,6 @@ def test_real_build_fills_every_table(published):
             "kiel_aid_monthly",
             "source_file",
             "etl_run",
-            "cross_source_share_gdp",
         ]:
             assert counts[table] > 0, table
         files = con.execute("select count(*), count(distinct sha256) from source_file").fetchall()

@@ -52,7 +52,7 @@ def test_one_file_per_claim_found_by_scanning_the_package():
 
 
 def test_every_claim_is_complete():
-    from etl import queries
+    from ledger import queries
 
     for c in claims.all_claims():
         assert c.statement and c.rule and c.paragraphs and c.changed, c.id

@@ -1,6 +1,6 @@
 """Data tests in queries/checks/: zero rows on a clean warehouse, offending rows on a broken one.
 
-Each broken warehouse is the clean tiny world of tests/test_indicator_queries.py with one
+Each broken warehouse is the clean tiny world of tests/queries/world_indicators.py with one
 fault put in by hand; the test names the check that must catch it and the row it must return.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from etl import checks
 from etl.errors import EtlError
 from etl.warehouse import create_views
-from tests.test_indicator_queries import _spell, tiny_world
+from tests.queries.world_indicators import _spell, tiny_world
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import queries, warehouse
+from etl import warehouse
 from etl.build import STORAGE_VERSION, build, stale_sources
+from ledger import queries
 from tests import duckdb1x
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ def _same_rows(got: list, want: list) -> bool:
 
 
 def _all_queries() -> dict[str, tuple[str, dict]]:
-    """Every indicator with its sidecar's defaults bound (as etl.queries binds them), and every
+    """Every indicator with its sidecar's defaults bound (as ledger.queries binds them), and every
     data check in queries/checks/ (no parameters)."""
     jobs = {
         name: (queries.load(name).sql, queries.coerce(queries.load(name), {}))

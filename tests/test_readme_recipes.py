@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from etl import queries
 from etl.build import build
 from etl.db import connect_readonly
+from ledger import queries
 from tests import duckdb1x
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,8 @@
-"""Runs the indicator queries in queries/: one .sql per indicator, a .yml sidecar for its labels.
+"""Runs the queries in queries/: one .sql per query, a .yml sidecar for its labels and statistics.
+
+`run` is the one function that runs a query, for the CLI (`etl query`), the dashboard and the
+claims alike, so all three get the same finished frame: the SQL's result plus the p-values and
+95 % intervals the sidecar's `statistics:` declare (ledger/stats.py).
 
 Values are always bound (`$year`, `$alliance`, ...), never formatted into the SQL text. A query
 gets exactly the parameters it mentions: defaults come from its sidecar, overrides from the
@@ -8,6 +12,7 @@ caller, and an unknown or missing parameter is an error that names it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -35,6 +40,18 @@ class Query:
     def params(self) -> list[str]:
         """Parameters the SQL mentions, in order of first use (comments ignored)."""
         return list(dict.fromkeys(_PARAM.findall(_COMMENT.sub("", self.sql))))
+
+    def columns(self) -> list[str]:
+        """The finished frame's columns: the SQL's (the sidecar's `columns:`), then those the
+        sidecar's `statistics:` add (p-values, intervals), in declaration order."""
+        from ledger.stats import output_columns
+
+        added = [
+            out
+            for column, spec in (self.meta.get("statistics") or {}).items()
+            for out in output_columns(column, spec).values()
+        ]
+        return [*(self.meta.get("columns") or {}), *added]
 
     def defaults(self) -> dict[str, Any]:
         declared = self.meta.get("parameters") or {}
@@ -97,10 +114,28 @@ def _typed(query: str, name: str, value: Any, kind: str | None) -> Any:
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
-    """Run one indicator with bound parameters and return a Polars frame."""
+    """Run one query with bound parameters: the finished frame (statistics added)."""
     query = load(name)
     bound = coerce(query, params)
     try:
-        return con.sql(query.sql, params=bound).pl()
+        frame = con.sql(query.sql, params=bound).pl()
     except duckdb.Error as e:
         raise EtlError(f"query {name!r} failed: {str(e).splitlines()[0]}") from None
+    statistics = query.meta.get("statistics")
+    if not statistics:
+        return frame
+    from ledger import stats  # scipy.special on first use: pages without statistics skip it
+
+    return stats.apply(frame, statistics)
+
+
+Run = Callable[..., pl.DataFrame]
+
+
+def runner(con: duckdb.DuckDBPyConnection) -> Run:
+    """`run` bound to a connection: what claims take (run(name, **params) -> finished frame)."""
+
+    def run_on(name: str, **params: Any) -> pl.DataFrame:
+        return run(con, name, **params)
+
+    return run_on

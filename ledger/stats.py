@@ -1,9 +1,10 @@
-"""P-values for the statistics the SQL indicators compute, from scipy's special functions.
+"""P-values and 95 % intervals for the statistics the SQL indicators compute (scipy.special).
 
-The SQL (queries/exploitation_test.sql, concordance_test.sql, free_riding_response.sql) computes
-every statistic: ranks, Spearman's rho, Kendall's tau-b with its pair counts, Wilcoxon's W+ and z,
-OLS slopes. DuckDB has no distribution functions, so this module turns those outputs into
-p-values, all two-sided, each reproducing what scipy (1.17) reports on the same numbers:
+The SQL computes every statistic: ranks, Spearman's rho, Kendall's tau-b with its pair counts,
+Wilcoxon's W+ and z, OLS slopes. DuckDB has no distribution functions, so this module turns
+those outputs into p-values and intervals. Which column gets which is declared in the query's
+sidecar (`statistics:`, see METHODS) and applied by ledger.queries.run, the one function that
+runs a query. P-values are two-sided, each reproducing what scipy (1.17) reports:
 
 - Spearman's rho: ``scipy.stats.spearmanr``: t = rho * sqrt((n - 2) / (1 - rho^2)) on a Student t
   with n - 2 degrees of freedom; |rho| = 1 gives p = 0.
@@ -25,12 +26,19 @@ p-values, all two-sided, each reproducing what scipy (1.17) reports on the same 
   flips for up to 13 differences (not reproduced here: it needs the differences themselves,
   not the SQL's sums) and the asymptotic p again above 13.
 - OLS slope: a t test of slope = 0 with n - 2 degrees of freedom, as ``scipy.stats.linregress``.
+
+Intervals (95 %): Fisher's z for the rank correlations (fisher_interval; Spearman's rho with
+Bonett and Wright's standard error, as ledger.claims' cards), slope -+ t quantile x standard
+error for OLS slopes (t_interval). Wilcoxon's W+ gets none: an interval for the
+median difference (Hodges-Lehmann) needs the differences, which the SQL sums away.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import polars as pl
 
@@ -169,59 +177,136 @@ def slope_p(t: float | None, n: int | None) -> float | None:
     return t_p(t, n - 2)
 
 
-def _with(frame: pl.DataFrame, name: str, values: list) -> pl.DataFrame:
-    return frame.with_columns(pl.Series(name, values, dtype=pl.Float64))
+# --------------------------------------------------------------------------- intervals
+
+CONFIDENCE = 0.95
 
 
-def exploitation_p_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds rho_p, tau_p, tau_p_method and partial_rho_p to exploitation_test's output."""
-    rows = frame.iter_rows(named=True)
-    rho_p, tau_p, tau_method, partial_p = [], [], [], []
-    for r in rows:
-        rho_p.append(spearman_p(r["rho"], r["n"]))
-        p, method = kendall_p(
-            r["n"], r["concordant"], r["discordant"], r["ties_x"], r["ties_y"], r["tau_z"]
-        )
-        tau_p.append(p)
-        tau_method.append(method)
-        partial_p.append(partial_spearman_p(r["partial_rho"], r["n"]))
-    out = _with(frame, "rho_p", rho_p)
-    out = _with(out, "tau_p", tau_p)
-    out = out.with_columns(pl.Series("tau_p_method", tau_method, dtype=pl.String))
-    return _with(out, "partial_rho_p", partial_p)
+def _z_quantile() -> float:
+    from scipy.special import ndtri
+
+    return float(ndtri((1 + CONFIDENCE) / 2))
 
 
-def concordance_p_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds p (asymptotic, tie-corrected z, no continuity correction) and p_exact."""
-    p, p_exact = [], []
-    for r in frame.iter_rows(named=True):
-        p.append(z_p(r["z_ties"]))
-        exact_ok = (
-            r["n"] is not None
-            and r["n"] + r["n_zero"] <= WILCOXON_EXACT_MAX_N
-            and r["n_zero"] == 0
-            and r["tie_term"] == 0
-        )
-        p_exact.append(wilcoxon_exact_p(r["n"], r["w_plus"]) if exact_ok else None)
-    return _with(_with(frame, "p", p), "p_exact", p_exact)
+def fisher_interval(
+    r: float | None, n: int | None, lost: int = 3, variance: float = 1.0
+) -> tuple[float | None, float | None]:
+    """95 % interval of a correlation by Fisher's z: tanh(atanh(r) -+ z_0.975 sqrt(variance /
+    (n - lost))). lost = 3, variance = 1 is Pearson's r (scipy.stats.pearsonr(...)
+    .confidence_interval()). A rank correlation's z varies more: Spearman's rho takes Bonett and
+    Wright's (2000) variance 1 + rho^2 / 2 (a partial rho given one variable loses one more
+    degree of freedom, lost = 4), Kendall's tau Fieller, Hartley and Pearson's (1957)
+    0.437 / (n - 4). |r| = 1 gives (r, r)."""
+    if _missing(r, n) or n - lost <= 0:
+        return None, None
+    if abs(r) >= 1.0:
+        return r, r
+    z, half = math.atanh(r), _z_quantile() * math.sqrt(variance / (n - lost))
+    return math.tanh(z - half), math.tanh(z + half)
 
 
-def free_riding_p_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds slope_p (t test of slope = 0 on n - 2 degrees of freedom)."""
-    return _with(frame, "slope_p", [slope_p(r["t"], r["n"]) for r in frame.iter_rows(named=True)])
+def t_interval(
+    estimate: float | None, se: float | None, df: float | None
+) -> tuple[float | None, float | None]:
+    """95 % interval estimate -+ t_0.975(df) se (an OLS slope: scipy.stats.linregress's
+    slope and stderr with scipy.stats.t.ppf(0.975, n - 2))."""
+    if _missing(estimate, se, df) or df <= 0:
+        return None, None
+    from scipy.special import stdtrit
+
+    half = float(stdtrit(df, (1 + CONFIDENCE) / 2)) * se
+    return estimate - half, estimate + half
 
 
-def with_p_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame of one of the three statistical indicators with its p-value columns added.
+# --------------------------------------------------------------------------- methods
+# What a sidecar's `statistics:` may name. Each method reads the statistic's column and the
+# input columns it names (defaults below; the sidecar may rename them) and returns new columns:
+# `p` (default name X_p), and for the methods with an interval `lo`/`hi` (X_lo, X_hi).
 
-    Recognises the indicator by its columns: exploitation_test (rho, tau_b),
-    concordance_test (w_plus, z_ties) or free_riding_response (slope, t).
-    """
-    columns = set(frame.columns)
-    if {"rho", "tau_b", "tau_z", "partial_rho"} <= columns:
-        return exploitation_p_values(frame)
-    if {"w_plus", "z_ties", "n_zero", "tie_term"} <= columns:
-        return concordance_p_values(frame)
-    if {"slope", "t", "n"} <= columns:
-        return free_riding_p_values(frame)
-    raise ValueError(f"no p-values known for a frame with columns {sorted(columns)}")
+
+def _rank_variance(r: float | None) -> float:
+    """Bonett and Wright's (2000) variance factor of Fisher's z for Spearman's rho."""
+    return 1.0 if _missing(r) else 1.0 + r * r / 2.0
+
+
+def _spearman(row: dict, spec: dict) -> dict[str, Any]:
+    r, n = row[spec["column"]], row[spec.get("n", "n")]
+    lo, hi = fisher_interval(r, n, variance=_rank_variance(r))
+    return {"p": spearman_p(r, n), "lo": lo, "hi": hi}
+
+
+def _partial_spearman(row: dict, spec: dict) -> dict[str, Any]:
+    r, n = row[spec["column"]], row[spec.get("n", "n")]
+    lo, hi = fisher_interval(r, n, lost=4, variance=_rank_variance(r))
+    return {"p": partial_spearman_p(r, n), "lo": lo, "hi": hi}
+
+
+def _kendall_tau_b(row: dict, spec: dict) -> dict[str, Any]:
+    n = row[spec.get("n", "n")]
+    p, method = kendall_p(
+        n,
+        row[spec.get("concordant", "concordant")],
+        row[spec.get("discordant", "discordant")],
+        row[spec.get("ties_x", "ties_x")],
+        row[spec.get("ties_y", "ties_y")],
+        row[spec.get("z", "tau_z")],
+    )
+    lo, hi = fisher_interval(row[spec["column"]], n, lost=4, variance=0.437)
+    return {"p": p, "p_method": method, "lo": lo, "hi": hi}
+
+
+def _wilcoxon(row: dict, spec: dict) -> dict[str, Any]:
+    n, n_zero, tie_term = row[spec.get("n", "n")], row["n_zero"], row["tie_term"]
+    exact_ok = (
+        n is not None and n + n_zero <= WILCOXON_EXACT_MAX_N and n_zero == 0 and tie_term == 0
+    )
+    return {
+        "p": z_p(row[spec["column"]]),
+        "p_exact": wilcoxon_exact_p(n, row[spec.get("w_plus", "w_plus")]) if exact_ok else None,
+    }
+
+
+def _ols_slope(row: dict, spec: dict) -> dict[str, Any]:
+    n = row[spec.get("n", "n")]
+    slope, se = row[spec["column"]], row[spec.get("se", "slope_se")]
+    lo, hi = t_interval(slope, se, None if _missing(n) else n - 2)
+    return {"p": slope_p(row[spec.get("t", "t")], n), "lo": lo, "hi": hi}
+
+
+METHODS: dict[str, Callable[[dict, dict], dict[str, Any]]] = {
+    "spearman": _spearman,
+    "partial_spearman": _partial_spearman,
+    "kendall_tau_b": _kendall_tau_b,
+    "wilcoxon": _wilcoxon,
+    "ols_slope": _ols_slope,
+}
+# What each method adds, and the default suffix of each added column.
+OUTPUTS = {
+    "spearman": ("p", "lo", "hi"),
+    "partial_spearman": ("p", "lo", "hi"),
+    "kendall_tau_b": ("p", "p_method", "lo", "hi"),
+    "wilcoxon": ("p", "p_exact"),
+    "ols_slope": ("p", "lo", "hi"),
+}
+_SUFFIX = {"p": "_p", "p_method": "_p_method", "p_exact": "_p_exact", "lo": "_lo", "hi": "_hi"}
+
+
+def output_columns(column: str, spec: dict) -> dict[str, str]:
+    """{output: column name} a declared statistic adds, e.g. {'p': 'rho_p', 'lo': 'rho_lo'};
+    the sidecar may name an output itself (exploitation_test's tau_b: `p: tau_p`)."""
+    return {key: spec.get(key) or f"{column}{_SUFFIX[key]}" for key in OUTPUTS[spec["method"]]}
+
+
+def apply(frame: pl.DataFrame, statistics: dict[str, dict] | None) -> pl.DataFrame:
+    """The frame with the columns its sidecar's `statistics:` declare, in declaration order."""
+    if not statistics:
+        return frame
+    rows = list(frame.iter_rows(named=True))
+    new: list[pl.Series] = []
+    for column, declared in statistics.items():
+        spec = {**declared, "column": column}
+        results = [METHODS[spec["method"]](row, spec) for row in rows]
+        for key, name in output_columns(column, spec).items():
+            dtype = pl.String if key == "p_method" else pl.Float64
+            new.append(pl.Series(name, [r[key] for r in results], dtype=dtype))
+    return frame.with_columns(new)

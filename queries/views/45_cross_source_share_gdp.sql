@@ -1,0 +1,55 @@
+-- View cross_source_share_gdp: SIPRI vs NATO vs World Bank military expenditure as a share of
+-- GDP (percent) for every country-year at least two of them cover, each source's own
+-- published share side by side (sipri_pct: sipri_at(), the release in use; nato_pct: NATO's
+-- share of real GDP from nato_at(), the edition in use; wb_pct: World Bank
+-- MS.MIL.XPND.GD.ZS), and
+-- max_abs_diff_pp, the largest gap between any two of them in percentage points.
+-- The build used to fill a table of this name with the same select (etl/schema.sql still
+-- creates it: etl.warehouse.create_views drops a table whose name a view here takes).
+create or replace view cross_source_share_gdp as
+
+with
+
+sipri as (
+    select sipri_rows.iso3, sipri_rows.year, sipri_rows.share_gdp_pct from sipri_at() as sipri_rows
+),
+
+nato as (
+    select nato_rows.iso3, nato_rows.year, nato_rows.share_gdp_pct from nato_at() as nato_rows
+    where nato_rows.share_gdp_pct is not null
+),
+
+wb as (
+    select wb_macro.iso3, wb_macro.year, wb_macro.milex_share_gdp_pct from wb_macro
+),
+
+joined as (
+    select
+        coalesce(sipri.iso3, nato.iso3, wb.iso3) as iso3,
+        coalesce(sipri.year, nato.year, wb.year) as year,
+        sipri.share_gdp_pct as sipri_pct,
+        nato.share_gdp_pct as nato_pct,
+        wb.milex_share_gdp_pct as wb_pct,
+    from sipri
+    full join nato using (iso3, year)
+    full join wb using (iso3, year)
+),
+
+final as (
+    select
+        joined.iso3,
+        joined.year,
+        joined.sipri_pct,
+        joined.nato_pct,
+        joined.wb_pct,
+        greatest(
+            abs(joined.sipri_pct - joined.nato_pct),
+            abs(joined.sipri_pct - joined.wb_pct),
+            abs(joined.nato_pct - joined.wb_pct)
+        ) as max_abs_diff_pp,
+    from joined
+    where (joined.sipri_pct is not null)::int + (joined.nato_pct is not null)::int
+        + (joined.wb_pct is not null)::int >= 2
+)
+
+select * from final

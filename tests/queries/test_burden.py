@@ -1,0 +1,96 @@
+"""burden: on tiny hand-made warehouses (tests/queries/world_*.py) and on the real data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.queries.world_indicators import AS_OF_2024, approx, rows
+
+
+def test_burden_nato_historical(con):
+    got = rows(con, "burden", key=("year", "iso3"), alliance="JEF")
+    # JEF: GBR from 2014-09-04, FIN from 2017 -> NATO years 2014 (GBR), 2022 and 2023 (both).
+    assert sorted(got) == [
+        (2014, "GBR"),
+        (2022, "FIN"),
+        (2022, "GBR"),
+        (2023, "FIN"),
+        (2023, "GBR"),
+    ]
+    r = got[(2023, "GBR")]
+    # GBR 2023: NATO's published 2.0 %; computed 100 / 5000 = 2.0 %.
+    assert (r["source"], r["alliance"], r["country"]) == ("nato", "JEF", "United Kingdom")
+    assert (r["burden_pct"], r["me_current_usd_m"], r["gdp_current_usd_m"]) == (2.0, 100, 5000)
+    assert r["burden_computed_pct"] == approx(2.0)
+    assert r["is_estimate"] is True and got[(2022, "GBR")]["is_estimate"] is False
+
+
+def test_burden_lists_members_without_figures(con):
+    got = rows(con, "burden", key="iso3", year_from=2023, year_to=2023)
+    # NATO 2023 (historical): USA GBR ISL DEU POL FIN; Iceland has GDP but no ME.
+    assert sorted(got) == ["DEU", "FIN", "GBR", "ISL", "POL", "USA"]
+    assert got["ISL"]["burden_pct"] is None and got["ISL"]["me_current_usd_m"] is None
+    # USA: published 3.1 %, computed 600 / 20000 = 3.0 % (the two NATO measures differ).
+    assert got["USA"]["burden_pct"] == 3.1
+    assert got["USA"]["burden_computed_pct"] == approx(3.0)
+
+
+def test_burden_current_membership_applies_todays_members_back_in_time(con):
+    hist = rows(con, "burden", key="iso3", year_from=2022, year_to=2022)
+    curr = rows(
+        con,
+        "burden",
+        key="iso3",
+        year_from=2022,
+        year_to=2022,
+        membership="current",
+        as_of=AS_OF_2024,
+    )
+    # 2022: FIN was not yet in NATO (historical) but is a member on 2024-01-01 (current).
+    assert "FIN" not in hist and "FIN" in curr
+    assert curr["FIN"]["burden_pct"] == 2.0
+    # As of 2020-01-01 FIN is out again.
+    assert "FIN" not in rows(
+        con,
+        "burden",
+        key="iso3",
+        year_from=2022,
+        year_to=2022,
+        membership="current",
+        as_of=date(2020, 1, 1),
+    )
+
+
+def test_burden_sipri_uses_world_bank_gdp(con):
+    got = rows(con, "burden", key=("year", "iso3"), source="sipri", alliance="UK-PL-UA")
+    # UK-PL-UA from 2022-02-17: GBR, POL, UKR; SIPRI years 2022 and 2023 (no UKR 2023 row).
+    assert sorted(got) == [
+        (2022, "GBR"),
+        (2022, "POL"),
+        (2022, "UKR"),
+        (2023, "GBR"),
+        (2023, "POL"),
+        (2023, "UKR"),
+    ]
+    r = got[(2022, "UKR")]
+    # SIPRI's own 33.5 %; computed with World Bank GDP: 40 / 200 = 20 %.
+    assert r["burden_pct"] == 33.5
+    assert r["burden_computed_pct"] == approx(20.0)
+    assert r["gdp_source"] == "World Bank NY.GDP.MKTP.CD"
+    assert r["is_uncertain"] is True
+    assert got[(2023, "UKR")]["burden_pct"] is None
+
+
+@pytest.mark.raw
+def test_real_sanity_figures(real_con):
+    sipri = rows(real_con, "burden", key="iso3", source="sipri", year_from=2024, year_to=2024)
+    # claims.md: SIPRI 2024 share of GDP UK 2.279 %, Poland 4.154 %, US 3.419 %, Germany 1.892 %.
+    for iso3, share in {"GBR": 2.279, "POL": 4.154, "USA": 3.419, "DEU": 1.892}.items():
+        assert sipri[iso3]["burden_pct"] == approx(share, abs=5e-4), iso3
+    nato = rows(real_con, "burden", key=("iso3", "year"))
+    # NATO June 2024 tables: United States 2014 3.71 %; Poland 2024e 4.12 %.
+    assert nato[("USA", 2014)]["burden_pct"] == approx(3.71, abs=5e-3)
+    assert nato[("POL", 2024)]["burden_pct"] == approx(4.12, abs=5e-3)
+    assert nato[("POL", 2024)]["is_estimate"] is True

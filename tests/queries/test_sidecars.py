@@ -1,0 +1,89 @@
+"""One schema test for every query's sidecar, the shared SQL in queries/views/, and the rule that
+SQL lives in queries/ only (nothing in app/ or the build holds SQL text)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ledger import queries, stats
+
+ROOT = Path(__file__).resolve().parents[2]
+TYPES = ("integer", "number", "date", "string")
+KINDS = (None, "lookup")  # no kind: an indicator; lookup: a plain read the dashboard makes
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_sidecar(name):
+    query = queries.load(name)
+    meta = query.meta
+    assert query.sql.startswith(f"-- {name}: "), f"{name}.sql has no header comment"
+    for key in ("title", "unit", "description", "sources", "columns"):
+        assert meta.get(key), f"{name}.yml has no {key!r}"
+    assert meta.get("kind") in KINDS, f"{name}.yml: unknown kind {meta.get('kind')!r}"
+    if meta.get("kind") is None:
+        assert meta.get("notes"), f"{name}.yml (an indicator) has no notes"
+    declared = meta.get("parameters") or {}
+    assert sorted(declared) == sorted(query.params), f"{name}: sidecar and SQL disagree"
+    for param, spec in declared.items():
+        kind = spec["type"]
+        assert kind in TYPES or re.fullmatch(r"enum:[\w-]+(\|[\w-]+)*", kind), (name, param)
+        assert spec.get("description"), f"{name}: ${param} has no description"
+    for column, text in meta["columns"].items():
+        assert text, f"{name}.{column} is undocumented"
+    for column, spec in (meta.get("statistics") or {}).items():
+        assert column in meta["columns"], f"{name}: statistic {column!r} is not a column"
+        assert spec.get("method") in stats.METHODS, f"{name}.{column}: unknown method"
+        for key in ("n", "t", "se", "z", "w_plus", "concordant", "discordant"):
+            if key in spec:
+                assert spec[key] in meta["columns"], f"{name}.{column}: no column {spec[key]!r}"
+        added = stats.output_columns(column, spec).values()
+        assert not set(added) & set(meta["columns"]), f"{name}: {column}'s outputs clash"
+
+
+def test_views_and_macros_are_create_or_replace():
+    for path in sorted((ROOT / "queries" / "views").glob("*.sql")):
+        code = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
+        for statement in filter(None, (s.strip() for s in code.split(";"))):
+            assert re.match(r"create or replace (view|macro) ", statement), path.name
+
+
+# A line that only names a column, a CTE, a join or a parameter: the shape every query shares.
+_STRUCTURE = re.compile(
+    r"^(\$\w+,|(\) )?as \w+|select [\w, ]+|\),?|with|select( distinct)?|select \* from final"
+    r"|[\w\"]+,|[\w.]+ as \($|(from|left join|inner join|cross join) [\w.]+( as \w+)?"
+    r"|(on|and) [\w.]+ = [\w.]+|order by .*|group by .*|final as \(|union all|union)$"
+)
+BLOCK = 6
+
+
+def _logic(path: Path) -> list[str]:
+    lines = (re.sub(r"\b[a-z_]+\.", "", raw.strip()) for raw in path.open(encoding="utf-8"))
+    return [s for s in lines if s and not s.startswith("--") and not _STRUCTURE.match(s)]
+
+
+def test_no_block_of_sql_is_repeated_across_queries():
+    """Six lines of logic in a row found in two queries belong in a macro or a view."""
+    seen: dict[tuple[str, ...], str] = {}
+    for path in sorted((ROOT / "queries").glob("*.sql")):
+        lines = _logic(path)
+        for i in range(len(lines) - BLOCK + 1):
+            block = tuple(lines[i : i + BLOCK])
+            other = seen.setdefault(block, path.name)
+            assert other == path.name, f"{path.name} repeats {other}: {block}"
+
+
+def test_no_sql_text_outside_queries():
+    """The dashboard and the build run named queries; only the SQL explorer takes SQL text.
+    Reads of DuckDB's own catalogue (duckdb_databases(), the file's storage version) are not
+    data and stay with the build."""
+    sql = re.compile(
+        r"\b(select|insert into|create (or replace )?(table|view))\b[^\n]*\bfrom\b(?! duckdb_)"
+    )
+    for path in [*(ROOT / "app").rglob("*.py"), ROOT / "etl" / "build.py"]:
+        if path.name in ("examples.py", "sql.py"):  # the SQL explorer: the reader's own SQL
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not sql.search(text.lower()), f"{path.relative_to(ROOT)} holds SQL text"

@@ -1,0 +1,24 @@
+"""The read side (ledger/) imports only etl's shared helpers, never the write side."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+LEDGER = Path(__file__).resolve().parent.parent / "ledger"
+SHARED = {"etl.errors", "etl.db"}  # what the read side may take from etl/
+
+
+def test_ledger_does_not_import_the_write_side():
+    for path in sorted(LEDGER.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "etl":
+                modules = [f"etl.{a.name}" for a in node.names]  # from etl import x
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            elif isinstance(node, ast.Import):
+                modules = [a.name for a in node.names if a.name.split(".")[0] == "etl"]
+            else:
+                continue
+            bad = [m for m in modules if m not in SHARED and m.startswith("etl")]
+            assert not bad, f"{path.name} imports {bad}"
