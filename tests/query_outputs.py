@@ -1,12 +1,13 @@
 """The regression fixture of issue 13: every query's output on the real data, saved once.
 
-`python -m tests.query_outputs BUILT.duckdb` writes tests/fixtures/query_outputs/<case>.parquet
-(one file per case below) from a warehouse built from the real raw files; the regression test
-(tests/queries/test_regression.py) runs the same cases and compares. Each case is a query with
-its default parameters, `as_of` pinned (its default is today, which would move the fixture), and
-for the queries that take `membership` the 'current' variant too. The dashboard's look-ups that
-were inline SQL in app/data.py before issue 13 are saved under the query names they moved to
-(saved then from app/data.py's texts; `main` now runs the queries).
+tests/fixtures/query_outputs/<case>.parquet holds, per case below, what main (6e4f3e6, before
+this change) returned on a warehouse built from the real raw files: its etl.queries.run for
+the queries, and app/data.py's inline SQL for the look-ups that became queries (saved under
+the query names they moved to). The regression test (tests/queries/test_regression.py) runs
+the same cases through ledger.queries.run and compares. Each case is a query with its default
+parameters, `as_of` pinned (its default is today, which would move the fixture), and for the
+queries that take `membership` the 'current' variant too. `python -m tests.query_outputs
+BUILT.duckdb` rewrites the files from the current code (only to accept a deliberate change).
 """
 
 from __future__ import annotations

@@ -17,12 +17,13 @@ import openpyxl
 import polars as pl
 import pytest
 
-from etl import nato, queries, sipri
+from etl import nato, sipri
 from etl.build import build
 from etl.db import connect_readonly
 from etl.errors import EtlError
 from etl.sources import REGISTRY, verify_all
 from etl.warehouse import create_schema, create_views, insert
+from ledger import queries
 from tests import newreleases, test_nato
 from tests.fixturebooks import stamp_modified
 
