@@ -6,6 +6,14 @@
 -- max_abs_diff_pp, the largest gap between any two of them in percentage points.
 -- The build used to fill a table of this name with the same select (etl/schema.sql still
 -- creates it: etl.warehouse.create_views drops a table whose name a view here takes).
+--
+-- Columns (etl export reads this block into the data package; one per column, in order):
+--   iso3: country.iso3 (at least two sources cover it)
+--   year: calendar year
+--   sipri_pct: SIPRI share_gdp_pct, newest release
+--   nato_pct: NATO share of real GDP, newest edition
+--   wb_pct: World Bank MS.MIL.XPND.GD.ZS
+--   max_abs_diff_pp: largest pairwise gap, percentage points
 create or replace view cross_source_share_gdp as
 
 with
