@@ -33,11 +33,10 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl import freshness, sandbox
 from etl.db import connect_readonly, default_db_path, problem
 from etl.errors import EtlError
 from etl.sources import REGISTRY
-from ledger import queries
+from ledger import freshness, queries, sandbox
 
 Fingerprint = tuple[int, int, int]
 
@@ -416,19 +415,39 @@ def claim_ids() -> tuple[list[str], str | None]:
 
 
 def claim(claim_id: str, as_of: date | None = None) -> tuple[dict[str, Any] | None, str | None]:
-    """One claim judged on the current database as of a date (cached per claim, so the landing
-    page draws each card as soon as its own evidence is in), or why not; never raises."""
+    """One claim judged on the current database as of a date, without its history (cached per
+    claim, so the landing page draws each card as soon as its own evidence is in), or why not;
+    never raises."""
     try:
         return _evaluate_claim(current_fingerprint(), claim_id, as_of or date.today()), None
     except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
         return None, f"Claim {claim_id} could not be evaluated: {str(e).splitlines()[0]}"
 
 
+def claim_history(
+    claim_id: str, as_of: date | None = None
+) -> tuple[list[tuple[int, str]], str | None]:
+    """(data year, verdict) for every year the claim's evidence covers up to the date, or why
+    not; never raises. Apart from claim() because it judges the claim once per year: the page
+    asks for it after every card is drawn, so the first finding does not wait for it."""
+    try:
+        return _claim_history(current_fingerprint(), claim_id, as_of or date.today()), None
+    except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
+        return [], f"Claim {claim_id}'s history could not be evaluated: {str(e).splitlines()[0]}"
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def _evaluate_claim(fp: Fingerprint | None, claim_id: str, as_of: date) -> dict[str, Any]:
     from ledger import claims as registry
 
-    return asdict(registry.evaluate(run, claim_id, as_of=as_of))  # a ClaimResult
+    return asdict(registry.evaluate(run, claim_id, as_of=as_of, with_history=False))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _claim_history(fp: Fingerprint | None, claim_id: str, as_of: date) -> list[tuple[int, str]]:
+    from ledger import claims as registry
+
+    return registry.history(registry.by_id(claim_id), run, as_of)
 
 
 # --------------------------------------------------------------------------- SQL explorer
@@ -442,7 +461,7 @@ class Explored:
 
 
 def explore(sql: str, row_cap: int, seconds: float) -> Explored:
-    """Run a reader's SQL through etl.sandbox, in a worker process with bounded memory and time."""
+    """Run a reader's SQL through ledger.sandbox, in a worker with bounded memory and time."""
     try:
         return _explore(sql, int(row_cap), float(seconds), current_fingerprint())
     except EtlError as e:
@@ -453,7 +472,7 @@ def explore(sql: str, row_cap: int, seconds: float) -> Explored:
 
 @st.cache_data(show_spinner="Running the query…", max_entries=64, ttl=600)
 def _explore(sql: str, row_cap: int, seconds: float, fp: Fingerprint | None) -> Explored:
-    try:  # in a bounded worker process of its own (etl.sandbox), not on the shared connection
+    try:  # in a bounded worker process of its own (ledger.sandbox), not on the shared connection
         result = sandbox.run(db_path(), sql, row_cap=row_cap, seconds=seconds)
     except sandbox.SqlRefused as e:
         if e.transient:
@@ -481,7 +500,7 @@ def sidebar_note() -> str:
 
 
 def source_ages(today: date | None = None) -> Data:
-    """etl.freshness.ages on the current database: one row per source (folder of raw files)
+    """ledger.freshness.ages on the current database: one row per source (folder of raw files)
     with its publisher, newest edition, age and whether a newer edition is probably out."""
     today = today or date.today()
     try:

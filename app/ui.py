@@ -338,7 +338,7 @@ SOURCE_SHORT = {s.folder: s.name for s in REGISTRY.values()} | {"data": "members
 
 
 def age_text(days: int | None) -> str:
-    """'12 days' / '9 months' / 'undated' (months of 30 days, as etl.freshness counts them)."""
+    """'12 days' / '9 months' / 'undated' (months of 30 days, as ledger.freshness counts them)."""
     if days is None:
         return "undated"
     if days < 60:

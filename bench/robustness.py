@@ -33,7 +33,7 @@ MEMORY_BOUND_MB = 1_536  # the worker's address-space cap; builds are held to th
 
 
 def _sql_family(db: Path, cases: dict[str, str], seconds: float) -> dict:
-    from etl.sandbox import SqlRefused, deadline, run
+    from ledger.sandbox import SqlRefused, deadline, run
 
     held, peaks, stops = 0, [], []
     for sql in cases.values():
@@ -51,7 +51,7 @@ def _sql_family(db: Path, cases: dict[str, str], seconds: float) -> dict:
 
 
 def _types_family(db: Path) -> dict:
-    from etl.sandbox import printable, run
+    from ledger.sandbox import printable, run
     from tests.test_sandbox import TYPES
 
     held, peaks, stops = 0, [], []

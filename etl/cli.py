@@ -305,7 +305,7 @@ def _status(con) -> None:
     ).fetchall():
         editions.add_row(source, str(edition), definition, str(base), f"{first}-{last}", file)
     out.print(editions)
-    from etl.freshness import ages
+    from ledger.freshness import ages
 
     fresh = Table("source", "edition", "age (days)", "status")
     for a in ages(con):
@@ -338,7 +338,7 @@ def _check_format(fmt: str, debug: bool) -> None:
 
 def _emit(frame, fmt: str) -> None:
     """A frame in one of FORMATS; a column no format can hold becomes its text first."""
-    from etl.sandbox import printable
+    from ledger.sandbox import printable
 
     frame = printable(frame)
     if fmt == "csv":
@@ -370,7 +370,7 @@ def sql(
 ) -> None:
     """Run read-only ad-hoc SQL in a bounded worker (no file access, configuration locked)."""
     from etl.limits import LimitError
-    from etl.sandbox import SqlRefused, check_options, run
+    from ledger.sandbox import SqlRefused, check_options, run
 
     _check_format(fmt, debug)
     try:

@@ -7,8 +7,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from etl.freshness import ages, published_on
 from etl.warehouse import create_schema
+from ledger.freshness import ages, published_on
 
 
 @pytest.mark.parametrize(

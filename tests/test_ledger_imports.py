@@ -6,7 +6,9 @@ import ast
 from pathlib import Path
 
 LEDGER = Path(__file__).resolve().parent.parent / "ledger"
-SHARED = {"etl.errors", "etl.db"}  # what the read side may take from etl/
+# What the read side may take from etl/: errors, the read-only connection, the limits, and the
+# source registry (metadata; it names parsers by string and never imports them).
+SHARED = {"etl.errors", "etl.db", "etl.limits", "etl.sources"}
 
 
 def test_ledger_does_not_import_the_write_side():
@@ -22,3 +24,20 @@ def test_ledger_does_not_import_the_write_side():
                 continue
             bad = [m for m in modules if m not in SHARED and m.startswith("etl")]
             assert not bad, f"{path.name} imports {bad}"
+
+
+def test_the_source_registry_does_not_load_a_parser():
+    """etl.sources is shared with the read side only while importing it loads no parser."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, etl.sources; "
+        "bad = [m for m in ('etl.nato', 'etl.sipri', 'etl.worldbank', 'etl.cow', 'etl.kiel', "
+        "'etl.restcountries', 'etl.build', 'etl.download') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=LEDGER.parent
+    )
+    assert out.stdout.strip() == ""

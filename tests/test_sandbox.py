@@ -1,6 +1,6 @@
 """The locked-down SQL used by `etl sql` and the dashboard's explorer: table-driven abuse cases.
 
-`run` takes the database file; each query runs in a bounded worker process (etl/sqlworker.py).
+`run` takes the database file; each query runs in a bounded worker process (ledger/sqlworker.py).
 The fixture is named `con` for the history of these tests: it is the path of a tiny database.
 """
 
@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 
 from etl import limits
-from etl.sandbox import SqlRefused, check_options, deadline, printable, run
+from ledger.sandbox import SqlRefused, check_options, deadline, printable, run
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,7 +42,7 @@ ids, problem = data.claim_ids()
 if problem:
     st.warning(problem, icon=":material/hourglass_empty:")
 st.caption("History strips: " + claimcards.STRIP_LEGEND + ", one square per data year.")
-cards, results = [], []
+cards, results, strip_slots = [], [], []
 for claim_id in ids:
     result, problem = data.claim(claim_id, as_of)
     if problem:
@@ -58,8 +58,7 @@ for claim_id in ids:
             st.badge(c.verdict, icon=c.icon, color=c.colour)
             if c.interval:
                 st.markdown(c.interval)
-            if c.strip:
-                st.markdown(f"Verdict by year: {c.strip}")
+            strip_slots.append(st.empty())  # the history strip, filled after every card
             st.caption(f"The claim ({c.paragraphs}; {c.attribution}; {c.kind}): {c.statement}")
             with st.expander("Details: rule, thresholds, statistics", expanded=False):
                 for part in c.parts:
@@ -91,10 +90,19 @@ for claim_id in ids:
             else:
                 st.info(claimcards.NO_CHART)
 
+if cards:
+    tally_slot.markdown(claimcards.tally_line(claimcards.tally(cards)))
+# Each history judges its claim once per year: drawn after every card, so no finding waits.
+for result, slot in zip(results, strip_slots, strict=True):
+    history, problem = data.claim_history(result["id"], as_of)
+    result["history"] = history
+    strip = claimcards.history_strip(history)
+    if strip:
+        slot.markdown(f"Verdict by year: {strip}")
+    elif problem:
+        slot.caption(problem)
 if results:
     summary_slot.markdown(f"**{claimcards.summary_sentence(results)}**")
 editions = claimcards.editions_used(data.table("source_file").frame, cards)
 if editions:
     editions_slot.markdown("**Data editions behind the verdicts:** " + " · ".join(editions))
-if cards:
-    tally_slot.markdown(claimcards.tally_line(claimcards.tally(cards)))

@@ -1,4 +1,4 @@
-"""SQL explorer: read-only queries on the warehouse, through etl.sandbox."""
+"""SQL explorer: read-only queries on the warehouse, through ledger.sandbox."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Read-only ad-hoc SQL for readers: one implementation behind `etl sql` and the SQL explorer.
 
 Defences, each enough on its own for some attacks and together for all we test:
-- the query runs in a worker process (etl/sqlworker.py) whose address space is capped and
+- the query runs in a worker process (ledger/sqlworker.py) whose address space is capped and
   which is killed at a deadline, so no query, whatever it runs, can hold the server's memory
   or time: DuckDB's list and string functions ignore both interrupts and its memory limit;
 - the worker's connection is read-only with external access off, the local file system
@@ -35,7 +35,7 @@ import polars as pl
 
 from etl import limits
 from etl.db import problem
-from etl.sqlworker import only_one_query
+from ledger.sqlworker import only_one_query
 
 WORKER = Path(__file__).with_name("sqlworker.py")
 READY = b"R"  # the worker's first byte: loaded, connected, about to run the query

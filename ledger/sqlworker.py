@@ -1,10 +1,10 @@
-"""The process that runs one reader query for etl.sandbox, so a query can be stopped and bounded.
+"""The process that runs one reader query for ledger.sandbox, so a query can be stopped and bounded.
 
 DuckDB's list and string functions (`range`, `list_resize`, `repeat`, `unnest` over a huge
 range) neither check for interrupts nor stay inside its memory limit, so in the serving process
 such a query could not be stopped and could take the machine's memory. Here it runs in a
 process of its own whose address space is capped (RLIMIT_AS) before DuckDB is loaded, and which
-etl.sandbox kills at the deadline.
+ledger.sandbox kills at the deadline.
 
 Run as a script (`python -I sqlworker.py`) in a scratch folder: it reads one JSON request from
 request.json there, writes the byte R when ready, then one JSON header line on stdout, followed
@@ -37,7 +37,7 @@ def _bound(request: dict) -> None:
     """Cap the address space and the CPU time before DuckDB allocates anything."""
     space = int(request["worker_mb"]) << 20
     resource.setrlimit(resource.RLIMIT_AS, (space, space))
-    # A backstop only (etl.sandbox kills the worker at the deadline): CPU time of all threads.
+    # A backstop only (ledger.sandbox kills the worker at the deadline): CPU time of all threads.
     cpu = math.ceil(request["seconds"] * 2 * request["threads"]) + 10
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
@@ -133,7 +133,7 @@ def _run(request: dict) -> None:
         sys.stdout.buffer.write(b"R")  # ready to answer, if only with this
         _answer({"ok": False, "kind": "db", "message": _first_line(e)})
         return
-    sys.stdout.buffer.write(b"R")  # ready: etl.sandbox starts the query's clock now
+    sys.stdout.buffer.write(b"R")  # ready: ledger.sandbox starts the query's clock now
     sys.stdout.buffer.flush()
     if why := only_one_query(con, request["sql"]):
         _answer({"ok": False, "kind": "refused", "message": why})
