@@ -269,13 +269,3 @@ create table etl_run (
     sources_sha256 varchar,                 -- JSON {file: sha256}
     message varchar                         -- one-line outcome ('N rows', or the error)
 );
-
-create table cross_source_share_gdp (      -- SIPRI vs NATO vs World Bank, share of GDP, percent
-    iso3 varchar not null,                  -- country.iso3 (at least two sources cover it)
-    year integer not null,                  -- calendar year
-    sipri_pct double,                       -- SIPRI share_gdp_pct, newest release
-    nato_pct double,                        -- NATO share of real GDP, newest edition
-    wb_pct double,                          -- World Bank MS.MIL.XPND.GD.ZS
-    max_abs_diff_pp double,                 -- largest pairwise gap, percentage points
-    primary key (iso3, year)
-);

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -41,19 +40,10 @@ def create_schema(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = Tru
     _run(con, [SCHEMA.read_text(encoding="utf-8")], own_transaction)
 
 
-_VIEW_NAME = re.compile(r"^create or replace view (\w+)", re.MULTILINE)
-
-
 def create_views(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> None:
-    """Views and macros every query builds on (queries/views/*.sql, in file-name order).
-
-    A relation that became a view (cross_source_share_gdp, issue 13) may still be created as a
-    table by etl/schema.sql; such a table is dropped first, so the view can take its name."""
+    """Views and macros every query builds on (queries/views/*.sql, in file-name order)."""
     scripts = [path.read_text(encoding="utf-8") for path in sorted(VIEWS.glob("*.sql"))]
-    views = {name for script in scripts for name in _VIEW_NAME.findall(script)}
-    tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
-    drops = [f"drop table {name}" for name in sorted(views & tables)]
-    _run(con, [*drops, *scripts], own_transaction)
+    _run(con, scripts, own_transaction)
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
