@@ -1,7 +1,11 @@
 -- equipment_investment: each ally's spending on major equipment per year at constant prices,
 -- its running sum since $base_year, and an equipment stock proxy built by perpetual inventory,
 -- with the ally's share of the grouping's stock beside its share of the grouping's real GDP.
--- Unit: million US$ at constant prices and exchange rates; shares in percent.
+-- Unit: million US$ at constant prices and exchange rates (at price_base_year, the base of the
+--   edition used: 2015 in NATO's 2024 edition, 2021 since 2025); shares in percent.
+-- Price bases: a stock or running sum whose years come from editions at different bases is
+--   NULL, and so are the grouping's totals and shares in a year whose members' stocks differ in
+--   base (one_price_base / mixes_price_bases); mixed_price_bases says so. Never summed silently.
 -- Source: nato_defence (NATO "Defence Expenditure of NATO Countries", latest edition per
 --   country-year: TABLE2 constant US$, TABLE8a equipment share, TABLE5 GDP at 2015
 --   prices), membership_spell (data/memberships.csv), country.
@@ -44,6 +48,7 @@ investment as (
         nato.constant_usd_m * nato.equipment_share_pct / 100
             as equipment_constant_usd_m,
         nato.gdp_constant_usd_m,
+        nato.price_base_year,
     from nato
     where nato.year >= $base_year
 ),
@@ -68,6 +73,9 @@ inventory as (
             as discounted,
         any_value(k.equipment_constant_usd_m) filter (where k.year = first_year.k0)
             as investment_k0,
+        mixes_price_bases(
+            case when k.equipment_constant_usd_m is not null then k.price_base_year end
+        ) as mixes_bases,
     from investment as t
     inner join first_year
         on first_year.iso3 = t.iso3
@@ -83,10 +91,13 @@ stock as (
         inventory.iso3,
         inventory.year,
         inventory.k0,
+        inventory.mixes_bases,
         case when inventory.n_years = inventory.year - inventory.k0 + 1
+                and not inventory.mixes_bases
             then inventory.cumulative
         end as cumulative,
         case when inventory.n_years = inventory.year - inventory.k0 + 1
+                and not inventory.mixes_bases
             then inventory.discounted
                 + case $initial_stock
                     when 'steady_state'
@@ -121,6 +132,8 @@ joined as (
         stock.cumulative,
         stock.stock,
         investment.gdp_constant_usd_m,
+        investment.price_base_year,
+        coalesce(stock.mixes_bases, false) as stock_mixes_bases,
         stock.stock is not null and investment.gdp_constant_usd_m > 0 as in_total,
     from members
     left join investment
@@ -135,8 +148,18 @@ totals as (
     select
         joined.year,
         count(*) filter (where joined.in_total) as n_allies_in_total,
-        sum(joined.stock) filter (where joined.in_total) as alliance_stock,
-        sum(joined.gdp_constant_usd_m) filter (where joined.in_total) as alliance_gdp,
+        case when not mixes_price_bases(
+                case when joined.in_total then joined.price_base_year end
+            )
+            then sum(joined.stock) filter (where joined.in_total)
+        end as alliance_stock,
+        case when not mixes_price_bases(
+                case when joined.in_total then joined.price_base_year end
+            )
+            then sum(joined.gdp_constant_usd_m) filter (where joined.in_total)
+        end as alliance_gdp,
+        mixes_price_bases(case when joined.in_total then joined.price_base_year end)
+            as mixes_bases,
     from joined
     group by joined.year
 ),
@@ -158,6 +181,8 @@ final as (
         joined.cumulative as equipment_cumulative_constant_usd_m,
         joined.stock as equipment_stock_constant_usd_m,
         joined.gdp_constant_usd_m,
+        joined.price_base_year,
+        joined.stock_mixes_bases or totals.mixes_bases as mixed_price_bases,
         totals.n_allies_in_total,
         totals.alliance_stock as alliance_stock_constant_usd_m,
         totals.alliance_gdp as alliance_gdp_constant_usd_m,

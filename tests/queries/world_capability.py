@@ -115,6 +115,19 @@ def _nato(iso3: str, year: int, **figures) -> dict:
     }
 
 
+EDITION_2025 = date(2025, 6, 5)  # a later edition at 2021 prices (NATO's base since 2025)
+
+
+def nato_2025(iso3: str, year: int, **figures) -> dict:
+    """A row of a later NATO edition at another price base (2021), for the price-base tests."""
+    return _nato(iso3, year, **figures) | {"edition": EDITION_2025, "price_base_year": 2021}
+
+
+def two_bases_con(tmp_path, name: str, rows_2024: list[dict], rows_2025: list[dict]):
+    """A tiny warehouse holding NATO's 2024 edition (2015 prices) and a 2025 edition (2021)."""
+    return _connect(tmp_path, name, {"nato_defence": rows_2024 + rows_2025})
+
+
 def _cow(ccode, abb, iso3, year, cinc, milex_kusd, milper_k, tpop_k=None) -> dict:
     return {
         "ccode": ccode,
