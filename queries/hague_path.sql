@@ -1,7 +1,8 @@
 -- hague_path: for each ally, the real annual growth of defence spending it needs to reach the
 -- Hague commitment (3.5 % of GDP on core defence) by $target_year from its latest figure,
 -- against the real growth it has managed since $base_year.
--- Unit: percent (shares of GDP; growth rates per year); money in US$ m at constant prices.
+-- Unit: percent (shares of GDP; growth rates per year); money in US$ m at constant prices
+--   (price_base_year).
 -- Source: nato_defence (NATO tables, latest edition per country-year: TABLE3 share of real GDP,
 --   TABLE2 expenditure at constant prices and exchange rates), membership_spell, country.
 -- Allies: members of NATO on $as_of with a NATO share of GDP (Iceland, with no armed forces,
@@ -15,6 +16,10 @@
 -- Achieved growth: the compound annual growth rate of ME at constant US$ from $base_year
 --   to the latest year, (ME_latest / ME_base)^(1 / (latest - base)) - 1. Constant prices and
 --   exchange rates, so it is real growth in national currency.
+--   Both figures must share one price base (the edition's price_base_year: 2015 in NATO's 2024
+--   edition, 2021 since 2025): when the base year's figure comes from an edition at another
+--   base, base_me_constant_usd_m and the achieved growth (and what follows from it) are NULL
+--   and mixed_price_bases is true, rather than a ratio across two bases.
 -- on_course: achieved >= required (NULL when either is unknown). projected_share: s_0 x
 --   ((1 + achieved) / (1 + g))^n, the share in $target_year if the achieved rate continued.
 -- Parameters:
@@ -43,6 +48,7 @@ latest as (
         nato.is_estimate,
         nato.share_gdp_pct,
         nato.constant_usd_m,
+        nato.price_base_year,
     from nato
     inner join allies on allies.iso3 = nato.iso3
     where nato.share_gdp_pct > 0
@@ -53,6 +59,7 @@ base as (
     select
         nato.iso3,
         nato.constant_usd_m,
+        nato.price_base_year,
     from nato
     where nato.year = $base_year
         and nato.constant_usd_m > 0
@@ -65,13 +72,19 @@ growth as (
         latest.is_estimate,
         latest.share_gdp_pct,
         $target_year - latest.year as n_years,
-        base.constant_usd_m as base_me,
+        latest.price_base_year,
+        base.price_base_year is distinct from latest.price_base_year
+            and base.price_base_year is not null as mixed_price_bases,
+        case when base.price_base_year = latest.price_base_year
+            then base.constant_usd_m
+        end as base_me,
         latest.constant_usd_m as latest_me,
         case when $target_year > latest.year
             then pow($target_pct / latest.share_gdp_pct, 1 / ($target_year - latest.year))
                 * (1 + $gdp_growth_pct / 100) - 1
         end as required,
         case when latest.year > $base_year and latest.constant_usd_m > 0
+                and base.price_base_year = latest.price_base_year
             then pow(
                 latest.constant_usd_m / base.constant_usd_m,
                 1 / (latest.year - $base_year)
@@ -96,6 +109,8 @@ final as (
         $base_year as base_year,
         growth.base_me as base_me_constant_usd_m,
         growth.latest_me as latest_me_constant_usd_m,
+        growth.price_base_year,
+        growth.mixed_price_bases,
         100 * growth.achieved as avg_real_growth_pct,
         growth.achieved >= growth.required as on_course,
         100 * (growth.required - growth.achieved) as growth_gap_pp,

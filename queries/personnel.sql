@@ -13,7 +13,9 @@
 -- personnel_per_1000 = 1000 x personnel / population.
 -- me_per_soldier_current_kusd = expenditure in current US$ / personnel, thousand US$ per head
 --   (NATO: current_usd_m / personnel_k; COW: milex_current_kusd / milper_k / 1000).
--- me_per_soldier_constant_kusd = the same at constant US$ (NATO rows only).
+-- me_per_soldier_constant_kusd = the same at constant US$ (NATO rows only), at price_base_year,
+--   the base of the row's edition (2015 in NATO's 2024 edition, 2021 since 2025; NULL on COW
+--   rows). Rows of one result may differ in base: compare them within one price_base_year.
 -- Parameters:
 --   $alliance    grouping code (NATO, WARSAW, JEF, B9, ..., NATO_EUROPE_CANADA)
 --   $membership  'historical' (members in that year) or 'current' (members on $as_of)
@@ -46,6 +48,7 @@ nato_rows as (
         nato.current_usd_m / nullif(nato.personnel_k, 0) as me_per_soldier_current_kusd,
         nato.constant_usd_m / nullif(nato.personnel_k, 0)
             as me_per_soldier_constant_kusd,
+        nato.price_base_year,
     from nato
 ),
 
@@ -62,6 +65,7 @@ cow_rows as (
         cow_nmc.milex_current_kusd / nullif(cow_nmc.milper_k, 0) / 1000
             as me_per_soldier_current_kusd,
         null::double as me_per_soldier_constant_kusd,
+        null::integer as price_base_year,
     from cow_nmc
     cross join switch
     where cow_nmc.iso3 is not null
@@ -102,6 +106,7 @@ final as (
         panel.me_current_usd_m,
         panel.me_per_soldier_current_kusd,
         panel.me_per_soldier_constant_kusd,
+        panel.price_base_year,
     from members
     cross join switch
     left join panel
