@@ -1,7 +1,8 @@
 -- security_burden: the "broader burden" of each member of a grouping per year: defence
 -- expenditure plus bilateral aid to Ukraine, both as a share of GDP (after Sandler and
 -- Shimizu 2014, who add allies' other security contributions to the defence burden).
--- Unit: percent of GDP; aid in EUR bn.
+-- Unit: percent of GDP; aid in EUR bn; GDP in US$ m at constant price_base_year prices (the
+--   base of the row's edition: 2015 in NATO's 2024 edition, 2021 since 2025).
 -- Source: macro nato_at() (NATO tables, latest edition per country-year: TABLE3 share of real
 --   GDP, TABLE5 GDP at constant prices), kiel_aid_monthly and kiel_aid_donor (Kiel Ukraine Support
 --   Tracker: monthly flows of bilateral aid allocated, EUR bn, and the donor's GDP in EUR bn
@@ -43,6 +44,7 @@ final as (
         joined.year,
         joined.is_estimate,
         joined.gdp_constant_usd_m,
+        joined.price_base_year,
         joined.defence_pct_gdp,
         joined.aid_tracked,
         joined.aid_eur_bn,

@@ -9,7 +9,9 @@
 --   kiel_aid_donor (Kiel Ukraine Support Tracker), membership_spell.
 -- Sample: the members of a year with a defence share, a broader burden (so the tracker follows
 --   them) and a GDP > 0; both rhos are computed on exactly this sample. GDP is NATO's GDP at
---   constant prices, the GDP its share of real GDP is measured against.
+--   constant prices, the GDP its share of real GDP is measured against. GDP ranks compare
+--   only within one price base: a year whose sample holds two (price_base_year of the
+--   editions used, one_price_base) has rho and t NULL and mixed_price_bases true.
 -- Ranks as queries/exploitation_test.sql: average ranks for ties (rank() plus half the
 --   number of other rows tied with it); rho = Pearson's r of the ranks;
 --   t = rho sqrt((n-2)/(1-rho^2)) on df = n - 2 (+-infinity when |rho| = 1). Years with fewer
@@ -29,6 +31,7 @@ sample as (
         joined.iso3,
         joined.is_estimate,
         joined.gdp_constant_usd_m as gdp,
+        joined.price_base_year,
         joined.defence_pct_gdp as plain,
         joined.defence_pct_gdp + joined.aid_pct_gdp as broader,
     from joined
@@ -42,6 +45,7 @@ ranked as (
         sample.year,
         sample.iso3,
         sample.is_estimate,
+        sample.price_base_year,
         sample.plain,
         sample.broader,
         avg_rank(sample.gdp, sample.year) as rank_gdp,
@@ -55,8 +59,14 @@ spearman as (
         ranked.year,
         count(*) as n,
         count(*) filter (where ranked.is_estimate) as n_estimates,
-        corr(ranked.rank_gdp, ranked.rank_plain) as rho_plain,
-        corr(ranked.rank_gdp, ranked.rank_broader) as rho_broader,
+        one_price_base(ranked.price_base_year) as price_base_year,
+        mixes_price_bases(ranked.price_base_year) as mixed_price_bases,
+        case when not mixes_price_bases(ranked.price_base_year)
+            then corr(ranked.rank_gdp, ranked.rank_plain)
+        end as rho_plain,
+        case when not mixes_price_bases(ranked.price_base_year)
+            then corr(ranked.rank_gdp, ranked.rank_broader)
+        end as rho_broader,
         avg(ranked.plain) as mean_defence_pct_gdp,
         avg(ranked.broader) as mean_broader_burden_pct,
         string_agg(ranked.iso3, ',' order by ranked.iso3) as members,
@@ -98,6 +108,8 @@ final as (
         spearman.mean_broader_burden_pct,
         spearman.members,
         left_out.members_left_out,
+        spearman.price_base_year,
+        spearman.mixed_price_bases,
     from spearman
     inner join left_out on left_out.year = spearman.year
     where spearman.n >= 3

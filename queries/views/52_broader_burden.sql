@@ -2,7 +2,8 @@
 -- ranks, stated once. broader_burden_base(grouping_code, membership_rule, on_date,
 -- aid_rule_name, aid_type_name) gives one row per member (members_in) and year covered by both
 -- NATO's tables (nato_at()) and the Kiel tracker: iso3, year, is_estimate,
--- gdp_constant_usd_m, defence_pct_gdp (NATO TABLE3 share of real GDP), aid_tracked,
+-- gdp_constant_usd_m, price_base_year (of gdp_constant_usd_m: the edition's), defence_pct_gdp
+-- (NATO TABLE3 share of real GDP), aid_tracked,
 -- aid_eur_bn, aid_months_covered, kiel_gdp_eur_bn, aid_pct_gdp.
 -- The aid rules (aid_rule_name 'calendar_year' | 'period_average', aid_type_name 'total' |
 -- 'military') are described in queries/security_burden.sql.
@@ -119,6 +120,7 @@ joined as (
         members.year,
         nato.is_estimate,
         nato.gdp_constant_usd_m,
+        nato.price_base_year,
         nato.share_gdp_pct as defence_pct_gdp,
         aid.iso3 is not null as aid_tracked,
         aid.aid_eur_bn,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.queries.world_capability import approx, keyed, run
+from tests.queries.world_capability import (
+    _connect,
+    approx,
+    keyed,
+    nato_2025,
+    run,
+    security_tables,
+)
 
 
 def test_security_burden_calendar_year(security_con):
@@ -51,3 +58,23 @@ def test_security_burden_other_rules(security_con):
         assert average[("USA", year)]["aid_months_covered"] == 30
     assert average[("GBR", 2023)]["aid_pct_gdp"] == approx(0.12)
     assert average[("USA", 2023)]["broader_burden_pct"] == approx(3.14)
+
+
+def _two_bases_security(tmp_path):
+    """security_tables, with USA's and GBR's 2023 rows also in a 2025 edition at 2021 prices."""
+    tables = security_tables()
+    tables["nato_defence"] += [
+        nato_2025("USA", 2023, share_gdp_pct=3.0, gdp_constant_usd_m=25e6),
+        nato_2025("GBR", 2023, share_gdp_pct=2.0, gdp_constant_usd_m=4e6),
+    ]
+    return _connect(tmp_path, "bases", tables)
+
+
+def test_security_burden_reports_each_rows_price_base(tmp_path):
+    con = _two_bases_security(tmp_path)
+    got = keyed(run(con, "security_burden"), "iso3", "year")
+    con.close()
+    assert got[("USA", 2022)]["price_base_year"] == 2015
+    assert got[("USA", 2023)]["price_base_year"] == 2021
+    assert got[("USA", 2023)]["gdp_constant_usd_m"] == approx(25e6)
+    assert got[("DEU", 2023)]["price_base_year"] == 2015
