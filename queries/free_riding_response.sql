@@ -13,6 +13,11 @@
 -- Allies: members of $alliance other than the United States: 'historical' counts a change
 --   of year t when the country was a member in t; 'current' takes the members on $as_of.
 --   An ally needs at least 3 changes (df = n - 2 >= 1).
+-- Price bases: a change counts only when both its years come from editions at one
+--   price_base_year (NATO 2015 in 2024, 2021 since 2025; SIPRI's sheet year); a change across
+--   two bases would be a rebasing, not growth, and is left out like a missing year.
+--   price_base_year is the one base of the ally's fitted changes (NULL if they span two);
+--   mixed_price_bases says the ally's or the US's series changed base in the window.
 -- Columns slope, intercept, r2 are DuckDB's regr_slope, regr_intercept, regr_r2;
 --   slope_se = sqrt(residual SS / (n - 2) / Sxx) and t = slope / slope_se, as
 --   scipy.stats.linregress. p-value: ledger/stats.py.
@@ -36,6 +41,7 @@ constant_prices as (
         defence_panel.iso3,
         defence_panel.year,
         defence_panel.me_constant_usd_m as me,
+        defence_panel.price_base_year,
     from defence_panel
     where defence_panel.source = $source
         and defence_panel.year between $from_year and $to_year
@@ -46,6 +52,7 @@ positive as (
         constant_prices.iso3,
         constant_prices.year,
         constant_prices.me,
+        constant_prices.price_base_year,
     from constant_prices
     where constant_prices.me > 0
 ),
@@ -54,11 +61,21 @@ changes as (
     select
         this_year.iso3,
         this_year.year,
+        this_year.price_base_year,
         ln(this_year.me) - ln(last_year.me) as dln_me,
     from positive as this_year
     inner join positive as last_year
         on last_year.iso3 = this_year.iso3
         and last_year.year = this_year.year - 1
+        and last_year.price_base_year = this_year.price_base_year
+),
+
+rebased as (
+    -- series whose edition's price base changes inside the window
+    select positive.iso3,
+    from positive
+    group by positive.iso3
+    having mixes_price_bases(positive.price_base_year)
 ),
 
 us as (
@@ -74,6 +91,7 @@ allies as (
         changes.iso3,
         changes.year,
         changes.dln_me,
+        changes.price_base_year,
         us.dln_me as dln_me_us,
     from changes
     inner join us on us.year = changes.year
@@ -97,6 +115,7 @@ fits as (
         regr_sxy(allies.dln_me, allies.dln_me_us) as sxy,
         avg(allies.dln_me) as mean_dln_me,
         avg(allies.dln_me_us) as mean_dln_me_us,
+        one_price_base(allies.price_base_year) as price_base_year,
     from allies
     group by allies.iso3
     having regr_count(allies.dln_me, allies.dln_me_us) >= 3
@@ -113,6 +132,7 @@ with_errors as (
         fits.r2,
         fits.mean_dln_me,
         fits.mean_dln_me_us,
+        fits.price_base_year,
         case
             when fits.sxx > 0
                 then sqrt(greatest(fits.syy - fits.slope * fits.sxy, 0) / (fits.n - 2) / fits.sxx)
@@ -138,8 +158,12 @@ final as (
         with_errors.n - 2 as df,
         with_errors.mean_dln_me,
         with_errors.mean_dln_me_us,
+        with_errors.price_base_year,
+        rebased.iso3 is not null or exists (select 1 from rebased where rebased.iso3 = 'USA')
+            as mixed_price_bases,
     from with_errors
     left join country on country.iso3 = with_errors.iso3
+    left join rebased on rebased.iso3 = with_errors.iso3
 )
 
 select * from final

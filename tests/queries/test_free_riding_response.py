@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import pytest
 from scipy import stats
 
-from tests.queries.world_stats import POL_DLN, US_DLN, close, run
+from datetime import date
+
+from tests.queries.world_stats import POL_DLN, US_DLN, close, levels, run, tiny_tables
+from tests.tinydb import make_db
 
 
 def test_free_riding_by_hand(tiny):
@@ -61,3 +65,30 @@ def test_real_free_riding_matches_linregress(real_con):
         # 95 % interval: slope -+ t_0.975(n - 2) x stderr
         half = stats.t.ppf(0.975, len(years) - 2) * fit.stderr
         assert close(r["slope_lo"], fit.slope - half) and close(r["slope_hi"], fit.slope + half)
+
+
+def test_free_riding_leaves_out_a_change_across_two_price_bases(tmp_path):
+    # POL's 2017-2018 figures also in a 2025 edition at 2021 prices, 1.5 times the 2015-price
+    # level: the 2016 -> 2017 step is a rebasing, not growth, and must not be fitted.
+    tables = tiny_tables()
+    for year, me in list(zip(range(2014, 2019), levels(POL_DLN), strict=True))[3:]:
+        tables["nato_defence"].append(
+            {
+                "iso3": "POL",
+                "year": year,
+                "edition": date(2025, 6, 5),
+                "price_base_year": 2021,
+                "is_estimate": False,
+                "constant_usd_m": 1.5 * me,
+            }
+        )
+    con = duckdb.connect(str(make_db(tmp_path / "bases.duckdb", tables)), read_only=True)
+    frame = run(con, "free_riding_response", from_year=2014, to_year=2018)
+    con.close()
+    rows = {r["iso3"]: r for r in frame.iter_rows(named=True)}
+    pol, deu = rows["POL"], rows["DEU"]
+    assert (pol["n"], pol["price_base_year"], pol["mixed_price_bases"]) == (3, None, True)
+    kept = [0, 1, 3]  # the changes into 2015, 2016 and 2018
+    fit = stats.linregress([US_DLN[i] for i in kept], [POL_DLN[i] for i in kept])
+    assert close(pol["slope"], fit.slope) and close(pol["intercept"], fit.intercept)
+    assert (deu["n"], deu["price_base_year"], deu["mixed_price_bases"]) == (4, 2015, False)
