@@ -776,6 +776,19 @@ def _stock_rule(frame: pl.DataFrame) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def price_base(frame: pl.DataFrame, column: str | None = None) -> str:
+    """ "constant 2015 prices", from the frame's price_base_year (the edition's base is data,
+    not a constant of the app); "constant prices (mixed bases)" when its rows hold several.
+    With `column`, only the rows where that column has a figure count."""
+    if "price_base_year" not in frame.columns:
+        return "constant prices"
+    rows = frame.drop_nulls(column) if column and column in frame.columns else frame
+    bases = rows["price_base_year"].drop_nulls().unique().to_list()
+    if len(bases) == 1:
+        return f"constant {bases[0]} prices"
+    return "constant prices (mixed bases)" if bases else "constant prices"
+
+
 def _in_bn(frame: pl.DataFrame, column: str, alias: str) -> pl.DataFrame:
     if column not in frame.columns:
         return frame
@@ -791,7 +804,7 @@ def equipment_spending(frame: pl.DataFrame) -> Chart:
         series="country",
         title=f"Spending on major equipment, {_group(frame)}, {_years(frame)} (NATO figures)",
         x_label="year",
-        y_label="US$ bn, constant 2015 prices",
+        y_label=f"US$ bn, {price_base(frame, 'equipment_constant_usd_m')}",
         estimate="is_estimate",
         extra=["iso3", "equipment_share_pct", "me_constant_usd_m"],
     )
@@ -806,7 +819,7 @@ def equipment_stock(frame: pl.DataFrame) -> Chart:
         series="country",
         title=f"Equipment stock by perpetual inventory ({_stock_rule(frame)}), {_group(frame)}",
         x_label="year",
-        y_label="US$ bn, constant 2015 prices",
+        y_label=f"US$ bn, {price_base(frame, 'equipment_stock_constant_usd_m')}",
         estimate="is_estimate",
         extra=["iso3", "stock_first_year", "depreciation", "initial_stock"],
     )
@@ -830,7 +843,8 @@ def equipment_shares(frame: pl.DataFrame) -> Chart:
             f"Share of the equipment stock vs share of GDP, {_group(frame)}, {_years(frame)} "
             f"({_stock_rule(frame)})"
         ),
-        value_label="share of the grouping's total (%, log scale; GDP at 2015 prices)",
+        value_label="share of the grouping's total "
+        f"(%, log scale; GDP at {price_base(frame, 'stock_share_pct')})",
         flag="stock_share_at_least_gdp_share",
         flag_labels=("more equipment than economic weight", "less equipment than economic weight"),
         estimate="is_estimate",
@@ -873,7 +887,7 @@ def personnel_density(frame: pl.DataFrame) -> Chart:
 
 
 SOLDIER_PRICES = {
-    "constant": "constant 2015 US$ (NATO years)",
+    "constant": "constant US$ (NATO years)",
     "current": "current US$ (all years)",
 }
 
@@ -883,7 +897,8 @@ def spending_per_soldier(frame: pl.DataFrame, prices: str = "constant") -> Chart
     if prices == "current":
         column, unit, log = "me_per_soldier_current_kusd", "current prices, log scale", True
     else:
-        column, unit, log = "me_per_soldier_constant_kusd", "2015 prices", False
+        column, log = "me_per_soldier_constant_kusd", False
+        unit = price_base(frame, column)
     return charts.lines(
         frame,
         x="year",
@@ -951,7 +966,7 @@ def hague_path(frame: pl.DataFrame) -> Chart:
             f"achieved each year since {base}" if base else "achieved each year",
         ),
         title=title,
-        value_label="real growth of defence spending (% a year, constant 2015 prices)",
+        value_label=f"real growth of defence spending (% a year, {price_base(frame)})",
         flag="on_course",
         flag_labels=("on course", "not on course"),
         estimate="latest_is_estimate",

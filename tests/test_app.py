@@ -925,3 +925,35 @@ def test_a_card_comes_without_its_history_which_is_fetched_apart(db_env):
     assert history[-1][1] == result["verdict"]
     _, problem = data.claim_history("C99", as_of)
     assert problem and problem.startswith("Claim C99")
+
+
+def test_constant_price_labels_follow_the_frames_base_year():
+    def equipment(bases):
+        return pl.DataFrame(
+            {
+                "country": ["A", "A", "B", "B"],
+                "iso3": ["AAA", "AAA", "BBB", "BBB"],
+                "year": [2024, 2025, 2024, 2025],
+                "is_estimate": [False] * 4,
+                "equipment_share_pct": [20.0] * 4,
+                "me_constant_usd_m": [100.0] * 4,
+                "equipment_constant_usd_m": [20.0, 22.0, 30.0, 31.0],
+                "price_base_year": bases,
+            }
+        )
+
+    one = views.equipment_spending(equipment([2021] * 4)).figure.layout.yaxis.title.text
+    assert "constant 2021 prices" in one and "2015" not in one
+    old = views.equipment_spending(equipment([2015] * 4)).figure.layout.yaxis.title.text
+    assert "constant 2015 prices" in old
+    mixed = views.equipment_spending(equipment([2015, 2021, 2015, 2021]))
+    assert "constant prices (mixed bases)" in mixed.figure.layout.yaxis.title.text
+    # Rows without the figure plotted do not count towards the base.
+    frame = equipment([2015, 2021, 2015, 2021]).with_columns(
+        pl.when(pl.col("year") == 2024)
+        .then(None)
+        .otherwise(pl.col("equipment_constant_usd_m"))
+        .alias("equipment_constant_usd_m")
+    )
+    assert views.price_base(frame, "equipment_constant_usd_m") == "constant 2021 prices"
+    assert views.price_base(pl.DataFrame({"x": [1]})) == "constant prices"

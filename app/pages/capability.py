@@ -63,8 +63,9 @@ with left:
         views.equipment_spending,
         key="equipment-spending",
         sources=sources,
-        note="Major equipment = NATO's total defence expenditure at constant 2015 prices × its "
-        "share spent on major equipment and related R&D. Hollow markers: NATO estimates.",
+        note="Major equipment = NATO's total defence expenditure at "
+        f"{views.price_base(equipment.frame, 'equipment_constant_usd_m')} × its share spent on "
+        "major equipment and related R&D. Hollow markers: NATO estimates.",
         empty="Choose at least one ally with NATO figures above.",
     )
 with right:
@@ -132,8 +133,9 @@ with right:
         note=(
             "At current prices the figures are not comparable across decades (no deflator)."
             if prices == "current"
-            else "Constant 2015 prices exist only in NATO's tables (2014 onwards); choose "
-            "current US$ for the Correlates of War years."
+            else f"Figures at {views.price_base(personnel.frame, 'me_per_soldier_constant_kusd')}"
+            " exist only in NATO's tables (2014 onwards); choose current US$ for the Correlates "
+            "of War years."
         ),
         empty="Choose at least one ally above, and years from 2014 for constant prices.",
     )
@@ -205,7 +207,8 @@ ui.show_chart(
     views.hague_path,
     key="hague-path",
     sources=data.sources_of("hague_path"),
-    note="NATO figures at constant 2015 prices; allies already at the target are left out. A "
+    note=f"NATO figures at {views.price_base(hague.frame)}; allies already at the target are "
+    "left out. A "
     "solid green line: the pace achieved since 2014 (blue) is at least the pace needed (orange). "
     "Hollow markers: the latest figure is a NATO estimate.",
     empty="Every ally with figures is already at this target.",
