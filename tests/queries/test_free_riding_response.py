@@ -4,12 +4,11 @@ real data."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import duckdb
 import pytest
 from scipy import stats
-
-from datetime import date
 
 from tests.queries.world_stats import POL_DLN, US_DLN, close, levels, run, tiny_tables
 from tests.tinydb import make_db
