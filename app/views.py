@@ -777,8 +777,9 @@ def _stock_rule(frame: pl.DataFrame) -> str:
 
 
 def price_base(frame: pl.DataFrame, column: str | None = None) -> str:
-    """ "constant 2015 prices", from the frame's price_base_year (the edition's base is data,
-    not a constant of the app); "constant prices (mixed bases)" when its rows hold several.
+    """The price words of a constant-price label, read from the frame's price_base_year (the
+    edition's base is data, not a constant of the app): "constant 2015 prices", or "constant
+    prices (mixed bases)" when its rows hold several.
     With `column`, only the rows where that column has a figure count."""
     if "price_base_year" not in frame.columns:
         return "constant prices"

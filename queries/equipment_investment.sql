@@ -7,8 +7,8 @@
 --   NULL, and so are the grouping's totals and shares in a year whose members' stocks differ in
 --   base (one_price_base / mixes_price_bases); mixed_price_bases says so. Never summed silently.
 -- Source: nato_defence (NATO "Defence Expenditure of NATO Countries", latest edition per
---   country-year: TABLE2 constant US$, TABLE8a equipment share, TABLE5 GDP at 2015
---   prices), membership_spell (data/memberships.csv), country.
+--   country-year: TABLE2 constant US$, TABLE8a equipment share, TABLE5 GDP at the
+--   edition's constant prices), membership_spell (data/memberships.csv), country.
 -- Investment I_t = ME at constant US$ (TABLE2) x equipment share (TABLE8a) / 100.
 --   NATO's "major equipment" includes research and development devoted to it.
 -- Perpetual inventory: S_t = (1 - d) S_{t-1} + I_t, d = $depreciation, run for each ally from
