@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import charts, cite
+from app import charts, cite, memo
 from app import data as d
 from app.charts import Chart
 from etl.sources import REGISTRY
@@ -104,7 +104,7 @@ def show_chart(
     if issue:
         message(*issue)
         return None
-    chart = build(source.frame)
+    chart = memo.chart(build, source.frame)
     if chart.empty:
         st.info(empty)
         return None

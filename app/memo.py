@@ -1,0 +1,118 @@
+"""Charts built once per process, not on every script run.
+
+Building a chart's figure (views.* through charts.*) is most of a page's script run, and every
+control change, tab switch or expander click reruns the whole page with mostly the same data.
+A chart is kept under what decides it: the builder's code and the values it closes over, and the
+content of the frame it is given (a hash of its rows, so a filtered or re-queried frame with the
+same rows hits and a new database or selection misses). Anything that cannot be keyed that way
+is built as before. The kept Chart is shared between sessions and never mutated: Streamlit
+copies a figure (to_dict) before serialising it, and the table and downloads derive new frames.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime
+from types import CodeType, FunctionType
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from app.charts import Chart
+
+SIZE = 256  # charts kept; a page draws at most ~15, a claim card one each
+
+
+class Unkeyable(Exception):
+    """A value whose content cannot be stated as a key (the chart is built uncached)."""
+
+
+PLAIN = (str, int, float, bool, type(None), date, datetime)
+
+
+def token(value: Any) -> Any:
+    """A hashable stand-in for `value`'s content, or Unkeyable."""
+    if isinstance(value, PLAIN):
+        return (type(value).__name__, value)
+    if isinstance(value, pl.DataFrame):
+        return frame_token(value)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(token(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((token(k), token(v)) for k, v in value.items()))
+    if isinstance(value, FunctionType):
+        return function_token(value)
+    raise Unkeyable(type(value).__name__)
+
+
+def frame_token(frame: pl.DataFrame) -> tuple:
+    """Shape, schema and a hash of every row: the same rows give the same token."""
+    try:
+        rows = int(frame.hash_rows(seed=0).sum()) if frame.height else 0
+    except Exception as e:  # a dtype Polars cannot hash
+        raise Unkeyable(str(e)) from e
+    return ("frame", frame.shape, tuple((n, str(t)) for n, t in frame.schema.items()), rows)
+
+
+def code_token(code: CodeType) -> tuple:
+    consts = tuple(
+        code_token(c) if isinstance(c, CodeType) else (type(c).__name__, repr(c))
+        for c in code.co_consts
+    )
+    return (code.co_filename, code.co_qualname, code.co_firstlineno, code.co_code, consts)
+
+
+def function_token(fn: FunctionType) -> tuple:
+    """A function by its code, its defaults and the values its closure holds (a page's lambda
+    over this run's statistics differs from last run's when they differ)."""
+    cells = tuple(token(c.cell_contents) for c in fn.__closure__ or ())
+    defaults = token(fn.__defaults__ or ())
+    kwdefaults = token(fn.__kwdefaults__ or {})
+    return ("fn", fn.__module__, code_token(fn.__code__), cells, defaults, kwdefaults)
+
+
+class _Kept:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple, Chart] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> Chart | None:
+        with self.lock:
+            chart = self.items.get(key)
+            if chart is not None:
+                self.items.move_to_end(key)
+                self.hits += 1
+            return chart
+
+    def put(self, key: tuple, chart: Chart) -> None:
+        with self.lock:
+            self.misses += 1
+            self.items[key] = chart
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def kept() -> _Kept:
+    return _Kept(SIZE)
+
+
+def chart(build: Callable[[pl.DataFrame], Chart], frame: pl.DataFrame) -> Chart:
+    """build(frame), from the process's kept charts when the same builder saw the same rows."""
+    try:
+        key = (token(build), frame_token(frame))
+        hash(key)
+    except (Unkeyable, TypeError):
+        return build(frame)
+    store = kept()
+    hit = store.get(key)
+    if hit is not None:
+        return hit
+    made = build(frame)
+    store.put(key, made)
+    return made
