@@ -11,6 +11,7 @@ copies a figure (to_dict) before serialising it, and the table and downloads der
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,6 +25,9 @@ import streamlit as st
 from app.charts import Chart
 
 SIZE = 256  # charts kept; a page draws at most ~15, a claim card one each
+# The builders a page's lambda calls by name: when Streamlit reloads one of these modules after
+# an edit (its file watcher), the new module object makes new keys.
+BUILDER_MODULES = ("app.views", "app.charts", "app.cite")
 
 
 class Unkeyable(Exception):
@@ -105,7 +109,8 @@ def kept() -> _Kept:
 def chart(build: Callable[[pl.DataFrame], Chart], frame: pl.DataFrame) -> Chart:
     """build(frame), from the process's kept charts when the same builder saw the same rows."""
     try:
-        key = (token(build), frame_token(frame))
+        modules = tuple(id(sys.modules.get(m)) for m in BUILDER_MODULES)
+        key = (modules, token(build), frame_token(frame))
         hash(key)
     except (Unkeyable, TypeError):
         return build(frame)

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import charts, claimcards, nav, views, widgets
+from app import charts, claimcards, memo, nav, views, widgets
 from tests.dashboard_db import dashboard_db
 from tests.tinydb import make_db
 
@@ -632,6 +632,47 @@ def test_chart_data_is_exactly_what_is_plotted():
     assert "NATO figures" in charts.title_text(symbols.title)
     # the finding comes from the data: C has the highest burden in the latest year
     assert charts.title_text(symbols.title).startswith("C spent the most in 2024: 3.00 % of GDP")
+
+
+def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
+    frame = pl.DataFrame({"country": ["A", "B"], "year": [2024] * 2, "burden_pct": [1.5, 3.0]})
+    built = []
+    shortfall = views.guideline_shortfall
+
+    def counted(f: pl.DataFrame, year: int) -> charts.Chart:
+        built.append(year)
+        return shortfall(f)
+
+    monkeypatch.setattr(views, "guideline_shortfall", counted)
+
+    def builder(year: int):  # a page's lambda over a value of this run
+        return lambda f: views.guideline_shortfall(f, year)
+
+    first = memo.chart(builder(2024), frame)
+    assert memo.chart(builder(2024), frame.clone()) is first  # same code, closure and rows
+    memo.chart(builder(2023), frame)  # another value in the closure
+    memo.chart(builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct")))  # other rows
+    assert built == [2024, 2023, 2024]
+    opaque = object()  # a closure over something whose content cannot be keyed
+
+    def unkeyable(f: pl.DataFrame) -> charts.Chart:
+        return views.guideline_shortfall(f, opaque)
+
+    memo.chart(unkeyable, frame)
+    memo.chart(unkeyable, frame)
+    assert built[-2:] == [opaque, opaque]  # built every time
+
+
+def test_rerunning_a_page_reuses_its_charts(db_env):
+    at = open_page("free_riding")
+    kept = memo.kept()
+    hits, misses = kept.hits, kept.misses
+    before = specs(at)
+    at.run()
+    assert kept.hits - hits >= len(before) and kept.misses == misses
+    assert specs(at) == before
+    at.selectbox(key="year").set_value(2019).run()  # a new year: new rows, new charts
+    assert kept.misses > misses and specs(at) != before
 
 
 def test_estimates_are_hollow_markers():
