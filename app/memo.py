@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
-from types import CodeType, FunctionType
+from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
 import polars as pl
@@ -49,6 +49,10 @@ def token(value: Any) -> Any:
         return ("dict", tuple((token(k), token(v)) for k, v in value.items()))
     if isinstance(value, FunctionType):
         return function_token(value)
+    if isinstance(value, ModuleType):
+        return ("module", value.__name__, id(value))
+    if isinstance(value, type):
+        return ("type", value.__module__, value.__qualname__, id(value))
     raise Unkeyable(type(value).__name__)
 
 
@@ -69,13 +73,42 @@ def code_token(code: CodeType) -> tuple:
     return (code.co_filename, code.co_qualname, code.co_firstlineno, code.co_code, consts)
 
 
+def names(code: CodeType) -> set[str]:
+    """Every global or attribute name the code (and code nested in it) may read."""
+    out = set(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, CodeType):
+            out |= names(c)
+    return out
+
+
+def static(fn: FunctionType) -> bool:
+    """Defined in an imported module (whose globals are its constants), not in a page script
+    (whose globals are this run's controls and statistics)."""
+    module = sys.modules.get(fn.__module__)
+    return module is not None and vars(module) is fn.__globals__
+
+
 def function_token(fn: FunctionType) -> tuple:
-    """A function by its code, its defaults and the values its closure holds (a page's lambda
-    over this run's statistics differs from last run's when they differ)."""
+    """A function by its code, its defaults and the values it reads: its closure's and, for a
+    page's lambda, the page's globals it names (`lambda f: views.burden_map(f, year, measure)`
+    at a page's top level reads year and measure as globals of the script's run)."""
     cells = tuple(token(c.cell_contents) for c in fn.__closure__ or ())
     defaults = token(fn.__defaults__ or ())
     kwdefaults = token(fn.__kwdefaults__ or {})
-    return ("fn", fn.__module__, code_token(fn.__code__), cells, defaults, kwdefaults)
+    read: tuple = ()
+    if not static(fn):
+        scope = fn.__globals__
+        read = tuple((n, global_token(scope[n])) for n in sorted(names(fn.__code__)) if n in scope)
+    return ("fn", fn.__module__, code_token(fn.__code__), cells, defaults, kwdefaults, read)
+
+
+def global_token(value: Any) -> Any:
+    """A page global: a function defined in a module by where it is (its module is keyed by
+    identity), one defined on the page in full, anything else by content."""
+    if isinstance(value, FunctionType) and static(value):
+        return ("fn", value.__module__, value.__qualname__, code_token(value.__code__))
+    return token(value)
 
 
 class _Kept:
@@ -112,7 +145,7 @@ def chart(build: Callable[[pl.DataFrame], Chart], frame: pl.DataFrame) -> Chart:
         modules = tuple(id(sys.modules.get(m)) for m in BUILDER_MODULES)
         key = (modules, token(build), frame_token(frame))
         hash(key)
-    except (Unkeyable, TypeError):
+    except (Unkeyable, TypeError, RecursionError):  # RecursionError: a page's recursive helper
         return build(frame)
     store = kept()
     hit = store.get(key)

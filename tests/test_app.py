@@ -653,6 +653,14 @@ def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
     memo.chart(builder(2023), frame)  # another value in the closure
     memo.chart(builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct")))  # other rows
     assert built == [2024, 2023, 2024]
+    # a lambda at a page's top level reads the page's controls as globals of the run
+    page = {"__name__": "__main__", "views": views, "year": 2022}
+    exec("build = lambda f: views.guideline_shortfall(f, year)", page)
+    memo.chart(page["build"], frame)
+    page["year"] = 2021
+    memo.chart(page["build"], frame)
+    memo.chart(page["build"], frame)
+    assert built[-2:] == [2022, 2021]
     opaque = object()  # a closure over something whose content cannot be keyed
 
     def unkeyable(f: pl.DataFrame) -> charts.Chart:
