@@ -56,8 +56,21 @@ def token(value: Any) -> Any:
     raise Unkeyable(type(value).__name__)
 
 
+_SEEN = threading.local()  # id(frame) -> token, while one key is made (a frame named twice)
+
+
 def frame_token(frame: pl.DataFrame) -> tuple:
     """Shape, schema and a hash of every row: the same rows give the same token."""
+    seen = getattr(_SEEN, "tokens", None)
+    if seen is not None and id(frame) in seen:
+        return seen[id(frame)][1]
+    made = _frame_token(frame)
+    if seen is not None:
+        seen[id(frame)] = (frame, made)  # the frame kept alive so its id is not reused
+    return made
+
+
+def _frame_token(frame: pl.DataFrame) -> tuple:
     try:
         rows = int(frame.hash_rows(seed=0).sum()) if frame.height else 0
     except Exception as e:  # a dtype Polars cannot hash
@@ -141,12 +154,15 @@ def kept() -> _Kept:
 
 def chart(build: Callable[[pl.DataFrame], Chart], frame: pl.DataFrame) -> Chart:
     """build(frame), from the process's kept charts when the same builder saw the same rows."""
+    _SEEN.tokens = {}
     try:
         modules = tuple(id(sys.modules.get(m)) for m in BUILDER_MODULES)
         key = (modules, token(build), frame_token(frame))
         hash(key)
     except (Unkeyable, TypeError, RecursionError):  # RecursionError: a page's recursive helper
         return build(frame)
+    finally:
+        _SEEN.tokens = None
     store = kept()
     hit = store.get(key)
     if hit is not None:

@@ -111,8 +111,8 @@ def show_chart(
     as_chart, as_table = st.tabs(["Chart", "Table"], key=f"view-{key}", on_change="rerun")
     with as_chart:
         st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
-    files = d.table("source_file").frame
-    records = cite.sources(files, sources)
+    # a claim card names its source in words (source_text) and no registry sources: no look-up
+    records = cite.sources(d.table("source_file").frame, sources) if sources else []
     line = f"Source: {source_text}" if source_text else cite.provenance(records)
     st.caption(" — ".join(p for p in (line, note) if p))
     picked = source.params.get("source") if source.params else None
