@@ -627,3 +627,26 @@ def test_the_run_adapter_adds_p_values_and_intervals(run):
     assert (slopes["slope_lo"] < slopes["slope"]).all() and (
         slopes["slope"] < slopes["slope_hi"]
     ).all()
+
+
+def test_bootstrap_intervals_are_those_of_one_draw_at_a_time():
+    """The intervals take one numpy call over all draws; they equal a statistic applied draw by
+    draw, for numpy's median and mean and for a statistic without an axis argument."""
+    import numpy as np
+
+    from ledger.claims import intervals
+
+    values = [0.3, -1.2, 2.5, 0.9, 0.1, -0.4, 1.7, 0.0, 3.1, -2.2]
+    rng = np.random.default_rng(intervals.SEED)
+    draws = rng.choice(np.asarray(values), size=(intervals.DRAWS, len(values)))
+    for statistic in (np.median, np.mean):
+        one_by_one = np.apply_along_axis(statistic, 1, draws)
+        assert np.array_equal(intervals._per_row(statistic, draws), one_by_one)
+
+    def spread(row):  # no axis argument: applied draw by draw
+        return float(row.max() - row.min())
+
+    assert np.array_equal(intervals._per_row(spread, draws), np.apply_along_axis(spread, 1, draws))
+    lo, hi = intervals.bootstrap(values)
+    expected = np.apply_along_axis(np.median, 1, draws)
+    assert (lo, hi) == (float(np.quantile(expected, 0.025)), float(np.quantile(expected, 0.975)))

@@ -56,7 +56,7 @@ def bootstrap(
         return None, None
     rng = np.random.default_rng(SEED)
     draws = rng.choice(data, size=(DRAWS, data.size), replace=True)
-    stats = np.apply_along_axis(statistic, 1, draws)
+    stats = _per_row(statistic, draws)
     return float(np.quantile(stats, 0.025)), float(np.quantile(stats, 0.975))
 
 
