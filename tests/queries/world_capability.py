@@ -17,18 +17,17 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from ledger import queries
 from ledger.stats import spearman_p
 from tests.queries import reference
+
+# the membership row builders and the runner: the tiny world's, one copy for both worlds
+from tests.queries.world_indicators import _alliance, _spell, run  # noqa: F401
 from tests.tinydb import make_db
 
 EDITION = date(2024, 6, 17)
 
 
 AS_OF_2024 = date(2024, 1, 1)  # FIN (joined NATO 2023-04-04) is a member
-
-
-URL = "https://example.org/source"
 
 
 MINE = [
@@ -53,28 +52,6 @@ def _country(iso3: str, name: str, historical: bool = False) -> dict:
     }
 
 
-def _alliance(code: str, founded: str, dissolved: str | None = None) -> dict:
-    return {
-        "code": code,
-        "name": code,
-        "kind": "treaty alliance",
-        "founded": date.fromisoformat(founded),
-        "dissolved": date.fromisoformat(dissolved) if dissolved else None,
-        "source_url": URL,
-    }
-
-
-def _spell(alliance: str, iso3: str, joined: str, departed: str | None = None) -> dict:
-    return {
-        "alliance": alliance,
-        "iso3": iso3,
-        "joined": date.fromisoformat(joined),
-        "departed": date.fromisoformat(departed) if departed else None,
-        "date_precision": "day",
-        "source_url": URL,
-    }
-
-
 def base_world() -> dict[str, list[dict]]:
     """Countries, NATO and the Warsaw Pact; every test adds the source rows it needs."""
     return {
@@ -91,8 +68,8 @@ def base_world() -> dict[str, list[dict]]:
             _country("DDR", "German Democratic Republic", historical=True),
         ],
         "alliance": [
-            _alliance("NATO", "1949-04-04"),
-            _alliance("WARSAW", "1955-05-14", "1991-07-01"),
+            _alliance("NATO", "1949-04-04", "treaty alliance"),
+            _alliance("WARSAW", "1955-05-14", "treaty alliance", "1991-07-01"),
         ],
         "membership": [
             _spell("NATO", "USA", "1949-08-24"),
@@ -146,11 +123,6 @@ def _connect(tmp_path, name: str, extra: dict[str, list[dict]]) -> duckdb.DuckDB
     world = base_world() | extra
     path = make_db(tmp_path / f"{name}.duckdb", world)
     return duckdb.connect(str(path), read_only=True)
-
-
-def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
-    """ledger.queries.run: sidecar defaults, typed overrides, bound parameters."""
-    return queries.run(con, name, **params)
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, **params) -> tuple:
