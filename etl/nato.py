@@ -27,7 +27,7 @@ import polars as pl
 from etl import readers
 from etl.countries import lookup, to_iso3
 from etl.errors import EtlError, first_line
-from etl.rawfiles import Parsed, describe
+from etl.rawfiles import Parsed, describe, side_by_side
 from etl.sources.base import edition_frame
 from etl.sources.nato import SOURCE as source
 
@@ -335,17 +335,7 @@ def _new_names(rows: list, known: dict[str, str | None]) -> dict[str, int]:
 def parse(raw_dir: Path) -> Parsed:
     """Every NATO edition in raw_dir, side by side (keyed by edition)."""
     paths = source.files(raw_dir, workbooks=True)  # unzipped sizes and rows checked
-    if not paths:
-        raise EtlError(
-            f"no file matching {source.patterns} (is --raw-dir right?)", file=str(raw_dir)
-        )
-    parsed = [parse_file(path, raw_dir) for path in paths]
-    editions = [p.tables["edition"]["edition"][0] for p in parsed]
-    if len(set(editions)) < len(editions):
-        names = ", ".join(p.files[0].name for p in parsed)
-        raise EtlError(f"two files claim one edition: {names}; keep one", file=str(raw_dir))
-    tables = {t: pl.concat([p.tables[t] for p in parsed]) for t in parsed[0].tables}
-    return Parsed(tables=tables, files=[f for p in parsed for f in p.files])
+    return side_by_side(paths, raw_dir, parse_file, source.patterns, "edition")
 
 
 def parse_file(path: Path, raw_dir: Path) -> Parsed:

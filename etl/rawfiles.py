@@ -16,6 +16,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,6 +207,27 @@ class Parsed:
 
     tables: dict[str, pl.DataFrame]
     files: list[SourceFile]
+
+
+def side_by_side(
+    paths: list[Path],
+    raw_dir: Path,
+    parse_file: Callable[[Path, Path], Parsed],
+    patterns: object,
+    kind: str,
+) -> Parsed:
+    """Every edition (`kind`: 'edition', 'release') of one source's files parsed and stacked,
+    keyed by the edition each file's `edition` table names; two files naming one edition are
+    refused, since the loader could not tell which to keep."""
+    if not paths:
+        raise EtlError(f"no file matching {patterns} (is --raw-dir right?)", file=str(raw_dir))
+    parsed = [parse_file(path, raw_dir) for path in paths]
+    editions = [p.tables["edition"]["edition"][0] for p in parsed]
+    if len(set(editions)) < len(editions):
+        names = ", ".join(p.files[0].name for p in parsed)
+        raise EtlError(f"two files claim one {kind}: {names}; keep one", file=str(raw_dir))
+    tables = {t: pl.concat([p.tables[t] for p in parsed]) for t in parsed[0].tables}
+    return Parsed(tables=tables, files=[f for p in parsed for f in p.files])
 
 
 def process_alive(pid: int) -> bool:

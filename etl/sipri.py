@@ -27,7 +27,7 @@ import polars as pl
 from etl import rawfiles, readers
 from etl.countries import lookup, to_iso3
 from etl.errors import EtlError, first_line
-from etl.rawfiles import Parsed
+from etl.rawfiles import Parsed, side_by_side
 from etl.sources.base import edition_frame
 from etl.sources.sipri import SOURCE as source
 
@@ -148,16 +148,7 @@ def measures(sheet_names: list[str], file: str) -> tuple[dict[str, tuple], int]:
 def parse(raw_dir: Path) -> Parsed:
     """Every SIPRI release in raw_dir, side by side (keyed by edition)."""
     paths = source.files(raw_dir, workbooks=True)  # unzipped sizes and rows checked
-    if not paths:
-        problem = f"no file matching {source.patterns} (is --raw-dir right?)"
-        raise EtlError(problem, file=str(raw_dir))
-    parsed = [parse_file(path, raw_dir) for path in paths]
-    editions = [p.tables["edition"]["edition"][0] for p in parsed]
-    if len(set(editions)) < len(editions):
-        names = ", ".join(p.files[0].name for p in parsed)
-        raise EtlError(f"two files claim one release: {names}; keep one", file=str(raw_dir))
-    tables = {t: pl.concat([p.tables[t] for p in parsed]) for t in parsed[0].tables}
-    return Parsed(tables=tables, files=[f for p in parsed for f in p.files])
+    return side_by_side(paths, raw_dir, parse_file, source.patterns, "release")
 
 
 def parse_file(path: Path, raw_dir: Path) -> Parsed:

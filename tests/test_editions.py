@@ -284,3 +284,31 @@ def test_full_build_pages_show_claims_coverage_and_revisions(full, monkeypatch):
     assert "core defence expenditure, constant 2021 prices" in captions
     revisions = next(df.value for df in page.dataframe if "previous edition" in df.value.columns)
     assert "estimate replaced by outturn" in set(revisions["change"])
+
+
+def test_editions_stack_side_by_side_and_one_edition_twice_is_refused(tmp_path):
+    """etl.rawfiles.side_by_side, which the NATO and SIPRI parsers share: editions stack; two
+    files naming one edition, or no file at all, are one line naming the raw folder."""
+    import polars as pl
+
+    from etl.errors import EtlError
+    from etl.rawfiles import Parsed, SourceFile, side_by_side
+
+    def fake(edition_of: dict[str, str]):
+        def parse_file(path, raw_dir):
+            edition = edition_of[path.name]
+            f = SourceFile(path.name, "P", edition, "u", "l", "0" * 64, 1, 1)
+            frame = pl.DataFrame({"edition": [edition], "value": [1.0]})
+            return Parsed(tables={"edition": frame, "x": frame}, files=[f])
+
+        return parse_file
+
+    paths = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
+    both = side_by_side(paths, tmp_path, fake({"a.xlsx": "2024", "b.xlsx": "2025"}), "p", "edition")
+    assert both.tables["x"]["edition"].to_list() == ["2024", "2025"]
+    assert [f.name for f in both.files] == ["a.xlsx", "b.xlsx"]
+    twice = fake({"a.xlsx": "2025", "b.xlsx": "2025"})
+    with pytest.raises(EtlError, match="two files claim one release: a.xlsx, b.xlsx; keep one"):
+        side_by_side(paths, tmp_path, twice, "p", "release")
+    with pytest.raises(EtlError, match="no file matching"):
+        side_by_side([], tmp_path, twice, ("nato/*.xlsx",), "edition")
