@@ -27,13 +27,8 @@
 with
 
 members as (
-    select selected.iso3, selected.year
-    from members_in(
-        $alliance,
-        $membership,
-        $as_of,
-        (select list(distinct year) from defence_panel where source = $source)
-    ) as selected
+    select panel.iso3, panel.year
+    from panel_members_in($alliance, $membership, $as_of, $source) as panel
 ),
 
 constant_prices as (

@@ -28,3 +28,16 @@ inner join (select unnest(year_list) as year) as years
             and (spells.last_year is null or years.year <= spells.last_year)
     end
 where grouping_code is null or spells.alliance = grouping_code;
+
+-- Table macro panel_members_in: members_in over every year a source covers in defence_panel,
+-- (iso3, year) only; the selection the statistical tests share (exploitation, concordance,
+-- free-riding response), so the year list is spelled once.
+create or replace macro panel_members_in(grouping_code, membership_rule, on_date, panel_source)
+as table
+select selected.iso3, selected.year
+from members_in(
+    grouping_code,
+    membership_rule,
+    on_date,
+    (select list(distinct year) from defence_panel where source = panel_source)
+) as selected;
