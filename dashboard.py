@@ -15,7 +15,7 @@ import numpy  # noqa: F401
 import pandas  # noqa: F401
 import streamlit as st
 
-from app import data, nav, ui
+from app import firstrun, nav, ui
 
 ICON = Path(__file__).resolve().parent / "app" / "static" / "favicon.png"
 
@@ -33,6 +33,6 @@ st.set_page_config(
 )
 
 page = st.navigation(nav.st_pages())
-if data.ensure_database():
+if firstrun.ensure_database():
     ui.sidebar_status()
     page.run()

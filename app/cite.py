@@ -169,6 +169,21 @@ def readable_dates(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns (lists, structs) as text, so the frame can be written as CSV."""
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if not nested:
+        return frame
+    return frame.with_columns(
+        [
+            pl.col(c).list.eval(pl.element().cast(pl.String)).list.join(", ")
+            if isinstance(frame.schema[c], pl.List)
+            else pl.col(c).cast(pl.String)
+            for c in nested
+        ]
+    )
+
+
 def file_stem(key: str, params: Mapping[str, Any]) -> str:
     """'alliance-ledger_burden-heatmap_nato_nato_historical_2024': what, from where, which view."""
     parts = [PROJECT, key]

@@ -1,26 +1,27 @@
-"""The dashboard's one data-access module: every page gets its numbers from here.
+"""The dashboard's connection and its one cache of query results: every page gets its numbers here.
 
 - The connection: one read-only, locked-down DuckDB connection per database file
   (etl.db.connect_readonly), held under st.cache_resource. Each call looks at the file's
   fingerprint (inode, size, mtime); when `etl refresh` has replaced the file, the old connection
   is closed *before* the new one opens (DuckDB hands a second connect to the same path the
   already-open instance, i.e. the old file), so the app follows a refresh without a restart.
+  `cursor()` lends it to the modules that read the warehouse otherwise (app/ages.py,
+  app/downloads.py).
 - Query results: every query is a file in queries/ run by ledger.queries.run (the one runner:
   the frame the CLI and the claims get, statistics included), cached with st.cache_data keyed
   by query name + bound parameters (defaults filled in) + that fingerprint, so a new file means
   new results and an unchanged file never runs a query twice. The claims are handed `run`, a
   function that reads through the same cache: a query the landing page's claims ran is not run
   again for a page, and the other way round.
-- A missing database is built from the committed snapshot (etl.build.build(None, path)) under
-  the same lock file the CLI uses, inside st.status with a progress message.
 
 Pages never see SQL or exceptions: `get()` returns a `Data` whose `problem` says, in words for
-a reader, why there is nothing to show.
+a reader, why there is nothing to show. Around it: app/firstrun.py builds a missing database,
+app/provenance.py names a figure's sources, app/explorer.py runs a reader's SQL, app/ages.py
+says how old the sources are.
 """
 
 from __future__ import annotations
 
-import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,10 +34,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl.db import connect_readonly, default_db_path, problem
+from etl.db import connect_readonly, default_db_path
 from etl.errors import EtlError
-from etl.sources import REGISTRY
-from ledger import freshness, queries, sandbox
+from ledger import queries
 
 Fingerprint = tuple[int, int, int]
 
@@ -56,41 +56,6 @@ def fingerprint(path: Path) -> Fingerprint | None:
     except FileNotFoundError:
         return None
     return (s.st_ino, s.st_size, s.st_mtime_ns)
-
-
-def ensure_database() -> bool:
-    """Build the database from the bundled snapshot when none exists. True when one is there."""
-    path = db_path()
-    if path.exists():
-        if why := problem(path):  # a folder, an empty or corrupt file: say so, never a traceback
-            st.error(
-                f"The data cannot be shown: the database `{path.name}` cannot be read ({why}). "
-                "Whoever runs this site needs to rebuild it with `etl build`.",
-                icon=":material/error:",
-            )
-            return False
-        return True
-    with st.status("Preparing the data: building the database from the bundled snapshot…") as box:
-        box.write(f"No database at `{path}`; building one (this happens once).")
-        try:
-            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"))
-        except EtlError as e:
-            box.update(label="The database could not be built", state="error")
-            st.error(f"The database could not be built from the snapshot: {e}")
-            return False
-        box.update(label="Database ready", state="complete", expanded=False)
-    return path.is_file()
-
-
-def _build_from_snapshot(path: Path, step) -> None:
-    from etl.build import build  # imported here: the parsers are only needed for a first build
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The CLI's lock file: a second session (or a running `etl build`) waits, then finds the file.
-    with open(path.with_name(path.name + ".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        if not path.is_file():
-            build(None, path, command="dashboard (first run, snapshot)", step=step)
 
 
 # --------------------------------------------------------------------------- the connection
@@ -322,84 +287,6 @@ def groupings_of(iso3: str | None) -> list[str]:
     return [c for c in codes if c in known]
 
 
-# --------------------------------------------------------------------------- provenance
-
-
-# Where each source's raw files sit (source_file.name is the path under the raw dir).
-SOURCE_FILES = {
-    **{s.key: f"{s.folder}/" for s in REGISTRY.values()},  # the source registry (etl/sources/)
-    "wb": "worldbank/",
-    "memberships": "data/memberships.csv",
-    "data/memberships.csv": "data/memberships.csv",
-}
-
-
-def sources_for(source: str | None) -> list[str]:
-    """The publishers behind a figure on `source`'s numbers (SIPRI rows take World Bank GDP)."""
-    if source == "sipri":
-        return ["sipri", "wb"]
-    return [source] if source else []
-
-
-TABLE_SOURCES = {
-    "nato_defence": "nato",
-    "nato_aggregate": "nato",
-    "sipri_milex": "sipri",
-    "wb_macro": "wb",
-    "cow_nmc": "cow",
-    "kiel_aid_monthly": "kiel",
-    "kiel_aid_donor": "kiel",
-    "membership": "memberships",
-    "membership_spell": "memberships",
-    "member_year": "memberships",
-    "country": "restcountries",
-}
-
-
-def sources_of(name: str, params: dict[str, Any] | None = None) -> list[str]:
-    """The sources behind a query's figure, from its `source` parameter or its sidecar."""
-    params = params or {}
-    chosen = params.get("source") or (
-        default(name, "source") if "source" in parameters(name) else None
-    )
-    tables = [str(t) for t in meta(name).get("sources") or []]
-    found = [TABLE_SOURCES[t] for t in tables if t in TABLE_SOURCES]
-    if chosen:
-        found = [s for s in found if s not in ("nato", "sipri", "wb")]
-        found = [*sources_for(chosen), *found]
-    found = [s for s in found if s != "restcountries" or "threat" in name]
-    return list(dict.fromkeys(found)) or ["memberships"]
-
-
-def describe_source(text: str) -> str:
-    """A claim's source string, with a raw file name replaced by its publisher and edition."""
-    files = table("source_file").frame
-    if files.is_empty() or not text:
-        return text
-    hit = files.filter(pl.col("name") == text)
-    if hit.is_empty():
-        return text
-    return f"{hit['publisher'][0]}, {hit['edition'][0]} ({text})"
-
-
-def caption(*sources: str) -> str:
-    """'Source: NATO Public Diplomacy Division, 2024-06-17 · ...' for chart captions."""
-    files = table("source_file").frame
-    parts = []
-    for s in dict.fromkeys(sources):
-        prefix = SOURCE_FILES.get(s.lower(), s)
-        hit = (
-            files.filter(pl.col("name").str.starts_with(prefix)) if not files.is_empty() else files
-        )
-        if hit.is_empty():
-            parts.append(f"{s} (edition not recorded)")
-            continue
-        publisher = hit["publisher"][0]
-        eds = "; ".join(sorted(set(hit["edition"].to_list())))
-        parts.append(f"{publisher}, {eds}")
-    return "Source: " + " · ".join(parts) if parts else ""
-
-
 # --------------------------------------------------------------------------- claims
 
 
@@ -448,108 +335,3 @@ def _claim_history(fp: Fingerprint | None, claim_id: str, as_of: date) -> list[t
     from ledger import claims as registry
 
     return registry.history(registry.by_id(claim_id), run, as_of)
-
-
-# --------------------------------------------------------------------------- SQL explorer
-
-
-@dataclass(frozen=True)
-class Explored:
-    frame: pl.DataFrame | None
-    truncated: bool = False
-    refusal: str | None = None
-
-
-def explore(sql: str, row_cap: int, seconds: float) -> Explored:
-    """Run a reader's SQL through ledger.sandbox, in a worker with bounded memory and time."""
-    try:
-        return _explore(sql, int(row_cap), float(seconds), current_fingerprint())
-    except EtlError as e:
-        return Explored(None, refusal=f"The database could not be opened: {e}")
-    except sandbox.SqlRefused as e:  # a busy server: not cached, the next try may run
-        return Explored(None, refusal=str(e))
-
-
-@st.cache_data(show_spinner="Running the query…", max_entries=64, ttl=600)
-def _explore(sql: str, row_cap: int, seconds: float, fp: Fingerprint | None) -> Explored:
-    try:  # in a bounded worker process of its own (ledger.sandbox), not on the shared connection
-        result = sandbox.run(db_path(), sql, row_cap=row_cap, seconds=seconds)
-    except sandbox.SqlRefused as e:
-        if e.transient:
-            raise
-        return Explored(None, refusal=str(e))
-    return Explored(result.frame, truncated=result.truncated)
-
-
-def sandbox_limits() -> dict[str, float]:
-    return {"row_cap": sandbox.DEFAULT_ROW_CAP, "seconds": sandbox.DEFAULT_SECONDS}
-
-
-def sidebar_note() -> str:
-    """Which database file the app reads and when it was last published."""
-    runs = table("etl_run").frame
-    when = ""
-    if not runs.is_empty() and "outcome" in runs.columns:
-        published = runs.filter(pl.col("outcome") == "published")
-        if published.height:
-            when = f", published {str(published['finished_at'][0])[:16]} UTC"
-    return f"Data: `{db_path().name}`{when}."
-
-
-# --------------------------------------------------------------------------- data age
-
-
-def source_ages(today: date | None = None) -> Data:
-    """ledger.freshness.ages on the current database: one row per source (folder of raw files)
-    with its publisher, newest edition, age and whether a newer edition is probably out."""
-    today = today or date.today()
-    try:
-        frame, problem = _ages(current_fingerprint(), today)
-    except EtlError as e:
-        return Data("source_ages", pl.DataFrame(), {}, {}, f"The data could not be read: {e}")
-    return Data("source_ages", frame, {}, {"today": today}, problem)
-
-
-AGE_SCHEMA = {
-    "source": pl.String,
-    "publisher": pl.String,
-    "edition": pl.String,
-    "published": pl.Date,
-    "age_days": pl.Int64,
-    "period_days": pl.Int64,
-    "stale": pl.Boolean,
-    "note": pl.String,
-}
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _ages(fp: Fingerprint | None, today: date) -> tuple[pl.DataFrame, str | None]:
-    try:
-        with cursor() as cur:
-            rows = [asdict(a) for a in freshness.ages(cur, today=today)]
-    except duckdb.Error as e:
-        first = str(e).strip().splitlines()[0]
-        return pl.DataFrame(schema=AGE_SCHEMA), f"The sources' ages could not be read ({first})."
-    files = table("source_file").frame
-    publishers: dict[str, str] = {}
-    if not files.is_empty():
-        for name, publisher in files.select("name", "publisher").iter_rows():
-            publishers.setdefault(name.split("/")[0], publisher)
-    for row in rows:
-        row["publisher"] = publishers.get(row["source"], row["source"])
-    return pl.DataFrame(rows, schema=AGE_SCHEMA), None
-
-
-def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
-    """Nested columns (lists, structs) as text, so the frame can be written as CSV."""
-    nested = [c for c, t in frame.schema.items() if t.is_nested()]
-    if not nested:
-        return frame
-    return frame.with_columns(
-        [
-            pl.col(c).list.eval(pl.element().cast(pl.String)).list.join(", ")
-            if isinstance(frame.schema[c], pl.List)
-            else pl.col(c).cast(pl.String)
-            for c in nested
-        ]
-    )

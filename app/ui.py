@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import charts, cite, memo
+from app import ages, charts, cite, memo
 from app import data as d
 from app.charts import Chart
 from etl.sources import REGISTRY
@@ -123,7 +123,7 @@ def show_chart(
 
     if as_table.open:
         with as_table:
-            st.dataframe(d.csv_ready(table()), hide_index=True, key=f"data-{key}")
+            st.dataframe(cite.csv_ready(table()), hide_index=True, key=f"data-{key}")
     stem = cite.file_stem(key, source.params or {})
     download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
     about = st.expander(
@@ -175,7 +175,7 @@ def download(
 
     def csv() -> bytes:
         data = frame() if callable(frame) else frame
-        return d.csv_ready(data).write_csv().encode("utf-8")
+        return cite.csv_ready(data).write_csv().encode("utf-8")
 
     st.download_button(
         label,
@@ -207,7 +207,7 @@ def show_table(
             {c: label for c, label in columns.items() if c in frame.columns}
         )
     st.dataframe(
-        no_none(d.csv_ready(cite.readable_dates(frame))),
+        no_none(cite.csv_ready(cite.readable_dates(frame))),
         hide_index=True,
         key=f"table-{key}",
         height=height,
@@ -367,11 +367,11 @@ def age_line(ages: pl.DataFrame, built: str) -> str:
 def sidebar_status() -> None:
     """Page style, and one line on how old the data are (details on Data and methods)."""
     style()
-    ages = d.source_ages()
-    if ages.problem:
-        st.sidebar.caption(ages.problem)
+    found = ages.source_ages()
+    if found.problem:
+        st.sidebar.caption(found.problem)
         return
-    st.sidebar.caption(age_line(ages.frame, built_at()))
+    st.sidebar.caption(age_line(found.frame, built_at()))
 
 
 def coverage_text(coverage: d.Data) -> str:

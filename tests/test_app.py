@@ -501,10 +501,10 @@ def test_pages_reuse_the_queries_the_claims_ran(db_env):
 
 
 def test_csv_of_nested_columns_is_flat():
-    from app import data
+    from app import cite
 
     frame = pl.DataFrame({"members": [["ALB", "BEL"], []], "n": [2, 0]})
-    assert data.csv_ready(frame).write_csv().splitlines()[1] == '"ALB, BEL",2'
+    assert cite.csv_ready(frame).write_csv().splitlines()[1] == '"ALB, BEL",2'
 
 
 # --------------------------------------------------------------------------- plain functions

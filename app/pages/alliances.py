@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui, views, widgets
+from app import data, provenance, ui, views, widgets
 
 ui.header(
     "Alliances and overlap",
@@ -117,7 +117,7 @@ with c3:
         label="Groupings to compare",
     )
 totals = data.get("group_totals", source=source, membership=membership).where_in(alliance=chosen)
-sources = data.sources_for(source)
+sources = provenance.sources_for(source)
 left, right = st.columns(2)
 with left:
     ui.show_chart(

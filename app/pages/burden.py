@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, nav, ui, views, widgets
+from app import data, nav, provenance, ui, views, widgets
 
 ui.header(
     "Burden sharing",
@@ -23,7 +23,7 @@ with c3:
 burden = data.get("burden", source=source, alliance=group, membership=membership)
 with c4:
     year = widgets.year(burden.years())
-sources = data.sources_for(source)
+sources = provenance.sources_for(source)
 
 st.subheader("Defence burden by member and year")
 ui.show_chart(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui, views, widgets
+from app import data, provenance, ui, views, widgets
 
 ui.header(
     "Capability",
@@ -54,7 +54,7 @@ equipment = data.get(
 )
 with c3:
     year = widgets.year(equipment.years())
-sources = data.sources_of("equipment_investment")
+sources = provenance.sources_of("equipment_investment")
 chosen = equipment.where_in(iso3=allies)
 left, right = st.columns(2)
 with left:
@@ -108,7 +108,7 @@ personnel = data.get(
     year_from=window[0] if window else None,
     year_to=window[1] if window else None,
 ).where_in(iso3=allies)
-sources = data.sources_of("personnel")
+sources = provenance.sources_of("personnel")
 spliced = (
     "From 2014 NATO's figures (TABLE7 personnel, TABLE2 expenditure, population implied by "
     "its per-capita tables); before, Correlates of War (milper, milex, tpop). The definitions "
@@ -160,7 +160,7 @@ ui.show_chart(
     balance,
     lambda f: views.capability_balance(f, measure),
     key="capability-balance",
-    sources=data.sources_of("capability_balance"),
+    sources=provenance.sources_of("capability_balance"),
     note="Correlates of War, National Material Capabilities: CINC averages a state's shares of "
     "the world's population, urban population, iron and steel, energy use, military personnel "
     "and military expenditure. Members as chosen above; the data end in 2016.",
@@ -206,7 +206,7 @@ ui.show_chart(
     hague,
     views.hague_path,
     key="hague-path",
-    sources=data.sources_of("hague_path"),
+    sources=provenance.sources_of("hague_path"),
     note=f"NATO figures at {views.price_base(hague.frame)}; allies already at the target are "
     "left out. A "
     "solid green line: the pace achieved since 2014 (blue) is at least the pace needed (orange). "
@@ -232,7 +232,7 @@ aid = {**common, "aid_type": aid_type, "aid_rule": aid_rule}
 security = data.get("security_burden", **aid)
 with c3:
     aid_year = widgets.year(security.years(), key="aid_year", label="Aid year")
-sources = data.sources_of("security_burden")
+sources = provenance.sources_of("security_burden")
 left, right = st.columns(2)
 with left:
     year_rows = security.where(year=aid_year)
@@ -255,7 +255,7 @@ with right:
         tests,
         views.broader_rho,
         key="broader-rho",
-        sources=data.sources_of("security_burden_test"),
+        sources=provenance.sources_of("security_burden_test"),
         note="Olson and Zeckhauser: ρ > 0 means larger economies carry heavier burdens. A "
         "broader ρ below the plain one says aid shifts the burden towards smaller allies. "
         "Hollow markers: years with NATO estimates. p-values in the table below.",

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app import claimcards, data, ui, views
+from app import claimcards, data, provenance, ui, views
 
 ui.header(
     "Claims and evidence",
@@ -85,7 +85,7 @@ for claim_id in ids:
                     lambda f, spec=spec: views.claim_chart(spec, f),
                     key=f"claim-{c.id}",
                     sources=[],
-                    source_text=data.describe_source(c.source),
+                    source_text=provenance.describe_source(c.source),
                 )
             else:
                 st.info(claimcards.NO_CHART)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui, views, widgets
+from app import data, provenance, ui, views, widgets
 
 ui.header(
     "Country profile",
@@ -79,7 +79,7 @@ ui.show_chart(
     burden.where(year=year),
     lambda f: views.country_rank(f, iso3),
     key="country-rank",
-    sources=data.sources_for(source),
+    sources=provenance.sources_for(source),
     note=f"{name} is highlighted in orange.",
     empty=f"No figures for this grouping in {year}: choose another year or grouping above.",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, intervals, ui, views, widgets
+from app import data, intervals, provenance, ui, views, widgets
 
 ui.header(
     "Free riding",
@@ -23,7 +23,7 @@ with c3:
 tests = data.get("exploitation_test", source=source, alliance=group, membership=membership)
 with c4:
     year = widgets.year(tests.years())
-sources = data.sources_for(source)
+sources = provenance.sources_for(source)
 common = {"source": source, "alliance": group, "membership": membership}
 
 st.subheader(f"Do larger economies carry more of the load? {year}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, downloads, methods, ui, views
+from app import ages, data, downloads, methods, ui, views
 
 ui.header(
     "Data and methods",
@@ -24,7 +24,7 @@ downloads.render()
 
 st.subheader("How old the data are")
 st.markdown(methods.AGES_INTRO)
-ui.show_table(data.source_ages(), key="source-ages", columns=methods.AGE_COLUMNS)
+ui.show_table(ages.source_ages(), key="source-ages", columns=methods.AGE_COLUMNS)
 
 st.subheader("The last ETL run")
 runs = data.table("etl_run")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, examples, ui
+from app import cite, data, examples, explorer, ui
 
 ui.header(
     "SQL explorer",
@@ -45,7 +45,7 @@ with left:
         help="Press Ctrl+Enter (⌘+Enter) or click Run.",
     )
     c1, c2, c3 = ui.controls(3)
-    limits = data.sandbox_limits()
+    limits = explorer.sandbox_limits()
     with c1:
         row_cap = st.number_input(
             "Row cap", 1, 100_000, int(limits["row_cap"]), step=1000, key="row_cap"
@@ -60,10 +60,10 @@ with left:
     if not (sql or "").strip():
         st.info("Write a query above, or start from an example.")
     else:
-        result = data.explore(sql, row_cap, seconds)
+        result = explorer.explore(sql, row_cap, seconds)
         if result.refusal:
             st.error(result.refusal, icon=":material/block:")
         else:
             st.caption(ui.result_note(result.frame.height, result.truncated, row_cap))
-            st.dataframe(data.csv_ready(result.frame), hide_index=True, key="sql-result")
+            st.dataframe(cite.csv_ready(result.frame), hide_index=True, key="sql-result")
             ui.download(result.frame, key="sql-result", label="Download the result (CSV)")

@@ -1,0 +1,26 @@
+"""app/provenance.py: the publishers named under a chart come from the query's `source`
+parameter or its sidecar's tables, mapped through the source registry (etl/sources/)."""
+
+from __future__ import annotations
+
+from app import provenance
+from etl.sources import REGISTRY
+
+
+def test_every_table_of_a_single_source_maps_to_it():
+    for source in REGISTRY.values():
+        for table in source.tables:
+            if table != "edition":  # NATO's and SIPRI's parsers both fill it: it names neither
+                assert provenance.TABLE_SOURCES[table] == source.key, table
+    assert "edition" not in provenance.TABLE_SOURCES
+    assert provenance.TABLE_SOURCES["member_year"] == provenance.MEMBERSHIPS
+
+
+def test_sources_follow_the_chosen_publisher():
+    assert provenance.sources_for("sipri") == ["sipri", "worldbank"]  # SIPRI takes WB GDP
+    assert provenance.sources_for(None) == []
+    assert provenance.sources_of("security_burden") == ["nato", "kiel", "memberships"]
+    chosen = provenance.sources_of("security_burden", {"source": "sipri"})
+    assert chosen == ["sipri", "worldbank", "kiel", "memberships"]
+    assert "restcountries" not in provenance.sources_of("burden")  # only threat reads places
+    assert "restcountries" in provenance.sources_of("threat_proximity")
