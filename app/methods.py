@@ -122,9 +122,13 @@ FORMULAS = [
     ),
     (
         "Concordance (Wilcoxon signed-rank)",
-        r"d_i = b_i - y_i,\quad z = \frac{W^+ - n(n+1)/4}{\sqrt{n(n+1)(2n+1)/24}}",
+        r"d_i = b_i - y_i,\quad z = \frac{W^+ - n(n+1)/4}{\sqrt{n(n+1)(2n+1)/24}},\quad "
+        r"\hat\Delta = \operatorname{median}_{i \le j} \frac{d_i + d_j}{2}",
         "Also on d_i = b_i − (y_i + n_i)/2. The tie-corrected z is used for the p-value "
-        "(Sandler and Shimizu 2014).",
+        "(Sandler and Shimizu 2014). Δ̂ (Hodges–Lehmann) is the typical difference; its 95 % "
+        "interval runs from the k-th smallest to the k-th largest of the n(n+1)/2 averages, "
+        "k from the exact null distribution of W+ (the normal one above 50 members): the "
+        "shifts the test does not reject. With 5 members or fewer there is none.",
     ),
     (
         "Free-riding response (approximation)",

@@ -227,6 +227,9 @@ CONCORDANCE_COLUMNS = {
     "z_ties": "z (tie-corrected)",
     "p": "p (asymptotic)",
     "p_exact": "p (exact)",
+    "hl": "typical d (pp, Hodges–Lehmann)",
+    "hl_lo": "95 % interval from",
+    "hl_hi": "95 % interval to",
 }
 
 

@@ -389,41 +389,70 @@ def _years_clear(data: pl.DataFrame) -> str:
     return f"A clear link between size and burden in {sum(flags)} of {len(flags)} years"
 
 
+CONCORDANCE_VARIANTS = {
+    "gdp": "b − y (GDP)",
+    "gdp_population": "b − (y + n)/2 (GDP and population)",
+}
+
+
 def concordance(frame: pl.DataFrame) -> Chart:
-    """concordance_test: the Wilcoxon z by year for both benefit measures."""
+    """concordance_test: by year and benefit measure, the typical difference d between a
+    member's share of the spending and its benefit share (the Hodges–Lehmann estimate of the
+    shift the Wilcoxon test is about) with its 95 % interval as a band; a year whose interval
+    holds 0 (or has none: 5 members or fewer) is drawn grey."""
     data = frame
     if "variant" in frame.columns:
         data = frame.with_columns(
             pl.col("variant").replace_strict(
-                {"gdp": "b − y (GDP)", "gdp_population": "b − (y + n)/2 (GDP and population)"},
-                default=pl.col("variant"),
-                return_dtype=pl.String,
+                CONCORDANCE_VARIANTS, default=pl.col("variant"), return_dtype=pl.String
             )
         )
-    return charts.lines(
+    chart = charts.lines(
         data,
         x="year",
-        y="z_ties",
+        y="hl",
         series="variant",
         title=(
             _concordance_finding(frame),
             f"Do members' spending shares match their benefit shares? {_group(frame)}"
-            f"{_figures(frame)}; test statistic z (Wilcoxon signed-rank)",
+            f"{_figures(frame)}; typical difference (Hodges–Lehmann), band: 95 % interval, "
+            "grey: interval holds 0 (Wilcoxon signed-rank)",
         ),
         x_label="year",
-        y_label="z (below −1.96: pay less)",
-        guides=[(1.96, "pay more"), (-1.96, "pay less")],
-        extra=["n", "n_positive", "n_negative", "w_plus"],
+        y_label="typical d (percentage points)",
+        guides=[(0.0, "shares match")],
+        extra=["n", "n_positive", "n_negative", "w_plus", "z_ties", "p"],
+        band=("hl_lo", "hl_hi"),
     )
+    return _grey_where_unclear(chart, "variant", "hl_lo", "hl_hi")
+
+
+def _grey_where_unclear(chart: Chart, series: str, lo: str, hi: str) -> Chart:
+    """Each series' markers grey where its interval holds 0 (intervals.spans_zero)."""
+    if chart.empty or not {series, lo, hi} <= set(chart.data.columns):
+        return chart
+    unclear = {
+        str(part[series][0]): [intervals.spans_zero(a, b) for a, b in part.select(lo, hi).rows()]
+        for part in chart.data.partition_by(series, maintain_order=True)
+    }
+    for trace in chart.figure.data:  # charts.lines: one trace a series, rows in chart.data order
+        if trace.name in unclear and trace.mode and "markers" in trace.mode:
+            colour = trace.line.color
+            trace.marker.color = [charts.GREY if u else colour for u in unclear[trace.name]]
+    return chart
 
 
 def _concordance_finding(frame: pl.DataFrame) -> str:
-    if "z_ties" not in frame.columns or frame.is_empty():
+    if not {"hl", "hl_hi"} <= set(frame.columns) or frame.is_empty():
         return "Spending shares against benefit shares"
     gdp = frame.filter(pl.col("variant") == "gdp") if "variant" in frame.columns else frame
-    years = gdp.drop_nulls("z_ties")
-    less = _count(years, pl.col("z_ties") < -1.96)
-    return f"Most members paid clearly less than their GDP share in {less} of {years.height} years"
+    years = gdp.drop_nulls("hl")
+    if years.drop_nulls("hl_hi").is_empty():
+        return "Too few members for an interval (5 or fewer): no clear finding"
+    less = _count(years, pl.col("hl_hi") < 0)
+    return (
+        f"The typical member paid clearly less than its GDP share in {less} of {years.height} years"
+    )
 
 
 US_SERIES = {

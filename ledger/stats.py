@@ -1,10 +1,11 @@
 """P-values and 95 % intervals for the statistics the SQL indicators compute (scipy.special).
 
 The SQL computes every statistic: ranks, Spearman's rho, Kendall's tau-b with its pair counts,
-Wilcoxon's W+ and z, OLS slopes. DuckDB has no distribution functions, so this module turns
-those outputs into p-values and intervals. Which column gets which is declared in the query's
-sidecar (`statistics:`, see METHODS) and applied by ledger.queries.run, the one function that
-runs a query. P-values are two-sided, each reproducing what scipy (1.17) reports:
+Wilcoxon's W+ and z with the Hodges-Lehmann estimate, OLS slopes. DuckDB has no distribution
+functions, so this module turns those outputs into p-values and intervals. Which column gets
+which is declared in the query's sidecar (`statistics:`, see METHODS) and applied by
+ledger.queries.run, the one function that runs a query. P-values are two-sided, each
+reproducing what scipy (1.17) reports:
 
 - Spearman's rho: ``scipy.stats.spearmanr``: t = rho * sqrt((n - 2) / (1 - rho^2)) on a Student t
   with n - 2 degrees of freedom; |rho| = 1 gives p = 0.
@@ -29,12 +30,18 @@ runs a query. P-values are two-sided, each reproducing what scipy (1.17) reports
 
 Intervals (95 %): Fisher's z for the rank correlations (fisher_interval; Spearman's rho with
 Bonett and Wright's standard error, as ledger.claims' cards), slope -+ t quantile x standard
-error for OLS slopes (t_interval). Wilcoxon's W+ gets none: an interval for the
-median difference (Hodges-Lehmann) needs the differences, which the SQL sums away.
+error for OLS slopes (t_interval). The Wilcoxon test's interval is for the shift it tests, the
+Hodges-Lehmann estimate (the median of the Walsh averages (d_i + d_j) / 2, i <= j, computed by
+the SQL with the sorted averages): the distribution-free interval [W_(k), W_(M+1-k)] of the
+M = n(n+1)/2 sorted averages, the set of shifts the two-sided signed-rank test does not reject
+at 5 % (Hollander and Wolfe 1999, 3.2). The critical rank k (wilcoxon_critical_rank) comes from
+the exact null distribution of W+ up to 50 differences, from the normal one above, as scipy's
+p-values do; with 5 or fewer differences no shift is rejected, so there is no interval.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from functools import cache
@@ -170,6 +177,24 @@ def wilcoxon_exact_p(n: int | None, w_plus: float | None) -> float | None:
     return min(1.0, 2.0 * min(sf, cdf))
 
 
+def wilcoxon_critical_rank(n: int | None) -> int | None:
+    """k of the 95 % interval [W_(k), W_(M+1-k)] of the sorted Walsh averages: the smallest k
+    with P(W+ <= k) >= 2.5 % (so a shift below W_(k) gets p < 0.05, one just above it p >= 0.05),
+    exact up to WILCOXON_EXACT_MAX_N differences (_wilcoxon_counts), else from the normal
+    approximation without tie correction, k = ceil(n(n+1)/4 - z_0.975 sqrt(n(n+1)(2n+1)/24)),
+    which inverts scipy.stats.wilcoxon(method='approx', correction=False). None when even the
+    most extreme W+ has p >= 0.05 (n <= 5): every shift is then in the interval."""
+    if _missing(n) or n < 1:
+        return None
+    tail = (1 - CONFIDENCE) / 2
+    if n <= WILCOXON_EXACT_MAX_N:
+        cumulative = itertools.accumulate(_wilcoxon_counts(n))  # 2^n P(W+ <= k), k = 0, 1, ..
+        k = next(k for k, below in enumerate(cumulative) if below >= tail * 2**n)
+    else:
+        k = math.ceil(n * (n + 1) / 4 - _z_quantile() * math.sqrt(n * (n + 1) * (2 * n + 1) / 24))
+    return k if k >= 1 else None
+
+
 def slope_p(t: float | None, n: int | None) -> float | None:
     """P-value of an OLS slope as scipy.stats.linregress: t on n - 2 degrees of freedom."""
     if _missing(n) or n < 3:
@@ -266,6 +291,16 @@ def _wilcoxon(row: dict, spec: dict) -> dict[str, Any]:
     }
 
 
+def _hodges_lehmann(row: dict, spec: dict) -> dict[str, Any]:
+    """The interval's ends as 0-based positions in the sorted Walsh averages (apply() reads
+    them from the list column the sidecar names as `walsh`, then drops it)."""
+    n = row[spec.get("n", "n")]
+    k = wilcoxon_critical_rank(n)
+    if k is None:
+        return {"lo": None, "hi": None}
+    return {"lo": k - 1, "hi": n * (n + 1) // 2 - k}
+
+
 def _ols_slope(row: dict, spec: dict) -> dict[str, Any]:
     n = row[spec.get("n", "n")]
     slope, se = row[spec["column"]], row[spec.get("se", "slope_se")]
@@ -278,6 +313,7 @@ METHODS: dict[str, Callable[[dict, dict], dict[str, Any]]] = {
     "partial_spearman": _partial_spearman,
     "kendall_tau_b": _kendall_tau_b,
     "wilcoxon": _wilcoxon,
+    "hodges_lehmann": _hodges_lehmann,
     "ols_slope": _ols_slope,
 }
 # What each method adds, and the default suffix of each added column.
@@ -286,8 +322,13 @@ OUTPUTS = {
     "partial_spearman": ("p", "lo", "hi"),
     "kendall_tau_b": ("p", "p_method", "lo", "hi"),
     "wilcoxon": ("p", "p_exact"),
+    "hodges_lehmann": ("lo", "hi"),
     "ols_slope": ("p", "lo", "hi"),
 }
+# Methods whose outputs are positions in a list column the SQL gives (sidecar key -> that
+# column): the runner reads the values there and drops the list, so the finished frame (what
+# the dashboard caches) stays small. Hodges-Lehmann: the sorted Walsh averages of each row.
+PICKED_FROM = {"hodges_lehmann": "walsh"}
 _SUFFIX = {"p": "_p", "p_method": "_p_method", "p_exact": "_p_exact", "lo": "_lo", "hi": "_hi"}
 
 
@@ -298,15 +339,26 @@ def output_columns(column: str, spec: dict) -> dict[str, str]:
 
 
 def apply(frame: pl.DataFrame, statistics: dict[str, dict] | None) -> pl.DataFrame:
-    """The frame with the columns its sidecar's `statistics:` declare, in declaration order."""
+    """The frame with the columns its sidecar's `statistics:` declare, in declaration order,
+    without the list columns those read their values from (PICKED_FROM)."""
     if not statistics:
         return frame
-    rows = list(frame.iter_rows(named=True))
-    new: list[pl.Series] = []
+    lists = [
+        declared[PICKED_FROM[declared["method"]]]
+        for declared in statistics.values()
+        if declared["method"] in PICKED_FROM
+    ]
+    rows = list(frame.drop(lists).iter_rows(named=True))  # the lists stay in Polars
+    new: list[pl.Series | pl.Expr] = []
     for column, declared in statistics.items():
         spec = {**declared, "column": column}
         results = [METHODS[spec["method"]](row, spec) for row in rows]
+        source = spec.get(PICKED_FROM.get(spec["method"], ""))
         for key, name in output_columns(column, spec).items():
+            if source:
+                at = pl.Series([r[key] for r in results], dtype=pl.Int64)
+                new.append(pl.col(source).list.get(at, null_on_oob=False).alias(name))
+                continue
             dtype = pl.String if key == "p_method" else pl.Float64
             new.append(pl.Series(name, [r[key] for r in results], dtype=dtype))
-    return frame.with_columns(new)
+    return frame.with_columns(new).drop(lists)

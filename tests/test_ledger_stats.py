@@ -13,6 +13,7 @@ from ledger.stats import (
     kendall_exact_p,
     spearman_p,
     t_interval,
+    wilcoxon_critical_rank,
     wilcoxon_exact_p,
 )
 from tests.queries.world_stats import close
@@ -88,3 +89,36 @@ def test_apply_adds_the_declared_columns_in_order():
     assert out.row(1) == (None, 2, None, None, None)
     named = apply(frame, {"rho": {"method": "spearman", "p": "p_rho"}})
     assert "p_rho" in named.columns and "rho_p" not in named.columns
+
+
+@pytest.mark.parametrize("n", [1, 5, 6, 9, 20, 50, 51, 80, 300])
+def test_wilcoxon_critical_rank_inverts_scipys_test(n):
+    """k is the rank of the interval's lower end: W+ = k - 1 is rejected at 5 % by scipy's
+    two-sided test, W+ = k is not (exact up to 50, normal without corrections above); the
+    symmetric upper end follows. Tested on integers 1..n with signs, whose ranks they are."""
+    k = wilcoxon_critical_rank(n)
+    method = {"method": "exact"} if n <= 50 else {"method": "approx", "correction": False}
+
+    def p_of(w_plus: int) -> float:  # a sample of n differences with that W+
+        signs = np.full(n, -1)
+        rest = w_plus
+        for r in range(n, 0, -1):  # greedy: any W+ in 0..n(n+1)/2 is a subset sum of 1..n
+            if r <= rest:
+                signs[r - 1], rest = 1, rest - r
+        return stats.wilcoxon(np.arange(1, n + 1) * signs, **method).pvalue
+
+    if n <= 5:
+        assert k is None and p_of(0) >= 0.05  # not even the most extreme W+ is rejected
+        return
+    assert p_of(k - 1) < 0.05 <= p_of(k)
+
+
+def test_apply_reads_the_hodges_lehmann_ends_from_the_list_and_drops_it():
+    walsh = [[-3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5,
+              5.0, 5.5, 6.0, 7.0, 8.0, 9.0], None]  # fmt: skip
+    frame = pl.DataFrame({"hl": [2.25, None], "n": [6, 0], "walsh": walsh})
+    out = apply(frame, {"hl": {"method": "hodges_lehmann", "n": "n", "walsh": "walsh"}})
+    assert out.columns == ["hl", "n", "hl_lo", "hl_hi"]
+    # n = 6: k = 1 (P(W+ <= 0) = 1/64 < 0.025 <= P(W+ <= 1) = 2/64): the first and the last
+    assert out.row(0) == (2.25, 6, -3.0, 9.0)
+    assert out.row(1) == (None, 0, None, None)

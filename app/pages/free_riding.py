@@ -80,8 +80,9 @@ ui.show_chart(
     key="concordance",
     sources=sources,
     note="Wilcoxon signed-rank test on d = burden share − benefit share across members "
-    "(Sandler and Murdoch 2000). Beyond the dotted lines (|z| > 1.96) p < 0.05; below zero, "
-    "most members pay less than their benefit share. p-values are in the table below.",
+    "(Sandler and Murdoch 2000). The line is the typical d (Hodges–Lehmann), the band its "
+    "95 % interval: below zero, most members pay less than their benefit share; grey where "
+    "the interval holds zero. z and p-values are in the table below.",
 )
 ui.show_table(
     concordance.where(year=year),

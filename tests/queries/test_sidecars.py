@@ -39,6 +39,8 @@ def test_sidecar(name):
         for key in ("n", "t", "se", "z", "w_plus", "concordant", "discordant"):
             if key in spec:
                 assert spec[key] in meta["columns"], f"{name}.{column}: no column {spec[key]!r}"
+        if spec["method"] in stats.PICKED_FROM:  # a list the runner reads, then drops
+            assert spec[stats.PICKED_FROM[spec["method"]]] not in meta["columns"], (name, column)
         added = stats.output_columns(column, spec).values()
         assert not set(added) & set(meta["columns"]), f"{name}: {column}'s outputs clash"
 
