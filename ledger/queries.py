@@ -2,7 +2,8 @@
 
 `run` is the one function that runs a query, for the CLI (`etl query`), the dashboard and the
 claims alike, so all three get the same finished frame: the SQL's result plus the p-values and
-95 % intervals the sidecar's `statistics:` declare (ledger/stats.py).
+95 % intervals the sidecar's `statistics:` declare (ledger/stats.py), less any list the SQL
+gives only for a statistic to be computed from (concordance_test's `differences`).
 
 Values are always bound (`$year`, `$alliance`, ...), never formatted into the SQL text. A query
 gets exactly the parameters it mentions: defaults come from its sidecar, overrides from the

@@ -1,11 +1,14 @@
 """P-values and 95 % intervals for the statistics the SQL indicators compute (scipy.special).
 
-The SQL computes every statistic: ranks, Spearman's rho, Kendall's tau-b with its pair counts,
-Wilcoxon's W+ and z with the Hodges-Lehmann estimate, OLS slopes. DuckDB has no distribution
-functions, so this module turns those outputs into p-values and intervals. Which column gets
-which is declared in the query's sidecar (`statistics:`, see METHODS) and applied by
-ledger.queries.run, the one function that runs a query. P-values are two-sided, each
-reproducing what scipy (1.17) reports:
+The SQL computes the statistics: ranks, Spearman's rho, Kendall's tau-b with its pair counts,
+Wilcoxon's W+ and z, OLS slopes. DuckDB has no distribution functions, so this module turns
+those outputs into p-values and intervals. One estimate is made here, from the differences the
+SQL lists: the Hodges-Lehmann shift (below), an order statistic of n(n+1)/2 pairwise averages,
+which DuckDB can only take by holding them all (beyond the reader connection's memory at a few
+thousand members) while numpy selects it from the n values (microseconds at NATO's size).
+Which column gets which is declared in the query's sidecar (`statistics:`, see METHODS) and
+applied by ledger.queries.run, the one function that runs a query. P-values are two-sided,
+each reproducing what scipy (1.17) reports:
 
 - Spearman's rho: ``scipy.stats.spearmanr``: t = rho * sqrt((n - 2) / (1 - rho^2)) on a Student t
   with n - 2 degrees of freedom; |rho| = 1 gives p = 0.
@@ -30,23 +33,24 @@ reproducing what scipy (1.17) reports:
 
 Intervals (95 %): Fisher's z for the rank correlations (fisher_interval; Spearman's rho with
 Bonett and Wright's standard error, as ledger.claims' cards), slope -+ t quantile x standard
-error for OLS slopes (t_interval). The Wilcoxon test's interval is for the shift it tests, the
-Hodges-Lehmann estimate (the median of the Walsh averages (d_i + d_j) / 2, i <= j, computed by
-the SQL with the sorted averages): the distribution-free interval [W_(k), W_(M+1-k)] of the
-M = n(n+1)/2 sorted averages, the set of shifts the two-sided signed-rank test does not reject
-at 5 % (Hollander and Wolfe 1999, 3.2). The critical rank k (wilcoxon_critical_rank) comes from
-the exact null distribution of W+ up to 50 differences, from the normal one above, as scipy's
-p-values do; with 5 or fewer differences no shift is rejected, so there is no interval.
+error for OLS slopes (t_interval). The Wilcoxon test's is for the shift it tests, estimated by
+Hodges and Lehmann (1963) as the median of the M = n(n+1)/2 Walsh averages (d_i + d_j) / 2,
+i <= j (hodges_lehmann): the distribution-free interval [W_(k), W_(M+1-k)] of the sorted
+averages, the set of shifts the two-sided signed-rank test does not reject at 5 % (Hollander
+and Wolfe 1999, 3.2). The critical rank k (wilcoxon_critical_rank) comes from the exact null
+distribution of W+ up to 50 differences, from the normal one above, as scipy's p-values do;
+with 5 or fewer differences no shift is rejected, so there is no interval.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 # t_p and z_p take their tails from scipy.special (stdtr, ndtr: what scipy.stats' t.sf and
@@ -195,6 +199,24 @@ def wilcoxon_critical_rank(n: int | None) -> int | None:
     return k if k >= 1 else None
 
 
+def hodges_lehmann(d: Sequence[float] | None) -> tuple[float | None, float | None, float | None]:
+    """(estimate, lo, hi): the median of the Walsh averages of d and their order statistics
+    k and M + 1 - k (wilcoxon_critical_rank); (None, None, None) without differences."""
+    if d is None or len(d) == 0:
+        return None, None, None
+    x = np.asarray(d, dtype=float)
+    n = len(x)
+    walsh = ((x[:, None] + x[None, :]) / 2)[np.triu_indices(n)]
+    m = len(walsh)
+    k = wilcoxon_critical_rank(n)
+    ends = [k - 1, m - k] if k else []
+    ordered = np.partition(walsh, sorted({(m - 1) // 2, m // 2, *ends}))  # one pass
+    estimate = float((ordered[(m - 1) // 2] + ordered[m // 2]) / 2)
+    if not k:
+        return estimate, None, None
+    return estimate, float(ordered[k - 1]), float(ordered[m - k])
+
+
 def slope_p(t: float | None, n: int | None) -> float | None:
     """P-value of an OLS slope as scipy.stats.linregress: t on n - 2 degrees of freedom."""
     if _missing(n) or n < 3:
@@ -292,13 +314,8 @@ def _wilcoxon(row: dict, spec: dict) -> dict[str, Any]:
 
 
 def _hodges_lehmann(row: dict, spec: dict) -> dict[str, Any]:
-    """The interval's ends as 0-based positions in the sorted Walsh averages (apply() reads
-    them from the list column the sidecar names as `walsh`, then drops it)."""
-    n = row[spec.get("n", "n")]
-    k = wilcoxon_critical_rank(n)
-    if k is None:
-        return {"lo": None, "hi": None}
-    return {"lo": k - 1, "hi": n * (n + 1) // 2 - k}
+    estimate, lo, hi = hodges_lehmann(row[spec["differences"]])
+    return {"estimate": estimate, "lo": lo, "hi": hi}
 
 
 def _ols_slope(row: dict, spec: dict) -> dict[str, Any]:
@@ -322,14 +339,22 @@ OUTPUTS = {
     "partial_spearman": ("p", "lo", "hi"),
     "kendall_tau_b": ("p", "p_method", "lo", "hi"),
     "wilcoxon": ("p", "p_exact"),
-    "hodges_lehmann": ("lo", "hi"),
+    "hodges_lehmann": ("estimate", "lo", "hi"),
     "ols_slope": ("p", "lo", "hi"),
 }
-# Methods whose outputs are positions in a list column the SQL gives (sidecar key -> that
-# column): the runner reads the values there and drops the list, so the finished frame (what
-# the dashboard caches) stays small. Hodges-Lehmann: the sorted Walsh averages of each row.
-PICKED_FROM = {"hodges_lehmann": "walsh"}
-_SUFFIX = {"p": "_p", "p_method": "_p_method", "p_exact": "_p_exact", "lo": "_lo", "hi": "_hi"}
+_SUFFIX = {
+    "estimate": "",
+    "p": "_p",
+    "p_method": "_p_method",
+    "p_exact": "_p_exact",
+    "lo": "_lo",
+    "hi": "_hi",
+}
+# Methods that make their estimate here (it is then the statistic's column, named by the
+# sidecar's key) from a list column the SQL gives, named by this sidecar key: the runner drops
+# that list once every statistic is computed, so the finished frame (what the dashboard caches,
+# what `etl query` prints) stays small.
+CONSUMES = {"hodges_lehmann": "differences"}
 
 
 def output_columns(column: str, spec: dict) -> dict[str, str]:
@@ -340,25 +365,16 @@ def output_columns(column: str, spec: dict) -> dict[str, str]:
 
 def apply(frame: pl.DataFrame, statistics: dict[str, dict] | None) -> pl.DataFrame:
     """The frame with the columns its sidecar's `statistics:` declare, in declaration order,
-    without the list columns those read their values from (PICKED_FROM)."""
+    without the list columns those were computed from (CONSUMES)."""
     if not statistics:
         return frame
-    lists = [
-        declared[PICKED_FROM[declared["method"]]]
-        for declared in statistics.values()
-        if declared["method"] in PICKED_FROM
-    ]
-    rows = list(frame.drop(lists).iter_rows(named=True))  # the lists stay in Polars
-    new: list[pl.Series | pl.Expr] = []
+    rows = list(frame.iter_rows(named=True))
+    new: list[pl.Series] = []
     for column, declared in statistics.items():
         spec = {**declared, "column": column}
         results = [METHODS[spec["method"]](row, spec) for row in rows]
-        source = spec.get(PICKED_FROM.get(spec["method"], ""))
         for key, name in output_columns(column, spec).items():
-            if source:
-                at = pl.Series([r[key] for r in results], dtype=pl.Int64)
-                new.append(pl.col(source).list.get(at, null_on_oob=False).alias(name))
-                continue
             dtype = pl.String if key == "p_method" else pl.Float64
             new.append(pl.Series(name, [r[key] for r in results], dtype=dtype))
-    return frame.with_columns(new).drop(lists)
+    consumed = [d[CONSUMES[d["method"]]] for d in statistics.values() if d["method"] in CONSUMES]
+    return frame.with_columns(new).drop(consumed)

@@ -6,7 +6,7 @@
 -- with b_i = 100 ME_i / sum ME, y_i = 100 GDP_i / sum GDP, n_i = 100 POP_i / sum POP over the
 -- members of the year (percent). Few large positive d (the US) against many small negative
 -- ones: the burden is not shared in proportion to the benefit.
--- Unit: rank sums (W+, W-), counts of countries, z scores; hl in percentage points of share.
+-- Unit: rank sums (W+, W-), counts of countries, z scores; d in percentage points of share.
 -- Source: defence_panel (ME and GDP in current US$ m: NATO tables, or SIPRI ME with World Bank
 --   GDP; population: NATO-derived or World Bank), member_year / membership_spell.
 -- A member-year enters when its ME (>= 0) and GDP (> 0) are known; the 'gdp_population' row
@@ -17,9 +17,8 @@
 --   z_ties uses the tie-corrected variance n(n+1)(2n+1)/24 - sum(t^3 - t)/48 (tie_term =
 --   sum over groups of tied |d| of t^3 - t) and is the z of scipy.stats.wilcoxon(method=
 --   'approx', correction=False); z_ties = z when there are no ties. p-values: ledger/stats.py.
--- hl (Hodges-Lehmann): the median of the Walsh averages (d_i + d_j) / 2, i <= j, over the n
---   non-zero d; `walsh` lists them sorted, for the 95 % interval hl_lo, hl_hi that
---   ledger/stats.py reads at its critical ranks (the runner then drops the list).
+-- `differences` lists the n non-zero d (sorted) for ledger/stats.py's Hodges-Lehmann estimate
+--   hl and its 95 % interval hl_lo, hl_hi; the runner drops the list once they are computed.
 -- Parameters: $alliance (grouping code), $source ('nato' | 'sipri'), $membership
 --   ('historical': the members of each year; 'current': the members on $as_of, for every year),
 --   $as_of (date, read by 'current' only).
@@ -108,30 +107,9 @@ rank_sums as (
         count(*) filter (where ranked.d < 0) as n_negative,
         coalesce(sum(ranked.rank_abs_d) filter (where ranked.d > 0), 0) as w_plus,
         coalesce(sum(ranked.rank_abs_d) filter (where ranked.d < 0), 0) as w_minus,
+        list(ranked.d order by ranked.d) as differences,
     from ranked
     group by ranked.year, ranked.variant
-),
-
-walsh_averages as (
-    select
-        nonzero.year,
-        nonzero.variant,
-        (nonzero.d + partner.d) / 2 as average,
-    from nonzero
-    inner join nonzero as partner
-        on partner.year = nonzero.year
-        and partner.variant = nonzero.variant
-        and partner.iso3 >= nonzero.iso3
-),
-
-hodges_lehmann as (
-    select
-        walsh_averages.year,
-        walsh_averages.variant,
-        median(walsh_averages.average) as hl,
-        list(walsh_averages.average order by walsh_averages.average) as walsh,
-    from walsh_averages
-    group by walsh_averages.year, walsh_averages.variant
 ),
 
 tie_groups as (
@@ -174,8 +152,7 @@ statistics as (
         coalesce(rank_sums.w_plus, 0) as w_plus,
         coalesce(rank_sums.w_minus, 0) as w_minus,
         coalesce(tie_terms.tie_term, 0) as tie_term,
-        hodges_lehmann.hl,
-        hodges_lehmann.walsh,
+        rank_sums.differences,
     from group_years
     left join rank_sums
         on rank_sums.year = group_years.year
@@ -183,9 +160,6 @@ statistics as (
     left join tie_terms
         on tie_terms.year = group_years.year
         and tie_terms.variant = group_years.variant
-    left join hodges_lehmann
-        on hodges_lehmann.year = group_years.year
-        and hodges_lehmann.variant = group_years.variant
 ),
 
 final as (
@@ -219,8 +193,7 @@ final as (
                     - statistics.tie_term / 48
                 )
         end as z_ties,
-        statistics.hl,
-        statistics.walsh,
+        statistics.differences,
     from statistics
 )
 

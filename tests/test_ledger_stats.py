@@ -10,6 +10,7 @@ from scipy import stats
 from ledger.stats import (
     apply,
     fisher_interval,
+    hodges_lehmann,
     kendall_exact_p,
     spearman_p,
     t_interval,
@@ -113,12 +114,13 @@ def test_wilcoxon_critical_rank_inverts_scipys_test(n):
     assert p_of(k - 1) < 0.05 <= p_of(k)
 
 
-def test_apply_reads_the_hodges_lehmann_ends_from_the_list_and_drops_it():
-    walsh = [[-3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5,
-              5.0, 5.5, 6.0, 7.0, 8.0, 9.0], None]  # fmt: skip
-    frame = pl.DataFrame({"hl": [2.25, None], "n": [6, 0], "walsh": walsh})
-    out = apply(frame, {"hl": {"method": "hodges_lehmann", "n": "n", "walsh": "walsh"}})
-    assert out.columns == ["hl", "n", "hl_lo", "hl_hi"]
+def test_apply_makes_the_hodges_lehmann_estimate_from_the_list_and_drops_it():
+    d = [-3.0, -1.0, 0.5, 2.0, 4.0, 9.0]  # 21 Walsh averages
+    frame = pl.DataFrame({"n": [6, 0], "differences": [d, None]})
+    out = apply(frame, {"hl": {"method": "hodges_lehmann", "differences": "differences"}})
+    assert out.columns == ["n", "hl", "hl_lo", "hl_hi"]
+    walsh = sorted((a + b) / 2 for i, a in enumerate(d) for b in d[i:])
     # n = 6: k = 1 (P(W+ <= 0) = 1/64 < 0.025 <= P(W+ <= 1) = 2/64): the first and the last
-    assert out.row(0) == (2.25, 6, -3.0, 9.0)
-    assert out.row(1) == (None, 0, None, None)
+    assert out.row(0) == (6, walsh[10], walsh[0], walsh[-1]) == (6, 1.5, -3.0, 9.0)
+    assert out.row(1) == (0, None, None, None)
+    assert hodges_lehmann([1.0, 2.0]) == (1.5, None, None)  # median of 1, 1.5, 2; n <= 5
