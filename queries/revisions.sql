@@ -48,16 +48,42 @@ editions as (
         edition.edition,
         lag(edition.edition) over (partition by edition.source order by edition.edition)
             as previous_edition,
+        lead(edition.edition) over (partition by edition.source order by edition.edition)
+            as next_edition,
     from edition
 ),
 
-pairs as (
+newer as (
     select
-        editions.source,
-        editions.edition,
+        selected.*,
         editions.previous_edition,
-        new.iso3,
-        new.year,
+    from selected
+    inner join editions
+        on editions.source = selected.source
+        and editions.edition = selected.edition
+    where editions.previous_edition is not null
+),
+
+older as (
+    select
+        selected.*,
+        editions.next_edition,
+    from selected
+    inner join editions
+        on editions.source = selected.source
+        and editions.edition = selected.edition
+    where editions.next_edition is not null
+),
+
+-- Each figure of an edition beside the same country-year of the edition before it: one side
+-- missing is a new year (no old figure) or a dropped one (no new figure).
+compared as (
+    select
+        coalesce(new.source, old.source) as source,
+        coalesce(new.edition, old.next_edition) as edition,
+        coalesce(new.previous_edition, old.edition) as previous_edition,
+        coalesce(new.iso3, old.iso3) as iso3,
+        coalesce(new.year, old.year) as year,
         old.is_estimate as was_estimate,
         new.is_estimate,
         old.share_gdp_pct as previous_share_gdp_pct,
@@ -65,81 +91,45 @@ pairs as (
         old.current_usd_m as previous_current_usd_m,
         new.current_usd_m,
         old.iso3 is null as is_new,
-        false as is_dropped,
-    from editions
-    inner join selected as new
-        on new.source = editions.source
-        and new.edition = editions.edition
-    left join selected as old
+        new.iso3 is null as is_dropped,
+    from newer as new
+    full outer join older as old
         on old.source = new.source
-        and old.edition = editions.previous_edition
+        and old.edition = new.previous_edition
         and old.iso3 = new.iso3
         and old.year = new.year
-    where editions.previous_edition is not null
-),
-
-dropped as (
-    select
-        editions.source,
-        editions.edition,
-        editions.previous_edition,
-        old.iso3,
-        old.year,
-        old.is_estimate as was_estimate,
-        null::boolean as is_estimate,
-        old.share_gdp_pct as previous_share_gdp_pct,
-        null::double as share_gdp_pct,
-        old.current_usd_m as previous_current_usd_m,
-        null::double as current_usd_m,
-        false as is_new,
-        true as is_dropped,
-    from editions
-    inner join selected as old
-        on old.source = editions.source
-        and old.edition = editions.previous_edition
-    anti join selected as new
-        on new.source = editions.source
-        and new.edition = editions.edition
-        and new.iso3 = old.iso3
-        and new.year = old.year
-),
-
-unioned as (
-    select * from pairs
-    union all
-    select * from dropped
 ),
 
 final as (
     select
-        unioned.source,
-        unioned.edition,
-        unioned.previous_edition,
-        unioned.iso3,
-        unioned.year,
+        compared.source,
+        compared.edition,
+        compared.previous_edition,
+        compared.iso3,
+        compared.year,
         case
-            when unioned.is_dropped then 'dropped'
-            when unioned.is_new then 'new year'
-            when unioned.was_estimate and not unioned.is_estimate
+            when compared.is_dropped then 'dropped'
+            when compared.is_new then 'new year'
+            when compared.was_estimate and not compared.is_estimate
                 then 'estimate replaced by outturn'
-            when unioned.was_estimate then 'estimate revised'
+            when compared.was_estimate then 'estimate revised'
             else 'restated'
         end as change,
-        unioned.was_estimate,
-        unioned.is_estimate,
-        unioned.previous_share_gdp_pct,
-        unioned.share_gdp_pct,
-        unioned.share_gdp_pct - unioned.previous_share_gdp_pct as share_gdp_change_pp,
-        unioned.previous_current_usd_m,
-        unioned.current_usd_m,
-        100 * (unioned.current_usd_m / nullif(unioned.previous_current_usd_m, 0) - 1)
+        compared.was_estimate,
+        compared.is_estimate,
+        compared.previous_share_gdp_pct,
+        compared.share_gdp_pct,
+        compared.share_gdp_pct - compared.previous_share_gdp_pct as share_gdp_change_pp,
+        compared.previous_current_usd_m,
+        compared.current_usd_m,
+        100 * (compared.current_usd_m / nullif(compared.previous_current_usd_m, 0) - 1)
             as current_usd_change_pct,
-    from unioned
-    where unioned.is_new
-        or unioned.is_dropped
-        or unioned.was_estimate is distinct from unioned.is_estimate
-        or round(unioned.share_gdp_pct, 6) is distinct from round(unioned.previous_share_gdp_pct, 6)
-        or round(unioned.current_usd_m, 6) is distinct from round(unioned.previous_current_usd_m, 6)
+    from compared
+    where compared.is_new
+        or compared.is_dropped
+        or compared.was_estimate is distinct from compared.is_estimate
+        or round(compared.share_gdp_pct, 6) is distinct from round(compared.previous_share_gdp_pct, 6)
+        or round(compared.current_usd_m, 6) is distinct from round(compared.previous_current_usd_m, 6)
 )
 
 select * from final
