@@ -204,17 +204,81 @@ def hodges_lehmann(d: Sequence[float] | None) -> tuple[float | None, float | Non
     k and M + 1 - k (wilcoxon_critical_rank); (None, None, None) without differences."""
     if d is None or len(d) == 0:
         return None, None, None
-    x = np.asarray(d, dtype=float)
+    x = np.sort(np.asarray(d, dtype=float))
     n = len(x)
-    walsh = ((x[:, None] + x[None, :]) / 2)[np.triu_indices(n)]
-    m = len(walsh)
+    m = n * (n + 1) // 2
     k = wilcoxon_critical_rank(n)
-    ends = [k - 1, m - k] if k else []
-    ordered = np.partition(walsh, sorted({(m - 1) // 2, m // 2, *ends}))  # one pass
-    estimate = float((ordered[(m - 1) // 2] + ordered[m // 2]) / 2)
+    middle = ((m - 1) // 2, m // 2)
+    # The order statistics of the sums x_i + x_j: halving is exact, so W_(r) = sum_(r) / 2.
+    sums = walsh_sums_at(x, {*middle, *((k - 1, m - k) if k else ())})
+    estimate = (sums[middle[0]] / 2 + sums[middle[1]] / 2) / 2  # numpy's median of the averages
     if not k:
         return estimate, None, None
-    return estimate, float(ordered[k - 1]), float(ordered[m - k])
+    return estimate, sums[k - 1] / 2, sums[m - k] / 2
+
+
+WALSH_AT_ONCE = 1 << 16  # up to this many sums they are all formed (n <= 361): microseconds
+
+
+def walsh_sums_at(x: np.ndarray, ranks: set[int]) -> dict[int, float]:
+    """{r: the r-th smallest (from 0) of the sums x_i + x_j, i <= j} of a sorted x. Up to
+    WALSH_AT_ONCE sums numpy forms and partitions them all; above, each is selected without
+    forming them (_walsh_sum_at), as O(n^2) memory and time made a grouping of 3,000 members
+    take seconds a year."""
+    n = len(x)
+    if n * (n + 1) // 2 <= WALSH_AT_ONCE:
+        ordered = np.partition((x[:, None] + x[None, :])[np.triu_indices(n)], sorted(ranks))
+        return {r: float(ordered[r]) for r in ranks}
+    return {r: _walsh_sum_at(x, r) for r in ranks}
+
+
+def _walsh_sum_at(x: np.ndarray, r: int) -> float:
+    """The r-th smallest (from 0) x_i + x_j, i <= j, of a sorted x. Row i of that triangle
+    (j = i .. n-1) is sorted, so where a pivot falls in every row is one binary search a row;
+    the pivot is the median of the rows' middle candidates weighted by their number, which
+    drops at least a quarter of the candidates a round (Johnson and Mizoguchi 1978), until
+    WALSH_AT_ONCE are left to be formed and partitioned."""
+    n = len(x)
+    lo, hi = np.arange(n), np.full(n, n)  # row i's candidates: x_i + x_j, lo_i <= j < hi_i
+    while (total := int((hi - lo).sum())) > WALSH_AT_ONCE:
+        live = hi > lo
+        middles = (x + x[np.minimum((lo + hi - 1) // 2, n - 1)])[live]
+        weights = (hi - lo)[live]
+        order = np.argsort(middles, kind="stable")
+        pivot = middles[order][np.searchsorted(np.cumsum(weights[order]), (total + 1) // 2)]
+        below = _cut(x, lo, hi, pivot, strict=True)  # row i: x_i + x_j < pivot for j < below_i
+        upto = _cut(x, lo, hi, pivot, strict=False)  # ... and <= pivot for j < upto_i
+        n_below, n_upto = int((below - lo).sum()), int((upto - lo).sum())
+        if r < n_below:
+            hi = below
+        elif r < n_upto:
+            return float(pivot)
+        else:
+            r, lo = r - n_upto, upto
+    sizes = hi - lo
+    starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    rows = np.repeat(np.arange(n), sizes)
+    cols = np.arange(total) - starts + np.repeat(lo, sizes)
+    return float(np.partition(x[rows] + x[cols], r)[r])
+
+
+def _cut(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, pivot: float, strict: bool) -> np.ndarray:
+    """Per row i, the first j in [lo_i, hi_i] whose sum x_i + x_j is not below the pivot (>=
+    it when strict, > it otherwise): a binary search on pivot - x_i, then moved to where the
+    sums as numpy adds them cross (that subtraction rounds; the sums rise along a row)."""
+    n = len(x)
+
+    def below(j: np.ndarray) -> np.ndarray:
+        s = x + x[np.clip(j, 0, n - 1)]
+        return s < pivot if strict else s <= pivot
+
+    j = np.clip(np.searchsorted(x, pivot - x, side="left" if strict else "right"), lo, hi)
+    while True:
+        back = (j > lo) & ~below(j - 1)
+        ahead = (j < hi) & below(j)
+        if not (back.any() or ahead.any()):
+            return j
+        j = j - back + ahead
 
 
 def slope_p(t: float | None, n: int | None) -> float | None:

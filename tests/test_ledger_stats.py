@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from scipy import stats
 
+from ledger import stats as ledger_stats
 from ledger.stats import (
     apply,
     fisher_interval,
@@ -14,6 +15,7 @@ from ledger.stats import (
     kendall_exact_p,
     spearman_p,
     t_interval,
+    walsh_sums_at,
     wilcoxon_critical_rank,
     wilcoxon_exact_p,
 )
@@ -124,3 +126,25 @@ def test_apply_makes_the_hodges_lehmann_estimate_from_the_list_and_drops_it():
     assert out.row(0) == (6, walsh[10], walsh[0], walsh[-1]) == (6, 1.5, -3.0, 9.0)
     assert out.row(1) == (0, None, None, None)
     assert hodges_lehmann([1.0, 2.0]) == (1.5, None, None)  # median of 1, 1.5, 2; n <= 5
+
+
+@pytest.mark.parametrize("at_once", [1, 7, 1 << 16])
+@pytest.mark.parametrize("n", [1, 2, 5, 6, 13, 40, 150])
+@pytest.mark.parametrize("ties", [False, True])
+def test_walsh_order_statistics_are_those_of_all_the_sums_sorted(monkeypatch, at_once, n, ties):
+    """Selected without forming the sums (WALSH_AT_ONCE lowered, so the rounds run on small
+    n) or from all of them: the same floats as sorting every x_i + x_j, with ties or without;
+    and hodges_lehmann is numpy's median of the Walsh averages and their k-th ends."""
+    monkeypatch.setattr(ledger_stats, "WALSH_AT_ONCE", at_once)
+    rng = np.random.default_rng(n)
+    x = rng.integers(-4, 5, n).astype(float) if ties else rng.standard_normal(n) * 3
+    x = np.sort(x)
+    i, j = np.triu_indices(n)
+    every = np.sort(x[i] + x[j])
+    ranks = {*range(0, len(every), max(1, len(every) // 41)), len(every) - 1}
+    assert walsh_sums_at(x, ranks) == {r: float(every[r]) for r in ranks}
+    averages = np.sort((x[i] + x[j]) / 2)
+    estimate, lo, hi = hodges_lehmann(rng.permutation(x))  # any order in
+    assert estimate == np.median(averages)
+    k = wilcoxon_critical_rank(n)
+    assert (lo, hi) == ((averages[k - 1], averages[-k]) if k else (None, None))
