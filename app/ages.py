@@ -1,5 +1,5 @@
 """How old each source's data are, for the sidebar's line and the Data and methods page:
-ledger.freshness.ages on the shared connection (data.cursor), with each folder's publisher from
+ledger.freshness.ages over the cached look-ups (data.run), with each folder's publisher from
 the `source_file` look-up (data.table), kept per database file and day."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-import duckdb
 import polars as pl
 import streamlit as st
 
@@ -43,9 +42,8 @@ def source_ages(today: date | None = None) -> data.Data:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _ages(fp: data.Fingerprint | None, today: date) -> tuple[pl.DataFrame, str | None]:
     try:
-        with data.cursor() as cur:
-            rows = [asdict(a) for a in freshness.ages(cur, today=today)]
-    except duckdb.Error as e:
+        rows = [asdict(a) for a in freshness.ages(data.run, today=today)]
+    except EtlError as e:
         first = str(e).strip().splitlines()[0]
         return pl.DataFrame(schema=AGE_SCHEMA), f"The sources' ages could not be read ({first})."
     files = data.table("source_file").frame

@@ -306,9 +306,10 @@ def _status(con) -> None:
         editions.add_row(source, str(edition), definition, str(base), f"{first}-{last}", file)
     out.print(editions)
     from ledger.freshness import ages
+    from ledger.queries import runner
 
     fresh = Table("source", "edition", "age (days)", "status")
-    for a in ages(con):
+    for a in ages(runner(con)):
         flag = "[bold yellow]stale[/]: " if a.stale else ""
         fresh.add_row(
             a.source, a.edition, "" if a.age_days is None else str(a.age_days), flag + a.note

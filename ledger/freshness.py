@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
-
 from etl.sources import REGISTRY
+from ledger.queries import Run
 
 GRACE_DAYS = 31
 # folder of the file under the raw dir -> (publisher's usual period in days, how we know)
@@ -45,22 +44,15 @@ def published_on(edition: str) -> date | None:
     return None
 
 
-def _published(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
-    """File -> publication date from the edition table (none in a database built before it)."""
-    try:
-        return dict(con.execute("select file, edition from edition").fetchall())
-    except duckdb.CatalogException:
-        return {}
-
-
-def ages(con: duckdb.DuckDBPyConnection, today: date | None = None) -> list[Age]:
-    """One Age per source folder, from the newest edition of its files in source_file."""
+def ages(run: Run, today: date | None = None) -> list[Age]:
+    """One Age per source folder, from the newest edition of its files (the `source_editions`
+    look-up, run through `run`: ledger.queries.runner(con) or the dashboard's cached data.run)."""
     today = today or date.today()
     editions: dict[str, tuple[date | None, str]] = {}
-    published = _published(con)
-    for name, edition in con.execute("select name, edition from source_file").fetchall():
+    files = run("source_editions")
+    for name, edition, published in files.select("name", "edition", "published").iter_rows():
         folder = name.split("/")[0]
-        when = published.get(name) or published_on(edition)
+        when = published or published_on(edition)
         best = editions.get(folder)
         if best is None or (when and (best[0] is None or when > best[0])):
             editions[folder] = (when, edition)

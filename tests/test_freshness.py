@@ -9,6 +9,7 @@ import pytest
 
 from etl.warehouse import create_schema
 from ledger.freshness import ages, published_on
+from ledger.queries import runner
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,7 @@ def _con(rows):
     con.executemany(
         "insert into source_file values (?, 'p', ?, 'u', 'l', 'sha', 1, 1, now())", rows
     )
-    return con
+    return runner(con)
 
 
 def test_yearly_publishers_turn_stale_after_a_year_and_a_month():
