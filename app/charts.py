@@ -19,6 +19,8 @@ import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
+from app.intervals import spans_zero
+
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -34,6 +36,8 @@ GREY = "#999999"
 SEQUENTIAL = "cividis"
 FONT = "Inter, Source Sans Pro, Helvetica, Arial, sans-serif"
 ESTIMATE_NOTE = "hollow marker = estimate"
+UNCLEAR_BAR = "interval spans zero: no clear sign"
+UNCLEAR_POINT = "grey: interval spans zero"
 
 # plotly_white as the default template, set once: a template named per figure is rebuilt and
 # validated every time (~25 ms a figure, most of a page's script run); the default is only
@@ -276,7 +280,8 @@ def lines(
 ) -> Chart:
     """One line per series; estimates hollow; horizontal guide lines (value, label) and
     vertical marks (x, label), e.g. where the data switch from one source to another. `band`
-    (lo, hi columns) shades an interval around the series that carry it."""
+    (lo, hi columns: a 95 % interval) shades the interval around the series that carry it and
+    draws grey the points whose interval holds zero (no clear sign), said so in the legend."""
     bounds = list(band) if band else []
     data = _keep(frame, [series, x, y, *bounds, estimate, *extra], [x, y]).sort(
         [c for c in (series, x) if c]
@@ -287,10 +292,13 @@ def lines(
         return Chart(go.Figure(), data, title)
     fig = Draft()
     groups = data.partition_by(series, maintain_order=True) if series else [data]
+    any_unclear = False
     for i, part in enumerate(groups):
         name = str(part[series][0]) if series else y_label
         colour = OKABE_ITO[i % len(OKABE_ITO)]
-        if bounds and set(bounds) <= set(part.columns):
+        colours: str | list[str] = colour
+        banded = bool(bounds) and set(bounds) <= set(part.columns)
+        if banded:
             ranged = part.drop_nulls(bounds)
             if ranged.height:
                 xs = ranged[x].to_list()
@@ -305,15 +313,32 @@ def lines(
                         showlegend=False,
                     )
                 )
+            unclear = [
+                spans_zero(lo, hi)
+                for lo, hi in zip(part[bounds[0]].to_list(), part[bounds[1]].to_list(), strict=True)
+            ]
+            any_unclear = any_unclear or any(unclear)
+            colours = [GREY if u else colour for u in unclear]
         fig.add_trace(
             go.Scatter(
                 x=part[x].to_list(),
                 y=part[y].to_list(),
                 name=name,
-                mode="lines" if name in dashed else "lines+markers",
+                mode="lines" if name in dashed and not banded else "lines+markers",
                 line={"color": colour, "dash": "dash" if name in dashed else "solid", "width": 2},
-                marker={"symbol": _symbols(part, estimate), "size": 7, "color": colour},
+                marker={"symbol": _symbols(part, estimate), "size": 7, "color": colours},
                 hovertemplate=f"{name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>",
+            )
+        )
+    if any_unclear:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"color": GREY, "size": 9},
+                name=UNCLEAR_POINT,
+                hoverinfo="skip",
             )
         )
     for value, label in guides:
@@ -378,9 +403,7 @@ def bars(
     error = None
     if interval and set(bounds) <= set(data.columns):
         los, his = data[bounds[0]].to_list(), data[bounds[1]].to_list()
-        unclear = [
-            lo is None or hi is None or lo <= 0 <= hi for lo, hi in zip(los, his, strict=True)
-        ]
+        unclear = [spans_zero(lo, hi) for lo, hi in zip(los, his, strict=True)]
         vals = data[value].to_list()
         error = {
             "type": "data",
@@ -428,7 +451,7 @@ def bars(
                 OKABE_ITO[3],
                 any(not u and v < 0 for v, u in zip(data[value], unclear, strict=True)),
             ),
-            ("interval spans zero: no clear sign", GREY, any(unclear)),
+            (UNCLEAR_BAR, GREY, any(unclear)),
         ):
             if shown:
                 fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker={"color": colour}))

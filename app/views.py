@@ -283,13 +283,11 @@ def _equipment_finding(frame: pl.DataFrame) -> str:
 # --------------------------------------------------------------------------- free riding
 
 
-def association(rho: float | None, n: int | None, lo=None, hi=None) -> str:
-    """Plain words for a rank correlation of economic size and burden, from its interval."""
+def association(rho: float | None, lo: float | None, hi: float | None) -> str:
+    """Plain words for a rank correlation of economic size and burden, from its interval (the
+    runner's rho_lo, rho_hi)."""
     if rho is None:
         return "No test for this selection"
-    if lo is None or hi is None:
-        bounds = intervals.rho_bounds(rho, n)
-        lo, hi = bounds if bounds else (None, None)
     if intervals.spans_zero(lo, hi):
         return "No clear link between economic size and defence burden"
     if rho > 0:
@@ -297,34 +295,60 @@ def association(rho: float | None, n: int | None, lo=None, hi=None) -> str:
     return "Smaller economies carry heavier defence burdens"
 
 
-def rank_text(rho: float | None, n: int | None, p: float | None = None) -> str:
-    """'rank correlation 0.12 (95 % interval −0.24 to 0.45; p = 0.513)'."""
+def partial_association(rho: float | None, lo: float | None, hi: float | None) -> str:
+    """The same words for the partial correlation, income per head held constant."""
+    if rho is None:
+        return "With income per head held constant: no test for this selection"
+    if intervals.spans_zero(lo, hi):
+        return "With income per head held constant, no clear link remains"
+    side = "larger" if rho > 0 else "smaller"
+    return f"With income per head held constant, {side} economies still carry heavier burdens"
+
+
+def rank_text(rho: float | None, lo: float | None, hi: float | None, p: float | None = None) -> str:
+    """'rank correlation 0.12 (95 % interval −0.24 to 0.45, spans zero; p = 0.513)'."""
     if rho is None:
         return ""
-    bounds = intervals.rho_bounds(rho, n)
-    inside = "; ".join(
-        t for t in (intervals.interval_text(*bounds) if bounds else "", intervals.p_text(p)) if t
-    )
+    span = intervals.interval_text(lo, hi)
+    if span and intervals.spans_zero(lo, hi):
+        span += ", spans zero"
+    inside = "; ".join(t for t in (span, intervals.p_text(p)) if t)
     return f"rank correlation {rho:.2f}".replace("-", "−") + (f" ({inside})" if inside else "")
 
 
-def olson_zeckhauser(
-    frame: pl.DataFrame, rho: float | None = None, p: float | None = None, n: int | None = None
-):
-    """burden (one year): GDP (log) against ME / GDP; the finding and ρ with its interval in
-    the title."""
+def statistic_line(words: str, rho, lo, hi, p=None) -> str:
+    """One markdown line: the finding in bold, or in grey when its interval spans zero."""
+    stat = rank_text(rho, lo, hi, p)
+    tail = f" ({stat})" if stat else ""
+    if rho is None or intervals.spans_zero(lo, hi):
+        return f":gray[{words}{tail}.]"
+    return f"**{words}**{tail}."
+
+
+def test_row(frame: pl.DataFrame, year: int | None) -> dict:
+    """The row of a yearly test frame for `year` ({} when there is none)."""
+    if frame.is_empty() or "year" not in frame.columns:
+        return {}
+    rows = frame.filter(pl.col("year") == year)
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def olson_zeckhauser(frame: pl.DataFrame, test: dict | None = None) -> Chart:
+    """burden (one year): GDP (log) against ME / GDP; the finding and ρ with its interval (the
+    exploitation_test row of that year, as the runner finished it) in the title."""
+    test = test or {}
     data = frame
     if "gdp_current_usd_m" in frame.columns:
         data = frame.with_columns((pl.col("gdp_current_usd_m") / 1000).alias("gdp_current_usd_bn"))
-    n = n if n is not None else frame.height
-    stat = rank_text(rho, n, p)
+    rho, lo, hi = test.get("rho"), test.get("rho_lo"), test.get("rho_hi")
+    stat = rank_text(rho, lo, hi, test.get("rho_p"))
     return charts.scatter(
         data,
         x="gdp_current_usd_bn",
         y="burden_pct",
         label="country",
         title=(
-            association(rho, n),
+            association(rho, lo, hi),
             f"GDP (log scale) and defence spending as % of GDP, {_group(frame)}, "
             f"{_years(frame)}" + (f"; {stat}" if stat else ""),
         ),
@@ -336,23 +360,38 @@ def olson_zeckhauser(
     )
 
 
+def _with_bounds(frame: pl.DataFrame, index: list[str], values: dict[str, str]) -> pl.DataFrame:
+    """Statistics wide → long, each row with its own interval: {column: series label}, the
+    interval read from the runner's `{column}_lo`, `{column}_hi` (columns lo, hi)."""
+    idx = [c for c in index if c in frame.columns]
+    parts = [
+        frame.select(
+            *idx,
+            pl.lit(label).alias("measure"),
+            pl.col(column).alias("value"),
+            *(
+                (pl.col(f"{column}_{end}") if f"{column}_{end}" in frame.columns else pl.lit(None))
+                .cast(pl.Float64)
+                .alias(end)
+                for end in ("lo", "hi")
+            ),
+        )
+        for column, label in values.items()
+        if column in frame.columns
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
 def rho_over_time(frame: pl.DataFrame) -> Chart:
-    """exploitation_test: ρ(GDP, burden) and the partial ρ controlling for GDP per capita."""
+    """exploitation_test: ρ(GDP, burden) and the partial ρ controlling for GDP per capita, each
+    with its 95 % interval; a year whose interval holds zero is drawn grey."""
     data = frame
     if "n_estimates" in frame.columns:
         data = frame.with_columns((pl.col("n_estimates") > 0).alias("any_estimate"))
-    data = intervals.rho_frame_bounds(data)
-    long = _long(
-        data,
-        ["year", "any_estimate", "n", "rho_lo", "rho_hi"],
-        {"rho": RHO_NAME, "partial_rho": PARTIAL_NAME},
-    ).drop_nulls("value")
-    if "rho_lo" in long.columns:  # the interval belongs to the plain correlation only
-        plain = pl.col("measure") == RHO_NAME
-        long = long.with_columns(
-            pl.when(plain).then(pl.col("rho_lo")).alias("rho_lo"),
-            pl.when(plain).then(pl.col("rho_hi")).alias("rho_hi"),
-        )
+    long = _with_bounds(
+        data, ["year", "any_estimate", "n"], {"rho": RHO_NAME, "partial_rho": PARTIAL_NAME}
+    )
+    long = long.drop_nulls("value") if long.height else long
     return charts.lines(
         long,
         x="year",
@@ -361,7 +400,7 @@ def rho_over_time(frame: pl.DataFrame) -> Chart:
         title=(
             _years_clear(data),
             f"Rank correlation of GDP and defence burden by year, {_group(frame)}"
-            f"{_figures(frame)}; band: 95 % interval (Olson–Zeckhauser test, Spearman's ρ)",
+            f"{_figures(frame)}; bands: 95 % intervals (Olson–Zeckhauser test, Spearman's ρ)",
         ),
         x_label="year",
         y_label="rank correlation",
@@ -370,7 +409,7 @@ def rho_over_time(frame: pl.DataFrame) -> Chart:
         dashed=[PARTIAL_NAME],
         y_range=(-1, 1),
         extra=["n"],
-        band=("rho_lo", "rho_hi"),
+        band=("lo", "hi"),
     )
 
 
@@ -378,15 +417,24 @@ RHO_NAME = "size and burden"
 PARTIAL_NAME = "same, income per head held constant"
 
 
+def clear_count(frame: pl.DataFrame, column: str) -> tuple[int, int]:
+    """(rows whose interval of `column` excludes zero, rows with a `column` value)."""
+    lo, hi = f"{column}_lo", f"{column}_hi"
+    if not {column, lo, hi} <= set(frame.columns) or frame.is_empty():
+        return 0, 0
+    rows = frame.drop_nulls(column)
+    flags = [not intervals.spans_zero(a, b) for a, b in rows.select(lo, hi).iter_rows()]
+    return sum(flags), len(flags)
+
+
 def _years_clear(data: pl.DataFrame) -> str:
-    """'A clear link in 2 of 11 years' from the intervals."""
-    if not {"rho_lo", "rho_hi"} <= set(data.columns) or data.is_empty():
+    """'A clear link in 2 of 11 years' from the runner's intervals."""
+    clear, years = clear_count(data, "rho")
+    if not years:
         return "Economic size and defence burden over time"
-    rows = data.drop_nulls("rho").iter_rows(named=True)
-    flags = [not intervals.spans_zero(r["rho_lo"], r["rho_hi"]) for r in rows]
-    if not any(flags):
-        return f"No clear link between size and burden in any of {len(flags)} years"
-    return f"A clear link between size and burden in {sum(flags)} of {len(flags)} years"
+    if not clear:
+        return f"No clear link between size and burden in any of {years} years"
+    return f"A clear link between size and burden in {clear} of {years} years"
 
 
 CONCORDANCE_VARIANTS = {
@@ -520,17 +568,12 @@ def response_slopes(frame: pl.DataFrame) -> Chart:
     years = ""
     if {"first_year", "last_year"} <= set(frame.columns) and frame.height:
         years = f", changes {frame['first_year'].min()}–{frame['last_year'].max()}"
-    data = intervals.slope_bounds(frame)
-    clear = 0
-    if {"slope_lo", "slope_hi"} <= set(data.columns):
-        clear = sum(
-            not intervals.spans_zero(lo, hi)
-            for lo, hi in data.select("slope_lo", "slope_hi").iter_rows()
-        )
+    data = frame
+    clear, fitted = clear_count(frame, "slope")
     finding = (
-        f"Only {clear} of {data.height} allies respond clearly to US spending"
+        f"Only {clear} of {fitted} allies respond clearly to US spending"
         if clear
-        else f"No ally's response to US spending is clear ({data.height} allies)"
+        else f"No ally's response to US spending is clear ({fitted} allies)"
     )
     return charts.bars(
         data,
@@ -1061,24 +1104,57 @@ BROADER_SERIES = {
 
 
 def broader_rho(frame: pl.DataFrame) -> Chart:
-    """security_burden_test: Olson–Zeckhauser's rho on the plain and on the broader burden."""
+    """security_burden_test: Olson–Zeckhauser's rho on the plain and on the broader burden, each
+    with its 95 % interval; a year whose interval holds zero is drawn grey."""
     data = frame
     if "n_estimates" in frame.columns:
         data = frame.with_columns((pl.col("n_estimates") > 0).alias("any_estimate"))
-    long = _long(data, ["year", "any_estimate", "n"], BROADER_SERIES).drop_nulls("value")
+    long = _with_bounds(data, ["year", "any_estimate", "n"], BROADER_SERIES)
+    long = long.drop_nulls("value") if long.height else long
     return charts.lines(
         long,
         x="year",
         y="value",
         series="measure",
-        title=f"Olson–Zeckhauser test on the plain and the broader burden, {_group(frame)}",
+        title=(
+            _broader_finding(frame),
+            f"Olson–Zeckhauser test on the plain and the broader burden, {_group(frame)}; "
+            "Spearman's ρ with GDP; bands: 95 % intervals",
+        ),
         x_label="year",
-        y_label="Spearman rank correlation with GDP (−1 to 1)",
+        y_label="rank correlation with GDP (−1 to 1)",
         estimate="any_estimate",
         guides=[(0.0, "no association")],
         dashed=[BROADER_SERIES["rho_broader"]],
         y_range=(-1, 1),
         extra=["n"],
+        band=("lo", "hi"),
+    )
+
+
+def _broader_finding(frame: pl.DataFrame) -> str:
+    """Whether counting aid moves the correlation, in the latest year with both."""
+    cols = {"year", "rho_plain", "rho_broader"}
+    if not cols <= set(frame.columns) or frame.drop_nulls(list(cols)).is_empty():
+        return "Counting aid to Ukraine and the Olson–Zeckhauser test"
+    row = _latest_year(frame.drop_nulls(list(cols))).row(0, named=True)
+    plain, broader = row["rho_plain"], row["rho_broader"]
+    clear = [
+        not intervals.spans_zero(row.get(f"{c}_lo"), row.get(f"{c}_hi"))
+        for c in ("rho_plain", "rho_broader")
+    ]
+    move = "raises" if broader > plain else "lowers"
+    tail = {
+        (False, False): "; neither interval excludes zero",
+        (True, True): "; both intervals exclude zero",
+        (True, False): "; only the plain one's interval excludes zero",
+        (False, True): "; only the broader one's interval excludes zero",
+    }[tuple(clear)]
+    return (
+        f"Counting aid {move} ρ from {plain:.2f} to {broader:.2f} in {row['year']}".replace(
+            "-", "−"
+        )
+        + tail
     )
 
 

@@ -259,7 +259,7 @@ CAPABILITY_CHARTS = [
     "Share of the world's CINC",
     "Real growth in defence spending needed to reach 3.5 % of GDP by 2035",
     "Defence plus all aid to Ukraine",
-    "Olson–Zeckhauser test on the plain and the broader burden",
+    "Counting aid",
 ]
 
 
@@ -847,8 +847,9 @@ def test_slopes_whose_interval_spans_zero_are_grey():
         {
             "country": ["Latvia", "Lithuania", "France"],
             "slope": [-0.5, -1.5, 0.8],
-            "slope_se": [1.0, 0.3, 0.1],
-            "df": [8, 8, 8],
+            # the runner's 95 % interval (ledger.stats): the views read it, never derive it
+            "slope_lo": [-2.8, -2.2, 0.57],
+            "slope_hi": [1.8, -0.8, 1.03],
             "first_year": [2015] * 3,
             "last_year": [2024] * 3,
         }

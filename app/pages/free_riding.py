@@ -27,10 +27,27 @@ sources = provenance.sources_for(source)
 common = {"source": source, "alliance": group, "membership": membership}
 
 st.subheader(f"Do larger economies carry more of the load? {year}")
-rho, rho_p, n = (tests.value(c, year=year) for c in ("rho", "rho_p", "n"))
-bounds = intervals.rho_bounds(rho, n)
-st.markdown(f"**{views.association(rho, n)}** ({views.rank_text(rho, n, rho_p)}).")
-m1, m2, m3, m4 = st.columns(4)
+# the year's test as the query runner finished it: rho, partial_rho with their _p, _lo, _hi
+test = views.test_row(tests.frame, year)
+rho, partial = test.get("rho"), test.get("partial_rho")
+st.markdown(
+    views.statistic_line(
+        views.association(rho, test.get("rho_lo"), test.get("rho_hi")),
+        rho,
+        test.get("rho_lo"),
+        test.get("rho_hi"),
+        test.get("rho_p"),
+    )
+    + "  \n"
+    + views.statistic_line(
+        views.partial_association(partial, test.get("partial_rho_lo"), test.get("partial_rho_hi")),
+        partial,
+        test.get("partial_rho_lo"),
+        test.get("partial_rho_hi"),
+        test.get("partial_rho_p"),
+    )
+)
+m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(
     "Rank correlation, GDP and burden",
     ui.number(rho, 2),
@@ -40,23 +57,31 @@ m1.metric(
 )
 m2.metric(
     "95 % interval",
-    f"{bounds[0]:.2f} to {bounds[1]:.2f}".replace("-", "−") if bounds else "—",
+    intervals.range_text(test.get("rho_lo"), test.get("rho_hi")),
     help="Fisher's z with the Bonett–Wright standard error. An interval that holds 0 means the "
     "data cannot tell the sign.",
 )
 m3.metric(
     "Income per head held constant",
-    ui.number(tests.value("partial_rho", year=year), 2),
-    help="Partial rank correlation of GDP and burden, GDP per capita held constant.",
+    ui.number(partial, 2),
+    help="Partial rank correlation of GDP and burden, GDP per capita held constant: is the "
+    "link there between economies of the same income per head?",
 )
-m4.metric("Allies in the test", ui.number(n, 0))
+m4.metric(
+    "95 % interval, income per head held constant",
+    intervals.range_text(test.get("partial_rho_lo"), test.get("partial_rho_hi")),
+    help="Fisher's z with the Bonett–Wright standard error, one more degree of freedom lost "
+    "for the variable held constant. An interval that holds 0 means the data cannot tell the "
+    "sign.",
+)
+m5.metric("Allies in the test", ui.number(test.get("n"), 0))
 
 burden = data.get("burden", **common, year_from=year, year_to=year)
 left, right = st.columns(2)
 with left:
     ui.show_chart(
         burden,
-        lambda f: views.olson_zeckhauser(f, rho, rho_p, n),
+        lambda f: views.olson_zeckhauser(f, test),
         key="oz-scatter",
         sources=sources,
         note="A positive correlation whose interval excludes 0 means larger economies bear "
@@ -68,8 +93,9 @@ with right:
         views.rho_over_time,
         key="rho-over-time",
         sources=sources,
-        note="Above 0: larger economies spend a larger share of GDP; the shaded band is the "
-        "95 % interval. Hollow markers: years with estimated figures.",
+        note="Above 0: larger economies spend a larger share of GDP; the shaded bands are the "
+        "95 % intervals, and a grey point's interval holds 0 (no clear sign that year). "
+        "Hollow markers: years with estimated figures.",
     )
 
 st.subheader("Concordance of burden and benefit shares")

@@ -1,0 +1,143 @@
+"""Reader features of issue 15 on the pages: intervals read from the query runner on every
+statistic (grey where they span zero), per-capita spending, finding titles computed from the data
+shown, and empty states that say what to change."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from app import charts, intervals, views
+from tests.test_app import (  # noqa: F401 (app_db, db_env: fixtures)
+    app_db,
+    db_env,
+    open_page,
+    specs,
+    texts,
+    title_of,
+)
+
+# --------------------------------------------------------------------------- intervals
+
+
+def _tests_frame() -> pl.DataFrame:
+    """An exploitation_test frame as the runner finishes it (rho, partial_rho with _lo, _hi)."""
+    return pl.DataFrame(
+        {
+            "alliance": ["NATO"] * 3,
+            "source": ["nato"] * 3,
+            "year": [2022, 2023, 2024],
+            "n": [29, 30, 31],
+            "n_estimates": [0, 0, 3],
+            "rho": [0.45, 0.10, -0.05],
+            "rho_lo": [0.10, -0.27, -0.39],
+            "rho_hi": [0.70, 0.44, 0.31],
+            "partial_rho": [0.50, 0.40, 0.02],
+            "partial_rho_lo": [0.16, 0.03, -0.34],
+            "partial_rho_hi": [0.74, 0.67, 0.37],
+        }
+    )
+
+
+def _markers(chart: charts.Chart, name: str) -> list:
+    trace = next(t for t in chart.figure.data if t.name == name)
+    colours = trace.marker.color
+    return list(colours) if isinstance(colours, tuple | list) else [colours] * len(trace.x)
+
+
+def test_rho_over_time_bands_both_correlations_and_greys_what_spans_zero():
+    chart = views.rho_over_time(_tests_frame())
+    bands = [t for t in chart.figure.data if t.fill == "toself"]
+    assert len(bands) == 2  # the plain and the partial correlation each have their interval
+    plain = _markers(chart, views.RHO_NAME)
+    partial = _markers(chart, views.PARTIAL_NAME)
+    assert plain[0] != charts.GREY and plain[1:] == [charts.GREY, charts.GREY]
+    assert partial[:2] != [charts.GREY] * 2 and partial[2] == charts.GREY
+    assert charts.UNCLEAR_POINT in {t.name for t in chart.figure.data}
+    # the plotted data carry the runner's bounds, not bounds derived here
+    lo = chart.data.filter(pl.col("measure") == views.PARTIAL_NAME)["lo"].to_list()
+    assert lo == [0.16, 0.03, -0.34]
+    assert charts.title_text(chart.title).startswith(
+        "A clear link between size and burden in 1 of 3"
+    )
+
+
+def test_a_frame_without_the_runners_intervals_claims_no_clear_sign():
+    """The views derive no interval: without _lo/_hi a result is not called clear."""
+    bare = _tests_frame().drop(["rho_lo", "rho_hi", "partial_rho_lo", "partial_rho_hi"])
+    chart = views.rho_over_time(bare)
+    assert not [t for t in chart.figure.data if t.fill == "toself"]
+    assert set(_markers(chart, views.RHO_NAME)) == {charts.GREY}
+    assert views.association(0.45, None, None).startswith("No clear link")
+    assert not hasattr(intervals, "rho_bounds") and not hasattr(intervals, "slope_bounds")
+
+
+def test_statistic_lines_are_grey_and_say_so_when_the_interval_spans_zero():
+    clear = views.statistic_line("Larger economies carry heavier defence burdens", 0.45, 0.1, 0.7)
+    assert clear.startswith("**Larger") and "spans zero" not in clear
+    unclear = views.statistic_line("No clear link", 0.1, -0.27, 0.44, 0.6)
+    assert unclear.startswith(":gray[") and "spans zero" in unclear and "p = 0.600" in unclear
+    assert views.partial_association(0.02, -0.34, 0.37).endswith("no clear link remains")
+    assert "still carry heavier" in views.partial_association(0.5, 0.16, 0.74)
+
+
+def test_broader_rho_has_bands_and_a_finding_from_the_data():
+    frame = pl.DataFrame(
+        {
+            "alliance": ["NATO"] * 2,
+            "year": [2023, 2024],
+            "n": [28, 28],
+            "n_estimates": [0, 0],
+            "rho_plain": [0.1, 0.5],
+            "rho_plain_lo": [-0.3, 0.15],
+            "rho_plain_hi": [0.45, 0.74],
+            "rho_broader": [0.05, 0.2],
+            "rho_broader_lo": [-0.33, -0.18],
+            "rho_broader_hi": [0.42, 0.53],
+        }
+    )
+    chart = views.broader_rho(frame)
+    assert len([t for t in chart.figure.data if t.fill == "toself"]) == 2
+    title = charts.title_text(chart.title)
+    assert title.startswith("Counting aid lowers ρ from 0.50 to 0.20 in 2024")
+    assert "only the plain one's interval excludes zero" in title
+    flipped = frame.with_columns(rho_broader=pl.Series([0.05, 0.9]))
+    assert "raises" in charts.title_text(views.broader_rho(flipped).title)
+
+
+@pytest.mark.usefixtures("db_env")
+def test_free_riding_shows_both_correlations_with_the_runners_intervals():
+    from app import data
+
+    at = open_page("free_riding", {"year": "2024"})
+    assert not at.exception, [e.value for e in at.exception]
+    test = views.test_row(
+        data.get(
+            "exploitation_test", source="nato", alliance="NATO", membership="historical"
+        ).frame,
+        2024,
+    )
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["95 % interval"] == intervals.range_text(test["rho_lo"], test["rho_hi"])
+    partial = metrics["95 % interval, income per head held constant"]
+    assert partial == intervals.range_text(test["partial_rho_lo"], test["partial_rho_hi"])
+    assert partial != "—"
+    # 2024 on NATO's figures: neither interval excludes zero, so both lines are grey and say so
+    lines = texts(at.markdown)
+    assert ":gray[No clear link" in lines and "no clear link remains" in lines
+    assert lines.count("spans zero") >= 2
+    rho_chart = next(s for s in specs(at) if "Rank correlation of GDP" in title_of(s))
+    assert sum(1 for t in rho_chart["data"] if t.get("fill") == "toself") == 2
+    assert any(t.get("name") == charts.UNCLEAR_POINT for t in rho_chart["data"])
+
+
+@pytest.mark.parametrize("column", ["rho", "slope"])
+def test_clear_count_reads_the_interval_columns(column):
+    frame = pl.DataFrame(
+        {
+            column: [1.0, -1.0, 0.1, None],
+            f"{column}_lo": [0.5, -2.0, -0.2, None],
+            f"{column}_hi": [1.5, -0.1, 0.4, None],
+        }
+    )
+    assert views.clear_count(frame, column) == (2, 3)
