@@ -280,6 +280,48 @@ def _equipment_finding(frame: pl.DataFrame) -> str:
     return f"{_count(frame, pl.col(col) >= 20.0)} of {n} allies spend 20 % or more on equipment"
 
 
+PER_HEAD = "me_per_capita_current_usd"
+
+
+def _population_words(frame: pl.DataFrame) -> str:
+    """Whose figures the per-head values are, from the frame's source."""
+    return {
+        "nato": "population implied by NATO's tables",
+        "sipri": "SIPRI's own per-capita figures",
+    }.get(_first(frame, "source", ""), "each source's own population")
+
+
+def per_head(frame: pl.DataFrame) -> Chart:
+    """burden (one year): defence spending per inhabitant of each member, US$ at current prices
+    and exchange rates, on one source's own figures (defence_panel: never another's
+    population)."""
+    return charts.bars(
+        frame,
+        category="country",
+        value=PER_HEAD,
+        title=(
+            _per_head_finding(frame),
+            f"Defence spending per head, US$ at current prices and exchange rates, "
+            f"{_group(frame)}, {_years(frame)}{_figures(frame)}; {_population_words(frame)}",
+        ),
+        value_label="US$ per head, current prices",
+        estimate="is_estimate",
+        extra=["year", "me_per_capita_constant_usd", "price_base_year", "burden_pct"],
+    )
+
+
+def _per_head_finding(frame: pl.DataFrame) -> str:
+    if PER_HEAD not in frame.columns or frame[PER_HEAD].drop_nulls().is_empty():
+        return "Defence spending per head"
+    rows = frame.drop_nulls(PER_HEAD).sort(PER_HEAD, descending=True)
+    top, low = rows.row(0, named=True), rows.row(-1, named=True)
+    if rows.height == 1:
+        return f"{top['country']} spends US$ {top[PER_HEAD]:,.0f} a head on defence"
+    times = top[PER_HEAD] / low[PER_HEAD] if low[PER_HEAD] else None
+    ratio = f", {times:,.0f} times {low['country']}'s" if times and times >= 2 else ""
+    return f"{top['country']} spends the most per head: US$ {top[PER_HEAD]:,.0f}{ratio}"
+
+
 # --------------------------------------------------------------------------- free riding
 
 
@@ -1351,11 +1393,12 @@ def for_query(name: str | None) -> Callable[[pl.DataFrame], Chart] | None:
 
 
 def key_figures(
-    series: pl.DataFrame, allies: pl.DataFrame, iso3: str, population: float | None = None
+    series: pl.DataFrame, allies: pl.DataFrame, iso3: str
 ) -> list[tuple[str, str, str]]:
     """A country's key figures, (label, value, help), readable first: its burden on NATO's and
-    SIPRI's figures, spending in US$ and per person, its rank among the allies and the change
-    since 2014. `series` is series_of (source names as published), `allies` is burden on NATO's
+    SIPRI's figures, spending in US$ and per head (from the same source's row: never one
+    source's money over another's population), its rank among the allies and the change since
+    2014. `series` is series_of (source names as published), `allies` is burden on NATO's
     figures for every ally."""
     out: list[tuple[str, str, str]] = []
 
@@ -1386,12 +1429,14 @@ def key_figures(
                 f"Current prices, {money['source']} figures.",
             )
         )
-        if population:
+        head = money.get(PER_HEAD)
+        if head is not None:
             out.append(
                 (
-                    f"Per person, {money['year']}",
-                    f"US$ {money['current_usd_m'] * 1e6 / population:,.0f}",
-                    "Defence spending divided by the population.",
+                    f"Per head, {money['year']}",
+                    f"US$ {head:,.0f}",
+                    f"Defence spending per inhabitant, US$ at current prices, "
+                    f"{money['source']} figures ({money.get('per_capita_source') or ''}).",
                 )
             )
     if {"iso3", "year", "burden_pct"} <= set(allies.columns) and allies.height:
@@ -1426,6 +1471,7 @@ def key_figures(
 
 MAP_MEASURES = {
     "burden": "Share of GDP",
+    "per_head": "Per head",
     "change": "Change since 2014",
     "guidelines": "NATO guidelines",
 }
@@ -1472,6 +1518,22 @@ def burden_map(
             region=region,
             midpoint=0.0,
             extra=["year", "burden_pct"],
+        )
+    if measure == "per_head":
+        rows = data.drop_nulls(PER_HEAD) if PER_HEAD in data.columns else data.clear()
+        return charts.choropleth(
+            rows,
+            location="iso3",
+            value=PER_HEAD,
+            label="country",
+            title=(
+                _per_head_finding(rows),
+                f"Defence spending per head, US$ at current prices, {year}, {where}{src}; "
+                f"{_population_words(frame)}",
+            ),
+            colour_label="US$ per head",
+            region=region,
+            extra=["year", "burden_pct", "me_per_capita_constant_usd", "price_base_year"],
         )
     if measure == "guidelines":
         bands = data.with_columns(

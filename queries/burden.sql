@@ -1,6 +1,8 @@
 -- burden: defence burden (defence expenditure / GDP, percent) per member country and year,
 -- from one source, for the members of one grouping.
--- Unit: percent of GDP; money in million US$ at current prices and exchange rates.
+-- Unit: percent of GDP; money in million US$ at current prices and exchange rates; spending
+--   per head in US$ (current, and constant at price_base_year), each source's own figures
+--   (defence_panel: NATO's implied population, SIPRI's published per-capita figure).
 -- Source: view defence_panel ('nato': NATO tables, latest edition; 'sipri': SIPRI, with GDP
 --   from the World Bank), view membership_spell, table country.
 -- Parameters:
@@ -47,6 +49,10 @@ final as (
         panel.me_current_usd_m,
         panel.gdp_current_usd_m,
         panel.gdp_source,
+        panel.me_per_capita_current_usd,
+        panel.me_per_capita_constant_usd,
+        panel.price_base_year,
+        panel.per_capita_source,
     from members
     left join panel
         on panel.iso3 = members.iso3

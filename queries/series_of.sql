@@ -1,31 +1,26 @@
 -- series_of: one country's defence burden by year from each source that has it, kept apart
--- (the Country page's chart of the three sources).
+-- (the Country page's chart of the three sources and its key figures).
 -- Unit: share_gdp_pct in percent of GDP, each source's own published share (SIPRI: share of
 --   GDP; NATO: share of real GDP, TABLE3; World Bank: MS.MIL.XPND.GD.ZS); current_usd_m in
---   million US$ at current prices (NULL for the World Bank, which publishes only the share).
--- Source: macros sipri_at() and nato_at() (the NATO edition in use per country-year), wb_macro.
+--   million US$ at current prices and me_per_capita_current_usd in US$ per head at current
+--   prices (NULL for the World Bank, which publishes only the share).
+-- Source: view defence_panel (the NATO edition and SIPRI release in use per country-year; per
+--   head on each source's own figures, as per_capita_source says), wb_macro.
 -- Parameters: $iso3  the country, ISO 3166-1 alpha-3.
 
 with
 
-sipri as (
+panel as (
     select
-        sipri_milex.year,
-        sipri_milex.share_gdp_pct,
-        sipri_milex.current_usd_m,
-        sipri_milex.is_estimate,
-    from sipri_at() as sipri_milex
-    where sipri_milex.iso3 = $iso3
-),
-
-nato as (
-    select
-        nato_rows.year,
-        nato_rows.share_gdp_pct,
-        nato_rows.current_usd_m,
-        nato_rows.is_estimate,
-    from nato_at() as nato_rows
-    where nato_rows.iso3 = $iso3
+        defence_panel.year,
+        case defence_panel.source when 'nato' then 'NATO' else 'SIPRI' end as source,
+        defence_panel.share_gdp_pct,
+        defence_panel.me_current_usd_m as current_usd_m,
+        defence_panel.is_estimate,
+        defence_panel.me_per_capita_current_usd,
+        defence_panel.per_capita_source,
+    from defence_panel
+    where defence_panel.iso3 = $iso3
 ),
 
 wb as (
@@ -38,17 +33,26 @@ wb as (
 ),
 
 final as (
-    select sipri.year, 'SIPRI' as source, sipri.share_gdp_pct, sipri.current_usd_m, sipri.is_estimate,
-    from sipri
+    select
+        panel.year,
+        panel.source,
+        panel.share_gdp_pct,
+        panel.current_usd_m,
+        panel.is_estimate,
+        panel.me_per_capita_current_usd,
+        panel.per_capita_source,
+    from panel
 
     union all
 
-    select nato.year, 'NATO' as source, nato.share_gdp_pct, nato.current_usd_m, nato.is_estimate,
-    from nato
-
-    union all
-
-    select wb.year, 'World Bank' as source, wb.milex_share_gdp_pct, null, false,
+    select
+        wb.year,
+        'World Bank' as source,
+        wb.milex_share_gdp_pct,
+        null,
+        false,
+        null,
+        null,
     from wb
 )
 

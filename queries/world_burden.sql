@@ -1,6 +1,7 @@
 -- world_burden: the defence burden of every state one source covers, in one year, with its
 -- change since a base year (the map of the Burden sharing page).
--- Unit: percent of GDP; the change in percentage points of GDP.
+-- Unit: percent of GDP; the change in percentage points of GDP; spending per head in US$
+--   (defence_panel: each source's own figures, current and constant at price_base_year).
 -- Source: view defence_panel, table country.
 -- Parameters:
 --   $source     'nato' or 'sipri'
@@ -38,6 +39,10 @@ final as (
         $base_year as base_year,
         shown.share_gdp_pct >= 2.0 as meets_2pct,
         shown.share_gdp_pct >= 3.5 as meets_3_5pct,
+        shown.me_per_capita_current_usd,
+        shown.me_per_capita_constant_usd,
+        shown.price_base_year,
+        shown.per_capita_source,
     from shown
     left join base
         on shown.iso3 = base.iso3

@@ -892,16 +892,19 @@ def test_country_key_figures_come_first_and_read_plainly():
             "share_gdp_pct": [1.85, 4.12, 4.2],
             "current_usd_m": [10_000.0, 35_000.0, 38_000.0],
             "is_estimate": [False, True, False],
+            # per head from the same row (series_of: the source's own population)
+            "me_per_capita_current_usd": [270.0, 956.3, 1039.6],
+            "per_capita_source": ["NATO", "NATO", "SIPRI"],
         }
     )
     allies = pl.DataFrame(
         {"iso3": ["POL", "USA", "FRA"], "year": [2024] * 3, "burden_pct": [4.12, 3.38, 2.06]}
     )
-    figures = {label: value for label, value, _ in views.key_figures(series, allies, "POL", 36.6e6)}
+    figures = {label: value for label, value, _ in views.key_figures(series, allies, "POL")}
     assert figures["Share of GDP, NATO 2024"] == "4.12 %"
     assert figures["Share of GDP, SIPRI 2024"] == "4.20 %"
     assert figures["Defence spending, 2024"] == "US$ 35.0 bn"
-    assert figures["Per person, 2024"] == "US$ 956"
+    assert figures["Per head, 2024"] == "US$ 956"
     assert figures["Rank among allies, 2024"] == "1 of 3"
     assert figures["Change since 2014, to 2024"] == "+2.27 points"
 

@@ -141,3 +141,80 @@ def test_clear_count_reads_the_interval_columns(column):
         }
     )
     assert views.clear_count(frame, column) == (2, 3)
+
+
+# --------------------------------------------------------------------------- per head
+
+
+def _bars(spec: dict) -> dict[str, float]:
+    trace = spec["data"][0]
+    return dict(zip(trace["y"], trace["x"], strict=True))
+
+
+@pytest.mark.usefixtures("db_env")
+def test_burden_page_shows_spending_per_head_on_the_sources_own_figures():
+    from app import data
+
+    at = open_page("burden", {"year": "2024"})
+    assert not at.exception, [e.value for e in at.exception]
+    spec = next(s for s in specs(at) if "per head" in title_of(s))
+    per_head = _bars(spec)
+    # Poland 2024e on NATO's June 2024 tables: US$ 34,975 m over the 37.76 m inhabitants its
+    # Tables 5 and 6 imply (GDP at 2015 prices / GDP per head); at 2015 prices this is NATO's
+    # published per-capita figure, US$ 711.
+    with data.cursor() as con:
+        me, gdp, gdp_pc, published = con.execute(
+            "select current_usd_m, gdp_constant_usd_m, gdp_per_capita_constant_kusd, "
+            "per_capita_constant_usd from nato_at() where iso3 = 'POL' and year = 2024"
+        ).fetchone()
+    population = gdp / gdp_pc * 1000
+    assert per_head["Poland"] == pytest.approx(me * 1e6 / population)
+    assert per_head["Poland"] == pytest.approx(926.3, abs=0.05)
+    assert published == pytest.approx(710.8, abs=0.05)
+    title = title_of(spec)
+    assert "current prices" in title and "population implied by NATO's tables" in title
+    top = max(per_head, key=per_head.get)
+    assert title.startswith(f"{top} spends the most per head: US$ {per_head[top]:,.0f}")
+    # the same measure on SIPRI's figures is SIPRI's own published per-capita figure
+    at.radio(key="source").set_value("sipri").run()
+    spec = next(s for s in specs(at) if "per head" in title_of(s))
+    assert _bars(spec)["Poland"] == pytest.approx(981.6, abs=0.05)
+    assert "SIPRI's own per-capita figures" in title_of(spec)
+
+
+@pytest.mark.usefixtures("db_env")
+def test_the_map_switches_to_spending_per_head():
+    at = open_page("burden", {"source": "sipri", "area": "world", "map": "per_head"})
+    assert not at.exception, [e.value for e in at.exception]
+    spec = next(s for s in specs(at) if s["data"][0].get("type") == "choropleth")
+    trace = spec["data"][0]
+    assert len(trace["locations"]) > 100  # the world, on SIPRI's per-capita figures
+    z = dict(zip(trace["locations"], trace["z"], strict=True))
+    assert z["POL"] == pytest.approx(981.6, abs=0.05)
+    assert "per head" in title_of(spec) and "US$" in title_of(spec)
+
+
+def test_per_head_finding_follows_the_data():
+    frame = pl.DataFrame(
+        {
+            "country": ["Norway", "Latvia", "Spain"],
+            "year": [2024] * 3,
+            "source": ["nato"] * 3,
+            "alliance": ["NATO"] * 3,
+            "me_per_capita_current_usd": [2000.0, 700.0, 400.0],
+        }
+    )
+    title = charts.title_text(views.per_head(frame).title)
+    assert title.startswith("Norway spends the most per head: US$ 2,000, 5 times Spain's")
+    swapped = frame.with_columns(pl.Series("me_per_capita_current_usd", [300.0, 900.0, 400.0]))
+    assert charts.title_text(views.per_head(swapped).title).startswith(
+        "Latvia spends the most per head: US$ 900, 3 times Norway's"
+    )
+
+
+@pytest.mark.usefixtures("db_env")
+def test_country_per_head_comes_from_the_same_row():
+    at = open_page("country", {"country": "POL"})
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Per head, 2024"] == "US$ 926"  # NATO's money over NATO's population

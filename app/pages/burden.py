@@ -41,6 +41,8 @@ with m1:
     measure = widgets.choice("Map of", views.MAP_MEASURES, key="map")
 with m2:
     region = widgets.choice("Area", views.MAP_REGIONS, key="area")
+# per head is each source's own figures alone (no World Bank population or GDP)
+map_sources = [source] if measure == "per_head" else sources
 if region == "world" and source != "sipri":
     st.info(
         "The world map uses SIPRI's figures (NATO's tables cover the allies only): choose "
@@ -51,7 +53,7 @@ elif region == "world":
         data.get("world_burden", source=source, year=year),
         lambda f: views.burden_map(f, year, measure, region),
         key="burden-map-world",
-        sources=sources,
+        sources=map_sources,
         note="Every state SIPRI covers in that year; a state without a figure is not drawn.",
         empty=f"SIPRI has no figures for {year}: choose an earlier year.",
     )
@@ -60,7 +62,7 @@ else:
         burden,
         lambda f: views.burden_map(f, year, measure, region),
         key="burden-map",
-        sources=sources,
+        sources=map_sources,
         note="Members of the chosen grouping; a member without a figure is not drawn.",
         empty=f"No member has a figure for {year}: choose another year or grouping.",
     )
@@ -87,6 +89,20 @@ with right:
         sources=sources,
         note="Fair share = the grouping's total spending × the member's share of its GDP.",
     )
+
+st.subheader(f"Spending per head, {year}")
+ui.show_chart(
+    burden.where(year=year),
+    views.per_head,
+    key="per-head",
+    sources=[source],  # per head on the source's own figures: no World Bank population
+    note="Defence spending divided by the population, on the chosen source's own figures: "
+    "NATO's spending over the population its tables imply (at constant prices this is NATO's "
+    "published per-capita figure); SIPRI's published per-capita figure. The table and CSV also "
+    "give it at constant prices (price_base_year). Hatched: estimates.",
+    empty=f"No member has a spending and population figure for {year}: choose another year, "
+    "or SIPRI as the source for years before 2014.",
+)
 
 st.subheader("NATO's spending guidelines")
 st.caption(

@@ -19,12 +19,7 @@ with c1:
 name = names.get(iso3, iso3 or "")
 series = data.table("series_of", iso3=iso3)
 allies = data.get("burden", source="nato", alliance="NATO")
-people = data.get("personnel", alliance="NATO", membership="current").where(iso3=iso3)
-population = None
-if not people.empty and "population" in people.frame.columns:
-    latest = people.frame.drop_nulls("population").sort("year")
-    population = latest["population"][-1] if latest.height else None
-figures = views.key_figures(series.frame, allies.frame, iso3, population)
+figures = views.key_figures(series.frame, allies.frame, iso3)
 if figures:
     for row in range(0, len(figures), 3):
         for col, (label, value, help_text) in zip(

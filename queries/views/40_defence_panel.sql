@@ -16,6 +16,11 @@
 --   population, so SIPRI rows take GDP (NY.GDP.MKTP.CD, converted to US$ m) and population
 --   (SP.POP.TOTL) from the World Bank (wb_macro), as gdp_source / population_source say.
 --
+-- Defence spending per head, in US$: each source's own figures, never another's population.
+--   NATO rows: ME / the population NATO's tables imply (the constant-price figure is NATO's own
+--   Table 6 per-capita figure, to the cent). SIPRI rows: SIPRI's published per-capita figure
+--   (current US$), and at constant prices ME / the population that figure implies (SIPRI's
+--   population, not the World Bank's, which differs by a few percent).
 -- me_gdp_pct = 100 x me_current_usd_m / gdp_current_usd_m, computed here from the row's own
 -- columns: for SIPRI rows it divides SIPRI's ME by the World Bank's GDP and so differs from
 -- SIPRI's published share; for NATO rows it uses current prices where NATO's share uses
@@ -48,6 +53,12 @@
 --   population: persons (NATO: Table 5 GDP at constant US$ m / Table 6 GDP per capita in
 --     thousand constant US$ x 1000; SIPRI rows: World Bank SP.POP.TOTL)
 --   population_source: which table population comes from
+--   me_per_capita_current_usd: defence expenditure per head, US$ at current prices and exchange
+--     rates (NATO: me_current_usd_m / population; SIPRI: its published 'Per capita' figure)
+--   me_per_capita_constant_usd: defence expenditure per head, US$ at constant price_base_year
+--     prices (NATO: me_constant_usd_m / population = Table 6's per-capita figure; SIPRI:
+--     me_constant_usd_m / the population its per-capita figure implies)
+--   per_capita_source: which figures the per-head columns come from
 --   equipment_share_pct: NATO Table 8a, equipment share of defence expenditure, percent; NULL
 --     for SIPRI rows (SIPRI publishes none)
 create or replace view defence_panel as
@@ -83,6 +94,10 @@ nato_renamed as (
         nato_source.gdp_constant_usd_m
             / nullif(nato_source.gdp_per_capita_constant_kusd, 0) * 1000 as population,
         'NATO TABLE5/TABLE6 (GDP at constant prices / GDP per capita)' as population_source,
+        nato_source.current_usd_m * 1e6 / nullif(population, 0) as me_per_capita_current_usd,
+        nato_source.constant_usd_m * 1e6 / nullif(population, 0) as me_per_capita_constant_usd,
+        'NATO TABLE2 / population implied by TABLE5/TABLE6 (constant: = TABLE6 per capita)'
+            as per_capita_source,
         nato_source.equipment_share_pct,
     from nato_source
 ),
@@ -103,6 +118,11 @@ sipri_renamed as (
         'World Bank NY.GDP.MKTP.CD' as gdp_source,
         wb_source.population,
         'World Bank SP.POP.TOTL' as population_source,
+        sipri_source.per_capita_current_usd as me_per_capita_current_usd,
+        sipri_source.constant_usd_m * sipri_source.per_capita_current_usd
+            / nullif(sipri_source.current_usd_m, 0) as me_per_capita_constant_usd,
+        'SIPRI per capita (current US$), constant: SIPRI constant US$ / the population it implies'
+            as per_capita_source,
         null::double as equipment_share_pct,
     from sipri_source
     left join wb_source
@@ -133,6 +153,9 @@ final as (
         unioned.gdp_source,
         unioned.population,
         unioned.population_source,
+        unioned.me_per_capita_current_usd,
+        unioned.me_per_capita_constant_usd,
+        unioned.per_capita_source,
         unioned.equipment_share_pct,
     from unioned
 )

@@ -94,3 +94,39 @@ def test_real_sanity_figures(real_con):
     assert nato[("USA", 2014)]["burden_pct"] == approx(3.71, abs=5e-3)
     assert nato[("POL", 2024)]["burden_pct"] == approx(4.12, abs=5e-3)
     assert nato[("POL", 2024)]["is_estimate"] is True
+
+
+def test_burden_per_head_on_the_sources_own_figures(con):
+    nato = rows(con, "burden", key="iso3", year_from=2023, year_to=2023)
+    # USA 2023: population NATO's tables imply = 15,000,000 / 50 x 1000 = 300 m; ME 600 m
+    # current -> US$ 2.0 a head; 480 m at 2015 prices -> US$ 1.6.
+    usa = nato["USA"]
+    assert usa["me_per_capita_current_usd"] == approx(2.0)
+    assert usa["me_per_capita_constant_usd"] == approx(1.6)
+    assert usa["price_base_year"] == 2015 and usa["per_capita_source"].startswith("NATO")
+    assert nato["ISL"]["me_per_capita_current_usd"] is None  # no ME, no per head
+    sipri = rows(con, "burden", key="iso3", source="sipri", year_from=2023, year_to=2023)
+    # SIPRI publishes no per-capita figure in this world: no per head, never ME over the World
+    # Bank's population (which the row carries for GDP per capita)
+    assert sipri["USA"]["me_per_capita_current_usd"] is None
+    assert sipri["USA"]["per_capita_source"].startswith("SIPRI")
+
+
+@pytest.mark.raw
+def test_real_per_head_is_the_published_figure(real_con):
+    nato = rows(real_con, "burden", key="iso3", year_from=2024, year_to=2024)
+    # NATO June 2024 tables, Table 6: Poland 2024e, defence expenditure per capita US$ 711 at
+    # 2015 prices; current: 34,975 m / the 37.76 m inhabitants Tables 5 and 6 imply = US$ 926.
+    assert nato["POL"]["me_per_capita_constant_usd"] == approx(710.8, abs=0.05)
+    assert nato["POL"]["me_per_capita_current_usd"] == approx(926.3, abs=0.05)
+    published = dict(
+        real_con.sql(
+            "select iso3, per_capita_constant_usd from nato_at() where year = 2024"
+        ).fetchall()
+    )
+    for iso3, row in nato.items():
+        if published.get(iso3) is not None:
+            assert row["me_per_capita_constant_usd"] == approx(published[iso3]), iso3
+    sipri = rows(real_con, "burden", key="iso3", source="sipri", year_from=2024, year_to=2024)
+    # SIPRI 2025 release, per-capita sheet: Poland 2024 US$ 981.6 (current).
+    assert sipri["POL"]["me_per_capita_current_usd"] == approx(981.6, abs=0.05)

@@ -26,3 +26,11 @@ def test_sources_kept_apart_and_nato_in_the_edition_in_use(real_con):
 
 def test_no_country_no_rows(real_con):
     assert queries.run(real_con, "series_of").is_empty()  # iso3 NULL: nothing, not an error
+
+
+def test_per_head_comes_from_the_same_row(real_con):
+    frame = queries.run(real_con, "series_of", iso3="POL").filter(pl.col("year") == 2024)
+    by_source = {r["source"]: r for r in frame.iter_rows(named=True)}
+    assert by_source["NATO"]["me_per_capita_current_usd"] == pytest.approx(926.3, abs=0.05)
+    assert by_source["SIPRI"]["me_per_capita_current_usd"] == pytest.approx(981.6, abs=0.05)
+    assert by_source["World Bank"]["me_per_capita_current_usd"] is None
