@@ -77,6 +77,42 @@ def _latest_year(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("year") == frame["year"].max())
 
 
+def _top_latest(frame: pl.DataFrame, column: str, by: str = "country") -> dict | None:
+    """The row with the largest `column` in the latest year that has one (None if none)."""
+    if not {column, by} <= set(frame.columns):
+        return None
+    rows = _latest_year(frame.drop_nulls(column))
+    return rows.sort(column, descending=True).row(0, named=True) if rows.height else None
+
+
+def _change(frame: pl.DataFrame, column: str, by: str = "country") -> pl.DataFrame:
+    """Per `by`: the first and latest year with a `column` value, the values and their ratio."""
+    if not {column, by, "year"} <= set(frame.columns):
+        return pl.DataFrame()
+    return (
+        frame.drop_nulls(column)
+        .sort("year")
+        .group_by(by, maintain_order=True)
+        .agg(
+            pl.col("year").first().alias("from_year"),
+            pl.col("year").last().alias("to_year"),
+            pl.col(column).first().alias("first"),
+            pl.col(column).last().alias("last"),
+        )
+        .filter((pl.col("to_year") > pl.col("from_year")) & (pl.col("first") > 0))
+        .with_columns((pl.col("last") / pl.col("first")).alias("ratio"))
+        .sort("ratio", descending=True)
+    )
+
+
+def _times(ratio: float) -> str:
+    """2.4 -> '2.4 times', 0.8 -> 'down 20 %'."""
+    if ratio >= 1.5:
+        return f"{ratio:,.1f} times"
+    change = 100 * (ratio - 1)
+    return f"{'up' if change >= 0 else 'down'} {abs(change):.0f} %"
+
+
 def _long(frame: pl.DataFrame, index: list[str], values: dict[str, str]) -> pl.DataFrame:
     """Wide → long with readable series names ({column: series label})."""
     cols = [c for c in values if c in frame.columns]
@@ -582,6 +618,26 @@ def _us_finding(frame: pl.DataFrame) -> str:
     )
 
 
+def _sources_gap(frame: pl.DataFrame) -> str:
+    """How far NATO's and SIPRI's US shares lie apart over the years both give."""
+    if not {"source", "year", "us_share_me_pct"} <= set(frame.columns):
+        return "The US share on NATO's and SIPRI's figures"
+    wide = frame.drop_nulls("us_share_me_pct").pivot(
+        on="source", index="year", values="us_share_me_pct", aggregate_function="first"
+    )
+    if not {"nato", "sipri"} <= set(wide.columns):
+        return "The US share on NATO's and SIPRI's figures"
+    gaps = wide.drop_nulls(["nato", "sipri"]).with_columns(
+        (pl.col("nato") - pl.col("sipri")).abs().alias("gap")
+    )
+    if gaps.is_empty():
+        return "The US share on NATO's and SIPRI's figures"
+    return (
+        f"NATO's and SIPRI's US shares differ by at most {gaps['gap'].max():.1f} points, "
+        f"{_years(gaps)}"
+    )
+
+
 def us_share_both_sources(frame: pl.DataFrame) -> Chart:
     """us_share, both sources: the US share of NATO spending."""
     data = frame
@@ -595,7 +651,7 @@ def us_share_both_sources(frame: pl.DataFrame) -> Chart:
         y="us_share_me_pct",
         series="source",
         title=(
-            "NATO's and SIPRI's figures tell the same story",
+            _sources_gap(frame),
             "US share of the allies' defence spending, NATO and SIPRI figures",
         ),
         x_label="year",
@@ -702,9 +758,36 @@ def membership_matrix(matrix: pl.DataFrame) -> Chart:
         memberships_long(matrix),
         country="country",
         grouping="grouping",
-        title=f"Who belongs to what, {as_of}",
+        title=(_most_memberships(matrix), f"Who belongs to what, {as_of}"),
         groupings_order=list(GROUPING_COLUMNS.values()),
     )
+
+
+def _names(names: list[str], most: int = 3) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B, C and 2 more'."""
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _most_memberships(matrix: pl.DataFrame) -> str:
+    long = memberships_long(matrix)
+    if long.is_empty():
+        return "Who belongs to what"
+    counts = long.group_by("country").len().sort(["len", "country"], descending=[True, False])
+    most = counts["len"][0]
+    names = counts.filter(pl.col("len") == most)["country"].to_list()
+    if len(names) == 1:
+        return f"{names[0]} belongs to the most groupings: {most}"
+    return f"{_names(names)} belong to the most groupings: {most} each"
+
+
+def _top_combination(matrix: pl.DataFrame) -> str:
+    combos = intersections(matrix)
+    if combos.is_empty():
+        return "Membership combinations"
+    top = combos.row(0, named=True)
+    return f"The most common combination is {top['combination']}: {top['countries']} countries"
 
 
 def intersections(matrix: pl.DataFrame) -> pl.DataFrame:
@@ -737,7 +820,7 @@ def upset(matrix: pl.DataFrame) -> Chart:
         combination="combination",
         size="countries",
         members="members",
-        title=f"Membership combinations, {as_of}",
+        title=(_top_combination(matrix), f"Membership combinations, {as_of}"),
     )
 
 
@@ -801,11 +884,35 @@ def group_totals(frame: pl.DataFrame, constant: bool = True) -> Chart:
         x="year",
         y="total_me_usd_bn",
         series="alliance_name",
-        title=f"Total defence spending of each grouping{_figures(frame)}",
+        title=(
+            _total_finding(data, unit),
+            f"Total defence spending of each grouping{_figures(frame)}, {unit}",
+        ),
         x_label="year",
         y_label=f"defence expenditure ({unit})",
         estimate="any_estimate",
         extra=["n_members", "n_members_with_data"],
+    )
+
+
+def _total_finding(data: pl.DataFrame, unit: str) -> str:
+    top = _top_latest(data, "total_me_usd_bn", by="alliance_name")
+    if top is None:
+        return "Total defence spending of each grouping"
+    return (
+        f"{top['alliance_name']} spends the most of the groupings shown: US$ "
+        f"{top['total_me_usd_bn']:,.0f} bn in {top['year']}"
+    )
+
+
+def _real_growth_finding(data: pl.DataFrame) -> str:
+    top = _top_latest(data, "real_growth_since_2014_pct", by="alliance_name")
+    if top is None:
+        return "Real growth of defence spending since 2014"
+    change = top["real_growth_since_2014_pct"]
+    verb = "grew most" if change >= 0 else "fell least"
+    return (
+        f"{top['alliance_name']} {verb} in real terms: {change:+,.0f} % from 2014 to {top['year']}"
     )
 
 
@@ -819,7 +926,10 @@ def group_growth(frame: pl.DataFrame) -> Chart:
         x="year",
         y="real_growth_since_2014_pct",
         series="alliance_name",
-        title=f"Real growth of defence spending since 2014{_figures(frame)}",
+        title=(
+            _real_growth_finding(data),
+            f"Real growth of defence spending since 2014{_figures(frame)}, like for like",
+        ),
         x_label="year",
         y_label="change since 2014 at constant prices (%)",
         estimate="any_estimate",
@@ -846,11 +956,35 @@ def minilateral_reach(frame: pl.DataFrame) -> Chart:
         x="year",
         y="value",
         series="measure",
-        title="NATO members in minilateral formats, by year",
+        title=(_reach_finding(frame), "NATO members in minilateral formats, by year"),
         x_label="year",
         y_label="countries (number)",
         dashed=["NATO members"],
     )
+
+
+def _reach_finding(frame: pl.DataFrame) -> str:
+    cols = {"year", "n_nato_members", "n_nato_in_minilateral"}
+    if not cols <= set(frame.columns) or frame.drop_nulls(list(cols)).is_empty():
+        return "NATO members in minilateral formats"
+    row = _latest_year(frame.drop_nulls(list(cols))).row(0, named=True)
+    return (
+        f"In {row['year']}, {row['n_nato_in_minilateral']} of {row['n_nato_members']} NATO "
+        "members sat in at least one minilateral"
+    )
+
+
+def _nato_share_finding(data: pl.DataFrame) -> str:
+    cols = {"year", "alliance", "pct_nato_members"}
+    if not cols <= set(data.columns) or data.drop_nulls(list(cols)).is_empty():
+        return "NATO allies in the minilaterals"
+    latest = _latest_year(data.drop_nulls(list(cols)))
+    whole = latest.filter(pl.col("pct_nato_members") >= 100)["alliance"].to_list()
+    low = latest.sort("pct_nato_members").row(0, named=True)
+    if low["pct_nato_members"] >= 100:
+        return f"In {low['year']} every member of each minilateral is a NATO ally"
+    head = f"{len(whole)} of {latest.height} minilaterals are all NATO allies in {low['year']}"
+    return f"{head}; {low['alliance']} has the fewest: {_pct(low['pct_nato_members'], 0)}"
 
 
 def minilateral_nato_share(frame: pl.DataFrame) -> Chart:
@@ -865,7 +999,10 @@ def minilateral_nato_share(frame: pl.DataFrame) -> Chart:
         x="year",
         y="pct_nato_members",
         series="alliance",
-        title="Share of each minilateral's members that are NATO allies",
+        title=(
+            _nato_share_finding(data),
+            "Share of each minilateral's members that are NATO allies",
+        ),
         x_label="year",
         y_label="members in NATO (% of the grouping's members)",
         y_range=(0, 105),
@@ -917,7 +1054,10 @@ def equipment_spending(frame: pl.DataFrame) -> Chart:
         x="year",
         y="equipment_usd_bn",
         series="country",
-        title=f"Spending on major equipment, {_group(frame)}, {_years(frame)} (NATO figures)",
+        title=(
+            _growth_finding(frame, "equipment_constant_usd_m", "spending on major equipment"),
+            f"Spending on major equipment, {_group(frame)}, {_years(frame)} (NATO figures)",
+        ),
         x_label="year",
         y_label=f"US$ bn, {price_base(frame, 'equipment_constant_usd_m')}",
         estimate="is_estimate",
@@ -932,7 +1072,16 @@ def equipment_stock(frame: pl.DataFrame) -> Chart:
         x="year",
         y="equipment_stock_usd_bn",
         series="country",
-        title=f"Equipment stock by perpetual inventory ({_stock_rule(frame)}), {_group(frame)}",
+        title=(
+            _largest_finding(
+                frame,
+                "equipment_stock_constant_usd_m",
+                "holds the largest equipment stock",
+                1000,
+                "US$ {:,.0f} bn",
+            ),
+            f"Equipment stock by perpetual inventory ({_stock_rule(frame)}), {_group(frame)}",
+        ),
         x_label="year",
         y_label=f"US$ bn, {price_base(frame, 'equipment_stock_constant_usd_m')}",
         estimate="is_estimate",
@@ -955,8 +1104,9 @@ def equipment_shares(frame: pl.DataFrame) -> Chart:
         end="stock_share_pct",
         labels=("share of the grouping's GDP", "share of its equipment stock"),
         title=(
+            _stock_share_finding(data),
             f"Share of the equipment stock vs share of GDP, {_group(frame)}, {_years(frame)} "
-            f"({_stock_rule(frame)})"
+            f"({_stock_rule(frame)})",
         ),
         value_label="share of the grouping's total "
         f"(%, log scale; GDP at {price_base(frame, 'stock_share_pct')})",
@@ -992,7 +1142,16 @@ def personnel_density(frame: pl.DataFrame) -> Chart:
         x="year",
         y="personnel_per_1000",
         series="country",
-        title=f"Military personnel per 1,000 inhabitants, {_group(frame)}, {_years(frame)}",
+        title=(
+            _largest_finding(
+                frame,
+                "personnel_per_1000",
+                "has the most personnel per 1,000 inhabitants",
+                1,
+                "{:,.1f}",
+            ),
+            f"Military personnel per 1,000 inhabitants, {_group(frame)}, {_years(frame)}",
+        ),
         x_label="year",
         y_label="personnel per 1,000 inhabitants",
         estimate="is_estimate",
@@ -1019,8 +1178,17 @@ def spending_per_soldier(frame: pl.DataFrame, prices: str = "constant") -> Chart
         x="year",
         y=column,
         series="country",
-        title=f"Defence spending per member of the armed forces, {_group(frame)}, "
-        f"{_years(frame.drop_nulls(column) if column in frame.columns else frame)}",
+        title=(
+            _largest_finding(
+                frame,
+                column,
+                "spends the most per member of its forces",
+                1,
+                "US$ {:,.0f} thousand",
+            ),
+            f"Defence spending per member of the armed forces, {_group(frame)}, "
+            f"{_years(frame.drop_nulls(column) if column in frame.columns else frame)}",
+        ),
         x_label="year",
         y_label=f"thousand US$, {unit}",
         estimate="is_estimate",
@@ -1048,12 +1216,80 @@ def capability_balance(frame: pl.DataFrame, measure: str = "cinc") -> Chart:
         x="year",
         y=column,
         series="alliance_name",
-        title=f"Share of the world's {name}, by grouping, {_years(frame)}"
-        + (f" ({membership})" if membership else ""),
+        title=(
+            _balance_finding(frame, column, name),
+            f"Share of the world's {name}, by grouping, {_years(frame)}"
+            + (f" ({membership})" if membership else ""),
+        ),
         x_label="year",
         y_label="share of the world total (%)",
         extra=["alliance", "n_members", "n_members_in_cow", "members_not_in_cow"],
     )
+
+
+def _growth_finding(frame: pl.DataFrame, column: str, what: str) -> str:
+    """'Poland's spending on major equipment grew most: 4.2 times, 2014–2024'."""
+    change = _change(frame, column)
+    if change.is_empty():
+        return what[0].upper() + what[1:]
+    top = change.row(0, named=True)
+    verb = "grew most of those shown" if change.height > 1 else "changed"
+    return (
+        f"{top['country']}'s {what} {verb}: {_times(top['ratio'])}, "
+        f"{top['from_year']}–{top['to_year']}"
+    )
+
+
+def _largest_finding(frame: pl.DataFrame, column: str, what: str, scale: float, fmt: str) -> str:
+    """'Germany holds the largest equipment stock in 2024: US$ 120 bn'."""
+    top = _top_latest(frame, column)
+    if top is None:
+        return "No figures for this selection"
+    among = " of those shown" if frame["country"].n_unique() > 1 else ""
+    return f"{top['country']} {what}{among} in {top['year']}: {fmt.format(top[column] / scale)}"
+
+
+def _stock_share_finding(data: pl.DataFrame) -> str:
+    col = "stock_to_gdp_share_ratio"
+    if col not in data.columns or data[col].drop_nulls().is_empty():
+        return "Equipment stock against economic weight"
+    n = data[col].drop_nulls().len()
+    more = _count(data, pl.col(col) >= 1)
+    return f"{more} of {n} allies hold more of the equipment than their share of GDP"
+
+
+def _balance_finding(frame: pl.DataFrame, column: str, name: str) -> str:
+    named = _named(frame)
+    top = _top_latest(named, column, by="alliance_name")
+    if top is None:
+        return f"Share of the world's {name}"
+    return (
+        f"{top['alliance_name']} held the largest share of the world's {name} in {top['year']}: "
+        f"{_pct(top[column], 1)}"
+    )
+
+
+def _hague_finding(frame: pl.DataFrame, target, by) -> str:
+    count = on_course(frame)
+    goal = f"{target:g} % of GDP by {by}" if target is not None and by is not None else "target"
+    below = count["on_course"] + count["not_on_course"]
+    if not count["allies"]:
+        return f"The path to {goal}"
+    if not below:
+        return f"All {count['allies']} allies are already at {goal.split(' by ')[0]}"
+    return f"{count['on_course']} of {below} allies below {goal.split(' by ')[0]} are on course"
+
+
+def _aid_finding(data: pl.DataFrame) -> str:
+    """Who adds the most aid to its defence burden, and how many pass 2 % only with it."""
+    cols = {"country", "aid_pct_gdp", "defence_pct_gdp", "broader_burden_pct"}
+    if not cols <= set(data.columns) or data.drop_nulls(list(cols)).is_empty():
+        return "Defence and aid to Ukraine"
+    rows = data.drop_nulls(list(cols))
+    top = rows.sort("aid_pct_gdp", descending=True).row(0, named=True)
+    lifted = _count(rows, (pl.col("defence_pct_gdp") < 2) & (pl.col("broader_burden_pct") >= 2))
+    tail = f"; {lifted} reach 2 % only with aid" if lifted else ""
+    return f"{top['country']} adds the most aid: {_pct(top['aid_pct_gdp'], 2)} of GDP{tail}"
 
 
 def hague_path(frame: pl.DataFrame) -> Chart:
@@ -1065,12 +1301,13 @@ def hague_path(frame: pl.DataFrame) -> Chart:
     data = frame
     if "at_target_now" in frame.columns:
         data = frame.filter(~pl.col("at_target_now").fill_null(False))
-    title = "Real growth in defence spending needed to reach the target"
+    measure = "Real growth in defence spending needed to reach the target"
     if target is not None and by is not None:
-        title = f"Real growth in defence spending needed to reach {target:g} % of GDP by {by}"
+        measure = f"Real growth in defence spending needed to reach {target:g} % of GDP by {by}"
     growth = _first(frame, "gdp_growth_pct")
     if growth is not None:
-        title += f" (GDP growing {growth:g} % a year)"
+        measure += f" (GDP growing {growth:g} % a year)"
+    title = (_hague_finding(frame, target, by), measure)
     return charts.dumbbell(
         data,
         category="country",
@@ -1130,7 +1367,10 @@ def broader_burden(frame: pl.DataFrame) -> Chart:
             "defence_pct_gdp": "defence (NATO, % of GDP)",
             "aid_pct_gdp": f"{aid} to Ukraine (Kiel tracker, % of GDP)",
         },
-        title=f"Defence plus {aid} to Ukraine, {_group(frame)}, {_years(frame)}",
+        title=(
+            _aid_finding(data),
+            f"Defence plus {aid} to Ukraine, {_group(frame)}, {_years(frame)}",
+        ),
         value_label="percent of GDP",
         sort_by="broader_burden_pct",
         estimate="is_estimate",

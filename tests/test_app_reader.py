@@ -4,6 +4,8 @@ shown, and empty states that say what to change."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
@@ -218,3 +220,91 @@ def test_country_per_head_comes_from_the_same_row():
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Per head, 2024"] == "US$ 926"  # NATO's money over NATO's population
+
+
+# --------------------------------------------------------------------------- finding titles
+
+
+def _finding(spec: dict) -> str:
+    return spec["layout"]["title"]["text"].replace("<br>", " ")
+
+
+def _spec(at, measure: str) -> dict:
+    return next(s for s in specs(at) if measure in title_of(s))
+
+
+def _fastest_growth(spec: dict) -> str:
+    """The country whose line rises most from its first to its last point (plotted data)."""
+    ratios = {
+        t["name"]: t["y"][-1] / t["y"][0]
+        for t in spec["data"]
+        if t.get("y") and t.get("name") and t["y"][0]
+    }
+    return max(ratios, key=ratios.get)
+
+
+@pytest.mark.usefixtures("db_env")
+def test_capability_titles_state_the_finding_of_the_data_shown():
+    at = open_page("capability")
+    assert not at.exception, [e.value for e in at.exception]
+    equipment = _spec(at, "Spending on major equipment,")
+    first = _finding(equipment)
+    assert first.startswith(f"{_fastest_growth(equipment)}'s spending on major equipment grew")
+    at.multiselect(key="allies").set_value(["GBR", "FRA", "DEU"]).run()
+    assert not at.exception
+    equipment = _spec(at, "Spending on major equipment,")
+    assert _finding(equipment) != first
+    assert _finding(equipment).startswith(f"{_fastest_growth(equipment)}'s spending")
+    # every chart on the page: a finding in the title, the measure in the subtitle
+    for spec in specs(at):
+        assert spec["layout"]["title"].get("subtitle", {}).get("text"), _finding(spec)
+    hague = _finding(_spec(at, "Real growth in defence spending needed"))
+    at.select_slider(key="target").set_value(2.0).run()
+    assert _finding(_spec(at, "Real growth in defence spending needed")) != hague
+    assert "below 2 % of GDP" in _finding(_spec(at, "Real growth in defence spending needed"))
+
+
+@pytest.mark.usefixtures("db_env")
+def test_alliances_titles_state_the_finding_of_the_data_shown():
+    from app import data
+
+    at = open_page("alliances")
+    assert not at.exception, [e.value for e in at.exception]
+    for spec in specs(at):
+        assert spec["layout"]["title"].get("subtitle", {}).get("text"), _finding(spec)
+    today = _finding(_spec(at, "Who belongs to what"))
+    at.date_input(key="as_of").set_value(date(1995, 1, 1)).run()
+    assert not at.exception
+    then = _finding(_spec(at, "Who belongs to what"))
+    assert then != today
+    long = views.memberships_long(data.get("overlap_matrix", as_of=date(1995, 1, 1)).frame)
+    most = long.group_by("country").len()["len"].max()
+    assert then.endswith(f": {most}") or then.endswith(f": {most} each")
+    combo = _finding(_spec(at, "Membership combinations"))
+    top = views.intersections(data.get("overlap_matrix", as_of=date(1995, 1, 1)).frame).row(0)
+    assert combo == f"The most common combination is {top[0]}: {top[1]} countries"
+
+
+def test_alliance_findings_follow_hand_made_data():
+    matrix = pl.DataFrame(
+        {
+            "country": ["A", "B", "C"],
+            "as_of": ["2024-01-01"] * 3,
+            "nato": [True, True, True],
+            "eu": [True, False, True],
+            "jef": [True, False, False],
+        }
+    )
+    assert views._most_memberships(matrix) == "A belongs to the most groupings: 3"
+    both = matrix.with_columns(jef=pl.Series([True, False, True]))
+    assert views._most_memberships(both) == "A and C belong to the most groupings: 3 each"
+    shares = pl.DataFrame(
+        {
+            "year": [2024, 2024],
+            "alliance": ["JEF", "UK-PL-UA"],
+            "pct_nato_members": [100.0, 66.7],
+        }
+    )
+    finding = charts.title_text(views.minilateral_nato_share(shares).title)
+    assert finding.startswith("1 of 2 minilaterals are all NATO allies in 2024")
+    assert "UK–Poland–Ukraine has the fewest: 67 %" in finding
