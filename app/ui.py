@@ -51,7 +51,8 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-NO_ROWS = "These data hold no rows for this selection: choose another year, source or grouping."
+# The fallback when a page names no empty state of its own (the pages say what to change)
+NO_ROWS = "Nothing to show for this selection: choose another year, source or grouping above."
 
 
 def problem_of(source: d.Data | None, empty: str = NO_ROWS) -> tuple[str, str] | None:
@@ -95,7 +96,7 @@ def show_chart(
     key: str,
     sources: Sequence[str],
     note: str | None = None,
-    empty: str = "Nothing to plot for this selection: choose another year, source or grouping.",
+    empty: str = NO_ROWS,
     source_text: str | None = None,
 ) -> Chart | None:
     """Draw build(source.frame) behind a chart/table switch, with one line of provenance, a
@@ -195,9 +196,11 @@ def show_table(
     columns: dict[str, str] | None = None,
     download_label: str | None = "Download this table (CSV)",
     height: int | str = "auto",
+    empty: str = NO_ROWS,
 ) -> None:
-    """A data table (optionally renamed/limited to `columns`), with a CSV download."""
-    issue = problem_of(source)
+    """A data table (optionally renamed/limited to `columns`), with a CSV download; `empty`
+    says what to change when there is nothing to show."""
+    issue = problem_of(source, empty)
     if issue:
         message(*issue)
         return

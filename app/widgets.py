@@ -226,7 +226,10 @@ def year(
     """A year among those the data hold (latest first); None, with a message, if none."""
     options = sorted({int(y) for y in years}, reverse=True)
     if not options:
-        st.info("These data hold no years for this selection.")
+        st.info(
+            "No year has figures for this selection: choose another grouping, or the other "
+            "source (SIPRI's figures reach further back than NATO's)."
+        )
         return None
     fallback = default if default in options else options[0]
     _settle(key, options, fallback)

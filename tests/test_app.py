@@ -217,7 +217,7 @@ def test_empty_selection_gives_a_message_not_an_error(db_env):
     at = open_page("alliances")
     at.multiselect(key="groups").set_value([]).run()
     assert not at.exception
-    assert "Choose at least one grouping." in texts(at.info)
+    assert "Choose at least one grouping above" in texts(at.info)
 
 
 def test_free_riding_page_reports_the_test_for_the_year(db_env):

@@ -4,6 +4,7 @@ shown, and empty states that say what to change."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import polars as pl
@@ -308,3 +309,48 @@ def test_alliance_findings_follow_hand_made_data():
     finding = charts.title_text(views.minilateral_nato_share(shares).title)
     assert finding.startswith("1 of 2 minilaterals are all NATO allies in 2024")
     assert "UK–Poland–Ukraine has the fewest: 67 %" in finding
+
+
+# --------------------------------------------------------------------------- empty states
+
+READER_PAGES = ["burden", "free_riding", "capability", "alliances", "country"]
+
+
+@pytest.mark.parametrize("page", READER_PAGES)
+def test_every_chart_and_table_names_its_own_empty_state(page):
+    """Each chart and table on the reader pages says what to change when it has nothing to
+    show, rather than the generic fallback."""
+    import ast
+    from pathlib import Path
+
+    from app import ui
+
+    tree = ast.parse((Path(__file__).parent.parent / "app" / "pages" / f"{page}.py").read_text())
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("show_chart", "show_table")
+    ]
+    assert calls
+    for call in calls:
+        keywords = {k.arg: k.value for k in call.keywords}
+        assert "empty" in keywords, f"{page}.py line {call.lineno}"
+        text = ast.unparse(keywords["empty"])
+        # an instruction: what to choose, widen, add or rebuild
+        assert re.search(r"\b(choose|widen|add|rebuild)\b", text.lower()), (page, call.lineno, text)
+    assert "no rows" not in ui.NO_ROWS
+
+
+@pytest.mark.usefixtures("db_env")
+def test_empty_selections_say_what_to_change():
+    at = open_page("alliances")
+    at.multiselect(key="groups").set_value([]).run()
+    assert not at.exception
+    assert "Choose at least one grouping above" in texts(at.info)
+    at = open_page("burden", {"group": "WARSAW"})  # the Warsaw Pact: no NATO figures
+    assert not at.exception, [e.value for e in at.exception]
+    infos = texts(at.info)
+    assert "choose another grouping" in infos or "choose SIPRI" in infos, infos
+    assert "no rows" not in infos.lower() and "hold no" not in infos.lower()

@@ -52,6 +52,8 @@ with right:
             "outside_nato_to": "outside NATO until",
             "is_current": "still outside NATO",
         },
+        empty="No minilateral had a member outside NATO on this date: choose another date (Sweden "
+        "and Finland sat outside NATO in JEF and NORDEFCO until 2023–2024).",
     )
 
 with st.expander("Overlap between each pair of groupings"):
@@ -69,6 +71,7 @@ with st.expander("Overlap between each pair of groupings"):
             "share_of_b_in_a_pct": "% of B also in A",
             "members_both": "common members",
         },
+        empty="No two groupings had members on this date: choose a later date.",
     )
 
 st.subheader("Membership over time")
@@ -95,6 +98,7 @@ with left:
         views.minilateral_reach,
         key="minilateral-reach",
         sources=["data/memberships.csv"],
+        empty="No membership data are loaded: rebuild the database (etl build).",
     )
 with right:
     ui.show_chart(
@@ -102,6 +106,7 @@ with right:
         views.minilateral_nato_share,
         key="minilateral-nato-share",
         sources=["data/memberships.csv"],
+        empty="No membership data are loaded: rebuild the database (etl build).",
     )
 
 st.subheader("What the groupings spend")
@@ -125,7 +130,8 @@ with left:
         views.group_totals,
         key="group-totals",
         sources=sources,
-        empty="Choose at least one grouping.",
+        empty="Choose at least one grouping above; NATO's tables start in 2014, so choose SIPRI "
+        "as the source for earlier years.",
     )
 with right:
     ui.show_chart(

@@ -33,6 +33,8 @@ ui.show_chart(
     sources=sources,
     note="Burden = defence expenditure / GDP, the source's published share. A star marks an "
     "estimate; a blank cell has no figure (the member had not joined, or the source has none).",
+    empty="No member of this grouping has a figure on this source: choose another grouping, or "
+    "SIPRI as the source for groupings and years outside NATO's tables.",
 )
 
 st.subheader(f"On the map, {year}")
@@ -80,6 +82,8 @@ with left:
         sources=sources,
         note="Above the dotted line a member pays a larger share of the spending than its share "
         "of the GDP (R = b / y > 1).",
+        empty=f"No member has both spending and GDP figures in {year}: choose another year or "
+        "grouping.",
     )
 with right:
     ui.show_chart(
@@ -88,6 +92,8 @@ with right:
         key="fair-share-gap",
         sources=sources,
         note="Fair share = the grouping's total spending × the member's share of its GDP.",
+        empty=f"No member has both spending and GDP figures in {year}: choose another year or "
+        "grouping.",
     )
 
 st.subheader(f"Spending per head, {year}")
@@ -111,11 +117,23 @@ st.caption(
     "These counts always cover NATO allies, whatever grouping is chosen above."
 )
 counts = data.get("guideline_counts", source=source, membership=membership)
-ui.show_chart(counts, views.guideline_compliance, key="guideline-counts", sources=sources)
+ui.show_chart(
+    counts,
+    views.guideline_compliance,
+    key="guideline-counts",
+    sources=sources,
+    empty="No ally has a figure on this source: choose NATO or SIPRI as the source.",
+)
 shortfall = data.get("guideline_shortfall", source=source, membership=membership, year=year)
 left, right = st.columns(2)
 with left:
-    ui.show_chart(shortfall, views.guideline_shortfall, key="guideline-burden", sources=sources)
+    ui.show_chart(
+        shortfall,
+        views.guideline_shortfall,
+        key="guideline-burden",
+        sources=sources,
+        empty=f"No ally has a figure for {year}: choose another year.",
+    )
 with right:
     ui.show_chart(
         shortfall,

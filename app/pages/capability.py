@@ -211,7 +211,8 @@ ui.show_chart(
     "left out. A "
     "solid green line: the pace achieved since 2014 (blue) is at least the pace needed (orange). "
     "Hollow markers: the latest figure is a NATO estimate.",
-    empty="Every ally with figures is already at this target.",
+    empty="Every ally with figures is already at this target: choose a higher target to see "
+    "the growth each would need.",
 )
 
 # --------------------------------------------------------------------------- broader burden
@@ -259,6 +260,12 @@ with right:
         note="Olson and Zeckhauser: ρ > 0 means larger economies carry heavier burdens. A "
         "broader ρ below the plain one says aid shifts the burden towards smaller allies. "
         "Hollow markers: years with NATO estimates. p-values in the table below.",
-        empty="Too few allies with both figures to compute the test.",
+        empty="Too few allies with both a defence and an aid figure to compute the test: choose "
+        "NATO as the grouping, or all aid rather than military aid only.",
     )
-ui.show_table(tests, key="broader-tests", columns=ui.BROADER_COLUMNS)
+ui.show_table(
+    tests,
+    key="broader-tests",
+    columns=ui.BROADER_COLUMNS,
+    empty="Too few allies with both a defence and an aid figure: choose NATO as the grouping.",
+)

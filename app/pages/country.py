@@ -44,6 +44,8 @@ ui.show_table(
         "note": "note",
         "source_url": "source",
     },
+    empty=f"{name} belongs to none of the groupings covered: choose a NATO ally, an EU member "
+    "or a member of a minilateral.",
 )
 
 st.subheader(f"{name}: defence burden on three definitions")

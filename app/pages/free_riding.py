@@ -86,6 +86,8 @@ with left:
         sources=sources,
         note="A positive correlation whose interval excludes 0 means larger economies bear "
         "heavier burdens: the exploitation of the large by the small.",
+        empty=f"No member has both a GDP and a spending figure in {year}: choose another year, "
+        "or a larger grouping.",
     )
 with right:
     ui.show_chart(
@@ -96,6 +98,8 @@ with right:
         note="Above 0: larger economies spend a larger share of GDP; the shaded bands are the "
         "95 % intervals, and a grey point's interval holds 0 (no clear sign that year). "
         "Hollow markers: years with estimated figures.",
+        empty="Fewer than three members with figures in every year: choose a larger grouping "
+        "(NATO, the EU) or SIPRI as the source.",
     )
 
 st.subheader("Concordance of burden and benefit shares")
@@ -109,11 +113,14 @@ ui.show_chart(
     "(Sandler and Murdoch 2000). The line is the typical d (Hodges–Lehmann), the band its "
     "95 % interval: below zero, most members pay less than their benefit share; grey where "
     "the interval holds zero. z and p-values are in the table below.",
+    empty="Too few members with figures to run the test: choose a larger grouping (NATO, the "
+    "EU) or SIPRI as the source.",
 )
 ui.show_table(
     concordance.where(year=year),
     key="concordance-year",
     columns=ui.CONCORDANCE_COLUMNS,
+    empty=f"No test for {year}: choose another year, or a larger grouping.",
 )
 
 st.subheader("The United States' share")
@@ -127,10 +134,16 @@ with left:
         sources=sources,
         note="When the spending line lies above the GDP line the US pays more than its "
         "economic weight in NATO.",
+        empty="No US share on this source's figures: choose NATO or SIPRI as the source.",
     )
 with right:
     ui.show_chart(
-        us, views.us_share_both_sources, key="us-share-sources", sources=["nato", "sipri", "wb"]
+        us,
+        views.us_share_both_sources,
+        key="us-share-sources",
+        sources=["nato", "sipri", "wb"],
+        empty="Neither NATO's nor SIPRI's figures give a US share: rebuild the data with both "
+        "sources (Data and methods lists what is loaded).",
     )
 
 st.subheader("Response to US spending")
