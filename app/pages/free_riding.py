@@ -47,7 +47,8 @@ st.markdown(
         test.get("partial_rho_p"),
     )
 )
-m1, m2, m3, m4, m5 = st.columns(5)
+# two metrics a row: an interval ("−0.39 to 0.31") needs half the width to be read whole
+m1, m2 = st.columns(2)
 m1.metric(
     "Rank correlation, GDP and burden",
     ui.number(rho, 2),
@@ -61,6 +62,7 @@ m2.metric(
     help="Fisher's z with the Bonett–Wright standard error. An interval that holds 0 means the "
     "data cannot tell the sign.",
 )
+m3, m4 = st.columns(2)
 m3.metric(
     "Income per head held constant",
     ui.number(partial, 2),
@@ -74,7 +76,7 @@ m4.metric(
     "for the variable held constant. An interval that holds 0 means the data cannot tell the "
     "sign.",
 )
-m5.metric("Allies in the test", ui.number(test.get("n"), 0))
+st.caption(f"Allies in the test: {ui.number(test.get('n'), 0)}.")
 
 burden = data.get("burden", **common, year_from=year, year_to=year)
 left, right = st.columns(2)

@@ -293,3 +293,42 @@ def test_download_is_rounded_coded_and_named(page: Page, base_url: str, tmp_path
     expect(
         page.get_by_role("button", name="Download the metadata (datapackage.json)")
     ).to_be_visible()
+
+
+# The reader views of issue 15 that a page's defaults do not show: the per-head map, a year in
+# which the correlations' intervals span zero (grey points and lines), a higher Hague target.
+READER_VIEWS = [
+    ("burden", "?year=2024&map=per_head", "spends the most per head"),
+    ("burden", "?source=sipri&area=world&map=per_head&year=2023", "per head"),
+    ("free_riding", "?year=2024", "95 % intervals"),
+    ("capability", "?target=5+%25+of+GDP", "reach 5 % of"),
+    ("alliances", "?as_of=1995-01-01", "belong"),
+]
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_reader_views_fit_the_screen(browser, base_url: str, device: str):
+    """The per-head chart and map, the intervals and the finding titles at 390 px and 1,400 px:
+    nothing overflows the page sideways and no chart title is clipped."""
+    width = WIDTHS[device]
+    phone = device == "phone"
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, has_touch=phone, is_mobile=phone
+    )
+    page = context.new_page()
+    try:
+        for key, query, title in READER_VIEWS:
+            open_page(page, base_url, key, query)
+            see_title(page, title, UPDATE_MS)
+            page.wait_for_timeout(300)  # Plotly lays titles out after the first frame
+            found = page.evaluate(LAYOUT_JS)
+            assert not found["over"], (key, query, width, found["over"])
+            assert not found["clipped"], (key, query, width, found["clipped"])
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        # the grey points say so in the legend
+        open_page(page, base_url, "free_riding", "?year=2024")
+        expect(
+            page.locator(".legendtext", has_text="grey: interval spans zero").first
+        ).to_be_attached()
+    finally:
+        context.close()
