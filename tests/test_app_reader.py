@@ -354,3 +354,36 @@ def test_empty_selections_say_what_to_change():
     infos = texts(at.info)
     assert "choose another grouping" in infos or "choose SIPRI" in infos, infos
     assert "no rows" not in infos.lower() and "hold no" not in infos.lower()
+
+
+def test_country_titles_state_its_figures_and_rank():
+    series = pl.DataFrame(
+        {
+            "year": [2014, 2024, 2024],
+            "source": ["NATO", "NATO", "SIPRI"],
+            "share_gdp_pct": [1.85, 4.12, 4.15],
+            "is_estimate": [False, True, False],
+        }
+    )
+    title = charts.title_text(views.country_series(series, "Poland").title)
+    assert title.startswith("Poland: 4.12 % of GDP in 2024 (NATO), up from 1.85 % in 2014")
+    sipri_only = series.filter(pl.col("source") == "SIPRI")
+    assert charts.title_text(views.country_series(sipri_only, "Poland").title).startswith(
+        "Poland: 4.15 % of GDP in 2024 (SIPRI)"
+    )
+    allies = pl.DataFrame(
+        {
+            "alliance": ["NATO"] * 3,
+            "source": ["nato"] * 3,
+            "iso3": ["POL", "USA", "FRA"],
+            "country": ["Poland", "United States", "France"],
+            "year": [2024] * 3,
+            "burden_pct": [4.12, 3.38, 2.06],
+        }
+    )
+    assert charts.title_text(views.country_rank(allies, "FRA").title).startswith(
+        "France ranks 3rd of 3 members of NATO in 2024"
+    )
+    assert charts.title_text(views.country_rank(allies, "POL").title).startswith(
+        "Poland ranks 1st of 3"
+    )
