@@ -30,11 +30,12 @@ PREFIXES = {
 
 # Decimals each publisher prints: NATO's tables give shares of GDP to two decimals and money in
 # whole million US$; SIPRI's workbook shows shares to one decimal and US$ m to one.
+# usd: US$ per head (NATO's Table 6 in whole dollars, SIPRI's per-capita sheet to one decimal)
 PUBLISHED_DECIMALS = {
-    "nato": {"pct": 2, "usd_m": 0, "usd_bn": 3},
-    "sipri": {"pct": 1, "usd_m": 1, "usd_bn": 4},
+    "nato": {"pct": 2, "usd_m": 0, "usd_bn": 3, "usd": 0},
+    "sipri": {"pct": 1, "usd_m": 1, "usd_bn": 4, "usd": 1},
 }
-DEFAULT_DECIMALS = {"pct": 2, "usd_m": 1, "usd_bn": 3}
+DEFAULT_DECIMALS = {"pct": 2, "usd_m": 1, "usd_bn": 3, "usd": 1}
 STAT_DECIMALS = 3  # correlations, slopes, ratios, z: three decimals
 P_DECIMALS = 4
 
@@ -130,6 +131,8 @@ def _decimals(column: str, source: str | None) -> int | None:
         return table["usd_m"]
     if name.endswith("_bn"):
         return table["usd_bn"]
+    if name.endswith("_usd"):  # per head
+        return table["usd"]
     if name.endswith("_pct") or name.endswith("_pp") or name.endswith("_pct_gdp"):
         return table["pct"]
     return STAT_DECIMALS

@@ -387,3 +387,11 @@ def test_country_titles_state_its_figures_and_rank():
     assert charts.title_text(views.country_rank(allies, "POL").title).startswith(
         "Poland ranks 1st of 3"
     )
+
+
+def test_per_head_downloads_at_the_sources_published_precision():
+    from app import cite
+
+    frame = pl.DataFrame({"me_per_capita_current_usd": [926.3007], "burden_pct": [4.1202]})
+    assert cite.rounded(frame, "nato")["me_per_capita_current_usd"][0] == 926.0
+    assert cite.rounded(frame, "sipri")["me_per_capita_current_usd"][0] == 926.3
