@@ -857,7 +857,13 @@ def membership_matrix(
     )
     _layout(fig, title, "grouping", "country", height=max(420, 18 * len(rows) + 140), legend=False)
     fig.yaxis(autorange="reversed", type="category")
-    fig.xaxis(side="top", title={"text": None})
+    fig.xaxis(side="top", title={"text": None}, tickangle=-45)
+    # the groupings' names sit above the plot, slanted: room for them under the subtitle
+    top_labels = 8 + 6 * max(len(str(c)) for c in cols)
+    fig.update(
+        margin={"t": fig.layout["margin"]["t"] + top_labels},
+        height=fig.layout["height"] + top_labels,
+    )
     return Chart(fig.figure(), data, title)
 
 

@@ -1456,7 +1456,7 @@ def country_series(frame: pl.DataFrame, country: str) -> Chart:
             "differ)",
         ),
         x_label="year",
-        y_label="defence expenditure (% of GDP; definitions differ by source)",
+        y_label="% of GDP",  # the subtitle says the definitions differ
         estimate="is_estimate",
         guides=[GUIDE_2],
         dashed=["World Bank"],
