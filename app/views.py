@@ -533,7 +533,7 @@ def concordance(frame: pl.DataFrame) -> Chart:
                 CONCORDANCE_VARIANTS, default=pl.col("variant"), return_dtype=pl.String
             )
         )
-    chart = charts.lines(
+    return charts.lines(
         data,
         x="year",
         y="hl",
@@ -548,24 +548,8 @@ def concordance(frame: pl.DataFrame) -> Chart:
         y_label="typical d (percentage points)",
         guides=[(0.0, "shares match")],
         extra=["n", "n_positive", "n_negative", "w_plus", "z_ties", "p"],
-        band=("hl_lo", "hl_hi"),
+        band=("hl_lo", "hl_hi"),  # charts.lines greys the years whose interval holds 0
     )
-    return _grey_where_unclear(chart, "variant", "hl_lo", "hl_hi")
-
-
-def _grey_where_unclear(chart: Chart, series: str, lo: str, hi: str) -> Chart:
-    """Each series' markers grey where its interval holds 0 (intervals.spans_zero)."""
-    if chart.empty or not {series, lo, hi} <= set(chart.data.columns):
-        return chart
-    unclear = {
-        str(part[series][0]): [intervals.spans_zero(a, b) for a, b in part.select(lo, hi).rows()]
-        for part in chart.data.partition_by(series, maintain_order=True)
-    }
-    for trace in chart.figure.data:  # charts.lines: one trace a series, rows in chart.data order
-        if trace.name in unclear and trace.mode and "markers" in trace.mode:
-            colour = trace.line.color
-            trace.marker.color = [charts.GREY if u else colour for u in unclear[trace.name]]
-    return chart
 
 
 def _concordance_finding(frame: pl.DataFrame) -> str:

@@ -395,3 +395,23 @@ def test_per_head_downloads_at_the_sources_published_precision():
     frame = pl.DataFrame({"me_per_capita_current_usd": [926.3007], "burden_pct": [4.1202]})
     assert cite.rounded(frame, "nato")["me_per_capita_current_usd"][0] == 926.0
     assert cite.rounded(frame, "sipri")["me_per_capita_current_usd"][0] == 926.3
+
+
+def test_concordance_years_whose_interval_holds_zero_are_grey():
+    """The Hodges–Lehmann band of the concordance test (the runner's hl_lo, hl_hi) greys like
+    every other interval: one rule, in charts.lines."""
+    frame = pl.DataFrame(
+        {
+            "alliance": ["NATO"] * 2,
+            "source": ["nato"] * 2,
+            "year": [2023, 2024],
+            "variant": ["gdp", "gdp"],
+            "hl": [-0.8, -0.1],
+            "hl_lo": [-1.2, -0.5],
+            "hl_hi": [-0.3, 0.2],
+        }
+    )
+    chart = views.concordance(frame)
+    colours = _markers(chart, views.CONCORDANCE_VARIANTS["gdp"])
+    assert colours[0] != charts.GREY and colours[1] == charts.GREY
+    assert charts.UNCLEAR_POINT in {t.name for t in chart.figure.data}
