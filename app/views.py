@@ -77,6 +77,15 @@ def _latest_year(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("year") == frame["year"].max())
 
 
+def _latest_row(frame: pl.DataFrame, *columns: str) -> dict | None:
+    """The first row of the latest year in which every column has a value (None if none)."""
+    cols = ["year", *columns]
+    if not set(cols) <= set(frame.columns):
+        return None
+    known = frame.drop_nulls(cols)
+    return None if known.is_empty() else _latest_year(known).row(0, named=True)
+
+
 def _top_latest(frame: pl.DataFrame, column: str, by: str = "country") -> dict | None:
     """The row with the largest `column` in the latest year that has one (None if none)."""
     if not {column, by} <= set(frame.columns):
@@ -592,10 +601,9 @@ def us_share(frame: pl.DataFrame) -> Chart:
 
 
 def _us_finding(frame: pl.DataFrame) -> str:
-    cols = {"year", "us_share_me_pct", "us_share_gdp_pct"}
-    if not cols <= set(frame.columns) or frame.drop_nulls(list(cols)).is_empty():
+    row = _latest_row(frame, "us_share_me_pct", "us_share_gdp_pct")
+    if row is None:
         return "The United States in NATO"
-    row = _latest_year(frame.drop_nulls(list(cols))).row(0, named=True)
     return (
         f"In {row['year']} the US paid {_pct(row['us_share_me_pct'], 0)} of NATO's defence "
         f"spending with {_pct(row['us_share_gdp_pct'], 0)} of its GDP"
@@ -948,10 +956,9 @@ def minilateral_reach(frame: pl.DataFrame) -> Chart:
 
 
 def _reach_finding(frame: pl.DataFrame) -> str:
-    cols = {"year", "n_nato_members", "n_nato_in_minilateral"}
-    if not cols <= set(frame.columns) or frame.drop_nulls(list(cols)).is_empty():
+    row = _latest_row(frame, "n_nato_members", "n_nato_in_minilateral")
+    if row is None:
         return "NATO members in minilateral formats"
-    row = _latest_year(frame.drop_nulls(list(cols))).row(0, named=True)
     return (
         f"In {row['year']}, {row['n_nato_in_minilateral']} of {row['n_nato_members']} NATO "
         "members sat in at least one minilateral"
@@ -1400,10 +1407,9 @@ def broader_rho(frame: pl.DataFrame) -> Chart:
 
 def _broader_finding(frame: pl.DataFrame) -> str:
     """Whether counting aid moves the correlation, in the latest year with both."""
-    cols = {"year", "rho_plain", "rho_broader"}
-    if not cols <= set(frame.columns) or frame.drop_nulls(list(cols)).is_empty():
+    row = _latest_row(frame, "rho_plain", "rho_broader")
+    if row is None:
         return "Counting aid to Ukraine and the Olson–Zeckhauser test"
-    row = _latest_year(frame.drop_nulls(list(cols))).row(0, named=True)
     plain, broader = row["rho_plain"], row["rho_broader"]
     clear = [
         not intervals.spans_zero(row.get(f"{c}_lo"), row.get(f"{c}_hi"))

@@ -53,26 +53,17 @@ editions as (
     from edition
 ),
 
-newer as (
+-- Every figure with the editions before and after its own (NULL at either end of a source's
+-- list): read once as the newer side (has a predecessor) and once as the older (has a successor).
+linked as (
     select
         selected.*,
         editions.previous_edition,
-    from selected
-    inner join editions
-        on editions.source = selected.source
-        and editions.edition = selected.edition
-    where editions.previous_edition is not null
-),
-
-older as (
-    select
-        selected.*,
         editions.next_edition,
     from selected
     inner join editions
         on editions.source = selected.source
         and editions.edition = selected.edition
-    where editions.next_edition is not null
 ),
 
 -- Each figure of an edition beside the same country-year of the edition before it: one side
@@ -92,8 +83,8 @@ compared as (
         new.current_usd_m,
         old.iso3 is null as is_new,
         new.iso3 is null as is_dropped,
-    from newer as new
-    full outer join older as old
+    from (select * from linked where linked.previous_edition is not null) as new
+    full outer join (select * from linked where linked.next_edition is not null) as old
         on old.source = new.source
         and old.edition = new.previous_edition
         and old.iso3 = new.iso3

@@ -241,16 +241,21 @@ SIDEBAR_CLOSED_JS = """() => {
 }"""
 
 
+def device_context(browser, device: str):
+    """A browser context at the device's width (the phone: touch, mobile viewport)."""
+    phone = device == "phone"
+    return browser.new_context(
+        viewport={"width": WIDTHS[device], "height": 900}, has_touch=phone, is_mobile=phone
+    )
+
+
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_every_page_fits_the_screen(browser, base_url: str, shots: Path, device: str):
     """At 390 px (a phone, touch) and 1,400 px: nothing overflows the page sideways, no chart
     title is clipped; on the phone the navigation starts collapsed and Plotly's toolbar is
     hidden. One browser context per width, every page in turn (one server for all)."""
-    width = WIDTHS[device]
-    phone = device == "phone"
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, has_touch=phone, is_mobile=phone
-    )
+    width, phone = WIDTHS[device], device == "phone"
+    context = device_context(browser, device)
     page = context.new_page()
     try:
         for info in nav.PAGES:
@@ -311,10 +316,7 @@ def test_reader_views_fit_the_screen(browser, base_url: str, device: str):
     """The per-head chart and map, the intervals and the finding titles at 390 px and 1,400 px:
     nothing overflows the page sideways and no chart title is clipped."""
     width = WIDTHS[device]
-    phone = device == "phone"
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, has_touch=phone, is_mobile=phone
-    )
+    context = device_context(browser, device)
     page = context.new_page()
     try:
         for key, query, title in READER_VIEWS:
