@@ -362,11 +362,14 @@ def _tint(colour: str, alpha: float = 0.18) -> str:
 
 
 def _year_ticks(fig: Draft, values: pl.Series) -> None:
-    """Whole years on an integer axis: no '2,022.5', one tick a year when there are few."""
+    """Whole years on an integer axis: no '2,022.5', level labels, one tick a year when few."""
     if not values.dtype.is_integer() or values.is_empty():
         return
-    fig.xaxis(tickformat="d")
-    if values.n_unique() <= 12:
+    # Level labels (slanted ones ran under the legend below the plot), at most seven of them so
+    # they fit a phone's width side by side, set a little lower so the first does not touch the
+    # y axis' lowest label in the corner. One tick a year when there are only a few years.
+    fig.xaxis(tickformat="d", tickangle=0, nticks=7, ticklabelstandoff=6)
+    if values.n_unique() <= 6:
         fig.xaxis(dtick=1)
 
 
@@ -541,7 +544,8 @@ def heatmap(
         ticktext=rows,
         tickfont={"size": 11},
     )
-    fig.xaxis(dtick=2 if len(cols) <= 15 else 5, tickformat="d", tickangle=0)
+    # level year labels, at most seven: SIPRI's 1949- columns would overlap on a phone at 5 a tick
+    fig.xaxis(tickformat="d", tickangle=0, nticks=7)
     return Chart(fig.figure(), data, title)
 
 

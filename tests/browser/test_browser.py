@@ -230,7 +230,28 @@ LAYOUT_JS = """() => {
       }
     });
   });
-  return {over: over.slice(0, 5), clipped};
+  // tick labels hidden under the legend or running into each other
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+    && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const ticks = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot) => {
+    const title = (plot.querySelector('.gtitle') || {}).textContent || '?';
+    const legend = plot.querySelector('.legend .bg');
+    // a slanted label's box is not its shape: those are checked against the legend only
+    const labels = [...plot.querySelectorAll('.xtick text, .ytick text')]
+      .map((t) => [t.textContent, t.getBoundingClientRect(),
+        (t.getAttribute('transform') || '').includes('rotate')])
+      .filter(([, r]) => r.width);
+    labels.forEach(([text, r, slanted], i) => {
+      if (legend && meet(r, legend.getBoundingClientRect())) {
+        ticks.push(title + ': ' + text + ' under the legend');
+      }
+      labels.slice(i + 1).forEach(([other, q, bent]) => {
+        if (!slanted && !bent && meet(r, q)) ticks.push(title + ': ' + text + ' over ' + other);
+      });
+    });
+  });
+  return {over: over.slice(0, 5), clipped, ticks: ticks.slice(0, 5)};
 }"""
 
 
@@ -265,6 +286,7 @@ def test_every_page_fits_the_screen(browser, base_url: str, shots: Path, device:
             found = page.evaluate(LAYOUT_JS)
             assert not found["over"], (info.key, width, found["over"])
             assert not found["clipped"], (info.key, width, found["clipped"])
+            assert not found["ticks"], (info.key, width, found["ticks"])
             if phone:
                 assert page.evaluate(SIDEBAR_CLOSED_JS), (info.key, "navigation open on a phone")
                 if info.key in CHART_PAGES:
@@ -326,6 +348,7 @@ def test_reader_views_fit_the_screen(browser, base_url: str, device: str):
             found = page.evaluate(LAYOUT_JS)
             assert not found["over"], (key, query, width, found["over"])
             assert not found["clipped"], (key, query, width, found["clipped"])
+            assert not found["ticks"], (key, query, width, found["ticks"])
             expect(page.get_by_test_id("stException")).to_have_count(0)
         # the grey points say so in the legend
         open_page(page, base_url, "free_riding", "?year=2024")
