@@ -1,7 +1,7 @@
 """Turn ledger.claims results into what a claim card shows (plain functions, tested alone).
 
 A result (ledger.claims.ClaimResult, as a dict) is read by field name; its `chart` is the
-claim's own spec (kind, x, y, title, unit, color, data), drawn by app.views.claim_chart.
+claim's own spec (kind, x, y, title, unit, color, data), drawn by app.views.claims.claim_chart.
 Nothing here decides a verdict: it formats what the claim module decided.
 """
 

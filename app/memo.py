@@ -1,6 +1,6 @@
 """Charts built once per process, not on every script run.
 
-Building a chart's figure (views.* through charts.*) is most of a page's script run, and every
+Building a chart's figure (app.views.* through charts.*) is most of a page's script run, and every
 control change, tab switch or expander click reruns the whole page with mostly the same data.
 A chart is kept under what decides it: the builder's code and the values it closes over, and the
 content of the frame it is given (a hash of its rows, so a filtered or re-queried frame with the
@@ -27,7 +27,19 @@ from app.charts import Chart
 SIZE = 256  # charts kept; a page draws at most ~15, a claim card one each
 # The builders a page's lambda calls by name: when Streamlit reloads one of these modules after
 # an edit (its file watcher), the new module object makes new keys.
-BUILDER_MODULES = ("app.views", "app.charts", "app.cite")
+BUILDER_MODULES = (
+    "app.views.common",
+    "app.views.burden",
+    "app.views.free_riding",
+    "app.views.alliances",
+    "app.views.capability",
+    "app.views.country",
+    "app.views.claims",
+    "app.views.figures",
+    "app.views.map",
+    "app.charts",
+    "app.cite",
+)
 
 
 class Unkeyable(Exception):
@@ -104,7 +116,7 @@ def static(fn: FunctionType) -> bool:
 
 def function_token(fn: FunctionType) -> tuple:
     """A function by its code, its defaults and the values it reads: its closure's and, for a
-    page's lambda, the page's globals it names (`lambda f: views.burden_map(f, year, measure)`
+    page's lambda, the page's globals it names (`lambda f: map_views.burden_map(f, year, measure)`
     at a page's top level reads year and measure as globals of the script's run)."""
     cells = tuple(token(c.cell_contents) for c in fn.__closure__ or ())
     defaults = token(fn.__defaults__ or ())

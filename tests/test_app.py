@@ -13,7 +13,14 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import charts, claimcards, memo, nav, views, widgets
+from app import charts, claimcards, memo, nav, widgets
+from app.views import alliances as alliances_views
+from app.views import burden as burden_views
+from app.views import capability as capability_views
+from app.views import claims as claims_views
+from app.views import figures as figures_views
+from app.views import free_riding as free_riding_views
+from app.views import map as map_views
 from tests.dashboard_db import dashboard_db
 from tests.tinydb import make_db
 
@@ -531,12 +538,12 @@ def test_intersections_count_exact_combinations():
             "b9": [True, True, False],
         }
     )
-    out = views.intersections(matrix)
+    out = alliances_views.intersections(matrix)
     assert out.to_dicts() == [
         {"combination": "NATO + EU + B9", "countries": 2, "members": "Estonia, Latvia"},
         {"combination": "EU", "countries": 1, "members": "Austria"},
     ]
-    assert not views.upset(matrix).empty
+    assert not alliances_views.upset(matrix).empty
 
 
 def test_dumbbell_keeps_the_sorted_order_and_marks_the_flag():
@@ -587,13 +594,13 @@ def test_capability_views_plot_exactly_their_data():
             "at_target_now": [False, False, True],
         }
     )
-    chart = views.hague_path(hague)
+    chart = capability_views.hague_path(hague)
     assert chart.data["country"].to_list() == ["B", "A"]  # the ally at the target is left out
     assert "3.5 % of GDP by 2035" in charts.title_text(chart.title)
     assert charts.title_text(chart.title).startswith(
         "1 of 2 allies below 3.5 % of GDP are on course"
     )
-    assert views.on_course(hague) == {
+    assert capability_views.on_course(hague) == {
         "allies": 3,
         "at_target": 1,
         "on_course": 1,
@@ -609,10 +616,10 @@ def test_capability_views_plot_exactly_their_data():
             "me_per_soldier_constant_kusd": [None, None, 100.0, 110.0],
         }
     )
-    density = views.personnel_density(personnel)
+    density = capability_views.personnel_density(personnel)
     assert density.data.height == 4 and "source" in density.data.columns
     assert density.figure.layout.shapes[0].x0 == 2013.5  # where COW gives way to NATO
-    per_soldier = views.spending_per_soldier(personnel, "constant")
+    per_soldier = capability_views.spending_per_soldier(personnel, "constant")
     assert per_soldier.data["year"].to_list() == [2014, 2015]
     assert "2014–2015" in charts.title_text(per_soldier.title)
 
@@ -627,12 +634,12 @@ def test_chart_data_is_exactly_what_is_plotted():
             "unused": [1, 2, 3],
         }
     )
-    chart = views.guideline_shortfall(frame)
+    chart = burden_views.guideline_shortfall(frame)
     assert chart.data.columns == ["country", "burden_pct", "is_estimate", "year"]
     assert chart.data.height == 2  # the row without a figure is not plotted
     assert chart.figure.layout.title.text
     assert "% of GDP" in chart.figure.layout.xaxis.title.text
-    symbols = views.burden_heatmap(frame.with_columns(pl.lit("nato").alias("source")))
+    symbols = burden_views.burden_heatmap(frame.with_columns(pl.lit("nato").alias("source")))
     assert "NATO figures" in charts.title_text(symbols.title)
     # the finding comes from the data: C has the highest burden in the latest year
     assert charts.title_text(symbols.title).startswith("C spent the most in 2024: 3.00 % of GDP")
@@ -641,16 +648,16 @@ def test_chart_data_is_exactly_what_is_plotted():
 def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
     frame = pl.DataFrame({"country": ["A", "B"], "year": [2024] * 2, "burden_pct": [1.5, 3.0]})
     built = []
-    shortfall = views.guideline_shortfall
+    shortfall = burden_views.guideline_shortfall
 
     def counted(f: pl.DataFrame, year: int) -> charts.Chart:
         built.append(year)
         return shortfall(f)
 
-    monkeypatch.setattr(views, "guideline_shortfall", counted)
+    monkeypatch.setattr(burden_views, "guideline_shortfall", counted)
 
     def builder(year: int):  # a page's lambda over a value of this run
-        return lambda f: views.guideline_shortfall(f, year)
+        return lambda f: burden_views.guideline_shortfall(f, year)
 
     first = memo.chart(builder(2024), frame)
     assert memo.chart(builder(2024), frame.clone()) is first  # same code, closure and rows
@@ -658,8 +665,8 @@ def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
     memo.chart(builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct")))  # other rows
     assert built == [2024, 2023, 2024]
     # a lambda at a page's top level reads the page's controls as globals of the run
-    page = {"__name__": "__main__", "views": views, "year": 2022}
-    exec("build = lambda f: views.guideline_shortfall(f, year)", page)
+    page = {"__name__": "__main__", "burden_views": burden_views, "year": 2022}
+    exec("build = lambda f: burden_views.guideline_shortfall(f, year)", page)
     memo.chart(page["build"], frame)
     page["year"] = 2021
     memo.chart(page["build"], frame)
@@ -668,7 +675,7 @@ def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
     opaque = object()  # a closure over something whose content cannot be keyed
 
     def unkeyable(f: pl.DataFrame) -> charts.Chart:
-        return views.guideline_shortfall(f, opaque)
+        return burden_views.guideline_shortfall(f, opaque)
 
     memo.chart(unkeyable, frame)
     memo.chart(unkeyable, frame)
@@ -706,7 +713,7 @@ def test_estimates_are_hollow_markers():
 
 
 def test_claim_chart_draws_dates_as_dots_and_lists_as_lines():
-    dots = views.claim_chart(
+    dots = claims_views.claim_chart(
         {
             "kind": "bar",
             "x": "country",
@@ -717,7 +724,7 @@ def test_claim_chart_draws_dates_as_dots_and_lists_as_lines():
         }
     )
     assert dots.figure.data[0].mode == "markers+text"
-    lines = views.claim_chart(
+    lines = claims_views.claim_chart(
         {
             "kind": "line",
             "x": "year",
@@ -734,7 +741,7 @@ def test_claim_chart_draws_dates_as_dots_and_lists_as_lines():
         }
     )
     names = {t.name for t in lines.figure.data}
-    assert views.GUIDELINE_SERIES["n_at_or_above_2pct"] in names
+    assert burden_views.GUIDELINE_SERIES["n_at_or_above_2pct"] in names
 
 
 def test_claim_cards_read_the_registry_result():
@@ -858,7 +865,7 @@ def test_slopes_whose_interval_spans_zero_are_grey():
             "last_year": [2024] * 3,
         }
     )
-    chart = views.response_slopes(frame)
+    chart = free_riding_views.response_slopes(frame)
     bar = chart.figure.data[0]
     colour = dict(zip(bar.y, bar.marker.color, strict=True))
     assert colour["Latvia"] == charts.GREY and colour["Lithuania"] != charts.GREY
@@ -882,7 +889,7 @@ def test_heatmap_labels_every_row_and_writes_its_values():
             "alliance": ["NATO"] * 64,
         }
     )
-    spec = views.burden_heatmap(frame).figure
+    spec = burden_views.burden_heatmap(frame).figure
     assert list(spec.layout.yaxis.tickvals) == list(spec.data[0].y) and len(spec.data[0].y) == 32
     assert spec.data[0].texttemplate == "%{text}"
     assert any(str(t).endswith("*") for row in spec.data[0].text for t in row)  # estimates
@@ -904,7 +911,7 @@ def test_country_key_figures_come_first_and_read_plainly():
     allies = pl.DataFrame(
         {"iso3": ["POL", "USA", "FRA"], "year": [2024] * 3, "burden_pct": [4.12, 3.38, 2.06]}
     )
-    figures = {label: value for label, value, _ in views.key_figures(series, allies, "POL")}
+    figures = {label: value for label, value, _ in figures_views.key_figures(series, allies, "POL")}
     assert figures["Share of GDP, NATO 2024"] == "4.12 %"
     assert figures["Share of GDP, SIPRI 2024"] == "4.20 %"
     assert figures["Defence spending, 2024"] == "US$ 35.0 bn"
@@ -942,7 +949,7 @@ def test_the_map_shows_burden_change_and_guidelines(db_env):
     at.radio(key="map").set_value("guidelines").run()
     at.radio(key="area").set_value("atlantic").run()
     trace = next(s for s in specs(at) if s["data"][0].get("type") == "choropleth")["data"][0]
-    assert set(trace["customdata"]) <= set(views.GUIDELINE_BANDS)
+    assert set(trace["customdata"]) <= set(map_views.GUIDELINE_BANDS)
     at.radio(key="source").set_value("nato").run()
     at.radio(key="area").set_value("world").run()
     assert "choose SIPRI" in texts(at.info)  # the empty state says what to change
@@ -999,11 +1006,11 @@ def test_constant_price_labels_follow_the_frames_base_year():
             }
         )
 
-    one = views.equipment_spending(equipment([2021] * 4)).figure.layout.yaxis.title.text
+    one = capability_views.equipment_spending(equipment([2021] * 4)).figure.layout.yaxis.title.text
     assert "constant 2021 prices" in one and "2015" not in one
-    old = views.equipment_spending(equipment([2015] * 4)).figure.layout.yaxis.title.text
+    old = capability_views.equipment_spending(equipment([2015] * 4)).figure.layout.yaxis.title.text
     assert "constant 2015 prices" in old
-    mixed = views.equipment_spending(equipment([2015, 2021, 2015, 2021]))
+    mixed = capability_views.equipment_spending(equipment([2015, 2021, 2015, 2021]))
     assert "constant prices (mixed bases)" in mixed.figure.layout.yaxis.title.text
     # Rows without the figure plotted do not count towards the base.
     frame = equipment([2015, 2021, 2015, 2021]).with_columns(
@@ -1012,5 +1019,5 @@ def test_constant_price_labels_follow_the_frames_base_year():
         .otherwise(pl.col("equipment_constant_usd_m"))
         .alias("equipment_constant_usd_m")
     )
-    assert views.price_base(frame, "equipment_constant_usd_m") == "constant 2021 prices"
-    assert views.price_base(pl.DataFrame({"x": [1]})) == "constant prices"
+    assert capability_views.price_base(frame, "equipment_constant_usd_m") == "constant 2021 prices"
+    assert capability_views.price_base(pl.DataFrame({"x": [1]})) == "constant prices"

@@ -10,7 +10,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from app import charts, intervals, views
+from app import charts, intervals
+from app.views import alliances as alliances_views
+from app.views import burden as burden_views
+from app.views import capability as capability_views
+from app.views import country as country_views
+from app.views import free_riding as free_riding_views
 from tests.test_app import (  # noqa: F401 (app_db, db_env: fixtures)
     app_db,
     db_env,
@@ -49,16 +54,16 @@ def _markers(chart: charts.Chart, name: str) -> list:
 
 
 def test_rho_over_time_bands_both_correlations_and_greys_what_spans_zero():
-    chart = views.rho_over_time(_tests_frame())
+    chart = free_riding_views.rho_over_time(_tests_frame())
     bands = [t for t in chart.figure.data if t.fill == "toself"]
     assert len(bands) == 2  # the plain and the partial correlation each have their interval
-    plain = _markers(chart, views.RHO_NAME)
-    partial = _markers(chart, views.PARTIAL_NAME)
+    plain = _markers(chart, free_riding_views.RHO_NAME)
+    partial = _markers(chart, free_riding_views.PARTIAL_NAME)
     assert plain[0] != charts.GREY and plain[1:] == [charts.GREY, charts.GREY]
     assert partial[:2] != [charts.GREY] * 2 and partial[2] == charts.GREY
     assert charts.UNCLEAR_POINT in {t.name for t in chart.figure.data}
     # the plotted data carry the runner's bounds, not bounds derived here
-    lo = chart.data.filter(pl.col("measure") == views.PARTIAL_NAME)["lo"].to_list()
+    lo = chart.data.filter(pl.col("measure") == free_riding_views.PARTIAL_NAME)["lo"].to_list()
     assert lo == [0.16, 0.03, -0.34]
     assert charts.title_text(chart.title).startswith(
         "A clear link between size and burden in 1 of 3"
@@ -68,20 +73,24 @@ def test_rho_over_time_bands_both_correlations_and_greys_what_spans_zero():
 def test_a_frame_without_the_runners_intervals_claims_no_clear_sign():
     """The views derive no interval: without _lo/_hi a result is not called clear."""
     bare = _tests_frame().drop(["rho_lo", "rho_hi", "partial_rho_lo", "partial_rho_hi"])
-    chart = views.rho_over_time(bare)
+    chart = free_riding_views.rho_over_time(bare)
     assert not [t for t in chart.figure.data if t.fill == "toself"]
-    assert set(_markers(chart, views.RHO_NAME)) == {charts.GREY}
-    assert views.association(0.45, None, None).startswith("No clear link")
+    assert set(_markers(chart, free_riding_views.RHO_NAME)) == {charts.GREY}
+    assert free_riding_views.association(0.45, None, None).startswith("No clear link")
     assert not hasattr(intervals, "rho_bounds") and not hasattr(intervals, "slope_bounds")
 
 
 def test_statistic_lines_are_grey_and_say_so_when_the_interval_spans_zero():
-    clear = views.statistic_line("Larger economies carry heavier defence burdens", 0.45, 0.1, 0.7)
+    clear = free_riding_views.statistic_line(
+        "Larger economies carry heavier defence burdens", 0.45, 0.1, 0.7
+    )
     assert clear.startswith("**Larger") and "spans zero" not in clear
-    unclear = views.statistic_line("No clear link", 0.1, -0.27, 0.44, 0.6)
+    unclear = free_riding_views.statistic_line("No clear link", 0.1, -0.27, 0.44, 0.6)
     assert unclear.startswith(":gray[") and "spans zero" in unclear and "p = 0.600" in unclear
-    assert views.partial_association(0.02, -0.34, 0.37).endswith("no clear link remains")
-    assert "still carry heavier" in views.partial_association(0.5, 0.16, 0.74)
+    assert free_riding_views.partial_association(0.02, -0.34, 0.37).endswith(
+        "no clear link remains"
+    )
+    assert "still carry heavier" in free_riding_views.partial_association(0.5, 0.16, 0.74)
 
 
 def test_broader_rho_has_bands_and_a_finding_from_the_data():
@@ -99,13 +108,13 @@ def test_broader_rho_has_bands_and_a_finding_from_the_data():
             "rho_broader_hi": [0.42, 0.53],
         }
     )
-    chart = views.broader_rho(frame)
+    chart = capability_views.broader_rho(frame)
     assert len([t for t in chart.figure.data if t.fill == "toself"]) == 2
     title = charts.title_text(chart.title)
     assert title.startswith("Counting aid lowers ρ from 0.50 to 0.20 in 2024")
     assert "only the plain one's interval excludes zero" in title
     flipped = frame.with_columns(rho_broader=pl.Series([0.05, 0.9]))
-    assert "raises" in charts.title_text(views.broader_rho(flipped).title)
+    assert "raises" in charts.title_text(capability_views.broader_rho(flipped).title)
 
 
 @pytest.mark.usefixtures("db_env")
@@ -114,7 +123,7 @@ def test_free_riding_shows_both_correlations_with_the_runners_intervals():
 
     at = open_page("free_riding", {"year": "2024"})
     assert not at.exception, [e.value for e in at.exception]
-    test = views.test_row(
+    test = free_riding_views.test_row(
         data.get(
             "exploitation_test", source="nato", alliance="NATO", membership="historical"
         ).frame,
@@ -143,7 +152,7 @@ def test_clear_count_reads_the_interval_columns(column):
             f"{column}_hi": [1.5, -0.1, 0.4, None],
         }
     )
-    assert views.clear_count(frame, column) == (2, 3)
+    assert free_riding_views.clear_count(frame, column) == (2, 3)
 
 
 # --------------------------------------------------------------------------- per head
@@ -207,10 +216,10 @@ def test_per_head_finding_follows_the_data():
             "me_per_capita_current_usd": [2000.0, 700.0, 400.0],
         }
     )
-    title = charts.title_text(views.per_head(frame).title)
+    title = charts.title_text(burden_views.per_head(frame).title)
     assert title.startswith("Norway spends the most per head: US$ 2,000, 5 times Spain's")
     swapped = frame.with_columns(pl.Series("me_per_capita_current_usd", [300.0, 900.0, 400.0]))
-    assert charts.title_text(views.per_head(swapped).title).startswith(
+    assert charts.title_text(burden_views.per_head(swapped).title).startswith(
         "Latvia spends the most per head: US$ 900, 3 times Norway's"
     )
 
@@ -278,11 +287,15 @@ def test_alliances_titles_state_the_finding_of_the_data_shown():
     assert not at.exception
     then = _finding(_spec(at, "Who belongs to what"))
     assert then != today
-    long = views.memberships_long(data.get("overlap_matrix", as_of=date(1995, 1, 1)).frame)
+    long = alliances_views.memberships_long(
+        data.get("overlap_matrix", as_of=date(1995, 1, 1)).frame
+    )
     most = long.group_by("country").len()["len"].max()
     assert then.endswith(f": {most}") or then.endswith(f": {most} each")
     combo = _finding(_spec(at, "Membership combinations"))
-    top = views.intersections(data.get("overlap_matrix", as_of=date(1995, 1, 1)).frame).row(0)
+    top = alliances_views.intersections(
+        data.get("overlap_matrix", as_of=date(1995, 1, 1)).frame
+    ).row(0)
     assert combo == f"The most common combination is {top[0]}: {top[1]} countries"
 
 
@@ -296,9 +309,9 @@ def test_alliance_findings_follow_hand_made_data():
             "jef": [True, False, False],
         }
     )
-    assert views._most_memberships(matrix) == "A belongs to the most groupings: 3"
+    assert alliances_views._most_memberships(matrix) == "A belongs to the most groupings: 3"
     both = matrix.with_columns(jef=pl.Series([True, False, True]))
-    assert views._most_memberships(both) == "A and C belong to the most groupings: 3 each"
+    assert alliances_views._most_memberships(both) == "A and C belong to the most groupings: 3 each"
     shares = pl.DataFrame(
         {
             "year": [2024, 2024],
@@ -306,7 +319,7 @@ def test_alliance_findings_follow_hand_made_data():
             "pct_nato_members": [100.0, 66.7],
         }
     )
-    finding = charts.title_text(views.minilateral_nato_share(shares).title)
+    finding = charts.title_text(alliances_views.minilateral_nato_share(shares).title)
     assert finding.startswith("1 of 2 minilaterals are all NATO allies in 2024")
     assert "UK–Poland–Ukraine has the fewest: 67 %" in finding
 
@@ -365,10 +378,10 @@ def test_country_titles_state_its_figures_and_rank():
             "is_estimate": [False, True, False],
         }
     )
-    title = charts.title_text(views.country_series(series, "Poland").title)
+    title = charts.title_text(country_views.country_series(series, "Poland").title)
     assert title.startswith("Poland: 4.12 % of GDP in 2024 (NATO), up from 1.85 % in 2014")
     sipri_only = series.filter(pl.col("source") == "SIPRI")
-    assert charts.title_text(views.country_series(sipri_only, "Poland").title).startswith(
+    assert charts.title_text(country_views.country_series(sipri_only, "Poland").title).startswith(
         "Poland: 4.15 % of GDP in 2024 (SIPRI)"
     )
     allies = pl.DataFrame(
@@ -381,10 +394,10 @@ def test_country_titles_state_its_figures_and_rank():
             "burden_pct": [4.12, 3.38, 2.06],
         }
     )
-    assert charts.title_text(views.country_rank(allies, "FRA").title).startswith(
+    assert charts.title_text(country_views.country_rank(allies, "FRA").title).startswith(
         "France ranks 3rd of 3 members of NATO in 2024"
     )
-    assert charts.title_text(views.country_rank(allies, "POL").title).startswith(
+    assert charts.title_text(country_views.country_rank(allies, "POL").title).startswith(
         "Poland ranks 1st of 3"
     )
 
@@ -411,7 +424,7 @@ def test_concordance_years_whose_interval_holds_zero_are_grey():
             "hl_hi": [-0.3, 0.2],
         }
     )
-    chart = views.concordance(frame)
-    colours = _markers(chart, views.CONCORDANCE_VARIANTS["gdp"])
+    chart = free_riding_views.concordance(frame)
+    colours = _markers(chart, free_riding_views.CONCORDANCE_VARIANTS["gdp"])
     assert colours[0] != charts.GREY and colours[1] == charts.GREY
     assert charts.UNCLEAR_POINT in {t.name for t in chart.figure.data}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, provenance, ui, views, widgets
+from app import data, provenance, ui, widgets
+from app.views import alliances as alliances_views
 
 ui.header(
     "Alliances and overlap",
@@ -23,7 +24,7 @@ left, right = st.columns([3, 2])
 with left:
     ui.show_chart(
         matrix,
-        views.membership_matrix,
+        alliances_views.membership_matrix,
         key="membership-matrix",
         sources=["data/memberships.csv"],
         note="A dot marks membership on the chosen day.",
@@ -33,7 +34,7 @@ with left:
 with right:
     ui.show_chart(
         matrix,
-        views.upset,
+        alliances_views.upset,
         key="membership-upset",
         sources=["data/memberships.csv"],
         note="Each bar counts the countries with exactly that combination of memberships "
@@ -84,7 +85,7 @@ shown = widgets.groupings(
 )
 ui.show_chart(
     spells.where_in(alliance=shown),
-    views.membership_gantt,
+    alliances_views.membership_gantt,
     key="membership-timeline",
     sources=["data/memberships.csv"],
     note="One bar per membership; open bars run to today. Some minilateral dates are known to "
@@ -95,7 +96,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         data.get("membership_timeline"),
-        views.minilateral_reach,
+        alliances_views.minilateral_reach,
         key="minilateral-reach",
         sources=["data/memberships.csv"],
         empty="No membership data are loaded: rebuild the database (etl build).",
@@ -103,7 +104,7 @@ with left:
 with right:
     ui.show_chart(
         data.get("overlap_minilateral_nato_share"),
-        views.minilateral_nato_share,
+        alliances_views.minilateral_nato_share,
         key="minilateral-nato-share",
         sources=["data/memberships.csv"],
         empty="No membership data are loaded: rebuild the database (etl build).",
@@ -127,7 +128,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         totals,
-        views.group_totals,
+        alliances_views.group_totals,
         key="group-totals",
         sources=sources,
         empty="Choose at least one grouping above; NATO's tables start in 2014, so choose SIPRI "
@@ -136,7 +137,7 @@ with left:
 with right:
     ui.show_chart(
         totals,
-        views.group_growth,
+        alliances_views.group_growth,
         key="group-growth",
         sources=sources,
         note="Like for like: only members with constant-price figures in both years.",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, nav, provenance, ui, views, widgets
+from app import data, nav, provenance, ui, widgets
+from app.views import burden as burden_views
+from app.views import map as map_views
 
 ui.header(
     "Burden sharing",
@@ -28,7 +30,7 @@ sources = provenance.sources_for(source)
 st.subheader("Defence burden by member and year")
 ui.show_chart(
     burden,
-    views.burden_heatmap,
+    burden_views.burden_heatmap,
     key="burden-heatmap",
     sources=sources,
     note="Burden = defence expenditure / GDP, the source's published share. A star marks an "
@@ -40,9 +42,9 @@ ui.show_chart(
 st.subheader(f"On the map, {year}")
 m1, m2 = ui.controls(2)
 with m1:
-    measure = widgets.choice("Map of", views.MAP_MEASURES, key="map")
+    measure = widgets.choice("Map of", map_views.MAP_MEASURES, key="map")
 with m2:
-    region = widgets.choice("Area", views.MAP_REGIONS, key="area")
+    region = widgets.choice("Area", map_views.MAP_REGIONS, key="area")
 # per head is each source's own figures alone (no World Bank population or GDP)
 map_sources = [source] if measure == "per_head" else sources
 if region == "world" and source != "sipri":
@@ -53,7 +55,7 @@ if region == "world" and source != "sipri":
 elif region == "world":
     ui.show_chart(
         data.get("world_burden", source=source, year=year),
-        lambda f: views.burden_map(f, year, measure, region),
+        lambda f: map_views.burden_map(f, year, measure, region),
         key="burden-map-world",
         sources=map_sources,
         note="Every state SIPRI covers in that year; a state without a figure is not drawn.",
@@ -62,7 +64,7 @@ elif region == "world":
 else:
     ui.show_chart(
         burden,
-        lambda f: views.burden_map(f, year, measure, region),
+        lambda f: map_views.burden_map(f, year, measure, region),
         key="burden-map",
         sources=map_sources,
         note="Members of the chosen grouping; a member without a figure is not drawn.",
@@ -77,7 +79,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         sharing,
-        views.burden_vs_benefit,
+        burden_views.burden_vs_benefit,
         key="burden-benefit",
         sources=sources,
         note="Above the dotted line a member pays a larger share of the spending than its share "
@@ -88,7 +90,7 @@ with left:
 with right:
     ui.show_chart(
         sharing,
-        views.fair_share_gap,
+        burden_views.fair_share_gap,
         key="fair-share-gap",
         sources=sources,
         note="Fair share = the grouping's total spending × the member's share of its GDP.",
@@ -99,7 +101,7 @@ with right:
 st.subheader(f"Spending per head, {year}")
 ui.show_chart(
     burden.where(year=year),
-    views.per_head,
+    burden_views.per_head,
     key="per-head",
     sources=[source],  # per head on the source's own figures: no World Bank population
     note="Defence spending divided by the population, on the chosen source's own figures: "
@@ -119,7 +121,7 @@ st.caption(
 counts = data.get("guideline_counts", source=source, membership=membership)
 ui.show_chart(
     counts,
-    views.guideline_compliance,
+    burden_views.guideline_compliance,
     key="guideline-counts",
     sources=sources,
     empty="No ally has a figure on this source: choose NATO or SIPRI as the source.",
@@ -129,7 +131,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         shortfall,
-        views.guideline_shortfall,
+        burden_views.guideline_shortfall,
         key="guideline-burden",
         sources=sources,
         empty=f"No ally has a figure for {year}: choose another year.",
@@ -137,7 +139,7 @@ with left:
 with right:
     ui.show_chart(
         shortfall,
-        views.equipment_share,
+        burden_views.equipment_share,
         key="guideline-equipment",
         sources=sources,
         empty="The equipment share is published only in NATO's tables: choose NATO as the "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, provenance, ui, views, widgets
+from app import data, provenance, ui, widgets
+from app.views import capability as capability_views
 
 ui.header(
     "Capability",
@@ -60,18 +61,19 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         chosen,
-        views.equipment_spending,
+        capability_views.equipment_spending,
         key="equipment-spending",
         sources=sources,
         note="Major equipment = NATO's total defence expenditure at "
-        f"{views.price_base(equipment.frame, 'equipment_constant_usd_m')} × its share spent on "
+        f"{capability_views.price_base(equipment.frame, 'equipment_constant_usd_m')}"
+        " × its share spent on "
         "major equipment and related R&D. Hollow markers: NATO estimates.",
         empty="Choose at least one ally with NATO figures above.",
     )
 with right:
     ui.show_chart(
         chosen,
-        views.equipment_stock,
+        capability_views.equipment_stock,
         key="equipment-stock",
         sources=sources,
         note="Perpetual inventory: each year's purchases added, the stock worn down at the chosen "
@@ -82,7 +84,7 @@ shares = equipment.where(year=year)
 left_out = shares.missing("stock_share_pct")
 ui.show_chart(
     shares,
-    views.equipment_shares,
+    capability_views.equipment_shares,
     key="equipment-shares",
     sources=sources,
     note="Where the blue circle lies right of the orange diamond, the ally holds more of the "
@@ -100,7 +102,7 @@ with c1:
     window = widgets.year_range(members.years(), key="years")
 with c2:
     prices = widgets.choice(
-        "Spending per soldier at", views.SOLDIER_PRICES, key="prices", horizontal=True
+        "Spending per soldier at", capability_views.SOLDIER_PRICES, key="prices", horizontal=True
     )
 personnel = data.get(
     "personnel",
@@ -118,7 +120,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         personnel,
-        views.personnel_density,
+        capability_views.personnel_density,
         key="personnel-density",
         sources=sources,
         note=spliced + " Hollow markers: NATO estimates.",
@@ -127,13 +129,14 @@ with left:
 with right:
     ui.show_chart(
         personnel,
-        lambda f: views.spending_per_soldier(f, prices),
+        lambda f: capability_views.spending_per_soldier(f, prices),
         key="spending-per-soldier",
         sources=sources,
         note=(
             "At current prices the figures are not comparable across decades (no deflator)."
             if prices == "current"
-            else f"Figures at {views.price_base(personnel.frame, 'me_per_soldier_constant_kusd')}"
+            else "Figures at "
+            f"{capability_views.price_base(personnel.frame, 'me_per_soldier_constant_kusd')}"
             " exist only in NATO's tables (2014 onwards); choose current US$ for the Correlates "
             "of War years."
         ),
@@ -153,12 +156,12 @@ with c1:
     )
 with c2:
     measure = widgets.choice(
-        "Measure", {k: v[1] for k, v in views.BALANCE_MEASURES.items()}, key="measure"
+        "Measure", {k: v[1] for k, v in capability_views.BALANCE_MEASURES.items()}, key="measure"
     )
 balance = data.get("capability_balance", membership=membership).where_in(alliance=shown)
 ui.show_chart(
     balance,
-    lambda f: views.capability_balance(f, measure),
+    lambda f: capability_views.capability_balance(f, measure),
     key="capability-balance",
     sources=provenance.sources_of("capability_balance"),
     note="Correlates of War, National Material Capabilities: CINC averages a state's shares of "
@@ -197,17 +200,18 @@ with c3:
         unit=" % a year",
     )
 hague = data.get("hague_path", target_pct=target, target_year=target_year, gdp_growth_pct=growth)
-count = views.on_course(hague.frame)
+count = capability_views.on_course(hague.frame)
 m1, m2, m3 = st.columns(3)
 m1.metric("Allies already at the target", count["at_target"])
 m2.metric("On course at their pace since 2014", count["on_course"])
 m3.metric("Not on course", count["not_on_course"])
 ui.show_chart(
     hague,
-    views.hague_path,
+    capability_views.hague_path,
     key="hague-path",
     sources=provenance.sources_of("hague_path"),
-    note=f"NATO figures at {views.price_base(hague.frame)}; allies already at the target are "
+    note=f"NATO figures at {capability_views.price_base(hague.frame)}; "
+    "allies already at the target are "
     "left out. A "
     "solid green line: the pace achieved since 2014 (blue) is at least the pace needed (orange). "
     "Hollow markers: the latest figure is a NATO estimate.",
@@ -240,7 +244,7 @@ with left:
     untracked = year_rows.missing("broader_burden_pct")
     ui.show_chart(
         year_rows,
-        views.broader_burden,
+        capability_views.broader_burden,
         key="broader-burden",
         sources=sources,
         note="Aid is bilateral aid allocated, over the donor's GDP in the tracker's reference "
@@ -254,7 +258,7 @@ with right:
     tests = data.get("security_burden_test", **aid)
     ui.show_chart(
         tests,
-        views.broader_rho,
+        capability_views.broader_rho,
         key="broader-rho",
         sources=provenance.sources_of("security_burden_test"),
         note="Olson and Zeckhauser: ρ > 0 means larger economies carry heavier burdens. A "

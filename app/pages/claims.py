@@ -6,7 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from app import claimcards, data, provenance, ui, views
+from app import claimcards, data, provenance, ui
+from app.views import claims as claims_views
 
 ui.header(
     "Claims and evidence",
@@ -82,7 +83,7 @@ for claim_id in ids:
                 spec = c.chart
                 ui.show_chart(
                     data.Data(f"claim-{c.id}", spec.get("data")),
-                    lambda f, spec=spec: views.claim_chart(spec, f),
+                    lambda f, spec=spec: claims_views.claim_chart(spec, f),
                     key=f"claim-{c.id}",
                     sources=[],
                     source_text=provenance.describe_source(c.source),

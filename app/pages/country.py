@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, provenance, ui, views, widgets
+from app import data, provenance, ui, widgets
+from app.views import country as country_views
+from app.views import figures as figures_views
 
 ui.header(
     "Country profile",
@@ -19,7 +21,7 @@ with c1:
 name = names.get(iso3, iso3 or "")
 series = data.table("series_of", iso3=iso3)
 allies = data.get("burden", source="nato", alliance="NATO")
-figures = views.key_figures(series.frame, allies.frame, iso3)
+figures = figures_views.key_figures(series.frame, allies.frame, iso3)
 if figures:
     for row in range(0, len(figures), 3):
         for col, (label, value, help_text) in zip(
@@ -57,7 +59,7 @@ st.caption(
 )
 ui.show_chart(
     series,
-    lambda f: views.country_series(f, name),
+    lambda f: country_views.country_series(f, name),
     key="country-series",
     sources=["sipri", "nato", "wb"],
     empty=f"None of the three sources publishes a defence share of GDP for {name}: choose another "
@@ -74,7 +76,7 @@ with c4:
     year = widgets.year(burden.years())
 ui.show_chart(
     burden.where(year=year),
-    lambda f: views.country_rank(f, iso3),
+    lambda f: country_views.country_rank(f, iso3),
     key="country-rank",
     sources=provenance.sources_for(source),
     note=f"{name} is highlighted in orange.",

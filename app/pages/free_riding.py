@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, intervals, provenance, ui, views, widgets
+from app import data, intervals, provenance, ui, widgets
+from app.views import free_riding as free_riding_views
 
 ui.header(
     "Free riding",
@@ -28,19 +29,21 @@ common = {"source": source, "alliance": group, "membership": membership}
 
 st.subheader(f"Do larger economies carry more of the load? {year}")
 # the year's test as the query runner finished it: rho, partial_rho with their _p, _lo, _hi
-test = views.test_row(tests.frame, year)
+test = free_riding_views.test_row(tests.frame, year)
 rho, partial = test.get("rho"), test.get("partial_rho")
 st.markdown(
-    views.statistic_line(
-        views.association(rho, test.get("rho_lo"), test.get("rho_hi")),
+    free_riding_views.statistic_line(
+        free_riding_views.association(rho, test.get("rho_lo"), test.get("rho_hi")),
         rho,
         test.get("rho_lo"),
         test.get("rho_hi"),
         test.get("rho_p"),
     )
     + "  \n"
-    + views.statistic_line(
-        views.partial_association(partial, test.get("partial_rho_lo"), test.get("partial_rho_hi")),
+    + free_riding_views.statistic_line(
+        free_riding_views.partial_association(
+            partial, test.get("partial_rho_lo"), test.get("partial_rho_hi")
+        ),
         partial,
         test.get("partial_rho_lo"),
         test.get("partial_rho_hi"),
@@ -83,7 +86,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         burden,
-        lambda f: views.olson_zeckhauser(f, test),
+        lambda f: free_riding_views.olson_zeckhauser(f, test),
         key="oz-scatter",
         sources=sources,
         note="A positive correlation whose interval excludes 0 means larger economies bear "
@@ -94,7 +97,7 @@ with left:
 with right:
     ui.show_chart(
         tests,
-        views.rho_over_time,
+        free_riding_views.rho_over_time,
         key="rho-over-time",
         sources=sources,
         note="Above 0: larger economies spend a larger share of GDP; the shaded bands are the "
@@ -108,7 +111,7 @@ st.subheader("Concordance of burden and benefit shares")
 concordance = data.get("concordance_test", **common)
 ui.show_chart(
     concordance,
-    views.concordance,
+    free_riding_views.concordance,
     key="concordance",
     sources=sources,
     note="Wilcoxon signed-rank test on d = burden share − benefit share across members "
@@ -131,7 +134,7 @@ left, right = st.columns(2)
 with left:
     ui.show_chart(
         us.where(source=source),
-        views.us_share,
+        free_riding_views.us_share,
         key="us-share",
         sources=sources,
         note="When the spending line lies above the GDP line the US pays more than its "
@@ -141,7 +144,7 @@ with left:
 with right:
     ui.show_chart(
         us,
-        views.us_share_both_sources,
+        free_riding_views.us_share_both_sources,
         key="us-share-sources",
         sources=["nato", "sipri", "wb"],
         empty="Neither NATO's nor SIPRI's figures give a US share: rebuild the data with both "
@@ -165,7 +168,7 @@ slopes = data.get(
 )
 ui.show_chart(
     slopes,
-    views.response_slopes,
+    free_riding_views.response_slopes,
     key="response-slopes",
     sources=sources,
     note="An approximation after Plümper and Neumayer (2015): the slope of each ally's yearly "

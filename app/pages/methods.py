@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import ages, data, downloads, methods, ui, views
+from app import ages, data, downloads, methods, ui
+from app.views import country as country_views
 
 ui.header(
     "Data and methods",
@@ -35,7 +36,7 @@ cross = data.table("cross_source")
 st.markdown(methods.CROSS_SOURCE_INTRO)
 ui.show_chart(
     cross,
-    views.cross_source_gaps,
+    country_views.cross_source_gaps,
     key="cross-source",
     sources=["sipri", "nato", "wb"],
     note="Mean over the years both publish (NATO's tables start in 2014). The World Bank's "

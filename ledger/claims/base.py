@@ -67,7 +67,7 @@ class Stat:
 
 @dataclass
 class Chart:
-    """What to plot: a frame and how (app.views.claim_chart draws it)."""
+    """What to plot: a frame and how (app.views.claims.claim_chart draws it)."""
 
     kind: str  # 'line', 'bar', 'scatter'
     x: str

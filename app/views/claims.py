@@ -1,0 +1,140 @@
+"""Claims: claim_chart draws a claim's own chart spec with our conventions, and FOR_QUERY maps a
+query name to its default view, so a claim that names its chart by query (etl.claims) gets
+the same figure as the page that explores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from app import charts
+from app.charts import Chart
+from app.views import alliances, burden, capability, common, free_riding
+
+
+def claim_chart(spec: dict, frame: pl.DataFrame | None = None) -> Chart:
+    """Draw etl.claims' Chart (kind, x, y, title, unit, color, data) with our conventions.
+
+    A list of y columns becomes one line per column; a date on the value axis becomes a dot
+    plot (a date is not a length, so no bars); a boolean colour splits points into two series.
+    """
+    data = spec.get("data") if frame is None else frame
+    if data is None or not isinstance(data, pl.DataFrame):
+        data = pl.DataFrame()
+    kind = spec.get("kind", "line")
+    x, y, colour = spec.get("x"), spec.get("y"), spec.get("color")
+    title = str(spec.get("title", ""))
+    unit = str(spec.get("unit", ""))
+    estimate = "is_estimate" if "is_estimate" in data.columns else None
+    if isinstance(y, list | tuple):
+        labels = {c: SERIES_LABELS.get(c, c.replace("_", " ")) for c in y}
+        data = common.long(data, [x, *([estimate] if estimate else [])], labels).drop_nulls("value")
+        y, colour = "value", "measure"
+    y_label = unit if unit else str(y)
+    if kind == "bar" and y in data.columns and data.schema[y] in (pl.Date, pl.Datetime):
+        return _date_dots(data, category=x, when=y, title=title)
+    if kind == "bar":
+        numeric = data
+        if y in data.columns and data.schema[y] == pl.Boolean:
+            numeric = data.with_columns(pl.col(y).cast(pl.Int8))
+        return charts.bars(
+            numeric,
+            category=x,
+            value=y,
+            title=title,
+            value_label=y_label,
+            extra=[c for c in data.columns if c not in (x, y)],
+        )
+    if kind == "scatter":
+        label = "country" if "country" in data.columns else x
+        return charts.scatter(
+            data,
+            x=x,
+            y=y,
+            label=label,
+            title=title,
+            x_label=_axis(x),
+            y_label=y_label,
+            estimate=estimate,
+            highlight_column=colour,
+            extra=[c for c in data.columns if c not in (x, y, label)],
+        )
+    if colour and colour in data.columns and colour != "measure":
+        data = data.with_columns(
+            pl.col(colour)
+            .cast(pl.String)
+            .replace(common.SOURCE_NAMES)
+            .replace(common.GROUPING_NAMES)
+        )
+    guides = [common.GUIDE_2, common.GUIDE_35] if "burden" in str(y) else []
+    return charts.lines(
+        data,
+        x=x,
+        y=y,
+        series=colour,
+        title=title,
+        x_label=_axis(x),
+        y_label=y_label,
+        estimate=estimate,
+        guides=guides,
+    )
+
+
+SERIES_LABELS = {
+    **burden.GUIDELINE_SERIES,
+    **free_riding.US_SERIES,
+    "n_nato_members": "NATO members",
+    "n_nato_in_minilateral": "of which in at least one minilateral",
+    "n_minilateral_outside_nato": "minilateral members outside NATO",
+}
+
+
+def _axis(column: str | None) -> str:
+    names = {
+        "year": "year",
+        "distance_to_moscow_km": "great-circle distance, capital to Moscow (km)",
+        "country": "",
+    }
+    return names.get(column or "", (column or "").replace("_", " "))
+
+
+def _date_dots(data: pl.DataFrame, *, category: str, when: str, title: str) -> Chart:
+    """One dot per row on a date axis (e.g. the day each member joined NATO)."""
+    return charts.date_dots(data, category=category, when=when, title=title)
+
+
+# --------------------------------------------------------------------------- claims registry
+
+
+def _one_year(view: Callable[[pl.DataFrame], Chart]) -> Callable[[pl.DataFrame], Chart]:
+    return lambda frame: view(common.latest_year(frame))
+
+
+FOR_QUERY: dict[str, Callable[[pl.DataFrame], Chart]] = {
+    "burden": burden.burden_heatmap,
+    "burden_sharing": _one_year(burden.burden_vs_benefit),
+    "guideline_counts": burden.guideline_compliance,
+    "guideline_shortfall": _one_year(burden.guideline_shortfall),
+    "us_share": free_riding.us_share_both_sources,
+    "exploitation_test": free_riding.rho_over_time,
+    "concordance_test": free_riding.concordance,
+    "free_riding_response": free_riding.response_slopes,
+    "threat_proximity": _one_year(free_riding.threat_proximity),
+    "threat_proximity_test": free_riding.median_burden,
+    "group_totals": alliances.group_totals,
+    "membership_timeline": alliances.minilateral_reach,
+    "overlap_minilateral_nato_share": alliances.minilateral_nato_share,
+    "overlap_matrix": alliances.membership_matrix,
+    "equipment_investment": _one_year(capability.equipment_shares),
+    "personnel": capability.personnel_density,
+    "capability_balance": capability.capability_balance,
+    "hague_path": capability.hague_path,
+    "security_burden": _one_year(capability.broader_burden),
+    "security_burden_test": capability.broader_rho,
+}
+
+
+def for_query(name: str | None) -> Callable[[pl.DataFrame], Chart] | None:
+    return FOR_QUERY.get(name or "")

@@ -1,0 +1,116 @@
+"""The burden map: share of GDP, per head, change since 2014 or NATO's guideline bands."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from app import charts
+from app.charts import Chart
+from app.views import burden, common
+
+MAP_MEASURES = {
+    "burden": "Share of GDP",
+    "per_head": "Per head",
+    "change": "Change since 2014",
+    "guidelines": "NATO guidelines",
+}
+MAP_REGIONS = {"atlantic": "Europe and North America", "world": "The world (SIPRI)"}
+GUIDELINE_BANDS = ("below 2 %", "2 % to 3.5 %", "3.5 % or more")
+
+
+def _with_change(frame: pl.DataFrame, base: int = 2014) -> pl.DataFrame:
+    """One year's rows with change_since_base_pp, from a frame holding every year."""
+    if "change_since_base_pp" in frame.columns or not {"iso3", "year"} <= set(frame.columns):
+        return frame
+    first = frame.filter(pl.col("year") == base).select(
+        "iso3", pl.col("burden_pct").alias("base_pct")
+    )
+    return frame.join(first, on="iso3", how="left").with_columns(
+        (pl.col("burden_pct") - pl.col("base_pct")).alias("change_since_base_pp")
+    )
+
+
+def burden_map(
+    frame: pl.DataFrame, year: int | None, measure: str = "burden", region: str = "atlantic"
+) -> Chart:
+    """burden (every year, one grouping) or world_burden (one year): a map of the burden, its
+    change since 2014, or which NATO line it reaches."""
+    data = _with_change(frame)
+    if year is not None and "year" in data.columns:
+        data = data.filter(pl.col("year") == year)
+    data = data.drop_nulls("burden_pct") if "burden_pct" in data.columns else data
+    where = "the world" if region == "world" else common.group(frame) or "the grouping"
+    src = common.figures(frame)
+    if measure == "change":
+        rows = data.drop_nulls("change_since_base_pp") if data.height else data
+        up = common.count(rows, pl.col("change_since_base_pp") > 0)
+        return charts.choropleth(
+            rows,
+            location="iso3",
+            value="change_since_base_pp",
+            label="country",
+            title=(
+                f"{up} of {rows.height} spend a larger share of GDP than in 2014",
+                f"Change in defence spending as % of GDP, 2014 to {year}, {where}{src}",
+            ),
+            colour_label="percentage points of GDP",
+            region=region,
+            midpoint=0.0,
+            extra=["year", "burden_pct"],
+        )
+    if measure == "per_head":
+        rows = data.drop_nulls(burden.PER_HEAD) if burden.PER_HEAD in data.columns else data.clear()
+        return charts.choropleth(
+            rows,
+            location="iso3",
+            value=burden.PER_HEAD,
+            label="country",
+            title=(
+                burden.per_head_finding(rows),
+                f"Defence spending per head, US$ at current prices, {year}, {where}{src}; "
+                f"{burden.population_words(frame)}",
+            ),
+            colour_label="US$ per head",
+            region=region,
+            extra=["year", "burden_pct", "me_per_capita_constant_usd", "price_base_year"],
+        )
+    if measure == "guidelines":
+        bands = data.with_columns(
+            pl.when(pl.col("burden_pct") >= 3.5)
+            .then(2)
+            .when(pl.col("burden_pct") >= 2.0)
+            .then(1)
+            .otherwise(0)
+            .alias("guideline_band")
+        )
+        reach = common.count(bands, pl.col("guideline_band") >= 1)
+        return charts.choropleth(
+            bands,
+            location="iso3",
+            value="guideline_band",
+            label="country",
+            title=(
+                f"{reach} of {bands.height} reach NATO's 2 % line in {year}",
+                f"Defence spending against NATO's 2 % and 3.5 % lines, {where}{src}",
+            ),
+            colour_label="defence spending, % of GDP",
+            region=region,
+            categories=GUIDELINE_BANDS,
+            extra=["year", "burden_pct"],
+        )
+    top = data.sort("burden_pct", descending=True).row(0, named=True) if data.height else None
+    return charts.choropleth(
+        data,
+        location="iso3",
+        value="burden_pct",
+        label="country",
+        title=(
+            f"{top['country']} spends the largest share: {common.pct(top['burden_pct'], 1)} of GDP"
+            if top
+            else "Defence burden",
+            f"Defence spending as % of GDP, {year}, {where}{src}",
+        ),
+        colour_label="% of GDP",
+        region=region,
+        extra=["year", "is_estimate"],
+    )
