@@ -52,7 +52,8 @@ def _heat_finding(data: pl.DataFrame) -> str:
     top = latest.sort("burden_pct", descending=True).row(0, named=True)
     return (
         f"{top['country']} spent the most in {top['year']}: "
-        f"{common.pct(top['burden_pct'], 2)} of GDP"
+        + common.pct(top["burden_pct"], 2)
+        + " of GDP"
     )
 
 
