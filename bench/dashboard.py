@@ -38,15 +38,26 @@ taken 500 ms, then lingers 200 ms after it (Streamlit 1.67's StatusWidget), so n
   control rounds past 65 %, the cold starts past 85 % (each after one round at least); the
   notes say so.
 
+* Against an older checkout (`--against REV_OR_DIR`): the baseline is the app itself at that
+  commit (a git worktree in the temporary folder, with its own `uv sync`ed venv and a database
+  built by its own ETL from the same raw files) instead of the bare page, served and measured
+  the same way, pair by pair: the ratios are new / old for every page load, control change and
+  cold start. Each server's expected chart count comes from its own first visit; both change
+  the same control.
+
     uv run python -m bench.dashboard [--db BUILT.duckdb] [--repeat 4] [--quick] [--doc FILE]
         [--only PAGE ...] [--flag OPTION=VALUE]   (e.g. --flag runner.postScriptGC=false)
+        [--against REV_OR_DIR]                    (e.g. --against 7595905)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -68,6 +79,19 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT.parent / "shared" / "data" / "raw"
 BARE = "bench/bare_app.py"
 GOAL = 1.2
+AGAINST_GOAL = 1.0  # --against: the new app no slower than the old
+AGAINST_INTRO = (
+    "The app of this checkout (new) and the app at an older commit (base: a git worktree with its "
+    "own uv-synced venv and a database built by its own ETL from the same raw files) served side "
+    "by side, two `python -m streamlit run` processes with the same flags, driven by Playwright "
+    "with /usr/bin/chromium, one browser context each, measured alternately (the order turning "
+    "every round) exactly as against the bare page: a page load is navigation to every chart "
+    "drawn, each server waiting for as many charts as its own first visit of the page sent; a "
+    "control change is the click to every chart redrawn; the cold start is process start to the "
+    "landing page's first chart. The ratio is new / base, of the medians and pair by pair; "
+    "goal: no slower (1.0), with the run-to-run noise of a shared machine (about ±0.3 on page "
+    "loads) in mind."
+)
 SESSIONS = 20
 WAIT_S = 120.0  # any one page load or rerun must finish within this
 BUDGET_S = 6 * 60.0  # --quick; twice this otherwise. Past shares of it, rounds stop early
@@ -99,6 +123,103 @@ BARE_CONTROLS = {
     "selectbox": Control("Year", "selectbox", ("2020", "2019")),
     "radio": Control("Source", "radio", ("SIPRI", "NATO")),
 }
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the app is measured against: the bare page (checkout None) or the app of an older
+    checkout, served from its own folder with its own interpreter and database."""
+
+    checkout: Path | None = None
+    python: str = sys.executable
+    db: Path | None = None
+    label: str = "bare"  # in the tables: 'bare' or the commit
+
+    @property
+    def app(self) -> bool:
+        """True when the baseline is the app at another commit."""
+        return self.checkout is not None
+
+    @property
+    def name(self) -> str:
+        return "base" if self.app else "bare"
+
+    @property
+    def script(self) -> str:
+        return "dashboard.py" if self.app else BARE
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"ALLIANCE_DB": str(self.db)} if self.app else {}
+
+    @property
+    def cwd(self) -> Path:
+        return self.checkout or ROOT
+
+    def route(self, key: str, spec: PageSpec | None) -> str:
+        """The path (after the server's URL) that stands for the app's page `key`."""
+        if self.app:
+            return nav.BY_KEY[key].route
+        return spec.query() if spec else ""
+
+    def charts(self, spec: PageSpec) -> int:
+        """How many charts the baseline's page draws: its own first visit's, or the app's."""
+        return spec.base_charts if self.app and spec.base_charts is not None else spec.charts
+
+    def control(self, control: Control) -> Control:
+        return control if self.app else BARE_CONTROLS[control.kind]
+
+
+def base_folder(sha: str) -> Path:
+    """Where the checkout of commit `sha` is kept between runs (outside the worktree, so ruff
+    and pytest never see it)."""
+    return Path(tempfile.gettempdir()) / f"alliance-ledger-base-{sha[:12]}"
+
+
+def _uv() -> list[str]:
+    found = shutil.which("uv")
+    return [found] if found else ["python3", "-m", "uv"]
+
+
+def prepare_baseline(against: str, logs: Path) -> Baseline:
+    """The app at `against` (a commit, or a folder holding a checkout): a git worktree made on
+    first use, its venv synced from its own lock file, its database built by its own ETL from
+    the raw files (the same files the app's database is built from)."""
+    folder = Path(against)
+    label = against
+    if not (folder / "dashboard.py").is_file():
+        sha = subprocess.run(
+            ["git", "rev-parse", "--verify", f"{against}^{{commit}}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        folder, label = base_folder(sha), sha[:7]
+        if not (folder / "dashboard.py").is_file():
+            log(f"baseline: git worktree of {label} in {folder}")
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(folder), sha],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    log(f"baseline: uv sync in {folder}")
+    subprocess.run([*_uv(), "sync", "--frozen", "--quiet"], cwd=folder, env=env, check=True)
+    python = folder / ".venv" / "bin" / "python"
+    db = logs / "base.duckdb"
+    raw = ["--raw-dir", str(RAW_DIR)] if RAW_DIR.is_dir() else []
+    subprocess.run(
+        [str(folder / ".venv" / "bin" / "etl"), "build", *raw, "--db", str(db)],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    log(f"baseline: {label} at {folder}, database {db}")
+    return Baseline(folder, str(python), db, label)
+
 
 # One animation frame in which the run is over and the expected charts are all drawn.
 READY_JS = """(n) => {
@@ -239,13 +360,19 @@ class Tab:
 
 @dataclass
 class PageSpec:
-    """What the app's page drew on its first visit, and what the bare page is asked to draw."""
+    """What the app's page drew on its first visit, and what the bare page is asked to draw
+    (or, against an older checkout, what that app's page drew on its own first visit)."""
 
     key: str
     first_app: float  # seconds, first visit (cold caches)
     specs: list[str]
     widths: list[float]  # chart width / main block width
     first_bare: float = float("nan")
+    base_specs: list[str] | None = None  # the older app's charts (--against)
+
+    @property
+    def base_charts(self) -> int | None:
+        return None if self.base_specs is None else len(self.base_specs)
 
     @property
     def charts(self) -> int:
@@ -336,12 +463,15 @@ def warm_phase(
     flags: Sequence[str],
     res: Results,
     budget: Budget,
+    base: Baseline,
 ) -> None:
     """Both servers up; first visits, then page loads and control changes, interleaved."""
     env = {"ALLIANCE_DB": str(db)}
     with (
         serve("app", "dashboard.py", env, logs, flags) as app,
-        serve("bare", BARE, {}, logs, flags) as bare,
+        serve(
+            base.name, base.script, base.env, logs, flags, cwd=base.cwd, python=base.python
+        ) as bare,
     ):
         contexts = {side: browser.new_context(viewport=VIEWPORT) for side in ("app", "bare")}
         try:
@@ -350,16 +480,30 @@ def warm_phase(
             for key in keys:
                 seconds, specs, widths = first_visit(tabs["app"], urls[key])
                 spec = PageSpec(key, seconds, specs, widths)
-                spec.first_bare = tabs["bare"].goto(f"{bare.url}/{spec.query()}", spec.charts)[0]
+                if base.app:
+                    first, spec.base_specs, _ = first_visit(
+                        tabs["bare"], f"{bare.url}/{base.route(key, spec)}"
+                    )
+                    spec.first_bare = first
+                else:
+                    spec.first_bare = tabs["bare"].goto(
+                        f"{bare.url}/{base.route(key, spec)}", spec.charts
+                    )[0]
                 res.pages[key] = spec
                 log(
-                    f"first visit {key}: {spec.charts} charts, app {seconds:.2f} s, "
-                    f"bare {spec.first_bare:.2f} s"
+                    f"first visit {key}: {spec.charts} charts, app {seconds:.2f} s; "
+                    f"{base.charts(spec)} charts, {base.label} {spec.first_bare:.2f} s"
                 )
                 budget.check()
 
             def url(side: str, key: str) -> str:
-                return urls[key] if side == "app" else f"{bare.url}/{res.pages[key].query()}"
+                return (
+                    urls[key] if side == "app" else f"{bare.url}/{base.route(key, res.pages[key])}"
+                )
+
+            def charts(side: str, key: str) -> int:
+                spec = res.pages[key]
+                return spec.charts if side == "app" else base.charts(spec)
 
             res.loads = {k: {"app": [], "bare": []} for k in keys}
             for i in range(repeat):
@@ -368,14 +512,14 @@ def warm_phase(
                 for key in keys[i % len(keys) :] + keys[: i % len(keys)]:
                     for side in rotated(("app", "bare"), i):
                         res.loads[key][side].append(
-                            tabs[side].goto(url(side, key), res.pages[key].charts)
+                            tabs[side].goto(url(side, key), charts(side, key))
                         )
                 budget.check()
                 log(f"page loads, round {i + 1} of {repeat} done")
 
             for key, control in CONTROLS.items():
                 if key in keys:
-                    change_rounds(tabs, url, key, control, repeat, res, budget)
+                    change_rounds(tabs, url, charts, key, control, repeat, res, budget, base)
                     budget.check()
             res.memory["app"] = {"warm": app.memory_mb()}
             res.memory["bare"] = {"warm": bare.memory_mb()}
@@ -385,33 +529,43 @@ def warm_phase(
 
 
 def change_rounds(
-    tabs: dict[str, Tab], url, key: str, control: Control, repeat: int, res, budget: Budget
+    tabs: dict[str, Tab],
+    url,
+    charts,
+    key: str,
+    control: Control,
+    repeat: int,
+    res,
+    budget: Budget,
+    base: Baseline,
 ) -> None:
     """The first change to each value (the app's caches cold for it), then `repeat` timed
-    changes alternating between the two values, app and bare in turn."""
-    charts = res.pages[key].charts
-    controls = {"app": control, "bare": BARE_CONTROLS[control.kind]}
+    changes alternating between the two values, app and baseline in turn; each side waits for
+    as many charts as its own page showed after its first change."""
+    controls = {"app": control, "bare": base.control(control)}
     for side in ("app", "bare"):
-        tabs[side].goto(url(side, key), charts)
-    if not tabs["app"].has(control):
-        res.skipped[key] = f"no {control.kind} labelled {control.label!r} on the page"
+        tabs[side].goto(url(side, key), charts(side, key))
+    missing = [side for side in ("app", "bare") if not tabs[side].has(controls[side])]
+    if missing:
+        where = "on the page" if missing == ["app"] else f"on the {base.label} page"
+        res.skipped[key] = f"no {control.kind} labelled {control.label!r} {where}"
         log(f"control changes, {key}: skipped, {res.skipped[key]}")
         return
     res.first_change[key] = {
         side: tabs[side].change(controls[side], controls[side].values[0], -1)[0]
         for side in ("app", "bare")
     }
-    after = tabs["app"].page.locator(".js-plotly-plot").count()
+    after = {side: tabs[side].page.locator(".js-plotly-plot").count() for side in ("app", "bare")}
     for side in ("app", "bare"):
-        tabs[side].change(controls[side], controls[side].values[1], after)
-    res.change_charts[key] = after
+        tabs[side].change(controls[side], controls[side].values[1], after[side])
+    res.change_charts[key] = after["app"]
     res.changes[key] = {"app": [], "bare": []}
     for i in range(repeat):
         if i and budget.over("changes"):
             break
         for side in rotated(("app", "bare"), i):
             value = controls[side].values[i % 2]
-            res.changes[key][side].append(tabs[side].change(controls[side], value, after))
+            res.changes[key][side].append(tabs[side].change(controls[side], value, after[side]))
     log(f"control changes, {key} done")
 
 
@@ -424,6 +578,7 @@ def cold_phase(
     flags: Sequence[str],
     res: Results,
     budget: Budget,
+    base: Baseline,
 ) -> None:
     """Cold starts, alternately; the first of each side goes on to the memory figures."""
     spec = res.pages[nav.PAGES[0].key]
@@ -433,25 +588,28 @@ def cold_phase(
             break
         for side in rotated(("app", "bare"), i):
             if side == "app":
-                script, env, route = "dashboard.py", {"ALLIANCE_DB": str(db)}, ""
+                script, env, route, where = "dashboard.py", {"ALLIANCE_DB": str(db)}, "", {}
+                charts = spec.charts
             else:
-                script, env, route = BARE, {}, spec.query()
+                script, env, route = base.script, base.env, "" if base.app else spec.query()
+                where = {"cwd": base.cwd, "python": base.python}
+                charts = base.charts(spec)
             context = browser.new_context(viewport=VIEWPORT)  # a new profile: empty HTTP cache
             extra: list[BrowserContext] = []
             try:
-                with serve(side, script, env, logs, flags) as server:
+                with serve(side, script, env, logs, flags, **where) as server:
                     tab = Tab(context)
                     tab.page.goto(f"{server.url}/{route}", timeout=WAIT_S * 1000)
                     tab.page.wait_for_function(FIRST_JS, polling="raf", timeout=WAIT_S * 1000)
                     first = time.perf_counter()
-                    done = tab.wait_ready(0, spec.charts)
+                    done = tab.wait_ready(0, charts)
                     res.cold[side]["health"].append(server.healthy - server.started)
                     res.cold[side]["first"].append(first - server.started)
                     res.cold[side]["all"].append(done - server.started)
                     log(f"cold start {side}: first chart {first - server.started:.2f} s")
                     if i == 0:
                         res.memory[side]["1"] = settled_memory(server)
-                        extra = open_sessions(browser, server, side, sessions - 1, res)
+                        extra = open_sessions(browser, server, side, sessions - 1, res, base)
                         res.memory[side][str(sessions)] = settled_memory(server)
                         log(f"memory {side}: {res.memory[side]}")
             finally:
@@ -466,7 +624,7 @@ def settled_memory(server: Server) -> dict[str, float]:
 
 
 def open_sessions(
-    browser: Browser, server: Server, side: str, count: int, res: Results
+    browser: Browser, server: Server, side: str, count: int, res: Results, base: Baseline
 ) -> list[BrowserContext]:
     """`count` more sessions, one browser context each, over the pages in turn, BATCH at a
     time; each is waited for until its first script run has finished on the server. These
@@ -479,7 +637,7 @@ def open_sessions(
         batch = []
         for i in range(first, min(count, first + BATCH)):
             key = keys[(i + 1) % len(keys)]
-            route = nav.BY_KEY[key].route if side == "app" else res.pages[key].query()
+            route = nav.BY_KEY[key].route if side == "app" else base.route(key, res.pages[key])
             context = browser.new_context(viewport=VIEWPORT)
             context.route("**/PlotlyChart.*.js", lambda route: route.abort())
             contexts.append(context)
@@ -497,8 +655,8 @@ def open_sessions(
 # --------------------------------------------------------------------------- the report
 
 
-def verdict(ratio: float) -> str:
-    return "yes" if ratio <= GOAL else "**no**"
+def verdict(ratio: float, goal: float = GOAL) -> str:
+    return "yes" if ratio <= goal else "**no**"
 
 
 def kb(n: float) -> str:
@@ -524,7 +682,13 @@ def report(
     flags: Sequence[str],
     cut: Sequence[str] = (),
     budget_s: float = BUDGET_S,
+    base: Baseline | None = None,
 ) -> Section:
+    base = base or Baseline()
+    # Against the bare page the goal is 1.2 x; against the app's older self, no slower (1.0).
+    goal = AGAINST_GOAL if base.app else GOAL
+    other = f"base {base.label}" if base.app else "bare"
+    ours = "new" if base.app else "app"
     load_rows, load_ratios = [], {}
     for key, spec in res.pages.items():
         (app_s, app_run), (bare_s, bare_run) = map(medians, res.loads[key].values())
@@ -532,12 +696,14 @@ def report(
         load_rows.append(
             [
                 nav.BY_KEY[key].title,
-                spec.charts,
+                spec.charts
+                if base.charts(spec) == spec.charts
+                else f"{spec.charts} / {base.charts(spec)}",
                 app_s,
                 bare_s,
                 app_s / bare_s,
                 paired(res.loads[key]["app"], res.loads[key]["bare"]),
-                verdict(app_s / bare_s),
+                verdict(app_s / bare_s, goal),
                 app_run,
                 bare_run,
                 spec.first_app,
@@ -558,7 +724,7 @@ def report(
                 bare_s,
                 app_s / bare_s,
                 paired(times["app"], times["bare"]),
-                verdict(app_s / bare_s),
+                verdict(app_s / bare_s, goal),
                 app_run,
                 bare_run,
                 res.first_change[key]["app"],
@@ -573,10 +739,10 @@ def report(
     }
     for step, label in steps.items():
         a, b = median(res.cold["app"][step]), median(res.cold["bare"][step])
-        cold_rows.append([label, a, b, a / b, verdict(a / b) if step == "first" else ""])
+        cold_rows.append([label, a, b, a / b, verdict(a / b, goal) if step == "first" else ""])
     cold_ratio = median(res.cold["app"]["first"]) / median(res.cold["bare"]["first"])
     mem_rows = []
-    for side, name in (("app", "app"), ("bare", "bare page")):
+    for side, name in (("app", ours), ("bare", other if base.app else "bare page")):
         m = res.memory[side]
         one, many, warm = m["1"], m[str(sessions)], m["warm"]
         mem_rows.append(
@@ -605,20 +771,21 @@ def report(
         )
 
     worst_load = max(load_ratios, key=load_ratios.__getitem__)
-    met_loads = sum(r <= GOAL for r in load_ratios.values())
+    met_loads = sum(r <= goal for r in load_ratios.values())
     parts = [
-        f"Dashboard / bare page: page loads up to x{load_ratios[worst_load]:.2f} "
-        f"({nav.BY_KEY[worst_load].title}), {met_loads} of {len(load_ratios)} within {GOAL}"
+        f"Dashboard / {'the app at ' + base.label if base.app else 'bare page'}: page loads up "
+        f"to x{load_ratios[worst_load]:.2f} ({nav.BY_KEY[worst_load].title}), {met_loads} of "
+        f"{len(load_ratios)} within {goal}"
     ]
     if change_ratios:
         worst_change = max(change_ratios, key=change_ratios.__getitem__)
-        met_changes = sum(r <= GOAL for r in change_ratios.values())
+        met_changes = sum(r <= goal for r in change_ratios.values())
         parts.append(
             f"control changes up to x{change_ratios[worst_change]:.2f} "
             f"({nav.BY_KEY[worst_change].title}), {met_changes} of {len(change_ratios)} "
-            f"within {GOAL}"
+            f"within {goal}"
         )
-    parts.append(f"cold start x{cold_ratio:.2f} ({'met' if cold_ratio <= GOAL else 'not met'})")
+    parts.append(f"cold start x{cold_ratio:.2f} ({'met' if cold_ratio <= goal else 'not met'})")
     app_mem = res.memory["app"]
     parts.append(
         f"app RSS {app_mem['1']['VmRSS']:.0f} MB with 1 session, "
@@ -628,15 +795,21 @@ def report(
     def cut_note(phase: str) -> str:
         return f" (cut short by the {budget_s / 60:.0f}-minute budget)" if phase in cut else ""
 
-    seconds = ["app median s", "bare median s", "app / bare", "paired median", f"<= {GOAL}"]
-    runs = ["app script run s", "bare script run s"]
+    seconds = [
+        f"{ours} median s",
+        f"{other} median s",
+        f"{ours} / {other}",
+        "paired median",
+        f"<= {goal}",
+    ]
+    runs = [f"{ours} script run s", f"{other} script run s"]
     no_control = [nav.BY_KEY[k].title for k in res.pages if k not in CONTROLS]
     skipped = [f"{nav.BY_KEY[k].title} ({why})" for k, why in res.skipped.items()]
     flag_note = f" Extra server flags: `{' '.join(flags)}`." if flags else ""
     tables = [
         Table(
             "Page load: navigation to every chart drawn",
-            ["page", "charts", *seconds, *runs, "first visit app s", "first visit bare s"],
+            ["page", "charts", *seconds, *runs, f"first visit {ours} s", f"first visit {other} s"],
             load_rows,
             note=f"{rounds(res.loads)} rounds{cut_note('loads')}, app and bare alternating "
             "(the order turning every round); "
@@ -654,8 +827,8 @@ def report(
                 "charts",
                 *seconds,
                 *runs,
-                "first change app s",
-                "first change bare s",
+                f"first change {ours} s",
+                f"first change {other} s",
             ],
             change_rows,
             note=f"{rounds(res.changes)} changes each{cut_note('changes')}, alternating "
@@ -669,7 +842,7 @@ def report(
         ),
         Table(
             "Cold start",
-            ["from", "app median s", "bare median s", "app / bare", f"<= {GOAL}"],
+            ["from", *seconds[:3], f"<= {goal}"],
             cold_rows,
             note=f"{len(res.cold['app']['first'])} starts of each{cut_note('cold')}, "
             "alternating; a new browser context (empty "
@@ -701,11 +874,21 @@ def report(
             payload_rows,
         ),
     ]
+    if base.app:
+        tables = [t for t in tables if not t.title.startswith("Plotly")]
+        for t in tables:
+            t.note = t.note.replace("bare page", f"app at {base.label}").replace(
+                "app and bare", f"new and base {base.label}"
+            )
     return Section(
-        name="dashboard",
-        title="2, 3, 5. Dashboard: pages, controls, cold start and memory in Chromium",
-        intro=" ".join(" ".join(__doc__.split("\n\n")[1:3]).split()),
-        command=COMMAND,
+        name="dashboard_against" if base.app else "dashboard",
+        title=(
+            f"2, 3, 5. Dashboard against itself at {base.label}: pages, controls, cold start"
+            if base.app
+            else "2, 3, 5. Dashboard: pages, controls, cold start and memory in Chromium"
+        ),
+        intro=AGAINST_INTRO if base.app else " ".join(" ".join(__doc__.split("\n\n")[1:3]).split()),
+        command=f"{COMMAND} --against {base.label}" if base.app else COMMAND,
         ratio="; ".join(parts),
         tables=tables,
     )
@@ -718,9 +901,11 @@ def section(
     sessions: int = SESSIONS,
     only: Sequence[str] = (),
     flags: Sequence[str] = (),
+    against: str | None = None,
+    cold: int | None = None,
 ) -> Section:
     repeat = repeat or (2 if quick else 4)
-    cold_repeat = 1 if quick else 5
+    cold_repeat = cold or (1 if quick else 5)
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
     landing = nav.PAGES[0].key
@@ -733,15 +918,17 @@ def section(
             from etl.build import build
 
             db = build(RAW_DIR, logs / "bench.duckdb").db
+        base = prepare_baseline(against, logs) if against else Baseline()
+        budget.start = time.monotonic()  # the baseline's setup is not the benchmark's time
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                warm_phase(browser, db, logs, keys, repeat, flags, res, budget)
-                cold_phase(browser, db, logs, cold_repeat, sessions, flags, res, budget)
+                warm_phase(browser, db, logs, keys, repeat, flags, res, budget, base)
+                cold_phase(browser, db, logs, cold_repeat, sessions, flags, res, budget, base)
             finally:
                 browser.close()
     log(f"dashboard benchmark: {budget.elapsed():.0f} s")
-    return report(res, sessions, flags, budget.cut, budget.seconds)
+    return report(res, sessions, flags, budget.cut, budget.seconds, base)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -750,6 +937,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=None, help="rounds (default 4)")
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--quick", action="store_true", help="2 rounds, 1 cold start")
+    parser.add_argument("--cold", type=int, default=None, help="cold starts (default 5, quick 1)")
+    parser.add_argument(
+        "--against",
+        default=None,
+        metavar="REV_OR_DIR",
+        help="measure against the app at this commit (or checkout folder), not the bare page",
+    )
     parser.add_argument("--only", nargs="+", default=(), metavar="PAGE", help=str(list(nav.BY_KEY)))
     parser.add_argument(
         "--flag",
@@ -761,7 +955,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--doc", type=Path, default=None, help="also write the section here")
     args = parser.parse_args(argv)
     flags = [f"--{f}" for f in args.flag]
-    result = section(args.quick, args.db, args.repeat, args.sessions, args.only, flags)
+    result = section(
+        args.quick,
+        args.db,
+        args.repeat,
+        args.sessions,
+        args.only,
+        flags,
+        args.against,
+        args.cold,
+    )
     if args.doc:
         from bench import run  # its markers and format, so bench.run can take the file over
 

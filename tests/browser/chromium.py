@@ -76,17 +76,20 @@ def serve(
     logs: Path,
     flags: Sequence[str] = (),
     startup_s: float = 90.0,
+    cwd: Path = ROOT,
+    python: str = sys.executable,
 ) -> Iterator[Server]:
     """`python -m streamlit run script` on a free port, its output in logs/NAME-PORT.log; waits
-    for /_stcore/health (RuntimeError with the log's tail if it exits or stays silent)."""
+    for /_stcore/health (RuntimeError with the log's tail if it exits or stays silent). `cwd`
+    and `python` serve another checkout with its own interpreter (bench.dashboard --against)."""
     port = free_port()
     log = logs / f"{name}-{port}.log"
-    command = [sys.executable, "-m", "streamlit", "run", script, *FLAGS, *flags]
+    command = [python, "-m", "streamlit", "run", script, *FLAGS, *flags]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     with log.open("w") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+            command, cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
         )
         server = Server(name, proc, f"http://127.0.0.1:{port}", log, started)
         try:
