@@ -25,8 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -285,53 +284,3 @@ def groupings_of(iso3: str | None) -> list[str]:
         codes = ["NATO", *(c for c in codes if c != "NATO")]
     known = set(choices("burden", "alliance")) or set(codes)
     return [c for c in codes if c in known]
-
-
-# --------------------------------------------------------------------------- claims
-
-
-def claim_ids() -> tuple[list[str], str | None]:
-    """The claim ids in order (one module per claim in ledger.claims), or why there are none;
-    never raises."""
-    from ledger import claims as registry
-
-    try:
-        return [c.id for c in registry.all_claims()], None
-    except Exception as e:  # noqa: BLE001 - a broken registry is shown, not raised
-        return [], f"The claims registry could not be read: {str(e).splitlines()[0]}"
-
-
-def claim(claim_id: str, as_of: date | None = None) -> tuple[dict[str, Any] | None, str | None]:
-    """One claim judged on the current database as of a date, without its history (cached per
-    claim, so the landing page draws each card as soon as its own evidence is in), or why not;
-    never raises."""
-    try:
-        return _evaluate_claim(current_fingerprint(), claim_id, as_of or date.today()), None
-    except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
-        return None, f"Claim {claim_id} could not be evaluated: {str(e).splitlines()[0]}"
-
-
-def claim_history(
-    claim_id: str, as_of: date | None = None
-) -> tuple[list[tuple[int, str]], str | None]:
-    """(data year, verdict) for every year the claim's evidence covers up to the date, or why
-    not; never raises. Apart from claim() because it judges the claim once per year: the page
-    asks for it after every card is drawn, so the first finding does not wait for it."""
-    try:
-        return _claim_history(current_fingerprint(), claim_id, as_of or date.today()), None
-    except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
-        return [], f"Claim {claim_id}'s history could not be evaluated: {str(e).splitlines()[0]}"
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _evaluate_claim(fp: Fingerprint | None, claim_id: str, as_of: date) -> dict[str, Any]:
-    from ledger import claims as registry
-
-    return asdict(registry.evaluate(run, claim_id, as_of=as_of, with_history=False))
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _claim_history(fp: Fingerprint | None, claim_id: str, as_of: date) -> list[tuple[int, str]]:
-    from ledger import claims as registry
-
-    return registry.history(registry.by_id(claim_id), run, as_of)

@@ -40,3 +40,10 @@ def real_con(real_db_path):
     con = connect_readonly(real_db_path)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _verdict_cache(tmp_path_factory) -> None:
+    """The app's on-disk verdict cache (app.diskcache) in a folder of this test session, so a
+    test never reads verdicts an earlier session stored."""
+    os.environ["ALLIANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

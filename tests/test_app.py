@@ -494,10 +494,10 @@ def test_the_running_app_follows_a_refresh(app_db, tmp_path, monkeypatch):
 
 
 def test_pages_reuse_the_queries_the_claims_ran(db_env):
-    from app import data
+    from app import data, verdicts
 
     data._finished.clear()  # earlier tests may have cached the pages' results already
-    data._evaluate_claim.clear()
+    verdicts.clear()
     at = open_page("claims")  # evaluates the claims: their queries land in the one cache
     assert not at.exception
     before = data.query_runs()
@@ -975,19 +975,19 @@ def test_tally_line_reads_back_every_count():
 def test_a_card_comes_without_its_history_which_is_fetched_apart(db_env):
     """The landing page's first finding must not wait for a claim's yearly re-judging: claim()
     gives the card alone, claim_history() the verdict for every data year."""
-    from app import data
+    from app import data, verdicts
     from ledger import claims
 
     as_of = date(2025, 6, 30)
-    result, problem = data.claim("C5", as_of)
+    result, problem = verdicts.claim("C5", as_of)
     assert problem is None and result["history"] == []
-    history, problem = data.claim_history("C5", as_of)
+    history, problem = verdicts.claim_history("C5", as_of)
     assert problem is None and len(history) >= 5
     assert [y for y, _ in history] == sorted({y for y, _ in history})
     assert all(v in claimcards.VERDICTS for _, v in history)
     assert history == claims.evaluate(data.run, "C5", as_of=as_of).history
     assert history[-1][1] == result["verdict"]
-    _, problem = data.claim_history("C99", as_of)
+    _, problem = verdicts.claim_history("C99", as_of)
     assert problem and problem.startswith("Claim C99")
 
 

@@ -581,7 +581,7 @@ def test_landing_page_shows_findings_verdicts_intervals_and_history(page_db):
 def test_a_claim_that_fails_costs_one_card(page_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from app import data
+    from app import verdicts
 
     real = claims.by_id
 
@@ -593,7 +593,7 @@ def test_a_claim_that_fails_costs_one_card(page_db, monkeypatch):
         return dataclasses.replace(claim, judge=broken) if cid == "C5" else claim
 
     monkeypatch.setattr(claims, "by_id", by_id)
-    data._evaluate_claim.clear()
+    verdicts.clear()
     try:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
         assert not at.exception
@@ -602,7 +602,7 @@ def test_a_claim_that_fails_costs_one_card(page_db, monkeypatch):
         warnings = [w.value for w in at.warning if w.value.startswith("Claim ")]
         assert warnings == ["Claim C5 could not be evaluated: evidence query failed"]
     finally:
-        data._evaluate_claim.clear()
+        verdicts.clear()
 
 
 def test_context_helpers_pick_the_latest_year_not_after_the_date():

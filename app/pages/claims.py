@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app import claimcards, data, provenance, ui
+from app import claimcards, data, provenance, ui, verdicts
 from app.views import claims as claims_views
 
 ui.header(
@@ -39,13 +39,13 @@ as_of = st.date_input(
     help="Memberships on this date and the latest data year not after it.",
 )
 
-ids, problem = data.claim_ids()
+ids, problem = verdicts.claim_ids()
 if problem:
     st.warning(problem, icon=":material/hourglass_empty:")
 st.caption("History strips: " + claimcards.STRIP_LEGEND + ", one square per data year.")
 cards, results, strip_slots = [], [], []
 for claim_id in ids:
-    result, problem = data.claim(claim_id, as_of)
+    result, problem = verdicts.claim(claim_id, as_of)
     if problem:
         st.warning(problem, icon=":material/error:")
         continue
@@ -95,7 +95,7 @@ if cards:
     tally_slot.markdown(claimcards.tally_line(claimcards.tally(cards)))
 # Each history judges its claim once per year: drawn after every card, so no finding waits.
 for result, slot in zip(results, strip_slots, strict=True):
-    history, problem = data.claim_history(result["id"], as_of)
+    history, problem = verdicts.claim_history(result["id"], as_of)
     result["history"] = history
     strip = claimcards.history_strip(history)
     if strip:

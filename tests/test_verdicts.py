@@ -1,0 +1,164 @@
+"""app.verdicts: the claims as the dashboard gets them, cached in memory and on disk, must be
+exactly what ledger.claims gives when evaluated directly; a restarted process on the same
+database reads them instead of judging again; any change to the database or to the code that
+decides a verdict misses."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from app import diskcache, verdicts
+from ledger import claims as registry
+from ledger.claims.runner import make_run
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2025, 6, 30)
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ALLIANCE_CACHE_DIR", str(folder))
+    return folder
+
+
+def without_chart(result: dict) -> tuple[dict, dict | None]:
+    result = dict(result)
+    chart = result.pop("chart")
+    return result, chart
+
+
+def same_chart(a: dict | None, b: dict | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    frames = isinstance(a.get("data"), pl.DataFrame) and a["data"].equals(b["data"])
+    rest = {k: v for k, v in a.items() if k != "data"} == {
+        k: v for k, v in b.items() if k != "data"
+    }
+    return frames and rest
+
+
+def test_every_verdict_and_history_equals_a_direct_evaluation(
+    real_db_path, real_con, cache_dir, monkeypatch
+):
+    monkeypatch.setenv("ALLIANCE_DB", str(real_db_path))
+    verdicts.clear()
+    direct = registry.evaluate_all(make_run(real_con), as_of=AS_OF, with_history=True)
+    ids, problem = verdicts.claim_ids()
+    assert problem is None and ids == [d.id for d in direct]
+    for rounds in ("computed", "from memory"):
+        for d in direct:
+            got, problem = verdicts.claim(d.id, AS_OF)
+            assert problem is None, problem
+            history, problem = verdicts.claim_history(d.id, AS_OF)
+            assert problem is None, problem
+            expected, expected_chart = without_chart(
+                dataclasses.asdict(dataclasses.replace(d, history=[]))
+            )
+            got, chart = without_chart(got)
+            assert got == expected, (rounds, d.id)
+            assert same_chart(chart, expected_chart), (rounds, d.id)
+            assert history == d.history, (rounds, d.id)
+    # and from disk, as a restarted process reads them (the memory layer forgotten)
+    verdicts._evaluate_claim.clear()
+    verdicts._claim_history.clear()
+    before = verdicts.computed()
+    for d in direct:
+        assert verdicts.claim_history(d.id, AS_OF) == (d.history, None)
+        assert verdicts.claim(d.id, AS_OF)[0]["verdict"] == d.verdict
+    assert verdicts.computed() == before  # nothing judged again
+
+
+RESTART = """
+import json, sys
+from datetime import date
+from app import verdicts
+day = date.fromisoformat(sys.argv[1])
+history, problem = verdicts.claim_history("C3", day)
+card, _ = verdicts.claim("C3", day)
+print(json.dumps({"history": history, "verdict": card["verdict"], "computed": verdicts.computed()}))
+"""
+
+
+def restart(db: Path, cache: Path) -> dict:
+    env = {**os.environ, "ALLIANCE_DB": str(db), "ALLIANCE_CACHE_DIR": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", RESTART, AS_OF.isoformat()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_restarted_process_on_the_same_database_does_not_judge_again(real_db_path, tmp_path):
+    first = restart(real_db_path, tmp_path / "cache")
+    assert first["computed"] == {"claim": 1, "history": 1}
+    second = restart(real_db_path, tmp_path / "cache")
+    assert second["computed"] == {"claim": 0, "history": 0}
+    assert second["history"] == first["history"] and second["verdict"] == first["verdict"]
+    assert len(first["history"]) >= 10
+
+
+def test_a_new_database_file_misses(cache_dir, monkeypatch, tmp_path):
+    db = tmp_path / "a.duckdb"
+    db.write_bytes(b"x")
+    monkeypatch.setenv("ALLIANCE_DB", str(db))
+    before = verdicts.key()
+    db.write_bytes(b"xy")  # what a refresh does: another file in its place
+    assert verdicts.key() != before
+
+
+def test_the_code_version_follows_every_deciding_file(tmp_path):
+    for name, text in {"ledger/claims/c1.py": "A = 1\n", "queries/q.sql": "select 1\n"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "ledger/__pycache__").mkdir()
+    folders = ("ledger", "queries", "data/facts")
+    first = verdicts.code_version.__wrapped__(tmp_path, folders)
+    (tmp_path / "ledger/__pycache__/c1.cpython-311.pyc").write_bytes(b"\0")
+    assert verdicts.code_version.__wrapped__(tmp_path, folders) == first  # bytecode ignored
+    (tmp_path / "queries/q.sql").write_text("select 2\n")
+    assert verdicts.code_version.__wrapped__(tmp_path, folders) != first
+    (tmp_path / "data/facts").mkdir(parents=True)
+    (tmp_path / "data/facts/f.csv").write_text("a\n")
+    assert len({first, verdicts.code_version.__wrapped__(tmp_path, folders)}) == 2
+    assert verdicts.code_version() == verdicts.code_version()  # once per process
+
+
+def test_disk_cache_misses_on_anything_unreadable_and_prunes(cache_dir):
+    key = ("db", (1, 2, 3), "v", "C1", "2025-06-30")
+    assert diskcache.get("claim", key) is diskcache.MISSING
+    assert diskcache.put("claim", key, {"verdict": "Supported"})
+    assert diskcache.get("claim", key) == {"verdict": "Supported"}
+    assert diskcache.get("claim", (*key[:-1], "2025-07-01")) is diskcache.MISSING
+    assert diskcache.get("history", key) is diskcache.MISSING  # another kind
+    diskcache._path("claim", key).write_bytes(b"not a pickle")
+    assert diskcache.get("claim", key) is diskcache.MISSING
+    for i in range(5):
+        diskcache.put("history", (i,), i)
+        os.utime(diskcache._path("history", (i,)), (1_000_000 + i, 1_000_000 + i))
+    diskcache._prune(cache_dir / "history", keep=3)
+    assert len(list((cache_dir / "history").glob("*.pickle"))) == 3
+    assert diskcache.get("history", (4,)) == 4  # the newest kept
+    diskcache.clear("history")
+    assert diskcache.get("history", (4,)) is diskcache.MISSING
+
+
+def test_an_unwritable_cache_only_costs_a_recompute(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ALLIANCE_CACHE_DIR", str(blocker))
+    assert diskcache.put("claim", ("k",), 1) is False
+    assert diskcache.get("claim", ("k",)) is diskcache.MISSING
