@@ -146,6 +146,24 @@ def card(result: Mapping[str, Any]) -> Card:
     )
 
 
+def details_markdown(c: Card) -> str:
+    """A card's details as one markdown text: its parts with their verdicts, the rule, each
+    threshold with its reason, the statistics, and the data that would test it."""
+    parts = [
+        f"- ({p['label']}) {p['statement']} — *{p['kind']}*: **{p['verdict'] or '—'}**"
+        for p in c.parts
+    ]
+    thresholds = [f"- `{name}`: {reason}" for name, reason in c.thresholds]
+    stats = [
+        f"- {name}: **{value}**" + (f" ({technical})" if technical else "")
+        for name, value, technical in c.stats
+    ]
+    blocks = ["\n".join(parts), f"*Rule:* {c.rule}", "\n".join(thresholds), "\n".join(stats)]
+    if c.would_test:
+        blocks.append(f"*Data that would test it:* {c.would_test}")
+    return "\n\n".join(b for b in blocks if b)
+
+
 def summary_sentence(results: list[Mapping[str, Any]]) -> str:
     return summary.sentence(results)
 

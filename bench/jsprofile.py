@@ -6,7 +6,10 @@ DevTools Profiler on, and prints the sampled milliseconds per load by script fil
 Streamlit frontend's chunks: StreamlitMarkdown, PlotlyChart, react-dom, ...) and the main
 thread's task, script, layout and style times (Performance.getMetrics).
 
-    uv run python -m bench.jsprofile burden [--loads 3] [--db BUILT.duckdb]
+    uv run python -m bench.jsprofile burden [--loads 3] [--db BUILT.duckdb] [--against REV_OR_DIR]
+
+With `--against` the other side is the app at that commit (bench.dashboard's baseline: its own
+worktree, venv and database) instead of the bare page.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ def main() -> None:
     parser.add_argument("page", choices=list(nav.BY_KEY))
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--db", type=Path, default=None, help="a built warehouse (else built)")
+    parser.add_argument("--against", default=None, metavar="REV_OR_DIR")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-jsprofile-") as tmp, sync_playwright() as pw:
         logs = Path(tmp)
@@ -69,18 +73,27 @@ def main() -> None:
             from etl.build import build
 
             db = build(d.RAW_DIR, logs / "bench.duckdb").db
+        base = d.prepare_baseline(args.against, logs) if args.against else d.Baseline()
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        where = {"cwd": base.cwd, "python": base.python}
         with (
             serve("app", "dashboard.py", {"ALLIANCE_DB": str(db)}, logs) as app,
-            serve("bare", d.BARE, {}, logs) as bare,
+            serve(base.name, base.script, base.env, logs, **where) as bare,
         ):
             tab = d.Tab(browser.new_context(viewport=VIEWPORT))
             url = f"{app.url}/{nav.BY_KEY[args.page].route}"
             _, specs, widths = d.first_visit(tab, url)
-            query = d.PageSpec(args.page, 0.0, specs, widths).query()
-            for side, side_url in (("app", url), ("bare", f"{bare.url}/{query}")):
-                tab.goto(side_url, len(specs))  # warm: the page's chunks are loaded
-                by_file, metrics = profile(tab, side_url, len(specs), args.loads)
+            spec = d.PageSpec(args.page, 0.0, specs, widths)
+            charts = {"app": len(specs)}
+            if base.app:
+                _, spec.base_specs, _ = d.first_visit(
+                    tab, f"{bare.url}/{base.route(args.page, spec)}"
+                )
+            charts[base.name] = base.charts(spec)
+            sides = (("app", url), (base.name, f"{bare.url}/{base.route(args.page, spec)}"))
+            for side, side_url in sides:
+                tab.goto(side_url, charts[side])  # warm: the page's chunks are loaded
+                by_file, metrics = profile(tab, side_url, charts[side], args.loads)
                 busy = sum(by_file.values())
                 print(f"{args.page}, {side}: {busy:.0f} ms busy per load (idle left out)")
                 print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in metrics.items()))

@@ -162,3 +162,20 @@ def test_an_unwritable_cache_only_costs_a_recompute(tmp_path, monkeypatch):
     monkeypatch.setenv("ALLIANCE_CACHE_DIR", str(blocker))
     assert diskcache.put("claim", ("k",), 1) is False
     assert diskcache.get("claim", ("k",)) is diskcache.MISSING
+
+
+def test_a_cards_details_are_one_markdown_text_with_every_line(real_con):
+    from app import claimcards
+
+    for result in registry.evaluate_all(make_run(real_con), as_of=AS_OF, with_history=False):
+        c = claimcards.card(dataclasses.asdict(result))
+        text = claimcards.details_markdown(c)
+        lines = [
+            *(f"- ({p['label']}) {p['statement']}" for p in c.parts),
+            f"*Rule:* {c.rule}",
+            *(f"- `{name}`: {reason}" for name, reason in c.thresholds),
+            *(f"- {name}: **{value}**" for name, value, _ in c.stats),
+        ]
+        positions = [text.find(line) for line in lines]
+        assert -1 not in positions and positions == sorted(positions), c.id
+        assert (f"*Data that would test it:* {c.would_test}" in text) == bool(c.would_test)

@@ -62,18 +62,9 @@ for claim_id in ids:
             strip_slots.append(st.empty())  # the history strip, filled after every card
             st.caption(f"The claim ({c.paragraphs}; {c.attribution}; {c.kind}): {c.statement}")
             with st.expander("Details: rule, thresholds, statistics", expanded=False):
-                for part in c.parts:
-                    st.markdown(
-                        f"- ({part['label']}) {part['statement']} — *{part['kind']}*: "
-                        f"**{part['verdict'] or '—'}**"
-                    )
-                st.markdown(f"*Rule:* {c.rule}")
-                for name, reason in c.thresholds:
-                    st.markdown(f"- `{name}`: {reason}")
-                for name, value, technical in c.stats:
-                    st.markdown(f"- {name}: **{value}**" + (f" ({technical})" if technical else ""))
-                if c.would_test:
-                    st.markdown(f"*Data that would test it:* {c.would_test}")
+                # one element, not one per line: the browser draws every card's details on
+                # each load, collapsed or not
+                st.markdown(claimcards.details_markdown(c))
                 if c.evidence:
                     st.caption("Evidence: " + ", ".join(f"`{e}`" for e in c.evidence))
             if c.page:
