@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# Imported here, under Python's import lock, before any page: plotly looks these up lazily in
-# sys.modules, and two sessions starting at once could find pandas half-imported there
-# ("partially initialized module 'pandas' has no attribute 'Series'", seen in the soak).
+# numpy imported here, before any page: plotly looks it up lazily in sys.modules. pandas, looked
+# up the same way, is imported by ui.show_chart before a run's first figure (~1 s once per
+# process, which the landing page's first finding no longer waits for).
 import numpy  # noqa: F401
-import pandas  # noqa: F401
 import streamlit as st
 
 from app import firstrun, nav, ui

@@ -105,6 +105,13 @@ def show_chart(
     if issue:
         message(*issue)
         return None
+    # pandas whole before this thread's first figure: plotly looks it up in sys.modules without
+    # waiting, and two sessions starting at once met it half-imported ("partially initialized
+    # module 'pandas' has no attribute 'Series'", the soak); an import statement waits for
+    # another thread's import to finish. Here rather than atop dashboard.py, so a page's text
+    # (the landing page's first finding) does not wait for the ~1 s import of a new process.
+    import pandas  # noqa: F401
+
     chart = memo.chart(build, source.frame)
     if chart.empty:
         st.info(empty)
