@@ -2,7 +2,7 @@
 verdict for every data year, read through app.data's one query cache.
 
 Judging is ledger.claims' work; this module only caches it, in memory (st.cache_data, per
-process) and on disk (app.diskcache, across processes): a verdict history judges its claim once
+process) and on disk (app.diskstore, across processes): a verdict history judges its claim once
 per data year, about 1.7 s for all sixteen claims on a cold process, which the landing page's
 first visit would otherwise pay after every restart of the server. A stored verdict is only
 reused when nothing that decides it has changed: the key holds the database file's path and
@@ -23,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import data, diskcache
+from app import data, diskstore
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a verdict is computed from besides the database: the claims and the query runner
@@ -106,11 +106,11 @@ def _count(what: str) -> None:
 
 def _stored(kind: str, key: tuple, compute):
     """The value on disk under `key`, else computed (and counted) and stored."""
-    value = diskcache.get(kind, key)
-    if value is diskcache.MISSING:
+    value = diskstore.get(kind, key)
+    if value is diskstore.MISSING:
         _count(kind)
         value = compute()
-        diskcache.put(kind, key, value)
+        diskstore.put(kind, key, value)
     return value
 
 
@@ -140,5 +140,5 @@ def clear() -> None:
     """Forget every cached verdict, in memory and on disk (tests; a broken claim fixed)."""
     _evaluate_claim.clear()
     _claim_history.clear()
-    diskcache.clear("claim")
-    diskcache.clear("history")
+    diskstore.clear("claim")
+    diskstore.clear("history")

@@ -44,6 +44,6 @@ def real_con(real_db_path):
 
 @pytest.fixture(scope="session", autouse=True)
 def _verdict_cache(tmp_path_factory) -> None:
-    """The app's on-disk verdict cache (app.diskcache) in a folder of this test session, so a
+    """The app's on-disk verdict cache (app.diskstore) in a folder of this test session, so a
     test never reads verdicts an earlier session stored."""
     os.environ["ALLIANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from app import diskcache, verdicts
+from app import diskstore, verdicts
 from ledger import claims as registry
 from ledger.claims.runner import make_run
 
@@ -140,31 +140,36 @@ def test_the_code_version_follows_every_deciding_file(tmp_path):
     assert verdicts.code_version() == verdicts.code_version()  # once per process
 
 
-def test_disk_cache_misses_on_anything_unreadable_and_prunes(cache_dir):
+def test_disk_store_keeps_values_by_kind_and_key_and_is_bounded(cache_dir):
     key = ("db", (1, 2, 3), "v", "C1", "2025-06-30")
-    assert diskcache.get("claim", key) is diskcache.MISSING
-    assert diskcache.put("claim", key, {"verdict": "Supported"})
-    assert diskcache.get("claim", key) == {"verdict": "Supported"}
-    assert diskcache.get("claim", (*key[:-1], "2025-07-01")) is diskcache.MISSING
-    assert diskcache.get("history", key) is diskcache.MISSING  # another kind
-    diskcache._path("claim", key).write_bytes(b"not a pickle")
-    assert diskcache.get("claim", key) is diskcache.MISSING
-    for i in range(5):
-        diskcache.put("history", (i,), i)
-        os.utime(diskcache._path("history", (i,)), (1_000_000 + i, 1_000_000 + i))
-    diskcache._prune(cache_dir / "history", keep=3)
-    assert len(list((cache_dir / "history").glob("*.pickle"))) == 3
-    assert diskcache.get("history", (4,)) == 4  # the newest kept
-    diskcache.clear("history")
-    assert diskcache.get("history", (4,)) is diskcache.MISSING
+    assert diskstore.get("claim", key) is diskstore.MISSING
+    assert diskstore.put("claim", key, {"verdict": "Supported"})
+    assert diskstore.get("claim", key) == {"verdict": "Supported"}
+    assert diskstore.get("claim", (*key[:-1], "2025-07-01")) is diskstore.MISSING
+    assert diskstore.get("history", key) is diskstore.MISSING  # another kind
+    assert diskstore.store().directory == str(cache_dir)
+    assert diskstore.store().size_limit == diskstore.SIZE_LIMIT  # least recently stored go
+    diskstore.put("history", key, [(2024, "Supported")])
+    diskstore.clear("history")
+    assert diskstore.get("history", key) is diskstore.MISSING
+    assert diskstore.get("claim", key) == {"verdict": "Supported"}  # only that kind went
 
 
-def test_an_unwritable_cache_only_costs_a_recompute(tmp_path, monkeypatch):
+def test_an_unwritable_store_only_costs_a_recompute(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("ALLIANCE_CACHE_DIR", str(blocker))
-    assert diskcache.put("claim", ("k",), 1) is False
-    assert diskcache.get("claim", ("k",)) is diskcache.MISSING
+    assert diskstore.put("claim", ("k",), 1) is False
+    assert diskstore.get("claim", ("k",)) is diskstore.MISSING
+
+
+def test_a_damaged_store_only_costs_a_recompute(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_CACHE_DIR", str(tmp_path))
+    assert diskstore.put("claim", ("k",), 1)
+    diskstore.store().close()
+    (tmp_path / "cache.db").write_bytes(b"not an SQLite file" * 100)
+    assert diskstore.get("claim", ("k",)) is diskstore.MISSING
+    assert diskstore.put("claim", ("k",), 2) is False
 
 
 def test_a_cards_details_are_one_markdown_text_with_every_line(real_con):
