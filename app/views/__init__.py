@@ -5,13 +5,11 @@ drawing lives in app.charts. Nothing is re-exported here: a caller imports the m
 - common: source and grouping names, guideline lines, the helpers that read a frame and write
   numbers for reading (every other module may import it; it imports none of them)
 - burden: burden sharing (heatmap, burden vs benefit, fair-share gap, guidelines, per head)
-- free_riding: the Olson–Zeckhauser test, concordance, US share, response slopes, and threat
-  proximity
+- free_riding: the Olson–Zeckhauser test, concordance, US share, response slopes
 - alliances: memberships, intersections, spells, the groupings' totals, growth and reach
 - capability: equipment, personnel, capability balance, the Hague path, the broader burden
 - country: a country's series, rank and cross-source gaps
-- claims: claim_chart (a claim's own chart spec) and FOR_QUERY / for_query (a query's default
-  view)
+- claims: claim_chart (a claim's own chart spec)
 - figures: a country's key figures
 - map: the burden map
 """

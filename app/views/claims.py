@@ -1,17 +1,12 @@
-"""Claims: claim_chart draws a claim's own chart spec with our conventions, and FOR_QUERY maps a
-query name to its default view, so a claim that names its chart by query (etl.claims) gets
-the same figure as the page that explores it.
-"""
+"""Claims: claim_chart draws a claim's own chart spec (ledger.claims) with our conventions."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import polars as pl
 
 from app import charts
 from app.charts import Chart
-from app.views import alliances, burden, capability, common, free_riding
+from app.views import burden, common, free_riding
 
 
 def claim_chart(spec: dict, frame: pl.DataFrame | None = None) -> Chart:
@@ -103,38 +98,3 @@ def _axis(column: str | None) -> str:
 def _date_dots(data: pl.DataFrame, *, category: str, when: str, title: str) -> Chart:
     """One dot per row on a date axis (e.g. the day each member joined NATO)."""
     return charts.date_dots(data, category=category, when=when, title=title)
-
-
-# --------------------------------------------------------------------------- claims registry
-
-
-def _one_year(view: Callable[[pl.DataFrame], Chart]) -> Callable[[pl.DataFrame], Chart]:
-    return lambda frame: view(common.latest_year(frame))
-
-
-FOR_QUERY: dict[str, Callable[[pl.DataFrame], Chart]] = {
-    "burden": burden.burden_heatmap,
-    "burden_sharing": _one_year(burden.burden_vs_benefit),
-    "guideline_counts": burden.guideline_compliance,
-    "guideline_shortfall": _one_year(burden.guideline_shortfall),
-    "us_share": free_riding.us_share_both_sources,
-    "exploitation_test": free_riding.rho_over_time,
-    "concordance_test": free_riding.concordance,
-    "free_riding_response": free_riding.response_slopes,
-    "threat_proximity": _one_year(free_riding.threat_proximity),
-    "threat_proximity_test": free_riding.median_burden,
-    "group_totals": alliances.group_totals,
-    "membership_timeline": alliances.minilateral_reach,
-    "overlap_minilateral_nato_share": alliances.minilateral_nato_share,
-    "overlap_matrix": alliances.membership_matrix,
-    "equipment_investment": _one_year(capability.equipment_shares),
-    "personnel": capability.personnel_density,
-    "capability_balance": capability.capability_balance,
-    "hague_path": capability.hague_path,
-    "security_burden": _one_year(capability.broader_burden),
-    "security_burden_test": capability.broader_rho,
-}
-
-
-def for_query(name: str | None) -> Callable[[pl.DataFrame], Chart] | None:
-    return FOR_QUERY.get(name or "")

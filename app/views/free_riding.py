@@ -1,6 +1,5 @@
-"""Free riding and threat proximity: the Olson–Zeckhauser test (size against burden, year by
-year, with and without income per head), its concordance across variants, the US share, the
-response slopes, and the burden against distance to Moscow.
+"""Free riding: the Olson–Zeckhauser test (size against burden, year by year, with and without
+income per head), its concordance across variants, the US share and the response slopes.
 """
 
 from __future__ import annotations
@@ -322,39 +321,4 @@ def response_slopes(frame: pl.DataFrame) -> Chart:
         interval=("slope_lo", "slope_hi"),
         sign_names=("rose with US spending", "fell as US spending rose"),
         extra=["n", "r2", "slope_se", "slope_p"],
-    )
-
-
-# --------------------------------------------------------------------------- threat proximity
-
-
-def threat_proximity(frame: pl.DataFrame) -> Chart:
-    """threat_proximity (one year): distance of the capital to Moscow against burden."""
-    return charts.scatter(
-        frame,
-        x="distance_to_moscow_km",
-        y="burden_pct",
-        label="country",
-        title=(
-            f"Distance to Moscow and defence burden, {common.years(frame)}{common.figures(frame)}"
-        ),
-        x_label="great-circle distance, capital to Moscow (km)",
-        y_label="defence expenditure (% of GDP)",
-        estimate="is_estimate",
-        extra=["year", "borders_russia_or_belarus"],
-    )
-
-
-def median_burden(frame: pl.DataFrame) -> Chart:
-    """threat_proximity_test: the median European burden by year."""
-    return charts.lines(
-        frame,
-        x="year",
-        y="median_burden_pct",
-        series=None,
-        title=f"Median defence burden of the European allies{common.figures(frame)}",
-        x_label="year",
-        y_label="median defence expenditure (% of GDP)",
-        guides=[common.GUIDE_2],
-        extra=["n_allies_with_burden", "rho"],
     )
