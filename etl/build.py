@@ -33,6 +33,7 @@ from etl.rawfiles import (
     refuse_control_characters,
     sha256,
 )
+from etl.stopping import interruption
 from etl.warehouse import create_schema, create_views, insert
 from ledger import queries
 
@@ -378,11 +379,14 @@ def build(
     except BaseException as e:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
-        outcome = "failed" if isinstance(e, Exception) else "interrupted"
+        stopped = interruption(e)
         if "sources_sha256" not in entry:  # parsing failed: record what the raw dir held
             entry["sources_sha256"] = file_digests(raw_dir)
-        message = str(e) or type(e).__name__
+        outcome, message = ("interrupted", stopped) if stopped else ("failed", str(e))
+        message = message or type(e).__name__
         log_run(db, {**entry, "finished_at": _now(), "outcome": outcome, "message": message})
+        if stopped and isinstance(e, Exception):  # exit as an interrupt (130), not a failure
+            raise KeyboardInterrupt(stopped) from e
         raise
     step("done")
     log_run(db, final)

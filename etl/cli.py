@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from rich.table import Table
 
 from etl.db import connect_readonly, default_db_path
 from etl.errors import EtlError
+from etl.stopping import interruption, stop_signals
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
@@ -75,17 +75,10 @@ def _lock(db: Path, command: str) -> Iterator[None]:
                 soft_wrap=True,
             )
             raise typer.Exit(EXIT_LOCKED) from None
-        previous = signal.signal(signal.SIGTERM, _terminated)
-        try:
+        # SIGTERM (systemd's stop, a CI timeout) unwinds like Ctrl-C: the run is logged as
+        # interrupted and its temporary file removed; the published database is untouched.
+        with stop_signals():
             yield
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (systemd's stop, a CI timeout) unwinds like Ctrl-C: the run is logged as
-    interrupted and its temporary file removed; the published database is untouched."""
-    raise KeyboardInterrupt(f"terminated by signal {signum}")
 
 
 def _build(
@@ -222,7 +215,7 @@ def refresh(
         except (EtlError, KeyboardInterrupt) as e:
             from etl.build import file_digests
 
-            outcome = "failed" if isinstance(e, EtlError) else "interrupted"
+            outcome = "interrupted" if interruption(e) else "failed"
             log_run(
                 db,
                 {

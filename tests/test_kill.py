@@ -243,8 +243,12 @@ def test_sigkill_during_refresh_never_damages_raw_files_or_database(raw_dir, tmp
     print(f"\n{kills} kills over a {duration:.1f} s refresh: {dict(landed)}")
 
 
-def test_sigterm_during_build_is_logged_and_cleans_up(raw_dir, tmp_path):
-    """systemd stops a service with SIGTERM: the run ends as 'interrupted', no leftovers."""
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
+def test_sigterm_during_build_is_logged_and_cleans_up(raw_dir, tmp_path, delay):
+    """systemd stops a service with SIGTERM: the run ends as 'interrupted', no leftovers.
+
+    The delays put the signal at different points of the load: inside a DuckDB statement
+    DuckDB turns the interrupt into its own error, once logged as a failed run (exit 1)."""
     raw, _ = copy_inputs(raw_dir, tmp_path / "inputs")
     db = tmp_path / "served" / "alliance.duckdb"
     build = command("build", "--raw-dir", str(raw), "--db", str(db))
@@ -256,13 +260,16 @@ def test_sigterm_during_build_is_logged_and_cleans_up(raw_dir, tmp_path):
         while not leftovers(db):  # wait until it writes its temporary database
             assert proc.poll() is None and time.monotonic() < deadline, "no temporary file seen"
             time.sleep(0.01)
+        time.sleep(delay)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
-    assert proc.returncode != 0
-    assert digest(db) == sha and leftovers(db) == []
     last = json.loads(run_log(db).read_text().splitlines()[-1])
-    assert last["outcome"] == "interrupted" and "signal 15" in last["message"]
+    if last["outcome"] == "published":  # the build finished before the signal
+        pytest.skip(f"the build published within {delay} s of writing its temporary file")
+    assert proc.returncode == 130, proc.stderr.read().decode()[-500:]
+    assert digest(db) == sha and leftovers(db) == []
+    assert last["outcome"] == "interrupted" and last["message"] == "terminated by signal 15"
