@@ -266,21 +266,3 @@ def query_runs() -> dict[str, int]:
     """{query name: times it ran} in this process: a cache hit does not count."""
     with _RUNS_LOCK:
         return dict(_RUNS)
-
-
-def country_names() -> dict[str, str]:
-    """{iso3: name} of every country in any tracked grouping."""
-    frame = table("countries").frame
-    if frame.is_empty():
-        return {}
-    return dict(zip(frame["iso3"].to_list(), frame["name"].to_list(), strict=True))
-
-
-def groupings_of(iso3: str | None) -> list[str]:
-    """The grouping codes a country has ever belonged to (NATO first), for its rank chart."""
-    frame = table("memberships_of", iso3=iso3).frame if iso3 else pl.DataFrame()
-    codes = [] if frame.is_empty() else list(dict.fromkeys(frame["alliance"].to_list()))
-    if "NATO" in codes:
-        codes = ["NATO", *(c for c in codes if c != "NATO")]
-    known = set(choices("burden", "alliance")) or set(codes)
-    return [c for c in codes if c in known]

@@ -285,34 +285,35 @@ def status(db: DbOption = None, debug: DebugOption = False) -> None:
 
 
 def _status(con) -> None:
-    table = Table("file", "publisher", "edition", "rows", "sha256", "loaded")
-    for name, publisher, edition, rows, sha, loaded in con.execute(
-        "select name, publisher, edition, rows, sha256, loaded_at from source_file order by name"
-    ).fetchall():
-        table.add_row(name, publisher, edition, f"{rows:,}", sha[:12], str(loaded)[:19])
-    out.print(table)
-    editions = Table("source", "edition", "definition", "price base", "years", "file")
-    for source, edition, definition, base, first, last, file in con.execute(
-        "select source, edition, definition, price_base_year, first_year, last_year, file "
-        "from edition order by source, edition"
-    ).fetchall():
-        editions.add_row(source, str(edition), definition, str(base), f"{first}-{last}", file)
-    out.print(editions)
+    """Printed from the same look-ups the Data and methods page reads (queries/), no SQL here."""
     from ledger.freshness import ages
     from ledger.queries import runner
 
+    run = runner(con)
+    table = Table("file", "publisher", "edition", "rows", "sha256", "loaded")
+    for f in run("source_file").sort("name").iter_rows(named=True):
+        table.add_row(
+            f["name"], f["publisher"], f["edition"], f"{f['rows']:,}", f["sha256"][:12],
+            str(f["loaded_at"])[:19],
+        )  # fmt: skip
+    out.print(table)
+    editions = Table("source", "edition", "definition", "price base", "years", "file")
+    for e in run("coverage").iter_rows(named=True):
+        editions.add_row(
+            e["source"], str(e["edition"]), e["definition"], str(e["price_base_year"]),
+            f"{e['first_year']}-{e['last_year']}", e["file"],
+        )  # fmt: skip
+    out.print(editions)
     fresh = Table("source", "edition", "age (days)", "status")
-    for a in ages(runner(con)):
+    for a in ages(run):
         flag = "[bold yellow]stale[/]: " if a.stale else ""
         fresh.add_row(
             a.source, a.edition, "" if a.age_days is None else str(a.age_days), flag + a.note
         )
     out.print(fresh)
     runs = Table("run", "command", "started", "outcome", "message")
-    for row in con.execute(
-        "select run_id, command, started_at, outcome, message from etl_run "
-        "order by started_at desc limit 5"
-    ).fetchall():
+    columns = ["run_id", "command", "started_at", "outcome", "message"]
+    for row in run("etl_run").select(columns).head(5).iter_rows():
         runs.add_row(*(str(v)[:60] if v is not None else "" for v in row))
     out.print(runs)
 

@@ -428,3 +428,13 @@ def test_concordance_years_whose_interval_holds_zero_are_grey():
     colours = _markers(chart, free_riding_views.CONCORDANCE_VARIANTS["gdp"])
     assert colours[0] != charts.GREY and colours[1] == charts.GREY
     assert charts.UNCLEAR_POINT in {t.name for t in chart.figure.data}
+
+
+def test_country_groupings_put_nato_first_and_keep_what_the_burden_page_ranks():
+    memberships = pl.DataFrame({"alliance": ["B9", "EU", "NATO", "B9", "WARSAW"]})
+    known = ["NATO", "B9", "JEF", "EU"]
+    assert country_views.groupings(memberships, known) == ["NATO", "B9", "EU"]
+    assert country_views.groupings(pl.DataFrame(), known) == []
+    assert country_views.groupings(memberships, []) == ["NATO", "B9", "EU", "WARSAW"]
+    names = country_views.names(pl.DataFrame({"iso3": ["POL", "GBR"], "name": ["Poland", "UK"]}))
+    assert names == {"POL": "Poland", "GBR": "UK"} and country_views.names(pl.DataFrame()) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from app import data, provenance, ui, widgets
@@ -14,7 +15,7 @@ ui.header(
     "the World Bank publish it, and where it ranks among the members of a grouping.",
 )
 
-names = data.country_names()
+names = country_views.names(data.table("countries").frame)
 c1, c2, c3, c4 = ui.controls(4)
 with c1:
     iso3 = widgets.country(names)
@@ -70,7 +71,10 @@ st.subheader("Rank among the grouping's members")
 with c2:
     source = widgets.source()
 with c3:
-    group = widgets.grouping(data.groupings_of(iso3), default="NATO")
+    memberships = data.table("memberships_of", iso3=iso3).frame if iso3 else pl.DataFrame()
+    group = widgets.grouping(
+        country_views.groupings(memberships, data.choices("burden", "alliance")), default="NATO"
+    )
 burden = data.get("burden", source=source, alliance=group)
 with c4:
     year = widgets.year(burden.years())

@@ -11,6 +11,23 @@ from app.charts import Chart
 from app.views import common
 
 
+def names(countries: pl.DataFrame) -> dict[str, str]:
+    """{iso3: name} from the `countries` look-up: every country in any tracked grouping."""
+    if countries.is_empty():
+        return {}
+    return dict(zip(countries["iso3"].to_list(), countries["name"].to_list(), strict=True))
+
+
+def groupings(memberships: pl.DataFrame, known: list[str]) -> list[str]:
+    """The grouping codes a country has ever belonged to (`memberships_of`), NATO first, kept
+    to those the burden indicator can rank (`known`, its alliance choices)."""
+    codes = [] if memberships.is_empty() else list(dict.fromkeys(memberships["alliance"]))
+    if "NATO" in codes:
+        codes = ["NATO", *(c for c in codes if c != "NATO")]
+    allowed = set(known) or set(codes)
+    return [c for c in codes if c in allowed]
+
+
 def country_series(frame: pl.DataFrame, country: str) -> Chart:
     """series_of: one country's burden on each source's definition."""
     return charts.lines(
