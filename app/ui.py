@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import ages, charts, cite, memo
+from app import ages, charts, cite, memo, provenance
 from app import data as d
 from app.charts import Chart
 from etl.sources import REGISTRY
@@ -120,7 +120,7 @@ def show_chart(
     with as_chart:
         st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     # a claim card names its source in words (source_text) and no registry sources: no look-up
-    records = cite.sources(d.table("source_file").frame, sources) if sources else []
+    records = provenance.records(sources) if sources else []
     line = f"Source: {source_text}" if source_text else cite.provenance(records)
     st.caption(" — ".join(p for p in (line, note) if p))
     picked = source.params.get("source") if source.params else None
