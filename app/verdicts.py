@@ -8,7 +8,9 @@ first visit would otherwise pay after every restart of the server. A stored verd
 reused when nothing that decides it has changed: the key holds the database file's path and
 fingerprint (inode, size, mtime: a refresh publishes a new file), `code_version()` (a hash of
 every file the verdicts are computed from: ledger/, queries/, data/facts/), the claim and the
-evaluation date.
+evaluation date. A history also keeps each of its days (a year's last day, judged as of then)
+on its own, and the card is its last day: on a new date only the new day is judged, which the
+card already did.
 """
 
 from __future__ import annotations
@@ -88,13 +90,14 @@ def claim_history(
         return [], f"Claim {claim_id}'s history could not be evaluated: {str(e).splitlines()[0]}"
 
 
-_COMPUTED: dict[str, int] = {"claim": 0, "history": 0}  # judged in this process (cache misses)
+# judged in this process (cache misses): cards, histories, and the days a history judged
+_COMPUTED: dict[str, int] = {"claim": 0, "history": 0, "day": 0}
 _COMPUTED_LOCK = threading.Lock()
 
 
 def computed() -> dict[str, int]:
-    """How many claims and histories this process judged itself (a cache hit, from memory or
-    from disk, does not count)."""
+    """How many claims, histories and days of a history this process judged itself (a cache
+    hit, from memory or from disk, does not count)."""
     with _COMPUTED_LOCK:
         return dict(_COMPUTED)
 
@@ -118,21 +121,39 @@ def _stored(kind: str, key: tuple, compute):
 def _evaluate_claim(key: Key, claim_id: str, as_of: date) -> dict[str, Any]:
     from ledger import claims as registry
 
-    return _stored(
-        "claim",
-        (*key, claim_id, as_of.isoformat()),
-        lambda: asdict(registry.evaluate(data.run, claim_id, as_of=as_of, with_history=False)),
-    )
+    def compute() -> dict[str, Any]:
+        result = asdict(registry.evaluate(data.run, claim_id, as_of=as_of, with_history=False))
+        # the card is the history's last day, judged the same way: the history need not again
+        diskstore.put("day", (*key, claim_id, as_of.isoformat()), _day_of(result, as_of))
+        return result
+
+    return _stored("claim", (*key, claim_id, as_of.isoformat()), compute)
+
+
+def _day_of(result: dict[str, Any], as_of: date) -> tuple[int, str]:
+    """A judged card as a history's day: (data year, verdict), as ledger's judged_on gives."""
+    return (result["year"] if result["year"] is not None else as_of.year, result["verdict"])
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _claim_history(key: Key, claim_id: str, as_of: date) -> list[tuple[int, str]]:
+    """The history, each day of it kept on disk on its own: every day but `as_of` is a year's
+    last day, the same tomorrow, so a new date judges only its own day (the card's)."""
     from ledger import claims as registry
+
+    claim = registry.by_id(claim_id)
+
+    def judge(day: date):
+        return _stored(
+            "day",
+            (*key, claim_id, day.isoformat()),
+            lambda: registry.judged_on(claim, data.run, day),
+        )
 
     return _stored(
         "history",
         (*key, claim_id, as_of.isoformat()),
-        lambda: registry.history(registry.by_id(claim_id), data.run, as_of),
+        lambda: registry.history(claim, data.run, as_of, judge=judge),
     )
 
 
@@ -140,5 +161,5 @@ def clear() -> None:
     """Forget every cached verdict, in memory and on disk (tests; a broken claim fixed)."""
     _evaluate_claim.clear()
     _claim_history.clear()
-    diskstore.clear("claim")
-    diskstore.clear("history")
+    for kind in ("claim", "history", "day"):
+        diskstore.clear(kind)

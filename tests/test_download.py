@@ -694,3 +694,10 @@ def test_the_deploy_examples_carry_a_timeout():
     assert "timeout " in line
     service = (deploy / "alliance-ledger-refresh.service").read_text(encoding="utf-8")
     assert "TimeoutStartSec=" in service and "ALLIANCE_DOWNLOAD_RUN_SECONDS=" in service
+    # and the verdicts are judged ahead of the first reader: after a refresh and every day
+    assert "python -m app.warm" in line and "ExecStartPost=" in service
+    jobs = [x for x in cron.splitlines() if x.strip() and not x.startswith("#")]
+    daily = [x for x in jobs if "app.warm" in x and "etl refresh" not in x]
+    assert len(daily) == 1 and daily[0].startswith("5 0 * * *")
+    timer = (deploy / "alliance-ledger-warm.timer").read_text(encoding="utf-8")
+    assert "OnCalendar=*-*-* 00:05:00" in timer

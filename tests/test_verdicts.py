@@ -11,7 +11,7 @@ import math
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -86,16 +86,16 @@ import json, sys
 from datetime import date
 from app import verdicts
 day = date.fromisoformat(sys.argv[1])
+card, _ = verdicts.claim("C3", day)  # the page's order: the card, then its history
 history, problem = verdicts.claim_history("C3", day)
-card, _ = verdicts.claim("C3", day)
 print(json.dumps({"history": history, "verdict": card["verdict"], "computed": verdicts.computed()}))
 """
 
 
-def restart(db: Path, cache: Path) -> dict:
+def restart(db: Path, cache: Path, day: date = AS_OF) -> dict:
     env = {**os.environ, "ALLIANCE_DB": str(db), "ALLIANCE_CACHE_DIR": str(cache)}
     out = subprocess.run(
-        [sys.executable, "-c", RESTART, AS_OF.isoformat()],
+        [sys.executable, "-c", RESTART, day.isoformat()],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -107,11 +107,23 @@ def restart(db: Path, cache: Path) -> dict:
 
 def test_a_restarted_process_on_the_same_database_does_not_judge_again(real_db_path, tmp_path):
     first = restart(real_db_path, tmp_path / "cache")
-    assert first["computed"] == {"claim": 1, "history": 1}
+    days = (
+        AS_OF.year - registry.by_id("C3").first_year
+    )  # every year's last day; the card is the last
+    assert first["computed"] == {"claim": 1, "history": 1, "day": days}
     second = restart(real_db_path, tmp_path / "cache")
-    assert second["computed"] == {"claim": 0, "history": 0}
+    assert second["computed"] == {"claim": 0, "history": 0, "day": 0}
     assert second["history"] == first["history"] and second["verdict"] == first["verdict"]
     assert len(first["history"]) >= 10
+
+
+def test_a_new_date_judges_only_its_own_day_which_the_card_did(real_db_path, real_con, tmp_path):
+    restart(real_db_path, tmp_path / "cache")
+    later = AS_OF + timedelta(days=1)
+    next_day = restart(real_db_path, tmp_path / "cache", later)
+    assert next_day["computed"] == {"claim": 1, "history": 1, "day": 0}
+    direct = registry.history(registry.by_id("C3"), make_run(real_con), later)
+    assert [tuple(h) for h in next_day["history"]] == direct
 
 
 def test_a_new_database_file_misses(cache_dir, monkeypatch, tmp_path):
@@ -187,3 +199,32 @@ def test_a_cards_details_are_one_markdown_text_with_every_line(real_con):
         positions = [text.find(line) for line in lines]
         assert -1 not in positions and positions == sorted(positions), c.id
         assert (f"*Data that would test it:* {c.would_test}" in text) == bool(c.would_test)
+
+
+def warm(db: Path, cache: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ALLIANCE_DB": str(db), "ALLIANCE_CACHE_DIR": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "app.warm", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_warm_stores_what_the_dashboard_then_reads_without_judging(real_db_path, tmp_path):
+    done = warm(real_db_path, tmp_path / "cache", "--as-of", AS_OF.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{len(registry.all_claims())} claims as of {AS_OF}")
+    assert done.stderr == ""  # no Streamlit warnings outside a server
+    after = restart(real_db_path, tmp_path / "cache")
+    assert after["computed"] == {"claim": 0, "history": 0, "day": 0}
+
+
+def test_warm_names_an_unreadable_database_in_one_line(tmp_path):
+    bad = tmp_path / "alliance.duckdb"
+    bad.write_bytes(b"not a database")
+    for db in (tmp_path / "missing.duckdb", bad):
+        done = warm(db, tmp_path / "cache")
+        assert done.returncode == 1 and done.stdout == ""
+        assert len(done.stderr.splitlines()) == 1 and str(db) in done.stderr

@@ -20,7 +20,14 @@ from ledger.claims.base import (
     Claim,
     Finding,
 )
-from ledger.claims.evaluate import ClaimResult, evaluate, evaluate_all, history
+from ledger.claims.evaluate import (
+    ClaimResult,
+    evaluate,
+    evaluate_all,
+    history,
+    history_days,
+    judged_on,
+)
 
 _MODULE = re.compile(r"c\d\d_[a-z0-9_]+")
 
@@ -38,6 +45,8 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "history",
+    "history_days",
+    "judged_on",
 ]
 
 

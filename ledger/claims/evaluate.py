@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,19 +52,37 @@ def context(run: Run, as_of: date) -> Context:
     return Context(run=run, as_of=as_of, read_facts=fact_tables.read)
 
 
-def history(claim: Claim, run: Run, as_of: date) -> list[tuple[int, str]]:
+Judged = tuple[int, str] | None  # (data year, verdict) on one day; None: no evidence by then
+
+
+def history_days(claim: Claim, as_of: date) -> list[date]:
+    """The days a history judges its claim on: the last day of every year from the claim's
+    first year, and `as_of` itself for its own year. Only the last depends on `as_of`: a
+    caller may keep the others across days (app/verdicts.py does)."""
+    return [min(date(year, 12, 31), as_of) for year in range(claim.first_year, as_of.year + 1)]
+
+
+def judged_on(claim: Claim, run: Run, day: date) -> Judged:
+    """The claim's (data year, verdict) as of `day`, None when no evidence reaches it."""
+    try:
+        finding = claim.judge(context(run, day))
+    except NoEvidence:
+        return None
+    return (finding.year if finding.year is not None else day.year, finding.verdict)
+
+
+def history(
+    claim: Claim, run: Run, as_of: date, judge: Callable[[date], Judged] | None = None
+) -> list[tuple[int, str]]:
     """(data year, verdict) for every year from the claim's first year to `as_of`, each judged
     as of the year's last day (or `as_of` itself); years the data do not reach are skipped and
-    a data year already judged is not repeated."""
+    a data year judged twice keeps its later verdict. `judge(day)` stands in for
+    `judged_on(claim, run, day)`, e.g. one that keeps what it judged."""
     out: dict[int, str] = {}
-    for year in range(claim.first_year, as_of.year + 1):
-        day = min(date(year, 12, 31), as_of)
-        try:
-            finding = claim.judge(context(run, day))
-        except NoEvidence:
-            continue
-        key = finding.year if finding.year is not None else year
-        out[key] = finding.verdict
+    for day in history_days(claim, as_of):
+        found = judge(day) if judge else judged_on(claim, run, day)
+        if found is not None:
+            out[found[0]] = found[1]
     return sorted(out.items())
 
 
