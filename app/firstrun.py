@@ -1,15 +1,23 @@
 """The dashboard's first run: a missing database is built from the committed snapshot
 (etl.build.build(None, path)) under the same lock file the CLI uses, inside st.status with a
-progress message; an unreadable one is named in one line, never a traceback."""
+progress message; an unreadable one is named in one line, never a traceback.
+
+A database built by other code (after a `git pull`, its views and macros may lack what this
+code's queries read) is told by the warehouse version its build recorded (etl_run, the
+`built_by` look-up): one the dashboard built from the snapshot is built again the same way; one
+built from raw files is served with a one-line warning naming the command that rebuilds it (the
+dashboard does not read a site's raw folder on its own)."""
 
 from __future__ import annotations
 
 import fcntl
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
 from app import data
+from etl import warehouse
 from etl.db import problem
 from etl.errors import EtlError
 
@@ -25,11 +33,11 @@ def ensure_database() -> bool:
                 icon=":material/error:",
             )
             return False
-        return True
+        return _current(path)
     with st.status("Preparing the data: building the database from the bundled snapshot…") as box:
         box.write(f"No database at `{path}`; building one (this happens once).")
         try:
-            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"))
+            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), _missing)
         except EtlError as e:
             box.update(label="The database could not be built", state="error")
             st.error(f"The database could not be built from the snapshot: {e}")
@@ -38,12 +46,61 @@ def ensure_database() -> bool:
     return path.is_file()
 
 
-def _build_from_snapshot(path: Path, step) -> None:
+def _missing(path: Path) -> bool:
+    return not path.is_file()
+
+
+@cache
+def code_version() -> str:
+    """This code's warehouse version (once per process: a running server's code is fixed)."""
+    return warehouse.version()
+
+
+def built_by() -> dict:
+    """The `built_by` row of the served database ({} when it cannot be read)."""
+    frame = data.table("built_by").frame
+    return frame.row(0, named=True) if frame.height else {}
+
+
+def _stale(path: Path) -> bool:
+    run = built_by()
+    return bool(run) and run.get("warehouse_version") != code_version()
+
+
+def _current(path: Path) -> bool:
+    """Serve the database if this code built it; else rebuild or warn (see the module's doc)."""
+    run = built_by()
+    if not run or run.get("warehouse_version") == code_version():
+        return True  # this code's build, or a file with no build on record (nothing to compare)
+    if run.get("raw_dir") is not None:
+        st.warning(
+            f"The database `{path.name}` was built by another version of Alliance Ledger's code; "
+            "some figures may not show until whoever runs this site rebuilds it with "
+            "`uv run etl build --raw-dir RAW_DIR`.",
+            icon=":material/warning:",
+        )
+        return True
+    with st.status("Updating the data: the database is older than this code…") as box:
+        box.write(
+            f"`{path.name}` was built by another version; building it again from the snapshot."
+        )
+        try:
+            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), _stale)
+        except EtlError as e:
+            box.update(label="The database could not be rebuilt", state="error")
+            st.error(f"The database could not be rebuilt from the snapshot: {e}")
+            return False
+        box.update(label="Database updated", state="complete", expanded=False)
+    return True
+
+
+def _build_from_snapshot(path: Path, step, needed) -> None:
     from etl.build import build  # imported here: the parsers are only needed for a first build
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # The CLI's lock file: a second session (or a running `etl build`) waits, then finds the file.
+    # The CLI's lock file: a second session (or a running `etl build`) waits, then finds the file
+    # built (`needed` is asked again once the lock is held).
     with open(path.with_name(path.name + ".lock"), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        if not path.is_file():
+        if needed(path):
             build(None, path, command="dashboard (first run, snapshot)", step=step)

@@ -35,6 +35,7 @@ from etl.rawfiles import (
 )
 from etl.stopping import interruption
 from etl.warehouse import create_schema, create_views, insert
+from etl.warehouse import version as warehouse_version
 from ledger import queries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +139,7 @@ def new_run(command: str, raw_dir: Path | None) -> dict:
         "command": command,
         "raw_dir": str(raw_dir) if raw_dir else None,
         "started_at": _now(),
+        "warehouse_version": warehouse_version(),
     }
 
 
@@ -353,7 +355,7 @@ def build(
             }
             history = {**{r["run_id"]: r for r in _past_runs(db)}, run_id: final}
             con.executemany(
-                "insert into etl_run values (?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into etl_run values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [
                         h["run_id"],
@@ -364,6 +366,7 @@ def build(
                         h["outcome"],
                         h.get("sources_sha256"),
                         h.get("message"),
+                        h.get("warehouse_version"),
                     ]
                     for h in history.values()
                 ],

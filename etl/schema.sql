@@ -267,5 +267,6 @@ create table etl_run (
     finished_at timestamp,                  -- end time (UTC); NULL if the run never finished
     outcome varchar not null,               -- 'published', 'unchanged', 'failed', 'interrupted', 'locked', 'killed'
     sources_sha256 varchar,                 -- JSON {file: sha256}
-    message varchar                         -- one-line outcome ('N rows', or the error)
+    message varchar,                        -- one-line outcome ('N rows', or the error)
+    warehouse_version varchar               -- etl.warehouse.version() of the code that ran; NULL before 2026-12
 );

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -10,6 +11,17 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 VIEWS = ROOT / "queries" / "views"
+
+
+def version() -> str:
+    """A hash of what shapes the warehouse: its tables (etl/schema.sql) and the views and
+    macros every query builds on (queries/views/). Each run records it (etl_run); a database
+    built by other code may lack a column or macro this code's queries need, which is how the
+    dashboard tells (app/firstrun.py)."""
+    digest = hashlib.sha256()
+    for path in [SCHEMA, *sorted(VIEWS.glob("*.sql"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _run(con: duckdb.DuckDBPyConnection, scripts: list[str], own_transaction: bool) -> None:

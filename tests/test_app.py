@@ -1021,3 +1021,41 @@ def test_constant_price_labels_follow_the_frames_base_year():
     )
     assert capability_views.price_base(frame, "equipment_constant_usd_m") == "constant 2021 prices"
     assert capability_views.price_base(pl.DataFrame({"x": [1]})) == "constant prices"
+
+
+def _built_by_other_code(db: Path) -> None:
+    """What a `git pull` leaves: a database whose build recorded another warehouse version."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("update etl_run set warehouse_version = 'older'")
+    con.close()
+
+
+def test_a_snapshot_database_built_by_other_code_is_rebuilt(tmp_path, monkeypatch):
+    from etl.build import build
+
+    db = tmp_path / "alliance.duckdb"
+    build(None, db, command="dashboard (first run, snapshot)")
+    _built_by_other_code(db)
+    inode = db.stat().st_ino
+    monkeypatch.setenv("ALLIANCE_DB", str(db))
+    at = open_page("burden")
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    assert db.stat().st_ino != inode  # a new file published in its place
+    from app import firstrun
+
+    assert firstrun.built_by()["warehouse_version"] == firstrun.code_version()
+    assert len(at.get("plotly_chart")) >= 6
+
+
+def test_a_raw_built_database_of_other_code_is_served_with_a_warning(app_db, tmp_path, monkeypatch):
+    served = tmp_path / "served.duckdb"
+    served.write_bytes(app_db.read_bytes())
+    _built_by_other_code(served)
+    before = served.read_bytes()
+    monkeypatch.setenv("ALLIANCE_DB", str(served))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    warned = [w.value for w in at.warning if "another version" in w.value]
+    assert len(warned) == 1 and "etl build --raw-dir" in warned[0]
+    assert served.read_bytes() == before  # the site's database is never rebuilt by a page

@@ -1,0 +1,33 @@
+"""built_by: the run that published the file, with the warehouse version of the code that built
+it (what app/firstrun.py compares with its own)."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import warehouse
+from ledger import queries
+
+
+@pytest.mark.raw
+def test_the_publishing_run_and_this_codes_version(real_con):
+    frame = queries.run(real_con, "built_by")
+    assert frame.height == 1 and frame["outcome"][0] == "published"
+    assert frame["warehouse_version"][0] == warehouse.version()
+    newest = queries.run(real_con, "etl_run").filter(outcome="published")
+    assert frame["run_id"][0] == newest["run_id"][0]
+
+
+def test_the_version_follows_the_schema_and_every_view(tmp_path, monkeypatch):
+    views = tmp_path / "views"
+    views.mkdir()
+    schema = tmp_path / "schema.sql"
+    schema.write_text("create table t (x int);\n")
+    (views / "10_v.sql").write_text("create view v as select 1;\n")
+    monkeypatch.setattr(warehouse, "SCHEMA", schema)
+    monkeypatch.setattr(warehouse, "VIEWS", views)
+    first = warehouse.version()
+    (views / "10_v.sql").write_text("create view v as select 2;\n")
+    second = warehouse.version()
+    schema.write_text("create table t (x bigint);\n")
+    assert len({first, second, warehouse.version()}) == 3
