@@ -34,16 +34,14 @@ def ensure_database() -> bool:
             )
             return False
         return _current(path)
-    with st.status("Preparing the data: building the database from the bundled snapshot…") as box:
-        box.write(f"No database at `{path}`; building one (this happens once).")
-        try:
-            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), _missing)
-        except EtlError as e:
-            box.update(label="The database could not be built", state="error")
-            st.error(f"The database could not be built from the snapshot: {e}")
-            return False
-        box.update(label="Database ready", state="complete", expanded=False)
-    return path.is_file()
+    built = _build_shown(
+        path,
+        _missing,
+        "Preparing the data: building the database from the bundled snapshot…",
+        f"No database at `{path}`; building one (this happens once).",
+        ("built", "Database ready"),
+    )
+    return built and path.is_file()
 
 
 def _missing(path: Path) -> bool:
@@ -80,17 +78,27 @@ def _current(path: Path) -> bool:
             icon=":material/warning:",
         )
         return True
-    with st.status("Updating the data: the database is older than this code…") as box:
-        box.write(
-            f"`{path.name}` was built by another version; building it again from the snapshot."
-        )
+    return _build_shown(
+        path,
+        _stale,
+        "Updating the data: the database is older than this code…",
+        f"`{path.name}` was built by another version; building it again from the snapshot.",
+        ("rebuilt", "Database updated"),
+    )
+
+
+def _build_shown(path: Path, needed, label: str, why: str, done: tuple[str, str]) -> bool:
+    """Build from the snapshot inside st.status, its steps shown; False (said in one line) when
+    the build failed. `done`: the verb for the error and the label once finished."""
+    with st.status(label) as box:
+        box.write(why)
         try:
-            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), _stale)
+            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), needed)
         except EtlError as e:
-            box.update(label="The database could not be rebuilt", state="error")
-            st.error(f"The database could not be rebuilt from the snapshot: {e}")
+            box.update(label=f"The database could not be {done[0]}", state="error")
+            st.error(f"The database could not be {done[0]} from the snapshot: {e}")
             return False
-        box.update(label="Database updated", state="complete", expanded=False)
+        box.update(label=done[1], state="complete", expanded=False)
     return True
 
 
