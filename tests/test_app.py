@@ -1059,3 +1059,13 @@ def test_a_raw_built_database_of_other_code_is_served_with_a_warning(app_db, tmp
     warned = [w.value for w in at.warning if "another version" in w.value]
     assert len(warned) == 1 and "etl build --raw-dir" in warned[0]
     assert served.read_bytes() == before  # the site's database is never rebuilt by a page
+
+
+def test_a_first_build_that_fails_is_said_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_DB", str(tmp_path / "alliance.duckdb"))
+    monkeypatch.setenv("ALLIANCE_DATA_DIR", str(tmp_path / "no-facts"))  # the build needs them
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("The database could not be built")
+    assert "\n" not in errors[0] and not (tmp_path / "alliance.duckdb").exists()
