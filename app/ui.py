@@ -72,11 +72,10 @@ def message(kind: str, text: str) -> None:
 
 def built_at() -> str:
     """When the database was built ('2026-12-01 00:00 UTC'), or ''."""
-    runs = d.table("etl_run").frame
-    if runs.is_empty() or not {"outcome", "finished_at"} <= set(runs.columns):
+    built = d.table("built_by").frame  # the newest published run
+    if built.is_empty() or "finished_at" not in built.columns:
         return ""
-    done = runs.filter(pl.col("outcome") == "published")
-    return f"{str(done['finished_at'][0])[:16]} UTC" if done.height else ""
+    return f"{str(built['finished_at'][0])[:16]} UTC"
 
 
 def view_url() -> str:

@@ -316,6 +316,21 @@ def _status(con) -> None:
     for row in run("etl_run").select(columns).head(5).iter_rows():
         runs.add_row(*(str(v)[:60] if v is not None else "" for v in row))
     out.print(runs)
+    out.print(_version_line(run("built_by")), highlight=False)
+
+
+def _version_line(built) -> str:
+    """Whether the file was built by this code's tables and views (the dashboard's check)."""
+    from etl.warehouse import version
+
+    ours = version()
+    theirs = built["warehouse_version"][0] if "warehouse_version" in built.columns else None
+    if built.is_empty() or theirs == ours:
+        return f"warehouse version {ours}: the database matches this code"
+    return (
+        f"[bold yellow]warehouse version[/] {theirs or 'not recorded'} in the database, {ours} in "
+        "this code: rebuild it (`etl build`) before serving"
+    )
 
 
 def _open(db: Path):

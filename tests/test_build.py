@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import polars as pl
 import pytest
@@ -210,3 +211,18 @@ def test_cli_status_sql_and_query(published):
     assert query.returncode == 0 and "n_at_or_above_2pct" in query.stdout
     bad = etl("query", "guideline_counts", "--param", "year=x", "--db", str(published))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_status_says_whether_the_database_matches_this_codes_warehouse(published, tmp_path):
+    from etl.warehouse import version
+
+    assert f"warehouse version {version()}: the database matches this code" in (
+        etl("status", "--db", str(published)).stdout
+    )
+    older = tmp_path / "older.duckdb"
+    shutil.copyfile(published, older)
+    con = duckdb.connect(str(older))
+    con.execute("update etl_run set warehouse_version = 'older'")
+    con.close()
+    out = etl("status", "--db", str(older)).stdout
+    assert f"older in the database, {version()} in this code: rebuild it" in " ".join(out.split())
