@@ -61,16 +61,17 @@ def built_by() -> dict:
 
 
 def _stale(path: Path) -> bool:
+    """Built by another warehouse version; a file with no build on record has nothing to
+    compare and is served as it is."""
     run = built_by()
     return bool(run) and run.get("warehouse_version") != code_version()
 
 
 def _current(path: Path) -> bool:
     """Serve the database if this code built it; else rebuild or warn (see the module's doc)."""
-    run = built_by()
-    if not run or run.get("warehouse_version") == code_version():
-        return True  # this code's build, or a file with no build on record (nothing to compare)
-    if run.get("raw_dir") is not None:
+    if not _stale(path):
+        return True
+    if built_by().get("raw_dir") is not None:
         st.warning(
             f"The database `{path.name}` was built by another version of Alliance Ledger's code; "
             "some figures may not show until whoever runs this site rebuilds it with "

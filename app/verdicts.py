@@ -124,15 +124,11 @@ def _evaluate_claim(key: Key, claim_id: str, as_of: date) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         result = asdict(registry.evaluate(data.run, claim_id, as_of=as_of, with_history=False))
         # the card is the history's last day, judged the same way: the history need not again
-        diskstore.put("day", (*key, claim_id, as_of.isoformat()), _day_of(result, as_of))
+        day = registry.day_entry(result["year"], result["verdict"], as_of)
+        diskstore.put("day", (*key, claim_id, as_of.isoformat()), day)
         return result
 
     return _stored("claim", (*key, claim_id, as_of.isoformat()), compute)
-
-
-def _day_of(result: dict[str, Any], as_of: date) -> tuple[int, str]:
-    """A judged card as a history's day: (data year, verdict), as ledger's judged_on gives."""
-    return (result["year"] if result["year"] is not None else as_of.year, result["verdict"])
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

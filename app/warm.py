@@ -27,10 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     # outside a server st.cache_data warns on every call that it keeps values in memory only
     logger.set_log_level("ERROR")
     from app import data, verdicts
-    from etl.db import problem
+    from etl.db import problem as unreadable
 
     path = data.db_path()
-    why = problem(path) if path.exists() else "no such file"
+    why = unreadable(path) if path.exists() else "no such file"
     if why:
         print(f"error: the database {path} cannot be read ({why}); nothing judged", file=sys.stderr)
         return 1

@@ -22,10 +22,10 @@ from ledger.claims.base import (
 )
 from ledger.claims.evaluate import (
     ClaimResult,
+    day_entry,
     evaluate,
     evaluate_all,
     history,
-    history_days,
     judged_on,
 )
 
@@ -44,8 +44,8 @@ __all__ = [
     "by_id",
     "evaluate",
     "evaluate_all",
+    "day_entry",
     "history",
-    "history_days",
     "judged_on",
 ]
 

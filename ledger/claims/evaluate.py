@@ -62,13 +62,19 @@ def history_days(claim: Claim, as_of: date) -> list[date]:
     return [min(date(year, 12, 31), as_of) for year in range(claim.first_year, as_of.year + 1)]
 
 
+def day_entry(year: int | None, verdict: str, day: date) -> tuple[int, str]:
+    """A history's entry for a finding judged as of `day`: its data year (the day's own year
+    when it names none) and its verdict."""
+    return (year if year is not None else day.year, verdict)
+
+
 def judged_on(claim: Claim, run: Run, day: date) -> Judged:
     """The claim's (data year, verdict) as of `day`, None when no evidence reaches it."""
     try:
         finding = claim.judge(context(run, day))
     except NoEvidence:
         return None
-    return (finding.year if finding.year is not None else day.year, finding.verdict)
+    return day_entry(finding.year, finding.verdict, day)
 
 
 def history(
