@@ -103,6 +103,8 @@ NON_NEGATIVE = {
     "wb_macro": ["gdp_current_usd", "population"],
     "cow_nmc": ["milex_current_kusd", "milper_k", "tpop_k"],
 }
+# Tables holding several editions side by side -> the `edition` table's source.
+EDITIONED = {"sipri_milex": "sipri", "nato_defence": "nato", "nato_aggregate": "nato"}
 # Country-year tables whose latest year must hold every current NATO member.
 COVERAGE = {
     "sipri_milex": "current_usd_m",  # Iceland: 0 US$ but '...' as a share of GDP
@@ -111,23 +113,35 @@ COVERAGE = {
 }
 
 
-def allowlist() -> set[tuple[str, str, str, str]]:
+def allowlist() -> set[tuple[str, str, str, str, str]]:
+    """(table, iso3, year or '*', column, edition or '*'): an empty edition allows every one."""
     with ALLOWLIST.open(encoding="utf-8", newline="") as f:
-        return {(r["table"], r["iso3"], r["year"], r["column"]) for r in csv.DictReader(f)}
+        return {
+            (r["table"], r["iso3"], r["year"], r["column"], r["edition"] or "*")
+            for r in csv.DictReader(f)
+        }
 
 
-def _allowed(table: str, iso3: str, year: object, column: str) -> bool:
+def _allowed(table: str, iso3: str, year: object, column: str, edition: object = None) -> bool:
     allowed = allowlist()
-    return (table, iso3, str(year), column) in allowed or (table, iso3, "*", column) in allowed
+    return any(
+        (table, iso3, y, column, e) in allowed
+        for y in (str(year), "*")
+        for e in ({str(edition), "*"} if edition is not None else {"*"})
+    )
 
 
 _loaded: list[str] = []  # names in source_file, so a message names the real file, not a glob
 
 
-def _where(table: str, column: str) -> dict[str, str]:
+def _where(table: str, column: str, file: str | None = None) -> dict[str, str]:
+    """The file (and sheet) a column of a table came from; `file` when the row's edition names
+    it (several releases of one source sit side by side)."""
     pattern, sheets = ORIGIN.get(table, (table, {}))
     sheet = sheets.get(column, "")
-    file = next((n for n in _loaded if fnmatch(n, pattern) and sheet.split(".")[0] in n), None)
+    file = file or next(
+        (n for n in _loaded if fnmatch(n, pattern) and sheet.split(".")[0] in n), None
+    )
     file = file or next((n for n in _loaded if fnmatch(n, pattern)), pattern)
     return (
         {"file": file, "sheet": sheet} if sheet and not sheet.startswith("API_") else {"file": file}
@@ -138,18 +152,27 @@ def check_ranges(con: duckdb.DuckDBPyConnection) -> None:
     this_year = date.today().year
     for table, columns in SHARE_COLUMNS.items():
         key = "aggregate" if table == "nato_aggregate" else "iso3"
+        source = EDITIONED.get(table)
         for column in columns:
+            # Tables holding several editions name the edition, so the message names its file.
+            edition = "t.edition, e.file" if source else "null, null"
             rows = con.execute(
-                f"select {key}, year, {column} from {table} "  # noqa: S608 (own names)
-                f"where {column} < 0 or {column} > 100 order by 1, 2"
+                f"select t.{key}, t.year, t.{column}, {edition} from {table} as t "  # noqa: S608
+                + (
+                    "left join edition as e on e.source = $source and e.edition = t.edition "
+                    if source
+                    else ""
+                )
+                + f"where t.{column} < 0 or t.{column} > 100 order by 1, 2",
+                {"source": source} if source else {},
             ).fetchall()
-            for who, year, value in rows:
-                if not _allowed(table, who, year, column):
+            for who, year, value, released, file in rows:
+                if not _allowed(table, who, year, column, released):
                     raise EtlError(
                         f"share of {value:g} % is outside 0-100 (not in data/allowlist.csv)",
                         row=f"{who} {year}",
                         column=column,
-                        **_where(table, column),
+                        **_where(table, column, file),
                     )
     for table, columns in NON_NEGATIVE.items():
         for column in columns:

@@ -47,7 +47,9 @@ create table state_succession (            -- data/state_succession.csv: which s
 
 create table edition (                      -- one row per publisher release loaded
     source varchar not null,                -- 'nato', 'sipri' (etl/sources/<source>.py)
-    edition date not null,                  -- publication date: the key of every row it filled
+    edition date not null,                  -- release date: the key of every row it filled
+    published date not null,                -- when these bytes were public (>= edition: a later
+                                            -- re-save or regeneration); the as-of rule reads it
     definition varchar not null,            -- 'defence expenditure', 'core defence expenditure', ...
     price_base_year integer not null,       -- year of the constant prices (read from the file)
     file varchar not null,                  -- path under the raw dir
@@ -60,7 +62,8 @@ create table sipri_milex (                  -- every release side by side; sipri
     iso3 varchar not null,                  -- country.iso3 of SIPRI's country name (country sheets)
     year integer not null,                  -- calendar year (a year column of the sheets)
     edition date not null,                  -- release date (edition table)
-    price_base_year integer not null,       -- the YYYY of SIPRI's 'Constant (YYYY) US$' sheet
+    price_base_year integer not null,       -- the YYYY of SIPRI's 'Constant (YYYY) US$' sheet (USD
+                                            -- in the 2017-2021 releases): each release's own base
     constant_usd_m double,                  -- SIPRI 'Constant (YYYY) US$', US$ m at price_base_year
     current_usd_m double,                   -- SIPRI 'Current US$', US$ m
     share_gdp_pct double,                   -- SIPRI 'Share of GDP' x 100
@@ -77,7 +80,8 @@ create table sipri_missing (                -- why a SIPRI cell is NULL
     year integer not null,                  -- calendar year of the empty cell
     edition date not null,                  -- release date (edition table)
     measure varchar not null,               -- column name in sipri_milex
-    reason varchar not null,                -- 'no data' ('...'), 'state did not exist' ('xxx'), 'blank'
+    reason varchar not null,                -- 'no data' ('...', '. .', '..', '…'), 'state did not
+                                            -- exist' ('xxx'), 'blank'
     primary key (iso3, year, edition, measure)
 );
 
@@ -94,11 +98,15 @@ create table sipri_country_note (
     excludes_paramilitary boolean not null, -- ¶ excludes paramilitary forces
     currency_redenominated boolean not null, -- ‖ currency redenominated
     footnotes varchar,                      -- numbered footnotes ('Footnotes' sheet), '4' or '1,16'
+    notes_placeholder boolean not null,     -- a sheet printed '...' in the Notes column (2026: Brazil)
+    sheet_notes varchar,                    -- text beside the name under a blank header, with its
+                                            -- sheet ('Constant (2015) USD: Base year is 1985')
     primary key (iso3, edition)
 );
 
 create table sipri_region_total (           -- SIPRI 'Regional totals': world, regions, subregions
-    region varchar not null,                -- as printed: 'World', 'Africa', 'North Africa', ...
+    region varchar not null,                -- one spelling per region: 'World', 'Africa', 'North
+                                            -- Africa', ... (etl/sipri.py REGION_ALIASES)
     parent varchar,                         -- NULL for World, 'World' for a region, else its region
     year integer not null,                  -- calendar year
     edition date not null,                  -- release date (edition table)
@@ -106,7 +114,10 @@ create table sipri_region_total (           -- SIPRI 'Regional totals': world, r
     constant_usd_bn double,                 -- US$ bn at price_base_year prices
     current_usd_bn double,                  -- US$ bn at current prices (SIPRI prints the last year)
     omitted_countries varchar,              -- countries SIPRI leaves out of the total
-    primary key (region, year, edition)
+    label varchar not null,                 -- the row's label as printed ('World total (excluding Iraq)')
+    coverage varchar not null,              -- 'as printed', or what the label says it excludes or
+                                            -- includes ('excluding Iraq': the 2017-2021 releases)
+    primary key (region, coverage, year, edition)
 );
 
 create table nato_defence (                 -- every edition side by side; nato_at(as_of) picks

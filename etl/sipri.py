@@ -13,10 +13,12 @@ government spending start in 1988) are NULL without a sipri_missing row: there i
 
 from __future__ import annotations
 
+import colorsys
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -28,36 +30,90 @@ from etl import rawfiles, readers
 from etl.countries import lookup, to_iso3
 from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, side_by_side
+from etl.sources import provenance
 from etl.sources.base import edition_frame
 from etl.sources.sipri import SOURCE as source
 
-# The constant-prices sheet names its base year: 'Constant (2023) US$' (April 2025),
-# 'Constant (2024) US$' (April 2026). The year is data (price_base_year), never assumed.
-CONSTANT = re.compile(r"Constant \((\d{4})\) US\$")
+
+# Each release spells its sheets its own way: 'Constant (2015) USD' and 'Current USD' (2017-2021
+# releases), 'Constant (2023) US$' and 'Current US$' (2022 on). Sheets are found by these
+# patterns (case and spacing ignored), never by position; the constant-prices sheet names its
+# base year, which is data (price_base_year), never assumed. Each measure also names the unit its
+# sheet's title must state, so a sheet that changed unit is refused rather than misread.
+@dataclass(frozen=True)
+class Measure:
+    sheet: str  # regex over the normalised sheet name
+    column: str  # sipri_milex column
+    multiplier: float  # to the published unit of the column
+    divisor: float
+    unit: str  # regex the title rows above the header must match (normalised, lower case)
+
+
+MEASURES = (
+    Measure(r"constant \((\d{4})\) us(?:\$|d)", "constant_usd_m", 1, 1, r"constant.*us ?\$ ?m"),
+    Measure(r"current us(?:\$|d)", "current_usd_m", 1, 1, r"millions of us\$.*current prices"),
+    # printed as a fraction: 0.0228 = 2.28 %
+    Measure(r"share of gdp", "share_gdp_pct", 100, 1, r"percentage of gross domestic product"),
+    Measure(r"per capita", "per_capita_current_usd", 1, 1, r"current us\$"),
+    Measure(r"share of govt\.? spending", "share_govt_pct", 100, 1, r"percentage of government"),
+    # NOTE: this sheet is in currency units, not millions, in every release (US 2015:
+    # 633829639000 here, 633,829.639 in the current-US$ sheet), so it is divided by a million to
+    # fit local_currency_m. Kept as published: Belarus is ~10x what 'Current US$' implies at
+    # market rates (2024: 48,813.7 m roubles against US$ 1,491 m), and its 'Current US$' 1992-94
+    # are 0.
+    Measure(
+        r"local currency calendar years", "local_currency_m", 1, 1_000_000, r"in local currency"
+    ),
+)
+CONSTANT = MEASURES[0]
+COLUMNS = tuple(m.column for m in MEASURES)
 REGIONAL = "Regional totals"
-# Country sheet -> (sipri_milex column, multiplier, divisor) to the published unit; CONSTANT
-# stands for the constant-prices sheet, whatever its year (see measures()).
-MEASURES = {
-    CONSTANT.pattern: ("constant_usd_m", 1, 1),
-    "Current US$": ("current_usd_m", 1, 1),
-    "Share of GDP": ("share_gdp_pct", 100, 1),  # printed as a fraction: 0.0228 = 2.28 %
-    "Per capita": ("per_capita_current_usd", 1, 1),
-    "Share of Govt. spending": ("share_govt_pct", 100, 1),  # a fraction too
-    # NOTE: this sheet is in currency units, not millions (US 2024: 997309000000 here,
-    # 997309 in 'Current US$'), so it is divided by a million to fit local_currency_m.
-    # Kept as published: Belarus is ~10x what 'Current US$' implies at market rates
-    # (2024: 48,813.7 m roubles against US$ 1,491 m), and its 'Current US$' 1992-94 are 0.
-    "Local currency calendar years": ("local_currency_m", 1, 1_000_000),
-}
-MARKERS = {"...": "no data", "xxx": "state did not exist", "": "blank"}
-# SIPRI's regions. A region without subregions (Middle East) looks like a subregion heading,
-# so the five are named; any other heading is a subregion of the region above it.
+# Why a cell holds no figure. SIPRI prints 'no data' as '...', '. .', '..', '. . ' or the single
+# character '…' depending on the release (2017-2021: '. .'; 2022-2025: '...'; 2026 adds '…'),
+# 'state did not exist' as 'xxx'; some cells are empty or hold spaces.
+NO_DATA = re.compile(r"(?:\.\s*){2,}|…+")
+MARKERS = {"no data": NO_DATA.pattern, "state did not exist": r"(?i)xxx", "blank": r"\s*"}
+# SIPRI's regions and subregions as the country sheets print them, under one spelling each
+# (older releases write 'Sub-Saharan' and 'South-East Asia'). A row naming one of them with no
+# figure is a heading; every other named row is a state, which must map to ISO3.
 REGIONS = frozenset({"Africa", "Americas", "Asia & Oceania", "Europe", "Middle East"})
+SUBREGIONS = {
+    "north africa": "North Africa",
+    "sub-saharan africa": "sub-Saharan Africa",
+    "sub-saharan": "sub-Saharan Africa",
+    "central america and the caribbean": "Central America and the Caribbean",
+    "central america & the caribbean": "Central America and the Caribbean",
+    "north america": "North America",
+    "south america": "South America",
+    "oceania": "Oceania",
+    "south asia": "South Asia",
+    "east asia": "East Asia",
+    "south east asia": "South East Asia",
+    "south-east asia": "South East Asia",
+    "central asia": "Central Asia",
+    "central & south asia": "Central and South Asia",
+    "western europe": "Western Europe",
+    "central europe": "Central Europe",
+    "central and western europe": "Central and Western Europe",
+    "eastern europe": "Eastern Europe",
+}
+# The legend some releases (2017-2021) print below the countries: the table ends above it.
+FOOTER = re.compile(r"[§†‡¶‖]|numbered footnotes|the symbols", re.IGNORECASE)
 # Every country sheet states the colour legend above its header; if SIPRI changes it the colour
 # flags below mean something else, so a missing legend fails the build.
 LEGEND = "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data."
 FOOTNOTE_MARKS = re.compile(r"[§‡¶‖†\d\s,]*")
 YEAR = re.compile(r"\d{4}")
+# Header columns a country sheet may carry besides Country, Notes and the years: read elsewhere
+# or not at all, and said so. A blank header above text ('Base year is 1985' beside four
+# countries in the 2017-2021 constant-price sheets) is kept in sipri_country_note.sheet_notes;
+# 'YYYY Current' (2017-2021) repeats the last year at current prices, which the current-US$ sheet
+# holds. Any other header is refused: a column nobody understands is not guessed at.
+OTHER_HEADERS = re.compile(r"|currency|fiscal year.*|reporting year|\d{4} current", re.IGNORECASE)
+# NOTE: the 2017 release prints one 'USSR/Russia' row in its per-capita and share-of-government
+# sheets (its other sheets have 'USSR' and 'Russian Federation' apart): the years to 1991 are the
+# Soviet Union's, from 1992 Russia's, so the row is split there.
+SPLIT_SERIES = {"USSR/Russia": (("SUN", 1991), ("RUS", None))}
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -86,7 +142,7 @@ MILEX_SCHEMA = {
     "year": pl.Int32,
     "edition": pl.Date,
     "price_base_year": pl.Int32,
-    **{column: pl.Float64 for column, _, _ in MEASURES.values()},
+    **dict.fromkeys(COLUMNS, pl.Float64),
     "is_estimate": pl.Boolean,
     "is_uncertain": pl.Boolean,
 }
@@ -106,6 +162,8 @@ NOTE_SCHEMA = {
     "footnote_marks": pl.Utf8,
     **dict.fromkeys(MARK_FLAGS.values(), pl.Boolean),
     "footnotes": pl.Utf8,
+    "notes_placeholder": pl.Boolean,
+    "sheet_notes": pl.Utf8,
 }
 REGION_SCHEMA = {
     "region": pl.Utf8,
@@ -116,7 +174,20 @@ REGION_SCHEMA = {
     "constant_usd_bn": pl.Float64,
     "current_usd_bn": pl.Float64,
     "omitted_countries": pl.Utf8,
+    "label": pl.Utf8,
+    "coverage": pl.Utf8,
 }
+
+
+@dataclass
+class Row:
+    """One state's row in a country sheet, as printed."""
+
+    row: int  # Excel row
+    region: str
+    subregion: str | None
+    marks: str | None  # the Notes cell, as printed
+    side_note: str | None  # text under a blank header (a base-year note)
 
 
 @dataclass
@@ -124,24 +195,33 @@ class Sheet:
     """One country sheet, still keyed by the name SIPRI prints."""
 
     years: list[int]
-    # name -> (Excel row, region, subregion, footnote marks)
-    countries: dict[str, tuple[int, str, str | None, str | None]]
+    countries: dict[str, Row]
     # one row per value cell: name, year, value (as printed), reason (why NULL), colour
     cells: pl.DataFrame
 
 
-def measures(sheet_names: list[str], file: str) -> tuple[dict[str, tuple], int]:
-    """{sheet: (column, multiplier, divisor)} for this workbook, and its constant-price base year
-    (read from the constant-prices sheet's name)."""
-    constant = [(n, int(m[1])) for n in sheet_names if (m := CONSTANT.fullmatch(n))]
-    if len(constant) != 1:
-        raise EtlError(
-            f"expected one sheet named 'Constant (YYYY) US$'; the file has {sheet_names}",
-            file=file,
-            sheet="Constant (YYYY) US$",
-        )
-    ((name, base),) = constant
-    found = {name if key == CONSTANT.pattern else key: v for key, v in MEASURES.items()}
+def normalised(text: str) -> str:
+    """Lower case, single spaces, no surrounding blanks: how sheet names and titles compare."""
+    return " ".join(text.split()).casefold()
+
+
+def measures(sheet_names: list[str], file: str) -> tuple[dict[str, Measure], int]:
+    """{sheet name: measure} for this workbook, and its constant-price base year (read from the
+    constant-prices sheet's name). Every measure must match exactly one sheet, in any order."""
+    found: dict[str, Measure] = {}
+    base = 0
+    for measure in MEASURES:
+        hits = [n for n in sheet_names if re.fullmatch(measure.sheet, normalised(n))]
+        if len(hits) != 1:
+            wanted = "one sheet" if not hits else f"one sheet, not {len(hits)},"
+            raise EtlError(
+                f"expected {wanted} named like {measure.sheet!r} (the {measure.column} sheet); "
+                f"the file has {sheet_names}",
+                file=file,
+            )
+        found[hits[0]] = measure
+        if measure is CONSTANT:
+            base = int(re.fullmatch(measure.sheet, normalised(hits[0]))[1])
     return found, base
 
 
@@ -151,58 +231,82 @@ def parse(raw_dir: Path) -> Parsed:
     return side_by_side(paths, raw_dir, parse_file, source.patterns, "release")
 
 
+def release_dates(path: Path, file: str) -> tuple[date, date]:
+    """(release day, the day these bytes were public) of one workbook.
+
+    A file the registry knows carries the dates SIPRI states for it (etl/sources/sipri.py).
+    Another takes the workbook's own docProps modified date, else the publication date its
+    provenance record kept from the publisher's server (Last-Modified at download), never the
+    file's mtime: SIPRI's Apache POI export writes no modified date (the 2022 and 2023 releases).
+    """
+    if known := source.genuine(path):
+        return known.published, known.available_from
+    try:
+        day = readers.modified_date(path, file)
+    except EtlError:
+        stated = provenance.published(path)
+        if stated is None:
+            raise EtlError(
+                "no release date: the workbook's docProps has no modified date, the registry "
+                "does not know the file and no provenance record names its publication date",
+                file=file,
+            ) from None
+        day = stated
+    return day, day
+
+
 def parse_file(path: Path, raw_dir: Path) -> Parsed:
     """sipri_milex, sipri_missing, sipri_country_note, sipri_region_total from one workbook."""
     file = path.relative_to(raw_dir).as_posix()
-    known = source.genuine(path)  # the registry's release date for a known file
-    edition = known.published if known else readers.modified_date(path, file)
+    edition, published = release_dates(path, file)
     try:
         reader = fastexcel.read_excel(path)
     except fastexcel.FastExcelError as err:
         raise EtlError(f"cannot read the workbook: {first_line(err)}", file=file) from None
     sheet_measures, base = measures(reader.sheet_names, file)
-    for name in [*sheet_measures, REGIONAL]:
-        if name not in reader.sheet_names:
-            raise EtlError(
-                f"sheet missing (renamed?); the file has {reader.sheet_names}",
-                file=file,
-                sheet=name,
-            )
+    regional = [n for n in reader.sheet_names if normalised(n) == normalised(REGIONAL)]
+    if len(regional) != 1:
+        problem = f"expected one sheet named {REGIONAL!r}; the file has {reader.sheet_names}"
+        raise EtlError(problem, file=file)
     try:
-        colours = font_colours(path, list(sheet_measures))
+        colours, formulas = font_colours(path, list(sheet_measures))
     except (zipfile.BadZipFile, zlib.error, KeyError, ET.ParseError, EOFError) as err:
         problem = f"cannot read the font colours (xlsx XML): {first_line(err)}"
         raise EtlError(problem, file=file) from None
+    for sheet_name, cells in formulas.items():
+        if cells:
+            (row, col), n = min(cells), len(cells)
+            raise EtlError(
+                f"{n:,} cell(s) hold a formula without a stored value, which would load as no "
+                "figure: not SIPRI's file as published (save it in a spreadsheet program, or "
+                "download it again)",
+                file=file,
+                sheet=sheet_name,
+                row=row,
+                column=column_letters(col),
+            )
     frames: list[pl.DataFrame] = []
     notes: dict[str, dict] = {}
     years: dict[str, list[int]] = {}
-    for sheet_name, (measure, multiplier, divisor) in sheet_measures.items():
-        sheet = read_sheet(reader, sheet_name, colours[sheet_name], file)
+    for sheet_name, measure in sheet_measures.items():
+        sheet = read_sheet(reader, sheet_name, measure, colours[sheet_name], file)
+        if measure is CONSTANT:
+            _check_base_year(reader, sheet_name, base, file)
         years[sheet_name] = sheet.years
-        try:
-            iso3 = to_iso3(sheet.countries, file=file, sheet=sheet_name)
-        except EtlError as err:  # the same message, plus the rows to look at
-            rows = ", ".join(
-                str(row) for n, (row, *_) in sheet.countries.items() if lookup(n) is None
-            )
-            raise EtlError(err.problem, file=file, sheet=sheet_name, row=rows) from err
+        iso3 = _iso3(sheet, file, sheet_name)
         _check_unique(sheet, iso3, file, sheet_name)
-        for name, (_, region, subregion, marks) in sheet.countries.items():
-            if iso3[name] and iso3[name] not in notes:
-                notes[iso3[name]] = dict(
-                    iso3=iso3[name],
-                    sipri_name=name,
-                    region=region,
-                    subregion=subregion,
-                    footnote_marks=marks,
-                ) | _mark_flags(marks)
+        for name, row in sheet.countries.items():
+            for code in _codes(name, iso3):
+                _note(notes, code, name, row, sheet_name)
         frames.append(
             sheet.cells.with_columns(
-                iso3=pl.col("name").replace_strict(iso3, return_dtype=pl.Utf8),
-                measure=pl.lit(measure),
+                iso3=_iso3_expr(iso3),
+                measure=pl.lit(measure.column),
                 # Divide by a whole column: polars computes `/ scalar` as `* (1 / scalar)`,
                 # one ulp off (492600000 / 1e6 would give 492.59999999999997).
-                value=pl.col("value") * multiplier / pl.Series([divisor] * sheet.cells.height),
+                value=pl.col("value")
+                * measure.multiplier
+                / pl.Series([float(measure.divisor)] * sheet.cells.height),
             )
         )
     if len({y[-1] for y in years.values()}) > 1:
@@ -214,7 +318,7 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
     milex = cells.group_by("iso3", "year").agg(
         *(  # at most one value per measure, so max() just picks it
             pl.when(pl.col("measure") == column).then("value").max().alias(column)
-            for column, _, _ in MEASURES.values()
+            for column in COLUMNS
         ),
         is_estimate=(pl.col("colour") == "blue").any(),
         is_uncertain=(pl.col("colour") == "red").any(),
@@ -235,12 +339,13 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
         "sipri_country_note": pl.DataFrame(
             [n | {"edition": edition} for n in notes.values()], schema=NOTE_SCHEMA
         ).sort("iso3"),
-        "sipri_region_total": regional_totals(reader, file, edition, base),
+        "sipri_region_total": regional_totals(reader, regional[0], file, edition, base),
     }
     first, last = min(y[0] for y in years.values()), max(y[-1] for y in years.values())
     tables["edition"] = edition_frame(
         source=source.key,
         edition=edition,
+        published=published,
         definition="military expenditure (SIPRI definition)",
         price_base_year=base,
         file=file,
@@ -263,6 +368,76 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
     return Parsed(tables=tables, files=[described])
 
 
+def _check_base_year(reader: fastexcel.ExcelReader, sheet: str, base: int, file: str) -> None:
+    """The constant-prices sheet's title and subtitle name the base year its name gives."""
+    rows = reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=4, dtypes="string")
+    title = normalised(" ".join((r[0] or "") for r in rows.to_polars().rows()))
+    stated = {int(y) for y in re.findall(r"constant \(?(\d{4})\)? (?:us|prices)", title)}
+    if stated != {base}:
+        raise EtlError(
+            f"the sheet's name says constant {base} prices but its title says {sorted(stated)}",
+            file=file,
+            sheet=sheet,
+            row=1,
+        )
+
+
+def _codes(name: str, iso3: dict[str, str | None]) -> list[str]:
+    if name in SPLIT_SERIES:
+        return [code for code, _ in SPLIT_SERIES[name]]
+    return [iso3[name]] if iso3[name] else []
+
+
+def _note(notes: dict[str, dict], code: str, name: str, row: Row, sheet: str) -> None:
+    """One sipri_country_note row per state, merged over the sheets: the first real note marks,
+    whether any sheet printed a placeholder ('...') in the Notes column, and the side notes."""
+    placeholder = bool(row.marks) and not FOOTNOTE_MARKS.fullmatch(row.marks)
+    marks = None if placeholder else row.marks
+    side = f"{sheet}: {row.side_note}" if row.side_note else None
+    if code not in notes:
+        notes[code] = dict(
+            iso3=code,
+            sipri_name=name,
+            region=row.region,
+            subregion=row.subregion,
+            footnote_marks=marks,
+            notes_placeholder=placeholder,
+            sheet_notes=side,
+        ) | _mark_flags(marks)
+        return
+    note = notes[code]
+    if marks and not note["footnote_marks"]:
+        note.update(footnote_marks=marks, **_mark_flags(marks))
+    note["notes_placeholder"] = note["notes_placeholder"] or placeholder
+    if side:
+        note["sheet_notes"] = "; ".join(filter(None, (note["sheet_notes"], side)))
+
+
+def _iso3(sheet: Sheet, file: str, sheet_name: str) -> dict[str, str | None]:
+    names = [n for n in sheet.countries if n not in SPLIT_SERIES]
+    try:
+        return to_iso3(names, file=file, sheet=sheet_name)
+    except EtlError as err:  # the same message, plus the rows to look at
+        rows = ", ".join(str(sheet.countries[n].row) for n in names if lookup(n) is None)
+        hint = " (or a SIPRI subregion this parser does not know: etl/sipri.py SUBREGIONS)"
+        raise EtlError(err.problem + hint, file=file, sheet=sheet_name, row=rows) from err
+
+
+def _iso3_expr(iso3: dict[str, str | None]) -> pl.Expr:
+    """The ISO3 of each cell: by name, and for a split series by year."""
+    by_name = pl.col("name").replace_strict(iso3, default=None, return_dtype=pl.Utf8)
+    for name, parts in SPLIT_SERIES.items():
+        split = pl.lit(None, pl.Utf8)
+        for code, last in reversed(parts):
+            split = (
+                pl.when(pl.lit(last is None) | (pl.col("year") <= (last or 0)))
+                .then(pl.lit(code))
+                .otherwise(split)
+            )
+        by_name = pl.when(pl.col("name") == name).then(split).otherwise(by_name)
+    return by_name
+
+
 def _mark_flags(marks: str | None) -> dict[str, object]:
     """'‡§¶16' -> current_spending_only, budget_not_actual, excludes_paramilitary, '16'."""
     flags: dict[str, object] = {flag: mark in (marks or "") for mark, flag in MARK_FLAGS.items()}
@@ -270,22 +445,51 @@ def _mark_flags(marks: str | None) -> dict[str, object]:
     return flags | {"footnotes": ",".join(numbers) or None}
 
 
+# Regional totals: one spelling per region (older releases print 'Asia and Oceania', and the 2017
+# release 'Europea' for Europe), and the coverage a total states ('World total (excluding Iraq)').
+REGION_ALIASES = {
+    "world": "World",
+    "africa": "Africa",
+    "americas": "Americas",
+    "asia & oceania": "Asia & Oceania",
+    "asia and oceania": "Asia & Oceania",
+    "europe": "Europe",
+    "europea": "Europe",  # NOTE: SIPRI's typo in the 2017 release
+    "western europea": "Western Europe",  # NOTE: likewise
+    "middle east": "Middle East",
+    **SUBREGIONS,
+}
+REGION_LABEL = re.compile(r"(?P<name>.+?)(?: total)?(?: \((?P<coverage>(?:ex|in)cluding [^)]+)\))?")
+
+
 def regional_totals(
-    reader: fastexcel.ExcelReader, file: str, edition: object, base: int
+    reader: fastexcel.ExcelReader, sheet: str, file: str, edition: object, base: int
 ) -> pl.DataFrame:
     """'Regional totals': world, regions and subregions, US$ bn at constant prices (the base of
-    the constant-prices sheet) plus one last column at current prices ('2024 (current prices)')."""
+    the constant-prices sheet) plus, in most releases, one last column at current prices
+    ('2024 (current prices)'; the April 2021 release has none). Older releases print two world
+    and Middle East series, excluding and including Iraq: both are kept, told apart by
+    `coverage`."""
     try:
-        rows = reader.load_sheet(REGIONAL, header_row=None, skip_rows=0, dtypes="string")
+        rows = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string")
         rows = rows.to_polars().rows()
-        numbers = reader.load_sheet(REGIONAL, header_row=None, skip_rows=0, dtypes="float")
+        numbers = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="float")
         numbers = numbers.to_polars().rows()
     except fastexcel.FastExcelError as err:
         problem = f"cannot read the sheet: {first_line(err)}"
-        raise EtlError(problem, file=file, sheet=REGIONAL) from None
+        raise EtlError(problem, file=file, sheet=sheet) from None
     top = next((i for i, r in enumerate(rows) if (r[0] or "").strip() == "Region"), None)
     if top is None:
-        raise EtlError("no header row starting 'Region'", file=file, sheet=REGIONAL)
+        raise EtlError("no header row starting 'Region'", file=file, sheet=sheet)
+    title = normalised(" ".join((r[0] or "") for r in rows[:top]))
+    if "us$ b" not in title or f"constant {base} prices" not in title:
+        raise EtlError(
+            f"the title does not state US$ b. at constant {base} prices (the base year of the "
+            "constant-prices sheet)",
+            file=file,
+            sheet=sheet,
+            row=1,
+        )
     header = [(h or "").strip() for h in rows[top]]
     constant = {j: int(h) for j, h in enumerate(header) if YEAR.fullmatch(h)}
     current = {
@@ -294,43 +498,69 @@ def regional_totals(
         if (m := re.fullmatch(r"(\d{4}) \(current prices\)", h))
     }
     omitted = next((j for j, h in enumerate(header) if h == "Omitted countries"), None)
-    if not constant or len(current) != 1:
+    unknown = [(j, h) for j, h in enumerate(header[1:], 1) if h and j not in constant | current]
+    unknown = [(j, h) for j, h in unknown if j != omitted]
+    if not constant or len(current) > 1 or unknown:
+        what = f"unexpected column {unknown[0][1]!r}" if unknown else "no year columns"
         raise EtlError(
-            "expected year columns and one 'YYYY (current prices)' column",
+            f"{what} (expected years, at most one 'YYYY (current prices)', 'Omitted countries')",
             file=file,
-            sheet=REGIONAL,
+            sheet=sheet,
             row=top + 1,
+            column=column_letters(unknown[0][0]) if unknown else None,
         )
-    out, parent, region = [], None, None
+    out, region = [], None
     for i in range(top + 1, len(rows)):
-        name = (rows[i][0] or "").strip()
-        if not name:
+        label = (rows[i][0] or "").strip()
+        if not label:
             break  # the table ends at the first blank row
+        m = REGION_LABEL.fullmatch(" ".join(label.split()))
+        name = REGION_ALIASES.get(m["name"].casefold()) if m else None
+        if name is None:
+            raise EtlError(
+                f"unknown region {label!r} (etl/sipri.py REGION_ALIASES)",
+                file=file,
+                sheet=sheet,
+                row=i + 1,
+            )
         if name == "World":
-            parent, region = None, "World"
+            parent = None
         elif name in REGIONS:
             parent, region = "World", name
+        elif region is None:
+            raise EtlError(f"subregion {label!r} before any region", file=file, sheet=sheet)
         else:
             parent = region
         note = (rows[i][omitted] or "").strip() or None if omitted is not None else None
-        for j, year in constant.items():
-            out.append((name, parent, year, numbers[i][j], None, note))
-        for j, year in current.items():
-            hit = next((r for r in out if r[0] == name and r[2] == year), None)
-            if hit is None:
-                out.append((name, parent, year, None, numbers[i][j], note))
-            else:
-                out[out.index(hit)] = (*hit[:4], numbers[i][j], note)
+        coverage = m["coverage"] or "as printed"
+        values: dict[int, list] = {}
+        for kind, columns in (("constant", constant), ("current", current)):
+            for j, year in columns.items():
+                value = numbers[i][j]
+                text = (rows[i][j] or "").strip()
+                if value is None and text and not NO_DATA.fullmatch(text):
+                    raise EtlError(
+                        f"unexpected text {text!r} in a total (expected a number or '...')",
+                        file=file,
+                        sheet=sheet,
+                        row=i + 1,
+                        column=f"{column_letters(j)} ({year})",
+                    )
+                values.setdefault(year, [None, None])[kind == "current"] = value
+        for year, (at_constant, at_current) in values.items():
+            out.append((name, parent, year, at_constant, at_current, note, label, coverage))
     frame = pl.DataFrame(
         out,
-        schema=[
-            "region",
-            "parent",
-            "year",
-            "constant_usd_bn",
-            "current_usd_bn",
-            "omitted_countries",
-        ],
+        schema={
+            "region": pl.Utf8,
+            "parent": pl.Utf8,
+            "year": pl.Int32,
+            "constant_usd_bn": pl.Float64,
+            "current_usd_bn": pl.Float64,
+            "omitted_countries": pl.Utf8,
+            "label": pl.Utf8,
+            "coverage": pl.Utf8,
+        },
         orient="row",
     )
     frame = frame.with_columns(edition=pl.lit(edition), price_base_year=pl.lit(base))
@@ -345,29 +575,47 @@ def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 def _check_unique(sheet: Sheet, iso3: dict[str, str | None], file: str, sheet_name: str) -> None:
     """Two printed names for one state would give duplicate (iso3, year) rows."""
     seen: dict[str, str] = {}
-    for name, (row, *_) in sheet.countries.items():
-        if not (code := iso3[name]):
-            continue
-        if code in seen:
-            first = seen[code]
-            raise EtlError(
-                f"{first!r} (row {sheet.countries[first][0]}) and {name!r} (row {row}) are both "
-                f"{code}: duplicate (iso3, year) rows",
-                file=file,
-                sheet=sheet_name,
-                row=row,
-            )
-        seen[code] = name
+    for name, row in sheet.countries.items():
+        for code in _codes(name, iso3):
+            if code in seen:
+                first = seen[code]
+                raise EtlError(
+                    f"{first!r} (row {sheet.countries[first].row}) and {name!r} (row {row.row}) "
+                    f"are both {code}: duplicate (iso3, year) rows",
+                    file=file,
+                    sheet=sheet_name,
+                    row=row.row,
+                )
+            seen[code] = name
+
+
+def _reason(text: pl.Expr) -> pl.Expr:
+    """Why a cell holds no figure ('no data', 'state did not exist', 'blank'), from its text;
+    NULL for any other text, which read_sheet refuses."""
+    text = text.fill_null("").str.strip_chars()
+    out = pl.lit(None, pl.Utf8)
+    for reason, pattern in reversed(MARKERS.items()):
+        out = pl.when(text.str.contains(f"^(?:{pattern})$")).then(pl.lit(reason)).otherwise(out)
+    return out
+
+
+def _is_marker(text: str) -> bool:
+    return any(re.fullmatch(pattern, text.strip()) for pattern in MARKERS.values())
 
 
 def read_sheet(
-    reader: fastexcel.ExcelReader, name: str, colours: dict[tuple[int, int], str], file: str
+    reader: fastexcel.ExcelReader,
+    name: str,
+    measure: Measure,
+    colours: dict[tuple[int, int], str],
+    file: str,
 ) -> Sheet:
     """One country sheet as printed: its years, its countries and every value cell.
 
     Read twice: as text, for labels and markers, and as float, for exact values (calamine's text
     rendering of a float keeps about 9 decimals; the float read also accepts numbers stored as
-    text). skip_rows=0 keeps leading empty rows, so frame row i is Excel row i + 1.
+    text). skip_rows=0 keeps leading empty rows, so frame row i is Excel row i + 1. Columns are
+    found by their headers: Country, Notes and the years wherever they stand.
     """
     try:
         text_sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
@@ -383,67 +631,113 @@ def read_sheet(
     def cell(i: int, j: int) -> str:
         return (rows[i][j] or "").strip()
 
-    labels = [cell(i, 0) for i in range(len(rows))]
-    top = next((i for i, label in enumerate(labels) if label == "Country"), None)
+    top = next(
+        (i for i, r in enumerate(rows[:40]) if any((v or "").strip() == "Country" for v in r)),
+        None,
+    )
     if top is None:
-        raise EtlError("no header row starting 'Country'", file=file, sheet=name)
-    if LEGEND not in " ".join(labels[:top]):
+        raise EtlError("no header row with a 'Country' column", file=file, sheet=name)
+    header = [cell(top, j) for j in range(len(excel_col))]
+    name_j = header.index("Country")
+    above = normalised(" ".join(cell(i, j) for i in range(top) for j in range(len(excel_col))))
+    if normalised(LEGEND) not in above:
         raise EtlError(
             f"colour legend {LEGEND!r} not found above the header", file=file, sheet=name
         )
-    header = [cell(top, j) for j in range(len(excel_col))]
+    if not re.search(measure.unit, above):
+        raise EtlError(
+            f"the title does not state the unit this parser reads ({measure.unit!r}): has the "
+            "sheet changed unit?",
+            file=file,
+            sheet=name,
+            row=1,
+        )
     if "Notes" not in header:
         raise EtlError("no 'Notes' column in the header", file=file, sheet=name, row=top + 1)
     notes_j = header.index("Notes")
     year_j = {j: int(h) for j, h in enumerate(header) if YEAR.fullmatch(h)}
     years = sorted(year_j.values())
-    if not years or years != list(range(years[0], years[-1] + 1)):
+    if not years or years != list(range(years[0], years[-1] + 1)) or len(years) != len(year_j):
         raise EtlError(
-            f"year columns are not one run of years: {years}", file=file, sheet=name, row=top + 1
+            f"year columns are not one run of distinct years: {years}",
+            file=file,
+            sheet=name,
+            row=top + 1,
         )
+    side_j = []  # blank headers: empty, or a base-year note beside a few countries
+    for j, h in enumerate(header):
+        if j in year_j or j in (name_j, notes_j):
+            continue
+        if not OTHER_HEADERS.fullmatch(h):
+            raise EtlError(
+                f"unexpected column {h!r}: not Country, Notes, a year or a column SIPRI is known "
+                "to print (etl/sipri.py OTHER_HEADERS)",
+                file=file,
+                sheet=name,
+                row=top + 1,
+                column=column_letters(excel_col[j]),
+            )
+        if not h:
+            side_j.append(j)
 
-    # Headings (a name and nothing else) set the region and subregion of the countries below.
-    countries: dict[str, tuple[int, str, str | None, str | None]] = {}
+    def figures(i: int) -> bool:
+        """Whether row i holds a number in a year column (markers are not figures)."""
+        return any(cell(i, j) and not _is_marker(cell(i, j)) for j in year_j)
+
+    # Headings (a region or subregion name and no figure) set the region and subregion of the
+    # countries below; the legend some releases print under the table ends it.
+    countries: dict[str, Row] = {}
     region: str | None = None
     subregion: str | None = None
-    heading_above: tuple[int, str] | None = None  # (Excel row, label) of the row above
+    footer: int | None = None
     for i in range(top + 1, len(rows)):
-        label, marks = labels[i], cell(i, notes_j) or None
-        if not marks and not any(cell(i, j) for j in year_j):
+        label, marks = cell(i, name_j), cell(i, notes_j) or None
+        filled = figures(i)
+        if not label and not marks and not any(cell(i, j) for j in year_j):
+            continue
+        if footer is not None:
+            if filled:
+                raise EtlError(
+                    f"figures below the legend that ends the table (row {footer})",
+                    file=file,
+                    sheet=name,
+                    row=i + 1,
+                )
+            continue
+        if label and not filled and not marks:
             if label in REGIONS:
                 region, subregion = label, None
-            elif label:
-                if heading_above and heading_above[1] not in REGIONS:
-                    raise EtlError(
-                        f"heading {heading_above[1]!r} has subregions but is not one of "
-                        f"SIPRI's regions {sorted(REGIONS)}",
-                        file=file,
-                        sheet=name,
-                        row=heading_above[0],
-                    )
-                subregion = label
-            heading_above = (i + 1, label) if label else None
-            continue
-        heading_above = None
+                continue
+            if label.casefold() in SUBREGIONS:
+                subregion = SUBREGIONS[label.casefold()]
+                continue
+            if FOOTER.match(label):
+                footer = i + 1
+                continue
         if not label or region is None:
             problem = "figures without a country name" if not label else "country before a region"
             raise EtlError(problem, file=file, sheet=name, row=i + 1)
         if label in countries:
             raise EtlError(
-                f"{label!r} printed twice (rows {countries[label][0]} and {i + 1}): "
+                f"{label!r} printed twice (rows {countries[label].row} and {i + 1}): "
                 "duplicate (iso3, year) rows",
                 file=file,
                 sheet=name,
                 row=i + 1,
             )
-        if marks and not FOOTNOTE_MARKS.fullmatch(marks):
+        if marks and not (FOOTNOTE_MARKS.fullmatch(marks) or NO_DATA.fullmatch(marks)):
             raise EtlError(
-                f"unexpected text {marks!r} in the Notes column", file=file, sheet=name, row=i + 1
+                f"unexpected text {marks!r} in the Notes column",
+                file=file,
+                sheet=name,
+                row=i + 1,
+                column=column_letters(excel_col[notes_j]),
             )
-        countries[label] = (i + 1, region, subregion, marks)
+        side = "; ".join(t for j in side_j if (t := cell(i, j))) or None
+        countries[label] = Row(i + 1, region, subregion, marks, side)
 
     # Long form: one row per (country, year) cell, with its Excel position for messages.
-    at = [row - 1 for row, *_ in countries.values()]
+    at = [row.row - 1 for row in countries.values()]
     year_cols = {text.columns[j]: str(excel_col[j]) for j in year_j}
 
     def long(frame: pl.DataFrame, value: str) -> pl.DataFrame:
@@ -466,9 +760,7 @@ def read_sheet(
         .join(painted, on=["row", "col"], how="left")
         .with_columns(
             year=pl.col("col").replace_strict({excel_col[j]: y for j, y in year_j.items()}),
-            reason=pl.when(pl.col("value").is_null()).then(
-                pl.col("text").str.strip_chars().fill_null("").replace_strict(MARKERS, default=None)
-            ),
+            reason=pl.when(pl.col("value").is_null()).then(_reason(pl.col("text"))),
             # A colour on a marker ('...' is sometimes blue or red) flags no figure.
             colour=pl.when(pl.col("value").is_not_null()).then("colour"),
         )
@@ -483,13 +775,13 @@ def read_sheet(
         ("figure printed in an unexpected font colour {colour} (legend: " + LEGEND + ")", odd),
     ):
         if frame.height:
-            cell = frame.sort("row", "col").row(0, named=True)
+            found = frame.sort("row", "col").row(0, named=True)
             raise EtlError(
-                problem.format(**cell),
+                problem.format(**found),
                 file=file,
                 sheet=name,
-                row=cell["row"],
-                column=f"{column_letters(cell['col'])} ({cell['year']})",
+                row=found["row"],
+                column=f"{column_letters(found['col'])} ({found['year']})",
             )
     return Sheet(years, countries, cells.select("name", "year", "value", "reason", "colour"))
 
@@ -513,8 +805,11 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def font_colours(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet, {(Excel row, 0-based column): colour} for every cell in a non-black font.
+def font_colours(
+    path: Path, sheets: list[str]
+) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, list[tuple[int, int]]]]:
+    """Per sheet, {(Excel row, 0-based column): colour} for every cell in a non-black font, and
+    the cells that hold a formula but no stored value (calamine would read them as empty).
 
     Reads only xl/styles.xml and the sheets' XML (the `s` attribute of each cell), which is far
     cheaper than loading the workbook with openpyxl. The 2025 release uses legacy indexed colours:
@@ -526,8 +821,10 @@ def font_colours(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int
         styles = ET.fromstring(z.read("xl/styles.xml"))
         custom = styles.find(f"{_MAIN}colors/{_MAIN}indexedColors")
         palette = _PALETTE if custom is None else [c.get("rgb", "")[-6:] for c in custom]
+        theme = _theme_colours(z)
         fonts = [
-            _classify(font.find(f"{_MAIN}color"), palette) for font in styles.find(f"{_MAIN}fonts")
+            _classify(font.find(f"{_MAIN}color"), palette, theme)
+            for font in styles.find(f"{_MAIN}fonts")
         ]
         by_style = {
             str(i): fonts[int(xf.get("fontId", "0"))]
@@ -537,23 +834,38 @@ def font_colours(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int
         parts = _sheet_parts(z)
         # One regex over each sheet's XML finds the cells in a coloured style. It expects s right
         # after r, the schema's attribute order (r, s, t, ...) that Excel, LibreOffice and
-        # openpyxl write; parse() fails if no figure at all comes out blue. iterparse took 0.16 s
+        # openpyxl write, or after r and t, the order SIPRI's Apache POI export writes (2022,
+        # 2023 releases); parse() fails if no figure at all comes out blue. iterparse took 0.16 s
         # for the six sheets, a regex for any attribute order 0.06 s, one allowing other
         # attributes between r and s 0.036 s (it scans every cell to its '>') and this 0.014 s.
         in_style = b"|".join(re.escape(style.encode()) for style in coloured)
-        cell = re.compile(rb'<c r="([A-Z]+)(\d+)" s="(' + in_style + rb')"')
+        cell = re.compile(rb'<c r="([A-Z]+)(\d+)"(?: t="\w+")? s="(' + in_style + rb')"')
         by_bytes = {style.encode(): colour for style, colour in coloured.items()}
         out: dict[str, dict[tuple[int, int], str]] = {}
+        formulas: dict[str, list[tuple[int, int]]] = {}
         for sheet in sheets:
+            xml = z.read(parts[sheet])
             out[sheet] = {
                 (int(row), _column_index(letters)): by_bytes[style]
-                for letters, row, style in (cell.findall(z.read(parts[sheet])) if coloured else ())
+                for letters, row, style in (cell.findall(xml) if coloured else ())
             }
-    return out
+            formulas[sheet] = [
+                (int(row), _column_index(letters)) for letters, row in _NO_VALUE.findall(xml)
+            ]
+    return out, formulas
 
 
-def _classify(color: ET.Element | None, palette: list[str]) -> str | None:
-    """'blue', 'red', None for black/grey/automatic text, or a description of any other colour."""
+# A cell holding a formula and no cached <v>alue: <c r="B7" ...><f>SUM(...)</f></c>.
+_NO_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*</c>')
+
+
+def _classify(color: ET.Element | None, palette: list[str], theme: list[str]) -> str | None:
+    """'blue', 'red', None for black/grey/automatic text, or a description of any other colour.
+
+    By hue, not by exact value: the releases paint estimates in 0000FF (indexed 12 or rgb), one
+    2017 cell in 2738E1, and one cell of the 2017-2021 releases in the theme's 'Text 2' dark blue
+    (1F497D, Share of Govt. spending, 2010): all read as SIPRI's estimate blue. Reds are FF0000
+    and the theme's C0504D."""
     if color is None or color.get("auto") == "1":
         return None
     if (rgb := color.get("rgb")) is not None:
@@ -562,17 +874,55 @@ def _classify(color: ET.Element | None, palette: list[str]) -> str | None:
         if int(indexed) >= len(palette):
             return None  # 64, 65: system foreground and background
         hexa = palette[int(indexed)]
-    else:  # theme colours: 0 and 1 are the default text and background
-        theme = color.get("theme")
-        return None if theme in (None, "0", "1") else f"theme colour {theme}"
-    r, g, b = (int(hexa[k : k + 2], 16) for k in (0, 2, 4))
-    if max(r, g, b) - min(r, g, b) < 0x20:
+    elif (index := color.get("theme")) is not None:
+        # Excel numbers theme colours Background 1, Text 1, Background 2, Text 2, accents...:
+        # the first two pairs are swapped against the theme part's order (dk1, lt1, dk2, lt2).
+        at = {0: 1, 1: 0, 2: 3, 3: 2}.get(int(index), int(index))
+        if at in (0, 1):
+            return None  # the default text and background
+        if at >= len(theme):
+            return f"theme colour {index} (the workbook has no such theme colour)"
+        hexa = _tinted(theme[at], float(color.get("tint", "0")))
+    else:
         return None
-    if b >= 0x80 and max(r, g) < 0x80:
+    r, g, b = (int(hexa[k : k + 2], 16) / 255 for k in (0, 2, 4))
+    hue, saturation, value = colorsys.rgb_to_hsv(r, g, b)
+    if saturation < 0.3 or value < 0.25:
+        return None  # black, grey, white and near them
+    if 200 <= hue * 360 <= 260:
         return "blue"
-    if r >= 0x80 and max(g, b) < 0x80:
+    if hue * 360 >= 340 or hue * 360 <= 20:
         return "red"
     return f"#{hexa}"
+
+
+def _tinted(hexa: str, tint: float) -> str:
+    """A theme colour with Excel's tint applied to its lightness."""
+    r, g, b = (int(hexa[k : k + 2], 16) / 255 for k in (0, 2, 4))
+    h, light, s = colorsys.rgb_to_hls(r, g, b)
+    light = light * (1 + tint) if tint < 0 else light * (1 - tint) + tint
+    return "".join(f"{round(c * 255):02X}" for c in colorsys.hls_to_rgb(h, light, s))
+
+
+def _theme_colours(z: zipfile.ZipFile) -> list[str]:
+    """The workbook theme's colour scheme in file order (dk1, lt1, dk2, lt2, accent1-6, ...);
+    empty when the workbook has no theme part (SIPRI's Apache POI exports of 2022 and 2023)."""
+    try:
+        theme = ET.fromstring(z.read("xl/theme/theme1.xml"))
+    except KeyError:
+        return []
+    scheme = theme.find(f"{_DRAWING}themeElements/{_DRAWING}clrScheme")
+    out = []
+    for slot in scheme if scheme is not None else ():
+        colour = slot[0] if len(slot) else None
+        value = colour.get("val") if colour is not None else None
+        if colour is not None and colour.tag == f"{_DRAWING}sysClr":
+            value = colour.get("lastClr")
+        out.append((value or "000000")[-6:])
+    return out
+
+
+_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:

@@ -25,11 +25,20 @@ class Known:
 
     name: str
     edition: str  # e.g. '2024' (NATO), 'April 2025' (SIPRI)
-    published: date
+    published: date  # the release day the publisher announced: the edition's key
     bytes: int
     claims: str
     sha256: str | None = None
     md5: str | None = None  # some publishers' pages give only an md5
+    # When these bytes were public, if later than the release day: a copy the publisher re-saved
+    # or regenerated after the release (SIPRI's 2017 and 2022 files). A judgment as of a date
+    # before it must not use them (ledger: editions as of a date).
+    available: date | None = None
+    note: str = ""  # where the dates come from, in a few words
+
+    @property
+    def available_from(self) -> date:
+        return self.available or self.published
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,7 @@ def _digests(path: Path) -> tuple[str, str]:
 EDITION_SCHEMA = {
     "source": pl.String,
     "edition": pl.Date,
+    "published": pl.Date,
     "definition": pl.String,
     "price_base_year": pl.Int32,
     "file": pl.String,
@@ -142,5 +152,7 @@ EDITION_SCHEMA = {
 
 
 def edition_frame(**row: object) -> pl.DataFrame:
-    """One row of the `edition` table (etl/schema.sql)."""
+    """One row of the `edition` table (etl/schema.sql); `published` (when the file's bytes were
+    public) defaults to the edition's own date."""
+    row.setdefault("published", row["edition"])
     return pl.DataFrame([row], schema=EDITION_SCHEMA)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from etl.errors import EtlError
@@ -54,6 +54,16 @@ def sha256_of(raw_file: Path) -> str | None:
     """The sha256 a file's record holds (None: no record, or one that cannot be read)."""
     try:
         return str(json.loads(path_of(raw_file).read_text(encoding="utf-8"))["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def published(raw_file: Path) -> date | None:
+    """The publication date a file's record kept from the publisher's server (its Last-Modified
+    header at download), if any: a release date for a workbook that states none itself."""
+    try:
+        stated = json.loads(path_of(raw_file).read_text(encoding="utf-8"))["published"]
+        return date.fromisoformat(str(stated)[:10])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
