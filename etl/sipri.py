@@ -47,22 +47,56 @@ class Measure:
     multiplier: float  # to the published unit of the column
     divisor: float
     unit: str  # regex the title rows above the header must match (normalised, lower case)
+    label: str  # the sheet's usual name, for messages
 
 
 MEASURES = (
-    Measure(r"constant \((\d{4})\) us(?:\$|d)", "constant_usd_m", 1, 1, r"constant.*us ?\$ ?m"),
-    Measure(r"current us(?:\$|d)", "current_usd_m", 1, 1, r"millions of us\$.*current prices"),
+    Measure(
+        r"constant \((\d{4})\) us(?:\$|d)",
+        "constant_usd_m",
+        1,
+        1,
+        r"constant.*us ?\$ ?m",
+        "Constant (YYYY) US$",
+    ),
+    Measure(
+        r"current us(?:\$|d)",
+        "current_usd_m",
+        1,
+        1,
+        r"millions of us\$.*current prices",
+        "Current US$",
+    ),
     # printed as a fraction: 0.0228 = 2.28 %
-    Measure(r"share of gdp", "share_gdp_pct", 100, 1, r"percentage of gross domestic product"),
-    Measure(r"per capita", "per_capita_current_usd", 1, 1, r"current us\$"),
-    Measure(r"share of govt\.? spending", "share_govt_pct", 100, 1, r"percentage of government"),
+    Measure(
+        r"share of gdp",
+        "share_gdp_pct",
+        100,
+        1,
+        r"percentage of gross domestic product",
+        "Share of GDP",
+    ),
+    Measure(r"per capita", "per_capita_current_usd", 1, 1, r"current us\$", "Per capita"),
+    Measure(
+        r"share of govt\.? spending",
+        "share_govt_pct",
+        100,
+        1,
+        r"percentage of government",
+        "Share of Govt. spending",
+    ),
     # NOTE: this sheet is in currency units, not millions, in every release (US 2015:
     # 633829639000 here, 633,829.639 in the current-US$ sheet), so it is divided by a million to
     # fit local_currency_m. Kept as published: Belarus is ~10x what 'Current US$' implies at
     # market rates (2024: 48,813.7 m roubles against US$ 1,491 m), and its 'Current US$' 1992-94
     # are 0.
     Measure(
-        r"local currency calendar years", "local_currency_m", 1, 1_000_000, r"in local currency"
+        r"local currency calendar years",
+        "local_currency_m",
+        1,
+        1_000_000,
+        r"in local currency",
+        "Local currency calendar years",
     ),
 )
 CONSTANT = MEASURES[0]
@@ -218,6 +252,7 @@ def measures(sheet_names: list[str], file: str) -> tuple[dict[str, Measure], int
                 f"expected {wanted} named like {measure.sheet!r} (the {measure.column} sheet); "
                 f"the file has {sheet_names}",
                 file=file,
+                sheet=measure.label,
             )
         found[hits[0]] = measure
         if measure is CONSTANT:

@@ -52,6 +52,9 @@ GLOBS = {
     "kiel_release": kiel.glob("release"),
 }
 
+# The constant-price sheet of the newest SIPRI release, the one the cases break (newest_sipri).
+CONSTANT_SHEET = "Constant (2024) US$"
+
 HTML_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
     b"<body><h1>Bad Gateway</h1><p>The proxy server received an invalid response.</p></body>"
@@ -338,13 +341,13 @@ def _(raw, facts, n):
     "sipri-unknown-country",
     "SIPRI's 'Poland' renamed to an unknown country",
     "{sipri}",
-    "sheet Constant (2023) US$",
+    f"sheet {CONSTANT_SHEET}",
     "row {row}",
     "Narnia",
 )
 def _(raw, facts, n):
     book = Xlsx(_path(raw, n, "sipri"))
-    row = book.find("Constant (2023) US$", "Poland")[1]
+    row = book.find(CONSTANT_SHEET, "Poland")[1]
     book.rename_string("Poland", "Narnia")
     book.save()
     return {"row": row}
@@ -354,13 +357,13 @@ def _(raw, facts, n):
     "sipri-duplicate-country",
     "SIPRI's 'Poland' renamed 'Germany': two rows for one country",
     "{sipri}",
-    "sheet Constant (2023) US$",
+    f"sheet {CONSTANT_SHEET}",
     "rows {row} and",
     "Germany",
 )
 def _(raw, facts, n):
     book = Xlsx(_path(raw, n, "sipri"))
-    row = book.find("Constant (2023) US$", "Poland")[1]
+    row = book.find(CONSTANT_SHEET, "Poland")[1]
     book.rename_string("Poland", "Germany")
     book.save()
     return {"row": row}
@@ -420,13 +423,13 @@ def _(raw, facts, n):
     "sipri-year-gap",
     "SIPRI header year 2024 changed to 2099 (a year in the future, a gap)",
     "{sipri}",
-    "sheet Constant (2023) US$",
+    f"sheet {CONSTANT_SHEET}",
     "row {row}",
     "2099",
 )
 def _(raw, facts, n):
     book = Xlsx(_path(raw, n, "sipri"))
-    sheet = "Constant (2023) US$"
+    sheet = CONSTANT_SHEET
     col = book.year_column(sheet, "2024", "Country")
     row = book.find(sheet, "Country")[1]
     book.set(sheet, f"{col}{row}", 2099.0)
@@ -438,7 +441,7 @@ def _(raw, facts, n):
     "sipri-no-legend",
     "SIPRI colour legend text changed",
     "{sipri}",
-    "sheet Constant (2023) US$",
+    f"sheet {CONSTANT_SHEET}",
     "legend",
 )
 def _(raw, facts, n):
@@ -1159,10 +1162,23 @@ def _(raw, facts, n):
 # --- making a case --------------------------------------------------------------------------
 
 
+def newest_sipri(raw_dir: Path) -> Path:
+    """The newest SIPRI release in a raw dir: the one whose name runs to the latest year."""
+    files = raw_dir.glob(GLOBS["sipri"])
+    return max(files, key=lambda p: re.search(r"-\d{4}-(\d{4})", p.name)[1])
+
+
 def copy_inputs(raw_dir: Path, dest: Path) -> tuple[Path, Path]:
-    """Writable copies of the raw files (no PDFs) and of the facts, under dest/raw, dest/data."""
+    """Writable copies of the raw files (no PDFs) and of the facts, under dest/raw, dest/data.
+
+    Of SIPRI's releases only the newest is copied: every case breaks one file, and seven more
+    releases would add 2-3 s of parsing to each of the ~80 builds without testing anything more
+    (tests/test_sipri.py and the session build read every release)."""
     raw, facts = dest / "raw", dest / "data"
+    sipri_files = set(raw_dir.glob(GLOBS["sipri"])) - {newest_sipri(raw_dir)}
     for src in sorted(raw_dir.rglob("*")):
+        if src in sipri_files:
+            continue
         if src.is_file() and src.suffix.lower() in (".xlsx", ".csv", ".json"):
             target = raw / src.relative_to(raw_dir)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -376,7 +376,7 @@ UK_ROW, USSR_ROW, KUWAIT_ROW = (excel_row(c) for c in ("United Kingdom", "USSR",
     [
         (
             _retitle("Share of GDP", "Share of GDP (%)"),
-            f"file {FILE}: expected one sheet named like 'share of gdp'",
+            f"file {FILE}, sheet Share of GDP: expected one sheet named like 'share of gdp'",
         ),
         (
             _set("Current US$", "United Kingdom", 1991, "n/a"),

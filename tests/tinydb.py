@@ -35,7 +35,26 @@ def make_db(path: Path, tables: dict[str, list[dict]]) -> Path:
             con.register("_rows", frame)
             con.execute(f"insert into {table} select * from _rows")  # noqa: S608
             con.unregister("_rows")
+        _edition_rows(con)
         create_views(con)
     finally:
         con.close()
     return path
+
+
+def _edition_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """An `edition` row for every SIPRI release the hand-made rows name and the world did not
+    list itself (published on its release day): sipri_at() picks a release from that table."""
+    con.execute(
+        """
+        insert into edition
+        select 'sipri', sipri_milex.edition, sipri_milex.edition, 'military expenditure',
+            any_value(sipri_milex.price_base_year), 'tiny', min(sipri_milex.year),
+            max(sipri_milex.year)
+        from sipri_milex
+        where sipri_milex.edition not in (
+            select edition.edition from edition where edition.source = 'sipri'
+        )
+        group by sipri_milex.edition
+        """
+    )

@@ -85,10 +85,13 @@ def test_burden_sipri_uses_world_bank_gdp(con):
 
 @pytest.mark.raw
 def test_real_sanity_figures(real_con):
-    sipri = rows(real_con, "burden", key="iso3", source="sipri", year_from=2024, year_to=2024)
-    # claims.md: SIPRI 2024 share of GDP UK 2.279 %, Poland 4.154 %, US 3.419 %, Germany 1.892 %.
-    for iso3, share in {"GBR": 2.279, "POL": 4.154, "USA": 3.419, "DEU": 1.892}.items():
-        assert sipri[iso3]["burden_pct"] == approx(share, abs=5e-4), iso3
+    # SIPRI's April 2026 release (the default, the newest): 2024 share of GDP UK 2.437 %, Poland
+    # 3.755 %, US 3.430 %, Germany 1.839 % (first published in April 2025 as 2.279, 4.154, 3.419
+    # and 1.892: tests/test_sipri.py); 2025 Poland 4.497 %.
+    sipri = rows(real_con, "burden", key=("iso3", "year"), source="sipri", year_from=2024)
+    for iso3, share in {"GBR": 2.437, "POL": 3.755, "USA": 3.430, "DEU": 1.839}.items():
+        assert sipri[(iso3, 2024)]["burden_pct"] == approx(share, abs=5e-4), iso3
+    assert sipri[("POL", 2025)]["burden_pct"] == approx(4.497, abs=5e-4)
     nato = rows(real_con, "burden", key=("iso3", "year"))
     # NATO June 2024 tables: United States 2014 3.71 %; Poland 2024e 4.12 %.
     assert nato[("USA", 2014)]["burden_pct"] == approx(3.71, abs=5e-3)
@@ -128,5 +131,6 @@ def test_real_per_head_is_the_published_figure(real_con):
         if published.get(iso3) is not None:
             assert row["me_per_capita_constant_usd"] == approx(published[iso3]), iso3
     sipri = rows(real_con, "burden", key="iso3", source="sipri", year_from=2024, year_to=2024)
-    # SIPRI 2025 release, per-capita sheet: Poland 2024 US$ 981.6 (current).
-    assert sipri["POL"]["me_per_capita_current_usd"] == approx(981.6, abs=0.05)
+    # SIPRI April 2026 release, per-capita sheet: Poland 2024 US$ 890.2 (current; April 2025
+    # printed 981.6).
+    assert sipri["POL"]["me_per_capita_current_usd"] == approx(890.2, abs=0.05)
