@@ -19,6 +19,8 @@ from typing import Any
 
 import streamlit as st
 
+from app import readertext
+
 SOURCES = {"nato": "NATO", "sipri": "SIPRI"}
 SOURCE_HELP = (
     "NATO: the Alliance's own tables (June 2024 edition, 2014 onwards, NATO definition of "
@@ -42,19 +44,6 @@ MEMBERSHIP = {
 }
 
 
-# A URL value longer than this is cut wherever it is shown (the issue's 100,000-character
-# ?country= stalled the browser for 100 s as the note repeated it); no option is that long.
-MAX_SHOWN = 60
-
-
-def clip(value: Any, most: int = MAX_SHOWN) -> str:
-    """A value from a URL as it may be shown: cut, saying how long it was, one line."""
-    text = " ".join(str(value).split())
-    if len(text) <= most:
-        return text
-    return f"{text[:most]}… ({len(str(value)):,} characters)"
-
-
 def grouping_label(code: str) -> str:
     return GROUPINGS.get(code, code)
 
@@ -63,11 +52,14 @@ def source_label(code: str) -> str:
     return SOURCES.get(code, code)
 
 
-def resolve(requested: Any, options: Sequence[Any], fallback: Any = None) -> tuple[Any, str | None]:
+def resolve(
+    requested: Any, options: Sequence[Any], fallback: Any = None, labels: dict | None = None
+) -> tuple[Any, str | None]:
     """The option to show for a requested value, and a note when it had to change.
 
     `requested` may be an option or its text (a URL value); for numbers the nearest option is
-    chosen, otherwise the fallback (or the first option).
+    chosen, otherwise the fallback (or the first option), named in the note by its label. The
+    note shows the requested value as a reader's text (app.readertext), never as markdown.
     """
     if not options:
         return None, None
@@ -85,15 +77,16 @@ def resolve(requested: Any, options: Sequence[Any], fallback: Any = None) -> tup
         chosen = min(numeric, key=lambda o: (abs(o - wanted), -o))
         lo, hi = min(numeric), max(numeric)
         return chosen, (
-            f"{clip(requested)} is outside the years these data cover ({lo}–{hi}); "
+            f"{readertext.md(requested)} is outside the years these data cover ({lo}–{hi}); "
             f"showing {chosen}."
         )
     chosen = fallback if fallback in options else options[0]
-    return chosen, f"“{clip(requested)}” is not available here; showing {_text(chosen)}."
+    shown = readertext.md(requested)
+    return chosen, f"{shown} is not available here; showing {_text(chosen, labels)}."
 
 
-def _text(value: Any) -> str:
-    return GROUPINGS.get(value, SOURCES.get(value, str(value)))
+def _text(value: Any, labels: dict | None = None) -> str:
+    return (labels or {}).get(value) or GROUPINGS.get(value, SOURCES.get(value, str(value)))
 
 
 def _requested(key: str) -> Any:
@@ -160,7 +153,7 @@ def _settle(key: str, options: Sequence[Any], fallback: Any, labels: dict | None
     if labels and requested not in options:  # a URL carries the label, not the code
         by_label = {v: k for k, v in labels.items()}
         requested = by_label.get(requested, requested)
-    value, note = resolve(requested, list(options), fallback)
+    value, note = resolve(requested, list(options), fallback, labels)
     if note:
         st.session_state[key] = value
         st.info(note, icon=":material/info:")

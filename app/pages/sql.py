@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cite, data, examples, explorer, ui
+from app import cite, data, examples, explorer, readertext, ui
 
 ui.header(
     "SQL explorer",
@@ -61,8 +61,9 @@ with left:
         st.info("Write a query above, or start from an example.")
     else:
         result = explorer.explore(sql, row_cap, seconds)
-        if result.refusal:
-            st.error(result.refusal, icon=":material/block:")
+        if result.refusal:  # DuckDB's errors echo the reader's identifiers and tokens: as text
+            refusal = readertext.md(result.refusal, most=readertext.MAX_MESSAGE)
+            st.error(refusal, icon=":material/block:")
         else:
             st.caption(ui.result_note(result.frame.height, result.truncated, row_cap))
             st.dataframe(cite.csv_ready(result.frame), hide_index=True, key="sql-result")
