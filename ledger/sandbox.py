@@ -69,7 +69,8 @@ class Result:
     seconds: float = 0.0  # wall time, from asking for a worker to the answer
     peak_rss_mb: float = 0.0  # the worker's peak resident memory during the query
     worker_pid: int = 0
-    reused: bool = False  # the worker had answered an earlier query (no process started)
+    cold_start: bool = False  # a worker process was started for this query (none was ready)
+    reused: bool = False  # the worker had answered an earlier query
 
 
 _pool: sqlpool.Pool | None = None
@@ -175,7 +176,8 @@ def run(
     start = time.monotonic()
     try:
         key = sqlpool.key_of(Path(db).resolve(), memory_mb, threads)
-        worker, reused = pool().checkout(key, wait=seconds)
+        worker, cold = pool().checkout(key, wait=seconds)
+        reused = worker.queries > 0
     except OSError as e:
         raise SqlRefused(f"The database cannot be read: {e.strerror or e}.") from None
     except sqlpool.Stopped as e:
@@ -213,6 +215,7 @@ def run(
         time.monotonic() - start,
         header["peak_rss_mb"],
         worker.pid,
+        cold,
         reused,
     )
 

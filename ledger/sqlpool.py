@@ -225,8 +225,8 @@ class Pool:
 
     # ------------------------------------------------------------------ lending
     def checkout(self, key: Key, wait: float) -> tuple[Worker, bool]:
-        """A ready worker for key and whether it had served before; Stopped('busy') when none
-        is free within `wait` (or within the start-up time while one is starting)."""
+        """A ready worker for key and whether it was started for this call; Stopped('busy')
+        when none is free within `wait` (or within the start-up time while one is starting)."""
         begin = time.monotonic()
         retired: list[Worker] = []
         try:
@@ -237,7 +237,7 @@ class Pool:
                     if self._idle:
                         worker = self._idle.pop()
                         self._busy.add(worker)
-                        return worker, worker.queries > 0
+                        return worker, False
                     if len(self._busy) + self._starting < self.size():
                         self._starting += 1
                         break
@@ -260,7 +260,7 @@ class Pool:
             self.starts += 1
             self._starting -= 1
             self._busy.add(worker)
-        return worker, False
+        return worker, True
 
     def checkin(self, worker: Worker, clean: bool) -> None:
         """Back to the idle list after a clean answer; otherwise killed (and replaced)."""

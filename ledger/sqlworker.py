@@ -51,7 +51,7 @@ FIRST_DAY, LAST_DAY = -719_162, 2_932_896  # 0001-01-01 and 9999-12-31, days sin
 FIRST_SECOND, END_SECOND = FIRST_DAY * 86_400, (LAST_DAY + 1) * 86_400
 ZONE_MARGIN = 86_400  # a timestamp with a time zone may move a day either way when shown
 PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
-INT64 = (-(1 << 63), (1 << 63) - 1)  # also DuckDB's -infinity (min + 1) and infinity (max)
+INT64 = (-(1 << 63), (1 << 63) - 1)  # DuckDB: -infinity is min + 1, infinity is max
 
 _out = -1  # the protocol's file descriptor; fd 1 itself is sent to /dev/null (stray prints)
 
@@ -174,7 +174,7 @@ def _out_of_range(column) -> bool:
     elif pa.types.is_timestamp(kind):
         per = PER_SECOND[kind.unit]
         margin = ZONE_MARGIN if kind.tz else 0
-        lo = max((FIRST_SECOND + margin) * per, INT64[0] + 1)
+        lo = max((FIRST_SECOND + margin) * per, INT64[0] + 2)
         hi = min((END_SECOND - margin) * per - 1, INT64[1] - 1)
         values = column.cast(pa.int64())
     elif pa.types.is_time64(kind):
