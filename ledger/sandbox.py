@@ -161,6 +161,8 @@ def run(
         row_cap, seconds = check_options(row_cap, seconds)
         sql_chars = int(limits.get("sql_chars"))
         memory_mb, threads, worker_mb, result_mb = _settings()
+        for name in ("workers", "worker_keep_mb", "worker_idle_seconds"):  # the pool's
+            limits.get(name)
     except limits.LimitError as e:
         raise SqlRefused(str(e)) from None
     sql = _valid_text(sql)

@@ -232,8 +232,10 @@ class Pool:
         try:
             with self._cond:
                 while True:
-                    retired += [w for w in self._idle if w.key != key]
-                    self._idle = [w for w in self._idle if w.key == key]
+                    # a worker of another file or settings, or one that died while idle
+                    stale = [w for w in self._idle if w.key != key or w.proc.poll() is not None]
+                    retired += stale
+                    self._idle = [w for w in self._idle if w not in stale]
                     if self._idle:
                         worker = self._idle.pop()
                         self._busy.add(worker)

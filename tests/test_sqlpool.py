@@ -5,6 +5,7 @@ idle, never more than the `workers` limit, and no state carried from one query t
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -220,3 +221,11 @@ def test_a_worker_grown_past_the_keep_size_is_not_kept(pool, db, monkeypatch):
     big = run(db, "select repeat('x', 600) || i as s from range(100000) t(i)", row_cap=100_000)
     assert big.frame.height == 100_000
     assert not _alive(big.worker_pid) and pool.pids()["idle"] == []
+
+
+def test_a_worker_killed_while_idle_is_not_lent(pool, db):
+    pid = run(db, "select 1 as n").worker_pid
+    os.kill(pid, signal.SIGKILL)
+    assert _until(lambda: not _alive(pid))
+    result = run(db, "select 2 as n")  # not "killed from outside": that worker ran no query
+    assert result.frame["n"][0] == 2 and result.worker_pid != pid
