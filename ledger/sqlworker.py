@@ -236,7 +236,9 @@ def _serve(con, request: dict) -> None:
         if collected is None:
             return _answer({"ok": False, "kind": "size", "message": ""}, cpu_start)
         table, truncated = collected
-        body = _ipc(_in_range(cur, table))
+        body = _ipc(_in_range(cur, table))  # as text, a column of dates can grow: check again
+        if len(body) > request["result_mb"] << 20:
+            return _answer({"ok": False, "kind": "size", "message": ""}, cpu_start)
     except duckdb.InterruptException:
         return _answer({"ok": False, "kind": "time", "message": ""}, cpu_start)
     except (duckdb.OutOfMemoryException, MemoryError):
