@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -354,12 +355,20 @@ def _emit(frame, fmt: str) -> None:
     if fmt == "csv":
         sys.stdout.write(frame.write_csv())
     elif fmt == "json":
-        sys.stdout.write(json.dumps(frame.to_dicts(), default=str, indent=1) + "\n")
+        rows = [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+        sys.stdout.write(json.dumps(rows, default=str, indent=1, allow_nan=False) + "\n")
     else:
         table = Table(*frame.columns)
         for row in frame.iter_rows():
             table.add_row(*("" if v is None else str(v) for v in row))
         out.print(table)
+
+
+def _json_value(value):
+    """JSON has no NaN or infinity: those doubles are written as DuckDB's text for them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # 'nan', 'inf', '-inf', as DuckDB prints them
+    return value
 
 
 Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
@@ -395,9 +404,12 @@ def sql(
         _fail(str(e), EXIT_INPUT, debug)
     except SqlRefused as e:
         _fail(str(e), EXIT_REFUSED, debug)
+    from polars.exceptions import PanicException
+
     try:
         _emit(result.frame, fmt)
-    except Exception as e:  # a type no format holds, despite the worker's casts: refused
+    except (Exception, PanicException) as e:  # a value no format holds, despite the worker's
+        # casts: refused (Polars' panic is not an Exception, and would print a traceback)
         _fail(f"the result cannot be shown as {fmt}: {_line(e)}", EXIT_REFUSED, debug)
     if result.truncated:
         err.print(f"(showing the first {cap:,} rows)")

@@ -46,9 +46,15 @@ _LIMITS = [
     Limit("row_cap", 10_000, 10_000_000, "rows", "default row cap of a reader's query", True),
     Limit("max_row_cap", 100_000, 10_000_000, "rows", "largest row cap a reader may ask for", True),
     Limit("sql_chars", 20_000, 1_000_000, "characters", "longest SQL text accepted", True),
-    Limit("worker_mb", 1_536, 65_536, "MB", "address space of a query worker process", True),
+    # A worker's resident memory (VmRSS), watched while it runs: killed above this. Not its
+    # address space: DuckDB, Arrow and their allocators reserve ~3 GB of it that they never use.
+    Limit("worker_mb", 1_536, 65_536, "MB", "resident memory of a query worker process", True),
     Limit("result_mb", 64, 4_096, "MB", "largest result a query worker may hand back", True),
-    Limit("workers", 2, 64, "", "query workers running at once (others wait)", True),
+    Limit("workers", 2, 64, "", "query workers at once, started ahead (others wait)", True),
+    Limit("worker_keep_mb", 400, 65_536, "MB", "largest idle worker kept for the next query", True),
+    Limit("worker_idle_seconds", 600.0, 86_400.0, "s", "time an idle query worker is kept"),
+    # the explorer's cache of results, counted in bytes (polars' estimate of each frame)
+    Limit("explore_cache_mb", 64, 16_384, "MB", "the SQL explorer's result cache", True),
     # raw files (per source, see RAW_MB) and workbooks
     Limit("raw_mb", 64, 16_384, "MB", "largest raw file of a source without its own cap", True),
     Limit("xlsx_unzipped_mb", 256, 16_384, "MB", "largest uncompressed size of a workbook", True),

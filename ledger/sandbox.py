@@ -1,30 +1,29 @@
 """Read-only ad-hoc SQL for readers: one implementation behind `etl sql` and the SQL explorer.
 
 Defences, each enough on its own for some attacks and together for all we test:
-- the query runs in a worker process (ledger/sqlworker.py) whose address space is capped and
-  which is killed at a deadline, so no query, whatever it runs, can hold the server's memory
-  or time: DuckDB's list and string functions ignore both interrupts and its memory limit;
+- the query runs in a worker process (ledger/sqlworker.py, lent by the pool in
+  ledger/sqlpool.py) that is killed at a deadline or as soon as its resident memory passes the
+  cap, so no query, whatever it runs, can hold the server's memory or time: DuckDB's list and
+  string functions ignore both interrupts and its memory limit. DuckDB's own memory limit,
+  thread count and no temp directory bound what it does track;
 - the worker's connection is read-only with external access off, the local file system
   disabled (not even the database file can be read as a blob) and its configuration locked;
+  each query gets a new cursor, so none leaves state for the next on a reused worker;
 - exactly one statement, and it must be a query (no ATTACH, COPY, SET, PRAGMA, CALL, ...);
-- a row cap that DuckDB applies itself (LIMIT on the relation), so a huge result is never built;
+- a row cap that DuckDB applies itself (LIMIT on the relation), so a huge result is never
+  built, and a byte cap checked batch by batch as the worker reads the result;
 - every result type is shown: types no output can hold (interval, union, list, struct, map,
-  blob, ...) arrive as their DuckDB text;
+  blob, ...) and dates, timestamps and times outside Python's range (infinity, year 5877642)
+  arrive as their DuckDB text;
 - at most `workers` queries run at once (etl.limits); others wait, then are turned away.
-Every refusal is an SqlRefused with one line meant for a reader, never a traceback.
+Every refusal is an SqlRefused with one line meant for a reader, never a traceback, and says
+why the query was stopped: memory, time, a signal from outside, a crash.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
-import os
-import select
 import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -35,27 +34,27 @@ import polars as pl
 
 from etl import limits
 from etl.db import problem
+from ledger import sqlpool
 from ledger.sqlworker import only_one_query
 
-WORKER = Path(__file__).with_name("sqlworker.py")
-READY = b"R"  # the worker's first byte: loaded, connected, about to run the query
 DEFAULT_ROW_CAP = int(limits.LIMITS["row_cap"].default)
 DEFAULT_SECONDS = float(limits.LIMITS["query_seconds"].default)
 MAX_SQL_CHARS = int(limits.LIMITS["sql_chars"].default)
-# Time a worker may take to start (import DuckDB and Polars, open the database): generous, as
-# the machine may be busy, and not the reader's to choose. Once it is ready, it is killed
+# Time a worker may take to start (import DuckDB and Arrow, open the database): generous, as
+# the machine may be busy, and not the reader's to choose. Once it has the query, it is killed
 # KILL_FACTOR times the query's limit plus GRACE later: "about twice the limit" at most.
 STARTUP = 30.0
 KILL_FACTOR = 1.5
 GRACE = 0.5
-
-_slots: threading.BoundedSemaphore | None = None
-_slots_lock = threading.Lock()
+# A query stopped at its time limit after getting less than this share of one core's time
+# was starved by other work on the machine, not slow itself: the refusal is transient.
+STARVED = 0.5
 
 
 class SqlRefused(Exception):
     """A query we will not run, or one that failed; the message is shown to the reader.
-    `transient`: the server was busy, the same query may run later (so do not cache this)."""
+    `transient`: the same query may run later (busy, killed from outside, starved of CPU), so
+    this refusal must not be cached."""
 
     def __init__(self, message: str, *, transient: bool = False, peak_rss_mb: float = 0) -> None:
         super().__init__(message)
@@ -67,16 +66,29 @@ class SqlRefused(Exception):
 class Result:
     frame: pl.DataFrame
     truncated: bool  # more rows existed than the cap
-    seconds: float = 0.0  # wall time, worker start to answer
-    peak_rss_mb: float = 0.0  # the worker's peak resident memory
+    seconds: float = 0.0  # wall time, from asking for a worker to the answer
+    peak_rss_mb: float = 0.0  # the worker's peak resident memory during the query
+    worker_pid: int = 0
+    cold_start: bool = False  # a worker process was started for this query (none was ready)
+    reused: bool = False  # the worker had answered an earlier query
 
 
-def _workers() -> threading.BoundedSemaphore:
-    global _slots
-    with _slots_lock:
-        if _slots is None:
-            _slots = threading.BoundedSemaphore(int(limits.get("workers")))
-        return _slots
+_pool: sqlpool.Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def pool() -> sqlpool.Pool:
+    """The process's one pool of query workers (its size: the `workers` limit)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = sqlpool.new_pool(
+                size=lambda: int(limits.get("workers")),
+                keep_mb=lambda: limits.get("worker_keep_mb"),
+                idle_seconds=lambda: limits.get("worker_idle_seconds"),
+                startup=STARTUP,
+            )
+        return _pool
 
 
 def check_options(row_cap: object, seconds: object) -> tuple[int, float]:
@@ -92,19 +104,68 @@ def check_options(row_cap: object, seconds: object) -> tuple[int, float]:
 
 
 def deadline(seconds: float) -> float:
-    """When the worker is killed, in seconds after it is ready to run the query."""
+    """When the worker is killed, in seconds after it was handed the query."""
     return seconds * KILL_FACTOR + GRACE
+
+
+def _settings() -> tuple[int, int, int, int]:
+    """(DuckDB memory limit, threads, worker RSS cap, result cap), all from etl.limits."""
+    worker_mb = int(limits.get("worker_mb"))
+    memory_mb = min(int(limits.get("memory_mb")), worker_mb // 2)
+    return memory_mb, int(limits.get("threads")), worker_mb, int(limits.get("result_mb"))
+
+
+def _key(db: Path | str) -> sqlpool.Key:
+    memory_mb, threads, _, _ = _settings()
+    return sqlpool.key_of(Path(db).resolve(), memory_mb, threads)
+
+
+def warm(db: Path | str) -> None:
+    """Start the pool's workers for `db` ahead of the first query (the explorer page asks for
+    this); nothing when the file cannot be read (the query will say why)."""
+    try:
+        if problem(db) is None:
+            pool().warm(_key(db))
+    except (OSError, limits.LimitError):
+        pass
+
+
+def _valid_text(sql: object) -> str:
+    """The SQL as text, refused in one line when it is not valid UTF-8 (a command-line argument
+    arrives with its undecodable bytes as lone surrogates)."""
+    if isinstance(sql, bytes | bytearray):
+        try:
+            return bytes(sql).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise SqlRefused(
+                f"The query is not valid UTF-8 text (byte 0x{sql[e.start]:02x} at {e.start + 1})."
+            ) from None
+    if not isinstance(sql, str):
+        raise SqlRefused("There is no query to run.")
+    try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError as e:
+        bad = ord(sql[e.start])
+        what = f"byte 0x{bad - 0xDC00:02x}" if 0xDC80 <= bad <= 0xDCFF else f"U+{bad:04X}"
+        raise SqlRefused(
+            f"The query is not valid UTF-8 text ({what} at character {e.start + 1})."
+        ) from None
+    return sql
 
 
 def run(
     db: Path | str, sql: str, *, row_cap: int = DEFAULT_ROW_CAP, seconds: float = DEFAULT_SECONDS
 ) -> Result:
-    """Run one reader query on the database file `db` in a bounded worker process."""
+    """Run one reader query on the database file `db` in a worker of the pool."""
     try:
         row_cap, seconds = check_options(row_cap, seconds)
         sql_chars = int(limits.get("sql_chars"))
+        memory_mb, threads, worker_mb, result_mb = _settings()
+        for name in ("workers", "worker_keep_mb", "worker_idle_seconds"):  # the pool's
+            limits.get(name)
     except limits.LimitError as e:
         raise SqlRefused(str(e)) from None
+    sql = _valid_text(sql)
     if len(sql) > sql_chars:
         raise SqlRefused(f"The query is longer than {sql_chars:,} characters.")
     if not sql.strip():
@@ -114,110 +175,107 @@ def run(
     with duckdb.connect(":memory:", config={"enable_external_access": False}) as parser:
         if why := only_one_query(parser, sql):  # no worker for what is refused on sight
             raise SqlRefused(why)
-    slots = _workers()
-    if not slots.acquire(timeout=seconds):
-        raise SqlRefused(
-            "The explorer is busy with other queries; try again in a moment.", transient=True
-        )
-    try:
-        return _in_worker(Path(db), sql, row_cap, seconds)
-    finally:
-        slots.release()
-
-
-def _in_worker(db: Path, sql: str, row_cap: int, seconds: float) -> Result:
-    worker_mb = int(limits.get("worker_mb"))
-    request = {
-        "db": str(db.resolve()),
-        "sql": sql,
-        "row_cap": row_cap,
-        "seconds": seconds,
-        "memory_mb": min(int(limits.get("memory_mb")), worker_mb // 2),
-        "threads": int(limits.get("threads")),
-        "worker_mb": worker_mb,
-        "result_mb": int(limits.get("result_mb")),
-    }
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="ledger-sql-") as scratch:
-        Path(scratch, "request.json").write_text(json.dumps(request), encoding="utf-8")
-        proc = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=scratch,
-            env={"PATH": os.environ.get("PATH", ""), "HOME": scratch, "POLARS_MAX_THREADS": "1"},
-            start_new_session=True,  # its own process group, killed as one
-        )
-        try:
-            # The clock starts when the worker is ready (DuckDB loaded, database open), so a
-            # busy machine's slow start does not count against the reader's query.
-            if not _ready(proc, STARTUP):
-                raise SqlRefused(
-                    "The server is too busy to start the query; try again shortly.",
-                    transient=True,
-                )
-            out, _ = proc.communicate(timeout=deadline(seconds))
-        except subprocess.TimeoutExpired:
-            raise SqlRefused(
-                f"The query took longer than {seconds:g} s and was stopped.",
-                peak_rss_mb=_high_water_mb(proc.pid),
-            ) from None
-        finally:
-            _kill(proc)
-        elapsed = time.monotonic() - start
-    header, _, body = out.partition(b"\n")
     try:
-        answer = json.loads(header)
-    except ValueError:  # died before answering: the cap on its memory is the usual cause
+        key = sqlpool.key_of(Path(db).resolve(), memory_mb, threads)
+        worker, cold = pool().checkout(key, wait=seconds)
+        reused = worker.queries > 0
+    except OSError as e:
+        raise SqlRefused(f"The database cannot be read: {e.strerror or e}.") from None
+    except sqlpool.Stopped as e:
+        raise _refused(e, seconds, worker_mb) from None
+    clean = False
+    try:
+        header, body = worker.ask(
+            {
+                "sql": sql,
+                "row_cap": row_cap,
+                "seconds": seconds,
+                "result_mb": result_mb,
+                "threads": threads,
+            },  # fmt: skip
+            seconds=deadline(seconds),
+            rss_mb=worker_mb,
+            most_bytes=result_mb << 20,
+        )
+        clean = True
+    except sqlpool.Stopped as e:
+        raise _refused(e, seconds, worker_mb, result_mb) from None
+    finally:
+        pool().checkin(worker, clean)
+    if not header["ok"]:
+        starved = header["kind"] == "time" and header["cpu_seconds"] < STARVED * seconds
         raise SqlRefused(
-            f"The query was stopped: it needed more than the {worker_mb:,} MB a query may use."
-        ) from None
-    if not answer["ok"]:
-        raise SqlRefused(
-            _message(answer, seconds, request["memory_mb"], request["result_mb"]),
-            peak_rss_mb=answer["peak_rss_mb"],
+            _message(header, seconds, memory_mb, result_mb, starved),
+            transient=starved,
+            peak_rss_mb=header["peak_rss_mb"],
         )
     frame = pl.read_ipc_stream(io.BytesIO(body))
-    return Result(frame, bool(answer["truncated"]), elapsed, answer["peak_rss_mb"])
+    return Result(
+        frame,
+        bool(header["truncated"]),
+        time.monotonic() - start,
+        header["peak_rss_mb"],
+        worker.pid,
+        cold,
+        reused,
+    )
 
 
-def _ready(proc: subprocess.Popen, timeout: float) -> bool:
-    """Wait for the worker's one-byte 'ready' (read unbuffered: communicate reads the rest)."""
-    fd = proc.stdout.fileno()
-    readable, _, _ = select.select([fd], [], [], timeout)
-    return bool(readable) and os.read(fd, 1) == READY
-
-
-def _high_water_mb(pid: int) -> float:
-    """A running process's peak resident memory (VmHWM), read before it is killed."""
+def _signal_name(signum: int) -> str:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+def _refused(e: sqlpool.Stopped, seconds: float, worker_mb: int, result_mb: int = 0) -> SqlRefused:
+    """The one line for a worker that did not answer, saying the true cause."""
+    why, peak = e.why, e.peak_mb
+    if why == "busy":
+        message = "The explorer is busy with other queries; try again in a moment."
+        return SqlRefused(message, transient=True)
+    if why == "startup":
+        if e.message:
+            return SqlRefused(f"The database cannot be opened: {e.message}")
+        message = "The server is too busy to start the query; try again shortly."
+        return SqlRefused(message, transient=True)
+    if why == "memory":
+        return SqlRefused(
+            f"The query was stopped: it used more than the {worker_mb:,} MB of memory a query "
+            "may use.",
+            peak_rss_mb=peak,
+        )
+    if why == "size":
+        message = f"The result is larger than {result_mb:,} MB; select fewer rows or columns."
+        return SqlRefused(message, peak_rss_mb=peak)
+    if why == "deadline":
+        starved = e.cpu_seconds < STARVED * seconds
+        text = f"The query took longer than {seconds:g} s and was stopped"
+        if starved:
+            text += " (the server was busy; try again)"
+        return SqlRefused(text + ".", transient=starved, peak_rss_mb=peak)
+    if why == "signal":
+        name = _signal_name(e.signum)
+        return SqlRefused(
+            f"The query's worker was killed from outside (signal {e.signum}, {name}); try again.",
+            transient=True,
+        )
+    how = f"signal {e.signum}, {_signal_name(e.signum)}" if e.signum else f"exit code {e.code}"
+    return SqlRefused(f"The query's worker crashed ({how}); the query was not answered.")
 
 
-def _message(answer: dict, seconds: float, memory_mb: int, result_mb: int) -> str:
+def _message(answer: dict, seconds: float, memory_mb: int, result_mb: int, starved: bool) -> str:
     kind, text = answer["kind"], answer.get("message", "")
+    busy = " (the server was busy; try again)" if starved else ""
     return {
-        "time": f"The query took longer than {seconds:g} s and was stopped.",
-        "memory": f"The query needed more than the {memory_mb:,} MB a query may use; "
+        "time": f"The query took longer than {seconds:g} s and was stopped{busy}.",
+        "memory": f"The query needed more than DuckDB's {memory_mb:,} MB memory limit; "
         "it was stopped.",
         "files": "Reading files, URLs or extensions is switched off here; "
         "query the tables instead.",
         "locked": "The database configuration is locked.",
         "size": f"The result is larger than {result_mb:,} MB; select fewer rows or columns.",
-        "db": f"The database cannot be opened: {text}",
         "failed": f"The query failed: {text}",
     }.get(kind, text)
 

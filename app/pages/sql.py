@@ -13,6 +13,7 @@ ui.header(
 )
 
 st.caption(ui.coverage_text(data.get("coverage")))
+explorer.warm()  # query workers started while the reader writes (no-op once they are)
 
 left, right = st.columns([3, 1])
 with right:
@@ -66,5 +67,7 @@ with left:
             st.error(refusal, icon=":material/block:")
         else:
             st.caption(ui.result_note(result.frame.height, result.truncated, row_cap))
+            # Every column is one the grid and CSV can hold: the worker sends nested types and
+            # out-of-range dates as DuckDB's text (ledger.sandbox).
             st.dataframe(cite.csv_ready(result.frame), hide_index=True, key="sql-result")
             ui.download(result.frame, key="sql-result", label="Download the result (CSV)")
