@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 DOC = ROOT / "docs" / "RELIABILITY.md"
 MARK = "<!-- i11:families -->"
 START, END = "<!-- i11:start -->", "<!-- i11:end -->"
-MEMORY_BOUND_MB = 1_536  # the worker's address-space cap; builds are held to the same figure
+MEMORY_BOUND_MB = 1_536  # the worker's resident-memory cap; builds are held to the same figure
 
 
 def _sql_family(db: Path, cases: dict[str, str], seconds: float) -> dict:
