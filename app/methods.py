@@ -44,6 +44,23 @@ estimates are revised, past years are restated, new years appear and some rows d
 (Iceland, without armed forces, has no row in NATO's 2026 tables). This table lists every
 figure an edition changed against the edition before it, at current prices (constant prices of
 two editions may sit at different base years)."""
+VINTAGE_COLUMNS = {
+    "edition": "release",
+    "published": "this copy public",
+    "share_gdp_pct": "share of GDP (%)",
+    "share_gdp_change_pp": "change (pp)",
+    "current_usd_m": "US$ m (current)",
+    "constant_usd_m": "US$ m (constant)",
+    "price_base_year": "constant prices of",
+    "is_estimate": "estimate",
+    "change": "against the release before",
+    "file": "file",
+}
+VINTAGES_INTRO = """\
+SIPRI restates its whole series every April. Choose a country and a year to see every figure
+each release held here printed for it (April 2017 and 2020 to 2026; the 2018 and 2019 releases
+could not be found unaltered). Constant prices sit at each release's own base year and are not
+compared across releases."""
 REVISIONS_NONE = (
     "Only one edition of each source is loaded, so there is nothing to compare yet: a refresh "
     "that brings a new edition keeps the old one beside it."

@@ -1,6 +1,7 @@
 -- revisions: how each edition changed the figures of the edition before it, per source,
 -- country and year: estimates replaced by outturns, estimates revised, restated years, new
--- years, and figures dropped (Iceland's row, absent from NATO's 2026 tables).
+-- years, new countries (a state the edition before printed nothing for), and figures dropped
+-- (Iceland's row, absent from NATO's 2026 tables; a dropped country).
 -- Unit: percent (share of GDP) and million US$ at current prices; current prices because
 --   constant prices of two editions may sit at different bases (price_base_year).
 -- Source: table edition (which editions were loaded and when each was published),
@@ -66,6 +67,11 @@ linked as (
         and editions.edition = selected.edition
 ),
 
+-- The countries each edition prints at least one figure for.
+printed as (
+    select distinct linked.source, linked.edition, linked.iso3 from linked
+),
+
 -- Each figure of an edition beside the same country-year of the edition before it: one side
 -- missing is a new year (no old figure) or a dropped one (no new figure).
 compared as (
@@ -91,36 +97,55 @@ compared as (
         and old.year = new.year
 ),
 
+-- Whether the country itself is in the other edition at all (a new or a dropped country).
+located as (
+    select
+        compared.*,
+        before.iso3 is null as country_is_new,
+        after.iso3 is null as country_is_dropped,
+    from compared
+    left join printed as before
+        on before.source = compared.source
+        and before.edition = compared.previous_edition
+        and before.iso3 = compared.iso3
+    left join printed as after
+        on after.source = compared.source
+        and after.edition = compared.edition
+        and after.iso3 = compared.iso3
+),
+
 final as (
     select
-        compared.source,
-        compared.edition,
-        compared.previous_edition,
-        compared.iso3,
-        compared.year,
+        located.source,
+        located.edition,
+        located.previous_edition,
+        located.iso3,
+        located.year,
         case
-            when compared.is_dropped then 'dropped'
-            when compared.is_new then 'new year'
-            when compared.was_estimate and not compared.is_estimate
+            when located.is_dropped and located.country_is_dropped then 'dropped country'
+            when located.is_dropped then 'dropped'
+            when located.is_new and located.country_is_new then 'new country'
+            when located.is_new then 'new year'
+            when located.was_estimate and not located.is_estimate
                 then 'estimate replaced by outturn'
-            when compared.was_estimate then 'estimate revised'
+            when located.was_estimate then 'estimate revised'
             else 'restated'
         end as change,
-        compared.was_estimate,
-        compared.is_estimate,
-        compared.previous_share_gdp_pct,
-        compared.share_gdp_pct,
-        compared.share_gdp_pct - compared.previous_share_gdp_pct as share_gdp_change_pp,
-        compared.previous_current_usd_m,
-        compared.current_usd_m,
-        100 * (compared.current_usd_m / nullif(compared.previous_current_usd_m, 0) - 1)
+        located.was_estimate,
+        located.is_estimate,
+        located.previous_share_gdp_pct,
+        located.share_gdp_pct,
+        located.share_gdp_pct - located.previous_share_gdp_pct as share_gdp_change_pp,
+        located.previous_current_usd_m,
+        located.current_usd_m,
+        100 * (located.current_usd_m / nullif(located.previous_current_usd_m, 0) - 1)
             as current_usd_change_pct,
-    from compared
-    where compared.is_new
-        or compared.is_dropped
-        or compared.was_estimate is distinct from compared.is_estimate
-        or round(compared.share_gdp_pct, 6) is distinct from round(compared.previous_share_gdp_pct, 6)
-        or round(compared.current_usd_m, 6) is distinct from round(compared.previous_current_usd_m, 6)
+    from located
+    where located.is_new
+        or located.is_dropped
+        or located.was_estimate is distinct from located.is_estimate
+        or round(located.share_gdp_pct, 6) is distinct from round(located.previous_share_gdp_pct, 6)
+        or round(located.current_usd_m, 6) is distinct from round(located.previous_current_usd_m, 6)
 )
 
 select * from final

@@ -238,8 +238,8 @@ FLIPS = {
     "C3": (
         "free_riding_response",
         lambda f, p: f.with_columns(-pl.col("slope")),
+        PARTLY,  # April 2026 SIPRI release: median -0.03 in the latest window only
         NOT_SUPPORTED,
-        SUPPORTED,
     ),
     "C4": (
         "burden_sharing",

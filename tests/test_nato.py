@@ -251,6 +251,7 @@ def test_source_file(fixture):
     assert edition == {
         "source": "nato",
         "edition": EDITION,
+        "published": EDITION,  # NATO's files carry their own date: the edition's
         "definition": "defence expenditure",
         "price_base_year": 2015,  # read from 'Constant 2015 prices'
         "file": f"nato/{NAME}",

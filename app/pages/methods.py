@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
-from app import ages, data, downloads, methods, ui
+from app import ages, data, downloads, methods, ui, widgets
 from app.views import country as country_views
+from app.views import vintages as vintage_views
 
 ui.header(
     "Data and methods",
@@ -52,6 +55,20 @@ if revisions.ok and revisions.empty:
     st.info(methods.REVISIONS_NONE)
 else:
     ui.show_table(revisions, key="revisions", columns=methods.REVISION_COLUMNS, height=360)
+
+st.subheader("Every figure SIPRI published for one country and year")
+st.markdown(methods.VINTAGES_INTRO)
+names = country_views.names(data.table("countries").frame)
+c1, c2 = ui.controls(2)
+with c1:
+    vintage_iso3 = widgets.country(names, key="vintage_country", default="GBR")
+with c2:
+    vintage_year = widgets.year(range(1949, date.today().year), key="vintage_year", default=2024)
+vintages = data.table("vintages", source="sipri", iso3=vintage_iso3, year=vintage_year)
+if vintages.ok:
+    name = names.get(vintage_iso3, vintage_iso3 or "")
+    st.markdown(vintage_views.sentence(vintages.frame, name, vintage_year))
+ui.show_table(vintages, key="vintages", columns=methods.VINTAGE_COLUMNS, height=320)
 
 st.subheader("Definitions and formulas")
 for title, formula, words in methods.FORMULAS:
