@@ -224,6 +224,7 @@ def test_full_build_holds_both_editions_and_indicators_use_the_newest(full):
     try:
         editions = con.execute("select source, edition, price_base_year from edition order by 1, 2")
         assert editions.fetchall() == [
+            ("dmdc", date(2026, 2, 16), None),  # head counts: no prices
             ("nato", E2024, 2015),
             ("nato", E2025, 2021),
             ("nato", E2026, 2021),
