@@ -23,12 +23,15 @@ hosts as (
         string_agg(distinct us_forces.location, ' + ' order by us_forces.location) as location,
         max(us_forces.as_of) as as_of,
         max(us_forces.edition) as edition,
-        sum(us_forces.personnel) filter (where us_forces.component = 'active_duty')
-            as active_duty,
-        sum(us_forces.personnel) filter (where us_forces.component = 'guard_reserve')
-            as guard_reserve,
-        sum(us_forces.personnel) filter (where us_forces.component = 'civilian') as civilian,
-        sum(us_forces.personnel) filter (where us_forces.component = 'all') as total,
+        -- bigint: a sum of integers is a 128-bit integer, which clients read as a decimal
+        cast(sum(us_forces.personnel) filter (where us_forces.component = 'active_duty')
+            as bigint) as active_duty,
+        cast(sum(us_forces.personnel) filter (where us_forces.component = 'guard_reserve')
+            as bigint) as guard_reserve,
+        cast(sum(us_forces.personnel) filter (where us_forces.component = 'civilian')
+            as bigint) as civilian,
+        cast(sum(us_forces.personnel) filter (where us_forces.component = 'all')
+            as bigint) as total,
     from us_forces
     inner join newest on newest.edition = us_forces.edition
     where us_forces.kind = 'foreign' and us_forces.service = 'total'
