@@ -47,7 +47,7 @@ from etl import readers
 from etl.countries import lookup, to_iso3
 from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, describe, side_by_side
-from etl.sources.base import edition_frame
+from etl.sources.base import EDITION_SCHEMA, edition_frame
 from etl.sources.dmdc import KNOWN_GAPS, PUBLISHED_GRAND_TOTAL, Gap
 from etl.sources.dmdc import SOURCE as source
 
@@ -156,8 +156,13 @@ class _Sheet:
 
 
 def parse(raw_dir: Path) -> Parsed:
-    """Every DMDC report in raw_dir, side by side (keyed by edition)."""
+    """Every DMDC report in raw_dir, side by side (keyed by edition). None at all is not an
+    error: `etl refresh` cannot download a report (etl/sources/dmdc.py), so a raw dir it filled
+    from scratch has none until one is saved there, and the warehouse then has no US forces."""
     paths = source.files(raw_dir, workbooks=True)  # unzipped sizes and rows checked
+    if not paths:
+        empty = {"us_forces": US_FORCES, "edition": EDITION_SCHEMA}
+        return Parsed(tables={t: pl.DataFrame(schema=s) for t, s in empty.items()}, files=[])
     return side_by_side(paths, raw_dir, parse_file, source.patterns, "report")
 
 

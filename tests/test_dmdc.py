@@ -264,6 +264,14 @@ def test_an_as_of_written_day_first_is_read(tmp_path):
     assert set(dmdc.parse(tmp_path).tables["us_forces"]["as_of"]) == {date(2025, 9, 30)}
 
 
+def test_no_report_in_the_raw_dir_loads_no_us_forces(tmp_path):
+    """etl refresh cannot download DMDC's report: a raw dir without one still builds."""
+    parsed = dmdc.parse(tmp_path)
+    assert parsed.files == [] and parsed.tables["us_forces"].is_empty()
+    assert parsed.tables["us_forces"].schema == dmdc.US_FORCES
+    assert parsed.tables["edition"].is_empty()
+
+
 # --- refusals, one line each ------------------------------------------------------------------
 
 
