@@ -228,6 +228,7 @@ def test_every_place_is_read_by_its_block_and_headers(tmp_path):
     assert cell[("all", "total")] == _values(2, 4)[-1]
     assert set(germany["sheet_row"]) == {row_of("abroad:GERMANY")}
     (edition,) = parsed.tables["edition"].rows(named=True)
+    edition.pop("published", None)  # the edition's own date unless a later copy (base.py)
     assert edition == {
         "source": "dmdc",
         "edition": SAVED,
