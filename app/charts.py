@@ -1097,11 +1097,15 @@ def choropleth(
     midpoint: float | None = None,
     categories: Sequence[str] = (),
     extra: Sequence[str] = (),
+    hover: str | None = None,
 ) -> Chart:
     """Countries coloured by `value` (cividis; a diverging scale around `midpoint`; or, with
     `categories`, one Okabe-Ito colour per category index 0, 1, ...). The shapes come from
-    static/countries-110m.geojson by ISO3 code, so the map needs no network."""
-    data = _keep(frame, [location, label, value, *extra], [location, value])
+    static/countries-110m.geojson by ISO3 code, so the map needs no network. `hover` names a
+    column of text shown on hover instead of the value (a count beside its band)."""
+    data = _keep(
+        frame, [location, label, value, *extra, *([hover] if hover else [])], [location, value]
+    )
     if data.is_empty():
         return Chart(go.Figure(), data, title)
     trace: dict = {
@@ -1137,6 +1141,10 @@ def choropleth(
             customdata=[categories[int(v)] for v in data[value].to_list()],
         )
         trace["colorbar"].update(tickvals=list(range(n)), ticktext=list(categories))
+    if hover:
+        trace.update(
+            customdata=data[hover].to_list(), hovertemplate="%{text}: %{customdata}<extra></extra>"
+        )
     elif (
         midpoint is not None
     ):  # symmetric, so one outlier (a country at war) cannot wash out the rest

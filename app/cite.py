@@ -24,6 +24,7 @@ PREFIXES = {
     "cow": ("cow/", "Correlates of War"),
     "kiel": ("kiel/", "Kiel Institute"),
     "restcountries": ("geo/", "REST Countries"),
+    "dmdc": ("dmdc/", "DMDC"),
     "memberships": ("data/memberships.csv", "Alliance Ledger memberships"),
     "data/memberships.csv": ("data/memberships.csv", "Alliance Ledger memberships"),
 }

@@ -97,7 +97,24 @@ Development Indicators (World Bank, CC BY 4.0); REST Countries (ODbL); Correlate
 National Material Capabilities; Kiel Institute Ukraine Support Tracker. Membership dates are the
 project's own compilation; every row of `data/memberships.csv` cites its source.
 Raw files are kept byte for byte as published; the sha256 above identifies each one.
+
+US forces by host country: the Defense Manpower Data Center's quarterly location report (US
+Department of Defense; a US federal work, public domain), personnel by assigned duty location.
+Assigned personnel only: rotational deployments are not in these figures.
 """
+
+
+def us_forces_caveat(poland: int | None) -> str:
+    """What DMDC's head counts leave out, said wherever one is shown (Poland's assigned
+    active-duty figure from the loaded report, else in words)."""
+    shown = f"{poland:,}" if poland is not None else "a few hundred"
+    return (
+        "Assigned personnel only: rotational deployments are not in these figures (Poland shows "
+        f"{shown} assigned active-duty US personnel although thousands of US troops rotate "
+        "through it)."
+    )
+
+
 CROSS_SOURCE_INTRO = """\
 Three publishers give a defence burden for most allies. They do not measure the same thing:
 NATO divides what allies report under NATO's definition by real GDP; SIPRI applies one

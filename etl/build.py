@@ -67,6 +67,7 @@ TABLES = [
     "kiel_aid_monthly",
     "kiel_aid_donor",
     "kiel_heavy_weapons",
+    "us_forces",
 ]
 # The published file is written in the oldest storage format that holds every feature the
 # warehouse uses, so DuckDB 1.x clients (R, DBeaver, the 1.x CLI) open it, not only 2.x.

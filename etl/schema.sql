@@ -46,12 +46,12 @@ create table state_succession (            -- data/state_succession.csv: which s
 );
 
 create table edition (                      -- one row per publisher release loaded
-    source varchar not null,                -- 'nato', 'sipri' (etl/sources/<source>.py)
+    source varchar not null,                -- 'nato', 'sipri', 'dmdc' (etl/sources/<source>.py)
     edition date not null,                  -- release date: the key of every row it filled
     published date not null,                -- when these bytes were public (>= edition: a later
                                             -- re-save or regeneration); the as-of rule reads it
     definition varchar not null,            -- 'defence expenditure', 'core defence expenditure', ...
-    price_base_year integer not null,       -- year of the constant prices (read from the file)
+    price_base_year integer,                -- year of the constant prices (read from the file); NULL: no prices (dmdc)
     file varchar not null,                  -- path under the raw dir
     first_year integer not null,            -- earliest year with figures in this release
     last_year integer not null,             -- latest year with figures (estimates included)
@@ -280,4 +280,19 @@ create table etl_run (
     sources_sha256 varchar,                 -- JSON {file: sha256}
     message varchar,                        -- one-line outcome ('N rows', or the error)
     warehouse_version varchar               -- etl.warehouse.version() of the code that ran; NULL before 2026-12
+);
+
+create table us_forces (                    -- DMDC location report: US personnel by assigned duty location
+    edition date not null,                  -- the report's publication date (edition table, source 'dmdc')
+    as_of date not null,                    -- the date the counts refer to, read from the title ('As of December 31, 2025')
+    section varchar not null,               -- the sheet's block: 'united_states', 'overseas'; 'all' for GRAND TOTAL
+    location varchar not null,              -- as printed: 'GERMANY', 'KOREA, SOUTH', 'GUAM', 'ZZ-UNKNOWN', 'OVERSEAS TOTAL'
+    kind varchar not null,                  -- 'foreign' (a host country), 'us_state' (or DC), 'us_territory', 'us_military_mail' (ARMED FORCES EUROPE/PACIFIC), 'unknown' (ZZ-UNKNOWN), 'total' (a block's or the grand total row)
+    iso3 varchar,                           -- country.iso3 of a 'foreign' or 'us_territory' row (data/country_overrides.csv); NULL otherwise
+    component varchar not null,             -- 'active_duty', 'guard_reserve' (National Guard and reserve), 'civilian' (APF DoD civilians), 'all' (GRAND TOTAL column)
+    service varchar not null,               -- the column under it: 'army', 'navy', 'marine_corps', 'air_force', 'space_force', 'coast_guard', 'army_national_guard', ..., '4th_estate_dod', 'total'
+    personnel integer not null,             -- persons assigned there on as_of (a head count; temporary duty and contingency deployments not included)
+    file varchar not null,                  -- path under the raw dir
+    sheet_row integer not null,             -- Excel row of the figures in the report's sheet
+    primary key (edition, section, location, component, service)
 );

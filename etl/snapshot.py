@@ -38,6 +38,7 @@ TABLES = {
     "kiel_aid_monthly": "iso3",
     "kiel_aid_donor": "iso3",
     "kiel_heavy_weapons": "iso3",
+    "us_forces": None,  # every row: the blocks' totals are checked against their rows
 }
 MANIFEST = "source_file.json"
 

@@ -1,5 +1,6 @@
--- coverage: what the loaded data cover, one row per source edition: its definition, price base,
--- years, and how many countries (and which regional totals) it holds.
+-- coverage: what the loaded spending data cover, one row per NATO edition and SIPRI release:
+-- its definition, price base, years, and how many countries (and which regional totals) it
+-- holds. DMDC's report (head counts, no prices) has its own edition row but is not listed here.
 -- Unit: counts; years; the price base is a calendar year.
 -- Source: table edition, nato_defence, sipri_milex, sipri_region_total.
 -- Parameters: none.
@@ -47,6 +48,7 @@ final as (
     left join regions
         on regions.source = edition.source
         and regions.edition = edition.edition
+    where edition.source in ('nato', 'sipri')  -- spending; DMDC's head counts: us_forces
 )
 
 select * from final

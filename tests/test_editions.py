@@ -231,6 +231,7 @@ def test_full_build_holds_every_edition_and_indicators_use_the_newest(full):
             {"e": SIPRI_2025},
         )
         assert editions.fetchall() == [
+            ("dmdc", date(2026, 2, 16), None),  # head counts: no prices
             ("nato", E2024, 2015),
             ("nato", E2025, 2021),
             ("nato", E2026, 2021),

@@ -82,6 +82,7 @@ def test_refresh_brings_in_todays_editions_then_nothing_then_refuses_a_new_layou
         assert "published" in first.stdout
         # Both NATO editions (2024 beside the newest, 2026) and both SIPRI releases.
         assert editions(db) == [
+            ("dmdc", date(2026, 2, 16)),  # not downloaded: the file already in the raw dir
             ("nato", date(2024, 6, 17)),
             ("nato", date(2026, 7, 10)),
             ("sipri", date(2025, 4, 28)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, nav, provenance, ui, widgets
+from app import data, methods, nav, provenance, ui, widgets
 from app.views import burden as burden_views
 from app.views import map as map_views
 
@@ -39,7 +39,7 @@ ui.show_chart(
     "SIPRI as the source for groupings and years outside NATO's tables.",
 )
 
-st.subheader(f"On the map, {year}")
+st.subheader("On the map")  # each map's title gives its year or date
 m1, m2 = ui.controls(2)
 with m1:
     measure = widgets.choice("Map of", map_views.MAP_MEASURES, key="map")
@@ -47,7 +47,18 @@ with m2:
     region = widgets.choice("Area", map_views.MAP_REGIONS, key="area")
 # per head is each source's own figures alone (no World Bank population or GDP)
 map_sources = [source] if measure == "per_head" else sources
-if region == "world" and source != "sipri":
+if measure == "us_forces":  # DMDC's head counts: the same whatever source or grouping
+    forces = data.get("us_forces")
+    ui.show_chart(
+        forces,
+        lambda f: map_views.us_forces_map(f, region),
+        key="us-forces-map",
+        sources=["dmdc"],
+        note=f"Every host country DMDC lists; the table gives reserve, guard and civilians too. "
+        f"{methods.us_forces_caveat(forces.value('active_duty', iso3='POL'))}",
+        empty="No DMDC location report is loaded: add one to the raw files' dmdc/ folder.",
+    )
+elif region == "world" and source != "sipri":
     st.info(
         "The world map uses SIPRI's figures (NATO's tables cover the allies only): choose "
         "SIPRI as the source above to see it."

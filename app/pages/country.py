@@ -5,14 +5,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app import data, provenance, ui, widgets
+from app import data, methods, provenance, ui, widgets
 from app.views import country as country_views
 from app.views import figures as figures_views
 
 ui.header(
     "Country profile",
     "One country at a time: the groupings it belongs to, its defence burden as SIPRI, NATO and "
-    "the World Bank publish it, and where it ranks among the members of a grouping.",
+    "the World Bank publish it, where it ranks among the members of a grouping, and the US "
+    "forces assigned there.",
 )
 
 names = country_views.names(data.table("countries").frame)
@@ -34,6 +35,18 @@ else:
         f"No source publishes defence figures for {name}: choose a NATO ally or an EU member "
         "to see its key figures."
     )
+
+forces = data.get("us_forces")
+here = country_views.us_forces_here(forces.frame, iso3, name) if iso3 else None
+if here:
+    count, detail = here
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    left.metric("US forces stationed here", count, help=detail)
+    poland = forces.value("active_duty", iso3="POL")
+    right.caption(f"{detail} {methods.us_forces_caveat(poland)}")
+elif forces.ok and not forces.empty and iso3 != "USA":
+    st.caption(f"DMDC's location report lists no US military or DoD civilian personnel assigned "
+               f"to {name}.")  # fmt: skip
 
 st.subheader(f"{name}: memberships")
 ui.show_table(

@@ -104,6 +104,24 @@ def _rank_finding(frame: pl.DataFrame, iso3: str) -> str:
     )
 
 
+def us_forces_here(forces: pl.DataFrame, iso3: str, country: str) -> tuple[str, str] | None:
+    """The "US forces stationed here" figure from `us_forces`: the active-duty count assigned
+    to the country, and a line with everyone DMDC counts there and the report's date. None when
+    DMDC lists no US personnel there (the United States itself, most non-hosts)."""
+    if not {"iso3", "active_duty", "total", "as_of"} <= set(forces.columns):
+        return None
+    rows = forces.filter(pl.col("iso3") == iso3)
+    if rows.is_empty():
+        return None
+    r = rows.row(0, named=True)
+    when = f"{r['as_of'].day} {r['as_of']:%B %Y}"
+    return (
+        f"{r['active_duty']:,}",
+        f"Active-duty US military personnel assigned to {country} on {when} (DMDC); "
+        f"{r['total']:,} with National Guard and reserve personnel and DoD civilians.",
+    )
+
+
 def cross_source_gaps(frame: pl.DataFrame) -> Chart:
     """cross_source: per ally, the mean gap between SIPRI's and NATO's burden over the years
     both publish (the World Bank republishes SIPRI's share, so it adds no third view)."""

@@ -1,4 +1,5 @@
-"""The burden map: share of GDP, per head, change since 2014 or NATO's guideline bands."""
+"""The burden map: share of GDP, per head, change since 2014 or NATO's guideline bands; and
+the map of US forces assigned to each host country (DMDC)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ MAP_MEASURES = {
     "per_head": "Per head",
     "change": "Change since 2014",
     "guidelines": "NATO guidelines",
+    "us_forces": "US forces stationed",
 }
 MAP_REGIONS = {"atlantic": "Europe and North America", "world": "The world (SIPRI)"}
 GUIDELINE_BANDS = ("below 2 %", "2 % to 3.5 %", "3.5 % or more")
+# Active-duty head counts run from 1 to 54,288 (Japan): bands of tenfold steps show the
+# handful of large garrisons and the many embassy-sized posts alike; hover gives the count.
+FORCE_BANDS = ("fewer than 100", "100 to 999", "1,000 to 9,999", "10,000 or more")
 
 
 def _with_change(frame: pl.DataFrame, base: int = 2014) -> pl.DataFrame:
@@ -113,4 +118,49 @@ def burden_map(
         colour_label="% of GDP",
         region=region,
         extra=["year", "is_estimate"],
+    )
+
+
+def us_forces_map(frame: pl.DataFrame, region: str = "atlantic") -> Chart:
+    """us_forces: active-duty US military personnel assigned to each host country, in bands."""
+    data = frame.drop_nulls("active_duty") if "active_duty" in frame.columns else frame
+    if data.height:
+        data = data.with_columns(
+            pl.when(pl.col("active_duty") >= 10_000)
+            .then(3)
+            .when(pl.col("active_duty") >= 1_000)
+            .then(2)
+            .when(pl.col("active_duty") >= 100)
+            .then(1)
+            .otherwise(0)
+            .alias("band"),
+            pl.Series(
+                "assigned",
+                [
+                    f"{a:,} on active duty ({t:,} with reserve and civilians)"
+                    for a, t in zip(data["active_duty"], data["total"], strict=True)
+                ],
+                pl.String,
+            ),
+        )
+    top = data.sort("active_duty", descending=True).row(0, named=True) if data.height else None
+    when = f"{top['as_of'].day} {top['as_of']:%B %Y}" if top else ""
+    return charts.choropleth(
+        data,
+        location="iso3",
+        value="band",
+        label="country",
+        title=(
+            f"{top['country']} hosts the most: {top['active_duty']:,} US troops assigned "
+            f"on active duty"
+            if top
+            else "US forces stationed abroad",
+            f"Active-duty US military personnel assigned to each host country, {when}; "
+            "rotational deployments not included",
+        ),
+        colour_label="active-duty US personnel assigned",
+        region=region,
+        categories=FORCE_BANDS,
+        extra=["active_duty", "guard_reserve", "civilian", "total", "as_of"],
+        hover="assigned",
     )

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.sources import cow, kiel, nato, provenance, restcountries, sipri, worldbank
+from etl.sources import cow, dmdc, kiel, nato, provenance, restcountries, sipri, worldbank
 from etl.sources.base import Download, Source
 
 # In build order (any order loads the same tables; this one reads the largest files first).
@@ -24,6 +24,7 @@ REGISTRY: dict[str, Source] = {
         restcountries.SOURCE,
         cow.SOURCE,
         kiel.SOURCE,
+        dmdc.SOURCE,
     )
 }
 

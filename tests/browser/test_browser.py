@@ -327,6 +327,7 @@ def test_download_is_rounded_coded_and_named(page: Page, base_url: str, tmp_path
 READER_VIEWS = [
     ("burden", "?year=2024&map=per_head", "spends the most per head"),
     ("burden", "?source=sipri&area=world&map=per_head&year=2023", "per head"),
+    ("burden", "?area=world&map=us_forces", "hosts the most"),  # DMDC's head counts
     ("free_riding", "?year=2024", "95 % intervals"),
     ("capability", "?target=5+%25+of+GDP", "reach 5 % of"),
     ("alliances", "?as_of=1995-01-01", "belong"),

@@ -1,4 +1,4 @@
-"""source_editions: each raw file's edition and, for NATO and SIPRI releases, its date."""
+"""source_editions: each raw file's edition and, for NATO, SIPRI and DMDC releases, its date."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ pytestmark = pytest.mark.raw
 def test_nato_and_sipri_files_carry_their_publication_dates(real_con):
     frame = queries.run(real_con, "source_editions")
     dated = dict(frame.drop_nulls("published").select("name", "published").iter_rows())
-    assert {n.split("/")[0] for n in dated} == {"nato", "sipri"}
+    assert {n.split("/")[0] for n in dated} == {"nato", "sipri", "dmdc"}
     nato = [d for n, d in dated.items() if n.startswith("nato/")]
     assert date(2024, 6, 17) in nato  # NATO's June 2024 edition (press release 2024-06-17)
+    dmdc = [d for n, d in dated.items() if n.startswith("dmdc/")]
+    assert dmdc == [date(2026, 2, 16)]  # DMDC's report as of 31 December 2025, saved 2026-02-16
     # every other file is listed too, with no date of its own
     assert frame.height == queries.run(real_con, "source_file").height
