@@ -48,7 +48,7 @@ class Card:
     verdict: str
     interval: str  # the headline statistic with its 95 % interval, in plain words
     strip: str  # the verdict history as a row of coloured squares
-    history: list[tuple[int, str]]
+    history: list[tuple[int, str, str]]  # (year, verdict, method)
     stats: list[tuple[str, str, str]]  # plain name, value with interval, technical name
     parts: list[dict[str, str]]
     rule: str
@@ -93,7 +93,7 @@ def history_strip(history: list[tuple[int, str]] | list[list]) -> str:
     history = [tuple(h) for h in history or []]
     if not history:
         return ""
-    squares = "".join(f":{verdict_style(v)[0]}[{SQUARE}]" for _, v in history)
+    squares = "".join(f":{verdict_style(h[1])[0]}[{SQUARE}]" for h in history)
     first, last = history[0][0], history[-1][0]
     gap = "\u00a0"  # no break between a year and its squares
     return f"{first}{gap}{squares}{gap}{last}" if first != last else f"{first}{gap}{squares}"

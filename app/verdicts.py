@@ -80,9 +80,9 @@ def claim(claim_id: str, as_of: date | None = None) -> tuple[dict[str, Any] | No
 
 def claim_history(
     claim_id: str, as_of: date | None = None
-) -> tuple[list[tuple[int, str]], str | None]:
-    """(data year, verdict) for every year the claim's evidence covers up to the date, or why
-    not; never raises. Apart from claim() because it judges the claim once per year: the page
+) -> tuple[list[tuple[int, str, str]], str | None]:
+    """(year, verdict, method) for every year of the claim's history up to the date, each as it
+    would have read had the article been written then, or why not; never raises. Apart from claim() because it judges the claim once per year: the page
     asks for it after every card is drawn, so the first finding does not wait for it."""
     try:
         return _claim_history(key(), claim_id, as_of or date.today()), None
@@ -124,7 +124,7 @@ def _evaluate_claim(key: Key, claim_id: str, as_of: date) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         result = asdict(registry.evaluate(data.run, claim_id, as_of=as_of, with_history=False))
         # the card is the history's last day, judged the same way: the history need not again
-        day = registry.day_entry(result["year"], result["verdict"], as_of)
+        day = (as_of.year, result["verdict"], result["method"])
         diskstore.put("day", (*key, claim_id, as_of.isoformat()), day)
         return result
 
@@ -132,7 +132,7 @@ def _evaluate_claim(key: Key, claim_id: str, as_of: date) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _claim_history(key: Key, claim_id: str, as_of: date) -> list[tuple[int, str]]:
+def _claim_history(key: Key, claim_id: str, as_of: date) -> list[tuple[int, str, str]]:
     """The history, each day of it kept on disk on its own: every day but `as_of` is a year's
     last day, the same tomorrow, so a new date judges only its own day (the card's)."""
     from ledger import claims as registry
@@ -149,7 +149,7 @@ def _claim_history(key: Key, claim_id: str, as_of: date) -> list[tuple[int, str]
     return _stored(
         "history",
         (*key, claim_id, as_of.isoformat()),
-        lambda: registry.history(claim, data.run, as_of, judge=judge),
+        lambda: registry.history(claim, data.run, as_of, judge_day=judge),
     )
 
 

@@ -498,11 +498,15 @@ def claims(
     history: Annotated[
         bool, typer.Option("--history", help="Each claim's verdict for every year covered.")
     ] = False,
+    article: Annotated[
+        str | None, typer.Option(help="The article whose claims to judge (a slug).")
+    ] = None,
     fmt: Format = "table",
     debug: DebugOption = False,
 ) -> None:
-    """Every claim of the article: its finding, verdict and figures (or, with --history, the
-    verdict for every year its evidence covers)."""
+    """Every claim of an article (the memorandum by default): its finding and figures, its
+    verdict when the article was written and now, how firm it is and the editions it read (or,
+    with --history, the verdict had the article been written in each year)."""
     from datetime import date
 
     from ledger.claims import evaluate_all
@@ -519,8 +523,16 @@ def claims(
     except ValueError:
         _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)", EXIT_INPUT, debug)
     _check_format(fmt, debug)
+    from ledger import articles
+
     try:
-        results = evaluate_all(_open(db or default_db_path()), day, with_history=history)
+        articles.get(article)
+    except articles.UnknownArticle as e:
+        _fail(str(e).strip("'\""), EXIT_USAGE, debug)
+    try:
+        results = evaluate_all(
+            _open(db or default_db_path()), day, with_history=history, article=article
+        )
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
     except duckdb.Error as e:

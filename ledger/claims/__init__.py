@@ -1,17 +1,12 @@
-"""The article's claims, one module per claim (cNN_name.py, each defining `CLAIM`).
-
-The registry is a scan of this package: a new claim is one file plus its test, and nothing here
-lists them. `evaluate`, `history` and `evaluate_all` judge them through one `run` callable.
+"""The claims engine: judge an article's claims (ledger/articles/<slug>/, one module per claim)
+as of a day, when the article was written and now, under each alternative specification, and
+for every year. `evaluate`, `history` and `evaluate_all` judge them through one `run` callable.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import re
-from functools import cache
-
 from ledger.claims.base import (
+    NOT_JUDGED,
     NOT_SUPPORTED,
     NOT_TESTABLE,
     PARTLY,
@@ -26,12 +21,12 @@ from ledger.claims.evaluate import (
     evaluate,
     evaluate_all,
     history,
+    judge,
     judged_on,
 )
 
-_MODULE = re.compile(r"c\d\d_[a-z0-9_]+")
-
 __all__ = [
+    "NOT_JUDGED",
     "NOT_SUPPORTED",
     "NOT_TESTABLE",
     "PARTLY",
@@ -46,26 +41,21 @@ __all__ = [
     "evaluate_all",
     "day_entry",
     "history",
+    "judge",
     "judged_on",
 ]
 
 
-@cache
-def all_claims() -> tuple[Claim, ...]:
-    """Every claim module's CLAIM, in the order of the module names (c01, c02, ...)."""
-    found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if _MODULE.fullmatch(info.name):
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            found.append(module.CLAIM)
-    ids = [c.id for c in found]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"claim ids repeat: {ids}")
-    return tuple(found)
+def all_claims(article: str | None = None) -> tuple[Claim, ...]:
+    """Every claim of the article (the memorandum when None), in the order of its modules."""
+    from ledger import articles
+
+    return articles.get(article).claims
 
 
-def by_id(claim_id: str) -> Claim:
-    for c in all_claims():
+def by_id(claim_id: str, article: str | None = None) -> Claim:
+    for c in all_claims(article):
         if c.id == claim_id:
             return c
-    raise KeyError(f"no claim {claim_id!r}; known: {', '.join(c.id for c in all_claims())}")
+    known = ", ".join(c.id for c in all_claims(article))
+    raise KeyError(f"no claim {claim_id!r}; known: {known}")

@@ -2,9 +2,16 @@
 
 A claim module builds one `Claim`: its statement in the project's words, the paragraphs it
 cites, its kind, the evidence it declares (queries and fact tables), the named thresholds of its
-rule with the reason for each, and `judge`, a function of an evaluation context that returns a
-`Finding` (verdict, plain-words sentence, statistics with intervals, chart). Judging never
-touches a database: the context hands the claim a `run(name, **params)` callable.
+rule with the reason for each, its alternative specifications, and `judge`, a function of an
+evaluation context that returns a `Finding` (verdict, plain-words sentence, statistics with
+intervals, chart). Judging never touches a database: the context hands the claim a
+`run(name, **params)` callable.
+
+Time: a context judges as of one day. `ctx.require(source)` names a source the rule reads and
+returns the newest edition of it published by that day; when none was, the claim is not judged
+(NotJudged, naming the earliest edition held), never judged with a later one. Every query a
+claim runs through `ctx.query` is read as of the same day (its `as_of` parameter), so it holds
+only editions published by then and the data years they report.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ SUPPORTED = "Supported"
 PARTLY = "Partly supported"
 NOT_SUPPORTED = "Not supported"
 NOT_TESTABLE = "Not testable with these data"
+# No verdict on that day: a source the rule reads had no edition published by then, or (for a
+# dated fact) the fact did not exist yet. Not a finding against the claim.
+NOT_JUDGED = "Not judged"
 VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, NOT_TESTABLE)
 
 FACT_CHECK = "fact check"
@@ -35,6 +45,75 @@ class Run(Protocol):
 
 class NoEvidence(Exception):
     """The data do not cover the evaluation date (a history skips that year)."""
+
+
+class NotJudged(NoEvidence):
+    """No edition of a source the rule reads was published by the evaluation date."""
+
+    def __init__(self, source: str, earliest: Edition | None, day: date) -> None:
+        self.source, self.earliest, self.day = source, earliest, day
+        name = SOURCE_NAMES.get(source, source)
+        held = (
+            f"the earliest {name} edition held was published {earliest.published.isoformat()}"
+            if earliest
+            else f"no {name} edition is held"
+        )
+        super().__init__(f"not judged as of {day.isoformat()}: {held}")
+
+
+# Source keys (the `edition` table's `source`) as the cards name them.
+SOURCE_NAMES = {
+    "nato": "NATO",
+    "sipri": "SIPRI",
+    "worldbank": "World Bank",
+    "kiel": "Kiel tracker",
+    "cow": "Correlates of War",
+    "geo": "REST Countries",
+    "dmdc": "DMDC",
+}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition a finding used: the source, its release day, and the day its file was
+    public (the as-of rule reads the latter)."""
+
+    source: str
+    edition: date
+    published: date
+    label: str = ""  # 'April 2026 release', 'June 2024 tables'
+
+    def text(self) -> str:
+        name = SOURCE_NAMES.get(self.source, self.source)
+        when = self.published.isoformat()
+        return f"{name} {self.label or self.edition.isoformat()} (published {when})"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """An alternative specification of a rule: a reasonable other reading a referee could ask
+    for (a threshold comparison, a coding, a source, a window). `options` are read by the
+    claim's judge through ctx.opt(name, default)."""
+
+    key: str
+    label: str  # what differs, in plain words: 'NATO's figures instead of SIPRI's'
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A figure the verdict compares with a threshold, and the distance within which the
+    comparison counts as a knife edge (declared by the claim, with the figure's unit)."""
+
+    label: str
+    value: float
+    threshold: float
+    distance: float
+    unit: str = ""
+
+    @property
+    def close(self) -> bool:
+        return abs(self.value - self.threshold) <= self.distance
 
 
 @dataclass(frozen=True)
@@ -88,6 +167,12 @@ class Finding:
     parts: dict[str, str] = field(default_factory=dict)  # sub-claim label -> verdict
     chart: Chart | None = None
     source: str = ""
+    edges: list[Edge] = field(default_factory=list)  # comparisons that decided the verdict
+    # What the rule read this time, in a few words; a history draws a break where it changes
+    # (a source or measure entering the rule is a change of method, not of the world).
+    method: str = ""
+    context_notes: list[str] = field(default_factory=list)  # context left out, and why
+    editions: list[Edition] = field(default_factory=list)  # filled by the engine
 
 
 @dataclass(frozen=True)
@@ -107,6 +192,9 @@ class Claim:
     attribution: str = "the author"
     would_test: str = ""  # for what cannot be tested: the data that would test it
     changed: str = ""  # what changed from the first rule (etl/claims.py until issue 14), and why
+    specs: tuple[Spec, ...] = ()  # alternative specifications (empirical rules)
+    # A dated fact: its history reads "true since <date>", and a day before it shows no verdict.
+    dated_fact: bool = False
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name].value
@@ -114,22 +202,66 @@ class Claim:
 
 @dataclass
 class Context:
-    """One evaluation: the date every figure is judged as of, and the data access."""
+    """One evaluation: the date every figure is judged as of, the data access, the editions
+    held, and the specification (None: the rule as stated)."""
 
     run: Run
     as_of: date
     read_facts: Callable[[str], pl.DataFrame]
+    editions: pl.DataFrame = field(default_factory=pl.DataFrame)  # the `editions` query
+    spec: Spec | None = None
+    takes_as_of: Callable[[str], bool] = lambda name: False
+    used: dict[str, Edition] = field(default_factory=dict)
+    # The last data year a finding may read (None: what the editions report). "The same years
+    # with today's editions" caps it at the year a finding read when the article was written.
+    year_cap: int | None = None
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
-        """A query's frame, holding only what was published by the evaluation date."""
-        return published_by(self.run(name, **params), self.as_of)
+        """A query's frame as of the evaluation date: its `as_of` parameter (where it takes
+        one) is the evaluation date unless the claim passes another, so it holds only
+        editions published by then."""
+        if "as_of" not in params and self.takes_as_of(name):
+            params["as_of"] = self.as_of
+        return self.run(name, **params)
+
+    def require(self, *sources: str) -> list[Edition]:
+        """The newest edition of each source published by the evaluation date, recorded as
+        used; NotJudged when a source has none."""
+        return [self.edition(source) for source in sources]
+
+    def edition(self, source: str) -> Edition:
+        rows = self.editions.filter(pl.col("source") == source) if self.editions.height else None
+        if rows is None or rows.is_empty():
+            raise NotJudged(source, None, self.as_of)
+        held = rows.filter(pl.col("published") <= self.as_of)
+        if held.is_empty():
+            first = rows.sort("published").row(0, named=True)
+            raise NotJudged(source, _edition(source, first), self.as_of)
+        newest = held.sort("edition", "published").row(-1, named=True)
+        found = _edition(source, newest)
+        self.used[source] = found
+        return found
+
+    def has(self, source: str) -> bool:
+        """Whether an edition of the source was published by the evaluation date (for context
+        a rule can do without)."""
+        try:
+            self.edition(source)
+        except NotJudged:
+            return False
+        return True
+
+    def opt(self, name: str, default: Any) -> Any:
+        """An option of the specification being judged, else the rule's own value."""
+        return self.spec.options.get(name, default) if self.spec else default
 
     def facts(self, name: str) -> pl.DataFrame:
         return self.read_facts(name)
 
     def upto(self, frame: pl.DataFrame, column: str = "year") -> pl.DataFrame:
-        """Rows of data years not after the evaluation date."""
-        return frame.filter(pl.col(column) <= self.as_of.year)
+        """Rows of data years not after the evaluation date (nor the year cap)."""
+        last = min(self.as_of.year, self.year_cap or self.as_of.year)
+        return frame.filter(pl.col(column) <= last)
 
     def latest_year(self, frame: pl.DataFrame, column: str = "year") -> int:
         years = self.upto(frame, column)[column].drop_nulls()
@@ -138,24 +270,9 @@ class Context:
         return int(years.max())
 
 
-def published_by(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Only editions published by `as_of`, and of those the latest per source.
-
-    The seam for several editions in the warehouse: a frame that carries `published` (a date)
-    keeps the rows published on or before the evaluation date, and where it also carries
-    `edition`, only the newest edition per source that remains. Frames without these columns
-    (one edition loaded) pass unchanged.
-    """
-    if "published" not in frame.columns or frame.is_empty():
-        return frame
-    frame = frame.filter(pl.col("published") <= as_of)
-    if "edition" not in frame.columns or frame.is_empty():
-        return frame
-    keys = ["source"] if "source" in frame.columns else []
-    newest = (
-        frame.group_by(keys).agg(pl.col("published").max().alias("_newest"))
-        if keys
-        else pl.DataFrame({"_newest": [frame["published"].max()]})
-    )
-    joined = frame.join(newest, on=keys, how="left") if keys else frame.join(newest, how="cross")
-    return joined.filter(pl.col("published") == pl.col("_newest")).drop("_newest")
+def _edition(source: str, row: dict[str, Any]) -> Edition:
+    label = {
+        "sipri": f"{row['edition']:%B %Y} release",
+        "nato": f"{row['edition']:%B %Y} tables",
+    }.get(source, str(row.get("definition") or ""))
+    return Edition(source, row["edition"], row["published"], label)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ledger.claims.base import NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SUPPORTED
+from ledger.claims.base import NOT_JUDGED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SUPPORTED
 
 RECENT = 5  # data years back a verdict change counts as recent
 
@@ -17,7 +17,8 @@ def _get(result: Any, key: str) -> Any:
 def changes(result: Any) -> tuple[str, str, int] | None:
     """(earlier verdict, latest verdict, year of the change) when the verdict changed within
     the last RECENT data years of its history, else None."""
-    history = [tuple(h) for h in (_get(result, "history") or [])]
+    history = [tuple(h)[:2] for h in (_get(result, "history") or [])]
+    history = [h for h in history if h[1] != NOT_JUDGED]
     if len(history) < 2:
         return None
     last_year, last = history[-1]

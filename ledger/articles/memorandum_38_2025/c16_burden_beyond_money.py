@@ -35,6 +35,7 @@ SOME = Threshold(
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("nato", "kiel")
     defence = ctx.query("burden", source="nato", alliance="NATO").filter(
         pl.col("burden_pct").is_not_null()
     )

@@ -41,6 +41,7 @@ def _misses(frame: pl.DataFrame) -> pl.Expr:
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("nato")
     rows = ctx.query("guideline_shortfall", source="nato").filter(
         pl.col("burden_pct").is_not_null()
     )

@@ -25,6 +25,7 @@ BASE_YEAR = 2014
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("nato")
     burden = ctx.query("burden", source="nato", alliance="NATO").filter(
         (pl.col("iso3") == "GBR") & pl.col("burden_pct").is_not_null()
     )

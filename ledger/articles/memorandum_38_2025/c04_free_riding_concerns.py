@@ -56,6 +56,7 @@ def _move(change: float, shift: float) -> int:
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("sipri")
     rows = ctx.query("burden_sharing", source="sipri", alliance="NATO").filter(
         pl.col("me_current_usd_m").is_not_null()
         & pl.col("gdp_current_usd_m").is_not_null()

@@ -47,6 +47,7 @@ def _gap(burden: pl.DataFrame, members: set[str], year: int) -> tuple[float, lis
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("nato")
     burden = ctx.query("burden", source="nato", alliance="NATO").filter(
         pl.col("burden_pct").is_not_null()
     )

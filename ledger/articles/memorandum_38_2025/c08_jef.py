@@ -34,6 +34,7 @@ def judge(ctx: Context) -> Finding:
     others = jef.filter(
         ~pl.col("in_nordefco_on_date") & ~pl.col("iso3").is_in(BALTIC) & (pl.col("iso3") != "GBR")
     )["country"].to_list()
+    ctx.require("sipri")
     shares = ctx.query("burden_sharing", alliance="JEF", source="sipri").filter(
         pl.col("burden_share_pct").is_not_null()
     )

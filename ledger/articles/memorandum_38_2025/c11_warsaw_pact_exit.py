@@ -94,6 +94,7 @@ CLAIM = Claim(
     "member has ever left NATO; otherwise Not supported. Albania, which left in 1968 as a "
     "communist state, is not counted. A fact check: history cannot change it.",
     judge=judge,
+    dated_fact=True,
     explore="alliances",
     changed=(
         "Was: NATO accessions 8–13 years later, counting Albania and Germany, with a "

@@ -62,6 +62,7 @@ CLAIM = Claim(
     "Not supported. The old rule's extra condition (a member outside NATO) is not in the "
     "article and is dropped.",
     judge=judge,
+    dated_fact=True,
     explore="alliances",
     changed=(
         "Was: also required a member outside NATO, which the article does not say. Now: a "

@@ -65,6 +65,7 @@ CLAIM = Claim(
     rule="Supported when NATO has exactly 32 members on the evaluation date; otherwise Not "
     "supported. The 'strategic asset' half is a policy view: not testable.",
     judge=judge,
+    dated_fact=True,
     explore="alliances",
     changed=(
         "Same count test, now with the 'strategic asset' half labelled documentary and "

@@ -26,6 +26,7 @@ BASE_YEAR = 2014
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("nato", "sipri")
     share = ctx.query("us_share").filter(pl.col("us_share_me_pct").is_not_null())
     nato = share.filter(pl.col("source") == "nato")
     sipri = ctx.upto(share.filter(pl.col("source") == "sipri"))

@@ -46,6 +46,8 @@ def _responses(ctx: Context, end: int) -> pl.DataFrame:
 
 
 def _exposure(ctx: Context) -> tuple[int | None, list[float | None], float | None, tuple]:
+    if not (ctx.has("nato") and ctx.has("geo")):  # context only: left out, the card says why
+        return None, [], None, (None, None)
     prox = ctx.query("threat_proximity", source="nato").filter(pl.col("burden_pct").is_not_null())
     prox = ctx.upto(prox)
     if prox.is_empty():
@@ -67,6 +69,7 @@ def _exposure(ctx: Context) -> tuple[int | None, list[float | None], float | Non
 
 
 def judge(ctx: Context) -> Finding:
+    ctx.require("sipri")
     coverage = ctx.query("threat_proximity_test", source="sipri")
     year = ctx.latest_year(coverage)
     medians, shares = [], []

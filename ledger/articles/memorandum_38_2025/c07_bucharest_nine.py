@@ -72,6 +72,7 @@ CLAIM = Claim(
     "supported. A fact check: the article does not say the B9 are all such allies (seven "
     "later allies are not in it).",
     judge=judge,
+    dated_fact=True,
     first_year=2015,
     explore="alliances",
     changed=(
