@@ -82,8 +82,9 @@ def claim_history(
     claim_id: str, as_of: date | None = None
 ) -> tuple[list[tuple[int, str, str]], str | None]:
     """(year, verdict, method) for every year of the claim's history up to the date, each as it
-    would have read had the article been written then, or why not; never raises. Apart from claim() because it judges the claim once per year: the page
-    asks for it after every card is drawn, so the first finding does not wait for it."""
+    would have read had the article been written then, or why not; never raises. Apart from
+    claim() because it judges the claim once per year: the page asks for it after every card is
+    drawn, so the first finding does not wait for it."""
     try:
         return _claim_history(key(), claim_id, as_of or date.today()), None
     except Exception as e:  # noqa: BLE001 - any failure of the registry is shown, not raised
