@@ -6,6 +6,7 @@ for every year. `evaluate`, `history` and `evaluate_all` judge them through one 
 from __future__ import annotations
 
 from ledger.claims.base import (
+    NO_CLEAR_SIGN,
     NOT_JUDGED,
     NOT_SUPPORTED,
     NOT_TESTABLE,
@@ -26,6 +27,7 @@ from ledger.claims.evaluate import (
 )
 
 __all__ = [
+    "NO_CLEAR_SIGN",
     "NOT_JUDGED",
     "NOT_SUPPORTED",
     "NOT_TESTABLE",

@@ -27,10 +27,13 @@ SUPPORTED = "Supported"
 PARTLY = "Partly supported"
 NOT_SUPPORTED = "Not supported"
 NOT_TESTABLE = "Not testable with these data"
+# A measured relation whose interval spans both signs: the data neither bear the claim out nor
+# tell against it. Not "Not supported", which would read as a refutation.
+NO_CLEAR_SIGN = "No clear sign"
 # No verdict on that day: a source the rule reads had no edition published by then, or (for a
 # dated fact) the fact did not exist yet. Not a finding against the claim.
 NOT_JUDGED = "Not judged"
-VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, NOT_TESTABLE)
+VERDICTS = (SUPPORTED, PARTLY, NO_CLEAR_SIGN, NOT_SUPPORTED, NOT_TESTABLE)
 
 FACT_CHECK = "fact check"
 EMPIRICAL = "empirical"

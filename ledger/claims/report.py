@@ -7,13 +7,28 @@ from dataclasses import asdict
 
 import polars as pl
 
-from ledger.claims.base import NOT_JUDGED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SUPPORTED
+from ledger.claims.base import (
+    NO_CLEAR_SIGN,
+    NOT_JUDGED,
+    NOT_SUPPORTED,
+    NOT_TESTABLE,
+    PARTLY,
+    SUPPORTED,
+)
 from ledger.claims.evaluate import ClaimResult
 from ledger.claims.words import stat
 
-SHORT = {SUPPORTED: "S", PARTLY: "P", NOT_SUPPORTED: "N", NOT_TESTABLE: "–", NOT_JUDGED: "·"}
+SHORT = {
+    SUPPORTED: "S",
+    PARTLY: "P",
+    NO_CLEAR_SIGN: "?",
+    NOT_SUPPORTED: "N",
+    NOT_TESTABLE: "–",
+    NOT_JUDGED: "·",
+}
 LEGEND = (
-    "S supported · P partly supported · N not supported · – not testable · · not judged (no "
+    "S supported · P partly supported · ? no clear sign · N not supported · – not testable · "
+    "· not judged (no "
     "edition published by then, or a dated fact not yet true) · | a change of method"
 )
 
