@@ -442,3 +442,51 @@ def apply(frame: pl.DataFrame, statistics: dict[str, dict] | None) -> pl.DataFra
             new.append(pl.Series(name, [r[key] for r in results], dtype=dtype))
     consumed = [d[CONSUMES[d["method"]]] for d in statistics.values() if d["method"] in CONSUMES]
     return frame.with_columns(new).drop(consumed)
+
+
+# --------------------------------------------------------------------------- paired bootstrap
+BOOTSTRAP_SEED = 20250601  # fixed: the same data give the same interval on every run
+BOOTSTRAP_DRAWS = 2000
+
+
+def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman's rho of every row of x against the same row of y (average ranks for ties),
+    one vectorised pass: the Pearson correlation of the rows' ranks."""
+    from scipy.stats import rankdata
+
+    rx, ry = rankdata(x, axis=1), rankdata(y, axis=1)
+    rx -= rx.mean(axis=1, keepdims=True)
+    ry -= ry.mean(axis=1, keepdims=True)
+    denominator = np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rx * ry).sum(axis=1) / denominator
+
+
+def rho_change_interval(
+    early: Sequence[tuple[Sequence[float], Sequence[float]]],
+    late: Sequence[tuple[Sequence[float], Sequence[float]]],
+) -> tuple[float | None, float | None]:
+    """95 % percentile interval of a change in Spearman's rho over the same units: the mean rho
+    over the `late` years minus the mean over the `early` ones, each year an (x, y) pair of
+    arrays aligned on the same units. The units are resampled together, once per draw, for
+    every year (a paired bootstrap: an ally drawn twice counts twice at both ends), so the
+    interval is for the change itself, not for either end."""
+    years = [*early, *late]
+    n = len(years[0][0]) if years else 0
+    if n < 4 or any(len(x) != n or len(y) != n for x, y in years):
+        return None, None
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    draws = rng.integers(0, n, size=(BOOTSTRAP_DRAWS, n))
+
+    def mean_rho(pairs) -> np.ndarray:
+        rhos = [
+            _spearman_rows(np.asarray(x, float)[draws], np.asarray(y, float)[draws])
+            for x, y in pairs
+        ]
+        return np.mean(rhos, axis=0)
+
+    change = mean_rho(late) - mean_rho(early)
+    change = change[np.isfinite(change)]
+    if change.size < BOOTSTRAP_DRAWS // 2:
+        return None, None
+    return float(np.quantile(change, 0.025)), float(np.quantile(change, 0.975))

@@ -293,6 +293,15 @@ def evaluate(
     day = as_of or date.today()
     f = judge(claim, run, day)
     w = judge(claim, run, paper.date) if paper.date != day else f
+    if claim.dated_fact and day < paper.date and w.verdict == SUPPORTED != f.verdict:
+        # before the fact: a claim about the article's present is not false in an earlier year
+        f = Finding(
+            NOT_JUDGED,
+            f"Not judged as of {day.isoformat()}: the fact the article states did not exist "
+            f"yet ({f.sentence[0].lower()}{f.sentence[1:]})",
+            None,
+            editions=f.editions,
+        )
     entries = history(claim, run, day) if with_history else []
     since_day = true_since(claim, run, day, entries) if with_history else None
     return ClaimResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from ledger import stats
 from ledger.claims.base import (
     EMPIRICAL,
     NOT_SUPPORTED,
@@ -15,8 +16,10 @@ from ledger.claims.base import (
     Chart,
     Claim,
     Context,
+    Edge,
     Finding,
     Part,
+    Spec,
     Stat,
     Threshold,
 )
@@ -24,6 +27,7 @@ from ledger.claims.common import rho_stat, spearman
 from ledger.claims.words import num
 
 DECADE = 10  # "in the last decade"
+SOURCES = {"sipri": "SIPRI", "nato": "NATO"}
 SMOOTH = 3  # each end of the decade is the mean of three years, so no single year decides
 RATIO_SHIFT = Threshold(
     0.05,
@@ -55,17 +59,32 @@ def _move(change: float, shift: float) -> int:
     return 1 if change > shift else -1 if change < -shift else 0
 
 
+def _pairs(frame: pl.DataFrame, years: list[int], allies: list[str]) -> list[tuple]:
+    """Per year, (GDP, burden) of the same allies in the same order (the paired bootstrap)."""
+    out = []
+    for y in years:
+        r = frame.filter(pl.col("year") == y).select(
+            "iso3", "gdp_current_usd_m", (pl.col("me_current_usd_m") / pl.col("gdp_current_usd_m"))
+        )
+        by = {row[0]: row[1:] for row in r.iter_rows()}
+        out.append(([by[a][0] for a in allies], [by[a][1] for a in allies]))
+    return out
+
+
 def judge(ctx: Context) -> Finding:
-    ctx.require("sipri")
-    rows = ctx.query("burden_sharing", source="sipri", alliance="NATO").filter(
+    source = ctx.opt("source", "sipri")
+    ctx.require(source)
+    rows = ctx.query("burden_sharing", source=source, alliance="NATO").filter(
         pl.col("me_current_usd_m").is_not_null()
         & pl.col("gdp_current_usd_m").is_not_null()
         & (pl.col("gdp_current_usd_m") > 0)
+        & ~pl.col("iso3").is_in(ctx.opt("leave_out", []))
     )
     year = ctx.latest_year(rows)
-    start = year - DECADE
-    early = list(range(start, start + SMOOTH))
-    late = list(range(year - SMOOTH + 1, year + 1))
+    smooth = ctx.opt("smooth", SMOOTH)
+    start = max(year - DECADE, int(rows["year"].min()))
+    early = list(range(start, start + smooth))
+    late = list(range(year - smooth + 1, year + 1))
     # Like for like: allies with figures in every one of the six years compared.
     allies = None
     for y in early + late:
@@ -78,9 +97,11 @@ def judge(ctx: Context) -> Finding:
         raise NoEvidence(f"too few allies with figures for {start}–{year}")
     e = [_year_stats(rows, y, allies) for y in early]
     la = [_year_stats(rows, y, allies) for y in late]
-    ratio0, ratio1 = sum(s[0] for s in e) / SMOOTH, sum(s[0] for s in la) / SMOOTH
-    rho0 = sum(s[1] or 0 for s in e) / SMOOTH
-    rho1 = sum(s[1] or 0 for s in la) / SMOOTH
+    ratio0, ratio1 = sum(s[0] for s in e) / smooth, sum(s[0] for s in la) / smooth
+    rho0 = sum(s[1] or 0 for s in e) / smooth
+    rho1 = sum(s[1] or 0 for s in la) / smooth
+    same = sorted(allies)
+    rho_lo, rho_hi = stats.rho_change_interval(_pairs(rows, early, same), _pairs(rows, late, same))
     moves = (_move(ratio1 - ratio0, RATIO_SHIFT.value), _move(rho1 - rho0, RHO_SHIFT.value))
     if max(moves) == 1 and min(moves) >= 0:
         verdict = SUPPORTED
@@ -94,7 +115,7 @@ def judge(ctx: Context) -> Finding:
         f"basis for the worry {basis[verdict]}: the US paid "
         f"{num(ratio1)} times its economic weight (from {num(ratio0)}) and the link between an "
         f"ally's size and its burden went from {num(rho0)} to {num(rho1)} "
-        f"(same {len(allies)} allies at both ends, SIPRI)."
+        f"(same {len(allies)} allies at both ends, {SOURCES[source]})."
     )
     rho_end, n_end = la[-1][1], la[-1][2]
     rho_start, n_start = e[0][1], e[0][2]
@@ -131,6 +152,16 @@ def judge(ctx: Context) -> Finding:
                 ratio0,
                 exact="a ratio of totals over the same allies: exact",
             ),
+            Stat(
+                f"Change in how far larger allies carry heavier burdens, {early[0]}–{early[-1]} "
+                f"to {late[0]}–{year}",
+                rho1 - rho0,
+                rho_lo,
+                rho_hi,
+                technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
+                "minus over the early years, same allies; paired bootstrap over allies "
+                f"({stats.BOOTSTRAP_DRAWS} draws)",
+            ),
             rho_stat(
                 f"Do larger allies carry heavier burdens? {year}",
                 rho_end,
@@ -165,7 +196,21 @@ def judge(ctx: Context) -> Finding:
             if chart.height
             else chart,
         ),
-        source="SIPRI; GDP: World Bank",
+        source=SOURCES[source],
+        edges=[
+            Edge(
+                "change in the US burden-to-benefit ratio", ratio1 - ratio0, RATIO_SHIFT.value, 0.02
+            ),
+            Edge(
+                "change in the US burden-to-benefit ratio",
+                ratio1 - ratio0,
+                -RATIO_SHIFT.value,
+                0.02,
+            ),
+            Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, RHO_SHIFT.value, 0.03),
+            Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, -RHO_SHIFT.value, 0.03),
+        ],
+        method=f"{SOURCES[source]} spending and GDP",
     )
 
 
@@ -192,6 +237,11 @@ CLAIM = Claim(
     "Supported when one grew and neither fell; Not supported when one fell and neither grew, "
     "or neither moved; Partly supported when they moved apart. Part (a) is not testable.",
     judge=judge,
+    specs=(
+        Spec("nato", "NATO's figures instead of SIPRI's", {"source": "nato"}),
+        Spec("no-iceland", "Iceland (no armed forces) left out", {"leave_out": ["ISL"]}),
+        Spec("single-years", "single years at each end, not three-year means", {"smooth": 1}),
+    ),
     first_year=2000,
     explore="free_riding",
     changed=(

@@ -15,7 +15,9 @@ from ledger.claims.base import (
     Chart,
     Claim,
     Context,
+    Edge,
     Finding,
+    Spec,
     Stat,
     Threshold,
 )
@@ -35,9 +37,22 @@ WIDER = Threshold(
 )
 
 
+MINILATERAL = ("JEF", "B9", "NORDEFCO", "WEIMAR", "UK-PL-UA")
+LABELS = {
+    "JEF": "the JEF",
+    "B9": "the Bucharest Nine",
+    "NORDEFCO": "NORDEFCO",
+    "WEIMAR": "the Weimar Triangle",
+    "UK-PL-UA": "the UK-Poland-Ukraine trilateral",
+}
+# A grouping founded this close to the window's start decides whether it counts as new: the
+# verdict can flip on the day the window passes its founding (the B9, 2015-11-04).
+FOUNDING_EDGE_DAYS = 365
+
+
 def _groupings(ctx: Context, day: date) -> dict[str, set[str]]:
     frame = ctx.query("overlap_multi_members", as_of=day)
-    minilateral = {"JEF", "B9", "NORDEFCO", "WEIMAR", "UK-PL-UA"}
+    minilateral = set(ctx.opt("groupings", MINILATERAL))
     return {
         r["iso3"]: {g.strip() for g in r["groupings"].split(",")} & minilateral
         for r in frame.iter_rows(named=True)
@@ -52,8 +67,10 @@ def _back(day: date, years: int) -> date:
 
 
 def judge(ctx: Context) -> Finding:
-    end = ctx.as_of
-    start = _back(end, DECADE)
+    end = ctx.opt("end", None) or ctx.as_of
+    if ctx.opt("calendar", False):  # the last full calendar decade before the day
+        end = date(ctx.as_of.year - 1, 12, 31)
+    start = _back(end, ctx.opt("years", DECADE))
     now = members_on(ctx, "NATO", end)
     allies = set(members_on(ctx, "NATO", start)["iso3"]) & set(now["iso3"])
     name = dict(zip(now["iso3"], now["country"], strict=True))
@@ -79,6 +96,19 @@ def judge(ctx: Context) -> Finding:
         + (f", including the new {names(new_groupings)}." if new_groupings else ".")
     )
     timeline = ctx.upto(ctx.query("membership_timeline")).filter(pl.col("year") >= 1990)
+    groupings = ctx.query("groupings").filter(pl.col("code").is_in(list(MINILATERAL)))
+    edges = [
+        Edge(
+            f"days between the window's start ({start.isoformat()}) and the founding of the "
+            f"{row['code']} ({row['founded']})",
+            float((row["founded"] - start).days),
+            0,
+            FOUNDING_EDGE_DAYS,
+            "days",
+        )
+        for row in groupings.iter_rows(named=True)
+        if row["founded"] is not None
+    ]
     return Finding(
         verdict=verdict,
         sentence=sentence,
@@ -118,6 +148,8 @@ def judge(ctx: Context) -> Finding:
             data=timeline.select("year", "n_nato_members", "n_nato_in_minilateral"),
         ),
         source="data/memberships.csv",
+        edges=edges,
+        method="memberships",
     )
 
 
@@ -135,6 +167,19 @@ CLAIM = Claim(
     "per ally rose by at least 0.10 (the same allies in more groupings); Not supported "
     "otherwise. Enlargement (Finland, Sweden) cannot move the answer.",
     judge=judge,
+    specs=(
+        Spec("nine", "a nine-year window", {"years": 9}),
+        Spec("eleven", "an eleven-year window", {"years": 11}),
+        Spec("calendar", "the last full calendar decade", {"calendar": True}),
+        *(
+            Spec(
+                f"without-{code.lower()}",
+                f"without {LABELS[code]}",
+                {"groupings": tuple(g for g in MINILATERAL if g != code)},
+            )
+            for code in MINILATERAL
+        ),
+    ),
     explore="alliances",
     changed=(
         "Was: more allies in a grouping than ten years before, a rise that came only from "

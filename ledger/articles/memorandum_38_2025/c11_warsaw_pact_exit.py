@@ -16,6 +16,7 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
+from ledger.claims.common import members_on
 from ledger.claims.words import months
 
 SOON = Threshold(
@@ -31,10 +32,11 @@ def judge(ctx: Context) -> Finding:
             "months_to_exit"
         )
     )
-    nato = ctx.query("member_history", alliance="NATO", as_of=ctx.as_of).filter(
+    history = ctx.query("member_history", alliance="NATO", as_of=ctx.as_of).filter(
         pl.col("relation") == "member"
     )
-    left_nato = nato.filter(pl.col("departed").is_not_null() & (pl.col("departed") <= ctx.as_of))
+    left_nato = history.filter(pl.col("departed").is_not_null() & (pl.col("departed") <= ctx.as_of))
+    nato = members_on(ctx, "NATO", ctx.as_of)  # members on the day, not every ally there ever was
     slowest = exits.sort("months_to_exit").row(-1, named=True)
     ok = bool((exits["months_to_exit"] <= SOON.value).all()) and left_nato.is_empty()
     sentence = (
