@@ -15,8 +15,10 @@ from ledger.claims.base import (
     Chart,
     Claim,
     Context,
+    Edge,
     Finding,
     Part,
+    Spec,
     Stat,
     Threshold,
 )
@@ -36,8 +38,79 @@ BASE_YEAR = 2014  # the Wales pledge and the first year of NATO's tables
 THIN_STOCK = 0.5  # context: equipment-stock share under half the GDP share (Europe and Canada)
 
 
-def _misses(frame: pl.DataFrame) -> pl.Expr:
-    return (pl.col("burden_pct") < 2) | (pl.col("equipment_share_pct") < 20)
+NEAR_TWO = 0.15  # points of GDP: a burden this close to 2 % decides the ally's side by a hair
+NEAR_WEIGHT = 2.5  # points of the GDP share: the weight this close to a threshold is a knife edge
+
+
+def _misses(guidelines: tuple[str, ...]) -> pl.Expr:
+    tests = {
+        "2%": pl.col("burden_pct") < 2,
+        "20%": pl.col("equipment_share_pct") < 20,
+    }
+    out = tests[guidelines[0]]
+    for g in guidelines[1:]:
+        out = out | tests[g]
+    return out
+
+
+def _outturns(rows: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The year's rows with each estimated figure replaced by the ally's latest outturn (its
+    GDP kept): what the verdict reads when estimates are not trusted."""
+    final = rows.filter(~pl.col("is_estimate").fill_null(False)).sort("year")
+    latest = final.group_by("iso3").agg(
+        pl.col("burden_pct").last().alias("outturn_pct"),
+        pl.col("equipment_share_pct").last().alias("outturn_equipment_pct"),
+    )
+    return (
+        rows.join(latest, on="iso3", how="left")
+        .with_columns(
+            pl.when(pl.col("is_estimate").fill_null(False) & (pl.col("year") == year))
+            .then(pl.col("outturn_pct"))
+            .otherwise(pl.col("burden_pct"))
+            .alias("burden_pct"),
+            pl.when(pl.col("is_estimate").fill_null(False) & (pl.col("year") == year))
+            .then(pl.col("outturn_equipment_pct"))
+            .otherwise(pl.col("equipment_share_pct"))
+            .alias("equipment_share_pct"),
+        )
+        .drop("outturn_pct", "outturn_equipment_pct")
+    )
+
+
+def _verdict(weight: float) -> str:
+    if weight >= BROAD.value:
+        return SUPPORTED
+    return PARTLY if weight >= MATERIAL.value else NOT_SUPPORTED
+
+
+def _tipping(end: pl.DataFrame, w: float, verdict: str, year: int) -> list[Edge]:
+    """The allies just above 2 % (within NEAR_TWO) whose figures decide the verdict: the fewest,
+    largest first, that would flip it were they counted as missing the guideline."""
+    others = end.filter(pl.col("iso3") != "USA")
+    total = others["gdp_current_usd_m"].sum()
+    near = others.filter((pl.col("burden_pct") >= 2) & (pl.col("burden_pct") < 2 + NEAR_TWO)).sort(
+        "gdp_current_usd_m", descending=True
+    )
+    tipped, weight = [], w
+    for r in near.iter_rows(named=True):
+        tipped.append(r)
+        weight += 100 * r["gdp_current_usd_m"] / total if total else 0
+        if _verdict(weight) != verdict:
+            names = " and ".join(t["country"] for t in tipped)
+            return [
+                Edge(
+                    f"{t['country']}'s defence burden, {year}"
+                    + (" (an estimate)" if t["is_estimate"] else "")
+                    + f": with {names} below 2 % the share would be {weight:.1f} % and the "
+                    f"verdict {_verdict(weight)}",
+                    t["burden_pct"],
+                    2.0,
+                    NEAR_TWO,
+                    "%",
+                )
+                for t in tipped
+            ]
+    return []
 
 
 def judge(ctx: Context) -> Finding:
@@ -47,11 +120,15 @@ def judge(ctx: Context) -> Finding:
     )
     year = ctx.latest_year(rows)
     start = max(BASE_YEAR, int(rows["year"].min()))
+    if ctx.opt("outturns", False):
+        rows = _outturns(rows, year)
+    guidelines = ctx.opt("guidelines", ("2%", "20%"))
+    misses = _misses(guidelines)
 
     def weight(y: int) -> float:
         r = rows.filter((pl.col("year") == y) & (pl.col("iso3") != "USA"))
         total = r["gdp_current_usd_m"].sum()
-        missed = r.filter(_misses(r))["gdp_current_usd_m"].sum()
+        missed = r.filter(misses)["gdp_current_usd_m"].sum()
         return 100 * missed / total if total else 0.0
 
     w, w0 = weight(year), weight(start)
@@ -65,8 +142,18 @@ def judge(ctx: Context) -> Finding:
         return int((r[column] >= level).sum())
 
     end = rows.filter(pl.col("year") == year)
-    missing = end.filter(_misses(end)).sort("gdp_current_usd_m", descending=True)["country"]
-    verdict = SUPPORTED if w >= BROAD.value else PARTLY if w >= MATERIAL.value else NOT_SUPPORTED
+    missing = end.filter(misses).sort("gdp_current_usd_m", descending=True)["country"]
+    edges = [
+        Edge(
+            f"share of allied GDP outside the US held by allies missing a guideline, {year}",
+            w,
+            t.value,
+            NEAR_WEIGHT,
+            "%",
+        )
+        for t in (BROAD, MATERIAL)
+    ] + (_tipping(end, w, _verdict(w), year) if "2%" in guidelines else [])
+    verdict = _verdict(w)
     n2 = (meeting(start, "burden_pct", 2), meeting(year, "burden_pct", 2))
     n20 = (meeting(start, "equipment_share_pct", 20), meeting(year, "equipment_share_pct", 20))
     sentence = (
@@ -135,6 +222,8 @@ def judge(ctx: Context) -> Finding:
             data=counts.select("year", "n_at_or_above_2pct", "n_at_or_above_20pct_equipment"),
         ),
         source="NATO",
+        edges=edges,
+        method="NATO spending, equipment share and GDP",
     )
 
 
@@ -162,6 +251,15 @@ CLAIM = Claim(
     "verdict: allies of Europe and Canada whose share of the equipment stock is under half "
     "their share of GDP. The conditional (a) is not testable.",
     judge=judge,
+    specs=(
+        Spec(
+            "outturns",
+            "estimates replaced by each ally's latest outturn",
+            {"outturns": True},
+        ),
+        Spec("two-percent", "the 2 % guideline only", {"guidelines": ("2%",)}),
+        Spec("twenty-percent", "the 20 % equipment guideline only", {"guidelines": ("20%",)}),
+    ),
     explore="capability",
     changed=(
         "Was: Supported if any ally missed 2 % or 20 % in the latest year, true in every "
