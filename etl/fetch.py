@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, BinaryIO
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
@@ -90,7 +90,7 @@ def secrets_in(urls: list[str]) -> set[str]:
             continue
         for value in [*userinfo.split(":", 1), *values]:
             if len(value) >= 3:  # a one- or two-letter value would blank ordinary words
-                found |= {value, quote(value, safe="")}
+                found |= {value, unquote(value), quote(unquote(value), safe="")}
     return found
 
 
@@ -150,8 +150,8 @@ def refused_address(text: str) -> str | None:
         ("is_loopback", "a loopback address"),
         ("is_link_local", "a link-local address (cloud metadata lives there)"),
         ("is_multicast", "a multicast address"),
-        ("is_private", "a private address"),
         ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
     ):
         if getattr(ip, test):
             return why
@@ -499,7 +499,10 @@ class Fetcher:
             u = httpx.URL(target)
             u.raw_host.decode("ascii")
         except (httpx.InvalidURL, UnicodeDecodeError):
-            raise EtlError("refused an address that cannot be parsed", file=redact(url)) from None
+            hop = "" if previous is None else "a redirect to "
+            raise EtlError(
+                f"refused {hop}an address that cannot be parsed", file=redact(url)
+            ) from None
         hop = "" if previous is None else "a redirect to "
         if u.scheme not in ("http", "https"):
             scheme = u.scheme if re.fullmatch(r"[a-z][a-z0-9+.-]{0,15}", u.scheme) else "other"
