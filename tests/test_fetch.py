@@ -23,35 +23,35 @@ SOURCE = {s.key: s for s in SOURCES}
 CODES = SOURCE["cow-codes"]  # https://correlatesofwar.org/wp-content/uploads/...
 
 
-@pytest.mark.parametrize(
-    ("address", "why"),
-    [
-        ("127.0.0.1", "loopback"),
-        ("127.255.0.9", "loopback"),
-        ("10.1.2.3", "private"),
-        ("172.16.5.4", "private"),
-        ("192.168.1.1", "private"),
-        ("100.64.0.1", "not a public address"),  # carrier-grade NAT
-        ("169.254.169.254", "link-local"),  # the cloud metadata service
-        ("0.0.0.0", "unspecified"),
-        ("224.0.0.1", "multicast"),
-        ("240.0.0.1", "reserved"),
-        ("255.255.255.255", "reserved"),
-        ("198.18.0.1", "private"),  # benchmarking
-        ("::1", "loopback"),
-        ("::", "unspecified"),
-        ("::ffff:127.0.0.1", "loopback address (inside ::ffff:7f00:1)"),
-        ("::ffff:169.254.169.254", "link-local"),
-        ("64:ff9b::a9fe:a9fe", "link-local"),  # NAT64 of 169.254.169.254
-        ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
-        ("fe80::1%eth0", "link-local"),
-        ("fc00::1", "private"),
-        ("fd12:3456::1", "private"),
-        ("ff02::1", "multicast"),
-        ("2001:db8::1", "private"),  # documentation
-        ("not-an-address", "not an IP address"),
-    ],
-)
+ADDRESSES = [  # (address, why it is refused): every kind of address a fetch must not reach
+    ("127.0.0.1", "loopback"),
+    ("127.255.0.9", "loopback"),
+    ("10.1.2.3", "private"),
+    ("172.16.5.4", "private"),
+    ("192.168.1.1", "private"),
+    ("100.64.0.1", "not a public address"),  # carrier-grade NAT
+    ("169.254.169.254", "link-local"),  # the cloud metadata service
+    ("0.0.0.0", "unspecified"),
+    ("224.0.0.1", "multicast"),
+    ("240.0.0.1", "reserved"),
+    ("255.255.255.255", "reserved"),
+    ("198.18.0.1", "private"),  # benchmarking
+    ("::1", "loopback"),
+    ("::", "unspecified"),
+    ("::ffff:127.0.0.1", "loopback address (inside ::ffff:7f00:1)"),
+    ("::ffff:169.254.169.254", "link-local"),
+    ("64:ff9b::a9fe:a9fe", "link-local"),  # NAT64 of 169.254.169.254
+    ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
+    ("fe80::1%eth0", "link-local"),
+    ("fc00::1", "private"),
+    ("fd12:3456::1", "private"),
+    ("ff02::1", "multicast"),
+    ("2001:db8::1", "private"),  # documentation
+    ("not-an-address", "not an IP address"),
+]
+
+
+@pytest.mark.parametrize(("address", "why"), ADDRESSES)
 def test_refused_addresses(address, why):
     assert why in (refused_address(address) or "")
 
@@ -94,18 +94,18 @@ def dns(monkeypatch):
     return install
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        ["127.0.0.1"],
-        ["10.0.0.7"],
-        ["169.254.169.254"],
-        ["::1"],
-        ["::ffff:127.0.0.1"],
-        ["fd00::5"],
-        ["93.184.216.34", "127.0.0.1"],  # one bad address among good ones is enough
-    ],
-)
+RESOLVED = [  # what a publisher's host name resolves to (one bad address is enough)
+    ["127.0.0.1"],
+    ["10.0.0.7"],
+    ["169.254.169.254"],
+    ["::1"],
+    ["::ffff:127.0.0.1"],
+    ["fd00::5"],
+    ["93.184.216.34", "127.0.0.1"],
+]
+
+
+@pytest.mark.parametrize("answer", RESOLVED)
 def test_a_publisher_host_that_resolves_to_a_private_address_is_refused(dns, answer, tmp_path):
     fake = dns(answer)
     raw = tmp_path / "raw"
