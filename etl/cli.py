@@ -292,7 +292,17 @@ def _build_holding_back(
             folder = quarantine.culprit(e, fetched, raw_dir, {h.folder for h in held})
             if folder is None:
                 _fail(f"{line} (the published database was not changed)", EXIT_INPUT, debug)
-            hold = quarantine.hold_back(raw_dir, folder, fetched, previous, line, entry["run_id"])
+            try:
+                hold = quarantine.hold_back(
+                    raw_dir, folder, fetched, previous, line, entry["run_id"]
+                )
+            except OSError as moved:
+                _fail(
+                    f"{line} (the published database was not changed; holding {folder}'s new "
+                    f"files back failed: {moved.strerror or moved})",
+                    EXIT_INPUT,
+                    debug,
+                )
             held.append(hold)
             log_run(
                 db,

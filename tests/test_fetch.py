@@ -219,3 +219,13 @@ def test_hosts_allow_declared_names_on_default_ports_and_exact_operator_origins(
     assert not hosts.allow(httpx.URL("https://nato.int.evil.example/x"))
     assert hosts.allow(httpx.URL("http://127.0.0.1:8000/x"))
     assert not hosts.allow(httpx.URL("http://127.0.0.1:8001/x"))
+
+
+def test_every_source_declares_the_host_of_its_base_url():
+    from etl.fetch import origin
+    from etl.sources import REGISTRY
+
+    for source in REGISTRY.values():
+        for url in source.base_urls.values():
+            assert origin(url)[0] in source.hosts, (source.key, url)
+        assert all(h == h.lower() and "/" not in h for h in source.hosts), source.key
