@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -22,9 +21,7 @@ import openpyxl
 import pytest
 
 from etl.db import connect_readonly
-from etl.download import Downloaded
-from etl.errors import EtlError
-from etl.quarantine import REFUSED, culprit, hold_back, refused
+from etl.quarantine import REFUSED
 from etl.sources import provenance
 from ledger.freshness import ages
 from ledger.queries import runner
@@ -168,68 +165,6 @@ def test_a_bad_file_placed_by_hand_is_never_moved(state):
     assert hand.is_file() and not (raw / REFUSED).exists()
     assert served_state(db) == db_before
     assert runs(db)[-1]["outcome"] == "failed"
-
-
-# --- which folder a refusal is pinned on (no build) -----------------------------------------
-
-
-def _downloaded(name: str, changed: bool = True) -> Downloaded:
-    return Downloaded(name=name, url="u", sha256="s", bytes=1, changed=changed)
-
-
-def test_culprit_rules(tmp_path):
-    fetched = [
-        _downloaded("nato/def-exp-2027-en.xlsx"),
-        _downloaded("sipri/SIPRI-Milex-data-1949-2025.xlsx"),
-        _downloaded("kiel/weapons.csv", changed=False),
-    ]
-    named = EtlError("sheet missing", file="nato/def-exp-2027-en.xlsx")
-    assert culprit(named, fetched, tmp_path, set()) == "nato"
-    assert culprit(named, fetched, tmp_path, {"nato"}) is None  # already held back
-    absolute = EtlError("x", file=f"{tmp_path}/nato/def-exp-2027-en.xlsx")
-    assert culprit(absolute, fetched, tmp_path, set()) == "nato"
-    in_text = EtlError("two files claim one release: sipri/SIPRI-Milex-data-1949-2025.xlsx, b")
-    assert culprit(in_text, fetched, tmp_path, set()) == "sipri"
-    unchanged = EtlError("x", file="kiel/weapons.csv")
-    assert culprit(unchanged, fetched, tmp_path, set()) is None  # not new in this refresh
-    # a check naming an older file of a folder this refresh changed: only if it was downloaded
-    (tmp_path / "nato").mkdir()
-    old = tmp_path / "nato" / "240617-def-exp-2024-TABLES-en.xlsx"
-    old.write_bytes(b"x")
-    check = EtlError("share of 250 %", file="nato/240617-def-exp-2024-TABLES-en.xlsx")
-    assert culprit(check, fetched, tmp_path, set()) is None  # by hand: no provenance record
-    provenance.path_of(old).write_text("{}")
-    assert culprit(check, fetched, tmp_path, set()) == "nato"
-    assert culprit(EtlError("no file named"), fetched, tmp_path, set()) is None
-
-
-def test_hold_back_moves_restores_and_keeps_one_copy(tmp_path):
-    raw, previous = tmp_path / "raw", tmp_path / "previous"
-    (raw / "nato").mkdir(parents=True)
-    (previous / "nato").mkdir(parents=True)
-    new = raw / "nato" / "b.xlsx"
-    new.write_bytes(b"new")
-    provenance.path_of(new).write_text('{"sha256": "n"}')
-    (previous / "nato" / "a.xlsx").write_bytes(b"old")
-    provenance.path_of(previous / "nato" / "a.xlsx").write_text('{"sha256": "o"}')
-    d = Downloaded(
-        "nato/b.xlsx", "https://www.nato.int/b", digest_of(b"new"), 3, True, ("nato/a.xlsx",)
-    )
-
-    held = hold_back(raw, "nato", [d], previous, "bad layout", "run1")
-
-    assert held.files == ("nato/b.xlsx",) and held.restored == ("nato/a.xlsx",)
-    assert (raw / "nato" / "a.xlsx").read_bytes() == b"old"
-    assert provenance.path_of(raw / "nato" / "a.xlsx").is_file()
-    assert not new.exists() and not provenance.path_of(new).exists()
-    (listed,) = refused(raw)
-    assert (listed.file, listed.error, listed.intact) == ("nato/b.xlsx", "bad layout", True)
-    # the same bytes refused again (another day's run): no second copy
-    new.write_bytes(b"new")
-    shutil.move(held.where, held.where.with_name("2020-01-01"))
-    hold_back(raw, "nato", [d], previous, "bad layout", "run2")
-    assert [p.parent.parent.name for p in (raw / REFUSED).rglob("b.xlsx")] == ["2020-01-01"]
-    assert not new.exists()
 
 
 def digest_of(data: bytes) -> str:
