@@ -1,7 +1,8 @@
 """The `etl` command: build, refresh, status, sql, query, claims, snapshot, export.
 
 Exit codes: 0 success, 1 bad input or a failed check (the published database is untouched),
-2 wrong usage, 3 another build or refresh holds the lock, 4 a query was refused.
+2 wrong usage, 3 another build or refresh holds the lock, 4 a query was refused, 5 a refresh
+published but held back a downloaded file the build refused (moved to <raw>/.refused/).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import fcntl
 import json
 import math
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +32,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 200)  # pipes get whole names
 
-EXIT_INPUT, EXIT_USAGE, EXIT_LOCKED, EXIT_REFUSED = 1, 2, 3, 4
+EXIT_INPUT, EXIT_USAGE, EXIT_LOCKED, EXIT_REFUSED, EXIT_HELD = 1, 2, 3, 4, 5
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Database file [default: $ALLIANCE_DB or data/alliance.duckdb]"),
@@ -82,14 +84,8 @@ def _lock(db: Path, command: str) -> Iterator[None]:
             yield
 
 
-def _build(
-    raw_dir: Path | None,
-    db: Path,
-    command: str,
-    debug: bool,
-    timings: bool = False,
-    run: dict | None = None,
-) -> None:
+def _run_build(raw_dir: Path | None, db: Path, command: str, run: dict | None = None):
+    """One build with a spinner on a terminal; its errors are the caller's."""
     from etl.build import build
 
     with Progress(
@@ -101,24 +97,16 @@ def _build(
         disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("starting", total=None)
-        try:
-            result = build(
-                raw_dir,
-                db,
-                command=command,
-                step=lambda s: progress.update(task, description=f"{command}: {s}"),
-                run=run,
-            )
-        except EtlError as e:
-            _fail(f"{_line(e)} (the published database was not changed)", EXIT_INPUT, debug)
-        except Exception as e:  # a parser bug or an input no check foresaw: still one line
-            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
-            _fail(
-                f"unexpected {type(e).__name__}: {first} (the published database was not "
-                "changed; --debug shows the traceback)",
-                EXIT_INPUT,
-                debug,
-            )
+        return build(
+            raw_dir,
+            db,
+            command=command,
+            step=lambda s: progress.update(task, description=f"{command}: {s}"),
+            run=run,
+        )
+
+
+def _published(result, timings: bool = False) -> None:
     out.print(
         f"published {result.db} ({sum(result.rows.values()):,} rows from "
         f"{len(result.files)} files, run {result.run_id})"
@@ -126,6 +114,34 @@ def _build(
     if timings:
         for name, secs in result.seconds.items():
             out.print(f"  {name:<20} {secs * 1000:8.0f} ms")
+
+
+def _unexpected(e: Exception, debug: bool) -> None:
+    """A parser bug or an input no check foresaw: still one line."""
+    first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    _fail(
+        f"unexpected {type(e).__name__}: {first} (the published database was not "
+        "changed; --debug shows the traceback)",
+        EXIT_INPUT,
+        debug,
+    )
+
+
+def _build(
+    raw_dir: Path | None,
+    db: Path,
+    command: str,
+    debug: bool,
+    timings: bool = False,
+    run: dict | None = None,
+) -> None:
+    try:
+        result = _run_build(raw_dir, db, command, run)
+    except EtlError as e:
+        _fail(f"{_line(e)} (the published database was not changed)", EXIT_INPUT, debug)
+    except Exception as e:
+        _unexpected(e, debug)
+    _published(result, timings)
 
 
 def _target(db: Path, raw_dir: Path | None, debug: bool, *, raw_must_exist: bool) -> Path:
@@ -195,55 +211,133 @@ def refresh(
 ) -> None:
     """Download the publishers' current files, then build if anything changed.
 
-    Every run is logged in <db>.runs.jsonl (and so in etl_run): published, unchanged, failed.
-    When the files on disk are exactly those the published database was built from, nothing is
-    published and the database file is not touched. A failed download leaves the previous raw
-    files and the database as they were.
+    Every run is logged in <db>.runs.jsonl (and so in etl_run): published, unchanged, failed,
+    refused. When the files on disk are exactly those the published database was built from,
+    nothing is published and the database file is not touched. A failed download leaves the
+    previous raw files and the database as they were. A new file the build refuses is held
+    back (etl/quarantine.py): moved to <raw-dir>/.refused/<date>/ with its error, the files it
+    replaced put back, and the other sources' updates published without it; the command then
+    exits 5 naming what was held back.
     """
-    from etl import download
-    from etl.build import _now, log_run, new_run, stale_sources
+    from etl import download, fetch
+    from etl.build import _now, file_digests, log_run, new_run, stale_sources
 
     db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=False)
     try:
         bases = _base_urls()
     except ValueError as e:
         _fail(str(e), EXIT_USAGE, debug)
+    secrets = fetch.secrets_in(list((bases or {}).values()))
     with _lock(db, "refresh"):
         entry = new_run("refresh", raw_dir)
         log_run(db, {**entry, "outcome": "started"})  # a refresh killed from here on still shows
+        # the files the downloads replace wait here until the build has taken the new ones
+        previous = raw_dir / f".refresh-{os.getpid()}-previous"
         try:
-            fetched = download.refresh_raw(raw_dir, base_urls=bases, progress=err.is_terminal)
-        except (EtlError, KeyboardInterrupt) as e:
-            from etl.build import file_digests
+            try:
+                fetched = download.refresh_raw(
+                    raw_dir, base_urls=bases, progress=err.is_terminal, previous=previous
+                )
+            except (EtlError, KeyboardInterrupt) as e:
+                outcome = "interrupted" if interruption(e) else "failed"
+                log_run(
+                    db,
+                    {
+                        **entry,
+                        "finished_at": _now(),
+                        "outcome": outcome,
+                        "sources_sha256": file_digests(raw_dir),
+                        "message": fetch.scrub(f"download: {e}", secrets),
+                    },
+                )
+                if isinstance(e, KeyboardInterrupt):
+                    raise
+                line = fetch.scrub(_line(e), secrets)
+                _fail(f"{line} (raw files and database left as they were)", EXIT_INPUT, debug)
+            if not force and db.exists() and not stale_sources(raw_dir, db):
+                log_run(
+                    db,
+                    {
+                        **entry,
+                        "finished_at": _now(),
+                        "outcome": "unchanged",
+                        "sources_sha256": json.dumps({f.name: f.sha256 for f in fetched}),
+                        "message": "no source changed; nothing published",
+                    },
+                )
+                out.print("no source changed; the published database stays as it is")
+                return
+            held = _build_holding_back(raw_dir, db, entry, fetched, previous, secrets, debug)
+        finally:
+            shutil.rmtree(previous, ignore_errors=True)
+    if held:
+        _fail(_held_line(held, raw_dir), EXIT_HELD, debug)
 
-            outcome = "interrupted" if interruption(e) else "failed"
+
+def _build_holding_back(
+    raw_dir: Path, db: Path, entry: dict, fetched: list, previous: Path, secrets: set, debug: bool
+) -> list:
+    """Build; while the build refuses a file this refresh brought, hold that source's update
+    back (etl/quarantine.py), log the refusal as a run of its own (outcome 'refused', the raw
+    dir's files as they are then) and build again. Returns what was held back."""
+    from etl import fetch, quarantine
+    from etl.build import _now, file_digests, log_run, new_run
+    from ledger.freshness import HELD
+
+    held: list[quarantine.Held] = []
+    while True:
+        try:
+            result = _run_build(raw_dir, db, "refresh", run=entry)
+        except EtlError as e:
+            line = fetch.scrub(_line(e), secrets)
+            folder = quarantine.culprit(e, fetched, raw_dir, {h.folder for h in held})
+            if folder is None:
+                _fail(f"{line} (the published database was not changed)", EXIT_INPUT, debug)
+            try:
+                hold = quarantine.hold_back(
+                    raw_dir, folder, fetched, previous, line, entry["run_id"]
+                )
+            except OSError as moved:
+                _fail(
+                    f"{line} (the published database was not changed; holding {folder}'s new "
+                    f"files back failed: {moved.strerror or moved})",
+                    EXIT_INPUT,
+                    debug,
+                )
+            held.append(hold)
             log_run(
                 db,
                 {
                     **entry,
                     "finished_at": _now(),
-                    "outcome": outcome,
+                    "outcome": "refused",
                     "sources_sha256": file_digests(raw_dir),
-                    "message": f"download: {e}",
+                    "message": f"{HELD} {folder}: {_held_what(hold, raw_dir)}",
                 },
             )
-            if isinstance(e, KeyboardInterrupt):
-                raise
-            _fail(f"{_line(e)} (raw files and database left as they were)", EXIT_INPUT, debug)
-        if not force and db.exists() and not stale_sources(raw_dir, db):
-            log_run(
-                db,
-                {
-                    **entry,
-                    "finished_at": _now(),
-                    "outcome": "unchanged",
-                    "sources_sha256": json.dumps({f.name: f.sha256 for f in fetched}),
-                    "message": "no source changed; nothing published",
-                },
-            )
-            out.print("no source changed; the published database stays as it is")
-            return
-        _build(raw_dir, db, "refresh", debug, run=entry)
+            entry = new_run("refresh", raw_dir)  # the build without it is a run of its own
+            continue
+        except Exception as e:
+            _unexpected(e, debug)
+        _published(result)
+        return held
+
+
+def _held_what(hold, raw_dir: Path) -> str:
+    """One line: which files, where they went, what came back, and the build's error."""
+    back = f"the previous {hold.folder} files are back" if hold.restored else "nothing to restore"
+    return (
+        f"{', '.join(hold.files)} refused by the build and moved to "
+        f"{hold.where.relative_to(raw_dir)}/ ({back}): {hold.error}"
+    )
+
+
+def _held_line(held: list, raw_dir: Path) -> str:
+    parts = "; ".join(f"{h.folder}: {_held_what(h, raw_dir)}" for h in held)
+    return (
+        f"held back {parts}; the other sources' updates were published "
+        f"(exit {EXIT_HELD}; `etl status --raw-dir {raw_dir}` lists refused files)"
+    )
 
 
 BASE_URLS_ENV = "ALLIANCE_BASE_URLS"
@@ -273,20 +367,33 @@ def _base_urls() -> dict[str, str] | None:
 
 
 @app.command()
-def status(db: DbOption = None, debug: DebugOption = False) -> None:
-    """Sources, editions, row counts and the last runs."""
+def status(
+    db: DbOption = None,
+    raw_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--raw-dir",
+            help="Where refreshes keep downloads, for the files held back [default: the last "
+            "refresh's, else data/raw]",
+        ),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Sources, editions, row counts, the last runs and any downloads held back."""
     db = db or default_db_path()
     try:
         con = _open(db)
-        _status(con)
+        _status(con, raw_dir)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
     except duckdb.Error as e:
         _fail(f"the database cannot be read: {_line(e)}", EXIT_INPUT, debug)
 
 
-def _status(con) -> None:
-    """Printed from the same look-ups the Data and methods page reads (queries/), no SQL here."""
+def _status(con, raw_dir: Path | None = None) -> None:
+    """Printed from the same look-ups the Data and methods page reads (queries/), no SQL here;
+    the files held back from the raw dir's .refused folder (etl/quarantine.py)."""
+    from etl.quarantine import refused
     from ledger.freshness import ages
     from ledger.queries import runner
 
@@ -317,6 +424,16 @@ def _status(con) -> None:
     for row in run("etl_run").select(columns).head(5).iter_rows():
         runs.add_row(*(str(v)[:60] if v is not None else "" for v in row))
     out.print(runs)
+    if raw_dir is None:  # the raw dir the newest refresh used
+        used = [r for r, c in run("etl_run").select("raw_dir", "command").rows() if c == "refresh"]
+        raw_dir = Path(next((r for r in used if r), "data/raw"))
+    if held := refused(raw_dir):
+        table = Table("held back (refused by the build)", "on", "sha256", "error", title=None)
+        for h in held:
+            damaged = "" if h.intact else " [bold yellow](changed since)[/]"
+            table.add_row(h.file + damaged, h.day, h.sha256[:12], h.error)
+        out.print(table)
+        out.print(f"(kept in {raw_dir / '.refused'}; deleting it is safe)", highlight=False)
     out.print(_version_line(run("built_by")), highlight=False)
 
 

@@ -63,6 +63,7 @@ _LIMITS = [
     Limit("download_file_seconds", 300.0, 86_400.0, "s", "total time for one download"),
     Limit("download_run_seconds", 1_800.0, 86_400.0, "s", "total time for a refresh's downloads"),
     Limit("download_mb", 64, 16_384, "MB", "largest download of a source without a cap", True),
+    Limit("download_redirects", 5, 20, "", "most redirects followed for one download", True),
 ]
 LIMITS = {limit.name: limit for limit in _LIMITS}
 

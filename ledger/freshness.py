@@ -5,10 +5,16 @@ grace of a month. Periods and cadences come from the source registry (etl/source
 NATO publish yearly, the World Bank updates WDI several times a year, the Kiel tracker releases
 every few months. Correlates of War, REST Countries and the project's own facts have no schedule
 and are never flagged. Where the `edition` table records a publication date, that date counts.
+
+A source is stale too, whatever its age, while the newest file a refresh downloaded for it was
+refused by the build and held back (etl/quarantine.py): the run log (`etl_run`) then holds a
+'refused' run whose message starts with HELD and the folder, and whose `sources_sha256` are the
+raw files kept; the flag stays until the database loads a file of that source other than those.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +27,10 @@ GRACE_DAYS = 31
 PERIODS = {s.folder: (s.period_days, s.cadence) for s in REGISTRY.values() if s.period_days}
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RELEASE_YEAR = re.compile(r"\b(\d{4}) release\b")
+# How a refresh's run-log message begins when it held a source's new files back: HELD, the
+# folder, a colon (etl/cli.py writes it; held_back reads it).
+HELD = "held back"
+_HELD = re.compile(rf"{HELD} (\w+): ")
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ def ages(run: Run, today: date | None = None) -> list[Age]:
         best = editions.get(folder)
         if best is None or (when and (best[0] is None or when > best[0])):
             editions[folder] = (when, edition)
+    held = held_back(run)
     out = []
     for folder, (when, edition) in sorted(editions.items()):
         period, why = PERIODS.get(folder, (None, "no regular release schedule"))
@@ -64,5 +75,38 @@ def ages(run: Run, today: date | None = None) -> list[Age]:
         note = why
         if stale:
             note = f"{age // 30} months old; {why}, so a newer edition is probably out"
+        if folder in held:
+            stale, note = True, held[folder]
         out.append(Age(folder, edition, when, age, period, stale, note))
+    return out
+
+
+def held_back(run: Run) -> dict[str, str]:
+    """Folder -> note for each source whose newest downloaded file the build refused, while the
+    database still serves the files it had kept then (the newest 'refused' run per folder)."""
+    runs = run("etl_run")
+    if runs.is_empty() or "sources_sha256" not in runs.columns:
+        return {}
+    loaded = dict(run("source_file").select("name", "sha256").iter_rows())
+    refused = runs.filter(runs["outcome"] == "refused").sort("started_at", descending=True)
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for started, message, digests in refused.select(
+        "started_at", "message", "sources_sha256"
+    ).iter_rows():
+        m = _HELD.match(message or "")
+        if not m or m[1] in seen:
+            continue
+        folder = m[1]
+        seen.add(folder)
+        try:
+            kept = json.loads(digests or "{}")
+        except ValueError:
+            continue
+        mine = {n: sha for n, sha in loaded.items() if n.split("/")[0] == folder}
+        if mine and isinstance(kept, dict) and all(kept.get(n) == sha for n, sha in mine.items()):
+            out[folder] = (
+                f"a newer file was refused by the build on {str(started)[:10]} and held back; "
+                "this is the edition from before it"
+            )
     return out

@@ -10,5 +10,6 @@ select
     etl_run.finished_at,
     etl_run.outcome,
     etl_run.message,
+    etl_run.sources_sha256,
 from etl_run
 order by etl_run.started_at desc

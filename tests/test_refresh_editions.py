@@ -22,7 +22,7 @@ from etl.db import connect_readonly
 from etl.sources import REGISTRY
 from etl.sources import nato as nato_source
 from tests import newreleases
-from tests.test_refresh import XLSX, Route, digest, page, publisher, refresh, serve, served_state
+from tests.test_refresh import XLSX, Route, page, publisher, refresh, serve, served_state
 
 pytestmark = pytest.mark.raw
 FINANCE = "/content/dam/nato/webready/documents/finance/"
@@ -91,25 +91,27 @@ def test_refresh_brings_in_todays_editions_then_nothing_then_refuses_a_new_layou
         assert (raw / "nato" / "def-exp-2026-en.xlsx").is_file()
         assert not (raw / "nato" / "def-exp-2025-en.xlsx").exists()  # only the newest
         before = served_state(db)
+        editions_before = editions(db)
 
         second = refresh(raw, db, pub)
         assert second.returncode == 0, second.stderr
         assert "no source changed" in second.stdout
         assert served_state(db) == before
 
-        # NATO publishes a workbook in a layout nobody has seen: refused, nothing published.
+        # NATO publishes a workbook in a layout nobody has seen: refused and held back (moved to
+        # raw/.refused/), the editions as they were (tests/test_refresh_held.py has the rest).
         wb = openpyxl.Workbook()
         wb.active.title = "Defence 2027"
         wb.save(tmp_path / "def-exp-2027-en.xlsx")
         pub.routes[nato_source.CURRENT_PAGE] = page(FINANCE + "def-exp-2027-en.xlsx")
         body = (tmp_path / "def-exp-2027-en.xlsx").read_bytes()
         pub.routes[FINANCE + "def-exp-2027-en.xlsx"] = Route(body, XLSX)
-        served = digest(db)
         third = refresh(raw, db, pub)
 
-    assert third.returncode == 1
+    assert third.returncode == 5
     message = third.stderr.strip()
     assert len(message.splitlines()) == 1, message
-    assert "nato/def-exp-2027-en.xlsx" in message and "Defence 2027" in message
+    assert "held back nato: nato/def-exp-2027-en.xlsx" in message and "Defence 2027" in message
     assert "expected sheets 'TABLE1'" in message and "'Table 1'" in message
-    assert digest(db) == served and served_state(db) == before
+    assert not (raw / "nato" / "def-exp-2027-en.xlsx").exists()
+    assert editions(db) == editions_before

@@ -89,6 +89,9 @@ class Source:
     parsers: tuple[str, ...]  # 'module:function' (imported when a build runs)
     period_days: int | None = None  # usual time between releases (None: no schedule)
     base_urls: dict[str, str] = field(default_factory=dict)  # base key -> publisher's host
+    # The publisher's own hosts: `etl refresh` requests nothing anywhere else (redirects and
+    # page links included; etl/fetch.py), apart from the operator's $ALLIANCE_BASE_URLS.
+    hosts: tuple[str, ...] = ()
     downloads: tuple[Download, ...] = ()
     former_pages: tuple[str, ...] = ()
     known: tuple[Known, ...] = field(default_factory=tuple)

@@ -24,6 +24,7 @@ SOURCE = Source(
     tables=("cow_nmc",),
     parsers=("etl.cow:parse",),
     base_urls={"cow": "https://correlatesofwar.org"},
+    hosts=("correlatesofwar.org", "www.correlatesofwar.org"),
     downloads=(
         Download(
             key="cow-nmc",

@@ -35,6 +35,7 @@ SOURCE = Source(
     parsers=("etl.kiel:parse", "etl.kiel:parse_weapons"),
     period_days=122,
     base_urls={"github": "https://raw.githubusercontent.com"},
+    hosts=("raw.githubusercontent.com",),
     downloads=tuple(
         Download(
             key=f"kiel-{name.removesuffix('.csv')}",

@@ -33,6 +33,7 @@ SOURCE = Source(
     parsers=("etl.nato:parse",),
     period_days=365,
     base_urls={"nato": "https://www.nato.int"},
+    hosts=("www.nato.int", "nato.int"),
     downloads=(
         Download(
             key="nato",

@@ -21,6 +21,7 @@ SOURCE = Source(
     tables=("country",),
     parsers=("etl.restcountries:parse",),
     base_urls={"github": "https://raw.githubusercontent.com"},
+    hosts=("raw.githubusercontent.com",),
     downloads=(
         Download(
             key="restcountries",

@@ -25,6 +25,7 @@ SOURCE = Source(
     parsers=("etl.sipri:parse",),
     period_days=365,
     base_urls={"sipri": "https://www.sipri.org"},
+    hosts=("www.sipri.org", "sipri.org"),
     downloads=(
         Download(
             key="sipri",

@@ -48,6 +48,8 @@ SOURCE = Source(
     parsers=("etl.worldbank:parse",),
     period_days=182,
     base_urls={"worldbank": "https://api.worldbank.org"},
+    # the API answers a bulk download with a redirect to its file servers
+    hosts=("api.worldbank.org", "databank.worldbank.org", "databankfiles.worldbank.org"),
     downloads=(
         _download("MS.MIL.XPND.GD.ZS", "milex"),
         _download("NY.GDP.MKTP.CD", "gdp"),
