@@ -30,6 +30,7 @@ from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
 from etl.errors import EtlError
 from etl.sources import provenance
+from tests.badinputs import newest_sipri
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCE = {s.key: s for s in SOURCES}
