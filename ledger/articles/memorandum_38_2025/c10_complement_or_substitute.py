@@ -1,6 +1,8 @@
-"""C10: minilaterals complement NATO rather than replace it (paragraphs 12 and 13). Tested as
-complement or substitute: after joining the JEF or the B9, did members' NATO burden rise at least
-as much as other allies' (before/after, the same allies at both ends)?"""
+"""C10: minilaterals complement NATO rather than replace it (paragraphs 12 and 13). What the
+figures can show is an association, not a cause: since the JEF and the B9 were founded, did
+their members' NATO burden rise at least as much as other allies' (the same allies at both ends)?
+A rise that keeps pace is consistent with the groupings sitting beside NATO; it does not show
+that they add to it."""
 
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from ledger.claims.base import (
     Chart,
     Claim,
     Context,
+    Edge,
     Finding,
     NoEvidence,
+    Spec,
     Stat,
     Threshold,
 )
@@ -47,15 +51,16 @@ def _gap(burden: pl.DataFrame, members: set[str], year: int) -> tuple[float, lis
 
 
 def judge(ctx: Context) -> Finding:
-    ctx.require("nato")
-    burden = ctx.query("burden", source="nato", alliance="NATO").filter(
+    source = ctx.opt("source", "nato")
+    ctx.require(source)
+    burden = ctx.query("burden", source=source, alliance="NATO").filter(
         pl.col("burden_pct").is_not_null()
     )
     year = ctx.latest_year(burden)
     if year <= BEFORE:
         raise NoEvidence("no year after the groupings were founded")
     members = set()
-    for g in GROUPINGS:
+    for g in ctx.opt("groupings", GROUPINGS):
         members |= set(members_on(ctx, g, date(year, 12, 31))["iso3"])
     gaps = []
     for y in range(max(BEFORE + 1, year - STABLE_YEARS + 1), year + 1):
@@ -74,13 +79,16 @@ def judge(ctx: Context) -> Finding:
         f"{num(float(np.mean(inside)), 2)} points of GDP on average, other allies by "
         f"{num(float(np.mean(outside)), 2)}: "
         + (
-            "the groupings' members did more for NATO, not less (a complement)."
+            "their burden rose more, consistent with the groupings sitting beside NATO rather "
+            "than in its place."
             if verdict == SUPPORTED
-            else "the groupings' members did less for NATO (a substitute)."
+            else "their burden rose less, consistent with the groupings taking some of NATO's "
+            "place."
             if verdict == NOT_SUPPORTED
             else "no stable difference either way."
         )
-        + " Members are mostly frontline states, so exposure, not the grouping, may drive it."
+        + " An association, not a cause: members are mostly frontline states, so exposure, not "
+        "the grouping, may drive it."
     )
     rows = []
     for y in range(BEFORE + 1, year + 1):
@@ -118,7 +126,9 @@ def judge(ctx: Context) -> Finding:
             "points of GDP",
             data=pl.DataFrame(rows),
         ),
-        source="NATO; members: data/memberships.csv",
+        source=f"{source.upper()}; members: data/memberships.csv",
+        edges=[Edge("extra rise in burden of the groupings' members", gap, 0.0, 0.10, "pp")],
+        method=f"{source.upper()} burden",
     )
 
 
@@ -126,16 +136,24 @@ CLAIM = Claim(
     id="C10",
     paragraphs=(12, 13),
     statement="Small groupings work alongside NATO and add to it rather than take its place.",
+    # the article's claim is causal ("complementary"); the rule reads an association
     kind=EMPIRICAL,
     queries=("burden", "member_history"),
     thresholds={"STABLE": STABLE},
-    rule="Complement or substitute, NATO figures: the change in defence burden from 2014 to "
-    "each year for allies in the JEF or the B9 minus the change for other allies (the US left "
-    "out; the same allies at both ends). Supported (a complement) when the gap is positive in "
-    "the latest year and the two before; Not supported (a substitute) when negative in all "
-    "three; Partly supported otherwise. Membership overlap is not tested: the B9 is all-NATO by "
-    "construction, and the article names cooperation with non-allies as a purpose.",
+    rule="An association, NATO figures: the change in defence burden from 2014 to each year for "
+    "allies in the JEF or the B9 minus the change for other allies (the US left out; the same "
+    "allies at both ends). Supported (consistent with groupings beside NATO) when the gap is "
+    "positive in the latest year and the two before; Not supported (consistent with groupings "
+    "in its place) when negative in all three; Partly supported otherwise. A gap in national "
+    "spending shows association, not that the groupings add to NATO. Membership overlap is not "
+    "tested: the B9 is all-NATO by construction, and the article names cooperation with "
+    "non-allies as a purpose.",
     judge=judge,
+    specs=(
+        Spec("sipri", "SIPRI's figures instead of NATO's", {"source": "sipri"}),
+        Spec("jef", "JEF members only", {"groupings": ("JEF",)}),
+        Spec("b9", "Bucharest Nine members only", {"groupings": ("B9",)}),
+    ),
     first_year=2015,
     explore="alliances",
     changed=(
