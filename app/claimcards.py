@@ -7,23 +7,27 @@ Nothing here decides a verdict: it formats what the claim module decided.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import polars as pl
 
 from app import nav
-from ledger.claims import summary
+from ledger.claims import report, summary
 from ledger.claims.base import Stat
 from ledger.claims.words import stat as stat_text
 
 VERDICTS = {
     "Supported": ("green", ":material/check_circle:"),
     "Partly supported": ("orange", ":material/contrast:"),
+    "No clear sign": ("violet", ":material/swap_vert:"),
     "Not supported": ("red", ":material/cancel:"),
     "Not testable with these data": ("gray", ":material/help:"),
+    "Not judged": ("gray", ":material/schedule:"),
 }
 VERDICT_ORDER = list(VERDICTS)
 SQUARE = "■"  # U+25A0, in every common font (emoji squares are not)
@@ -59,7 +63,16 @@ class Card:
     chart: dict[str, Any] | None = None
     page: nav.PageInfo | None = None
     year: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # when the article was written: its verdict and finding, the editions read then
+    written_as_of: str = ""
+    written_verdict: str = ""
+    written_finding: str = ""
+    firmness: str = ""  # 'the same verdict in 3 of 4 specifications; ...'
+    fragile: bool = False
+    editions: str = ""  # the editions the verdict read, with their publication dates
+    since: list[str] = field(default_factory=list)  # what changed since the article
+    true_since: str = ""
+    context_notes: list[str] = field(default_factory=list)
 
     @property
     def colour(self) -> str:
@@ -143,6 +156,15 @@ def card(result: Mapping[str, Any]) -> Card:
         chart=_chart(result),
         page=nav.resolve(result.get("explore_page")),
         year=result.get("year"),
+        written_as_of=str((result.get("written") or {}).get("as_of", "")),
+        written_verdict=str((result.get("written") or {}).get("verdict", "")),
+        written_finding=str((result.get("written") or {}).get("finding", "")),
+        firmness=report.firmness(dict(result)),
+        fragile=bool((result.get("robustness") or {}).get("fragile")),
+        editions=report.editions_text(list(result.get("editions") or [])),
+        since=[str(s) for s in result.get("since") or []],
+        true_since=str(result.get("true_since") or ""),
+        context_notes=[str(n) for n in result.get("context_notes") or []],
     )
 
 
@@ -159,6 +181,13 @@ def details_markdown(c: Card) -> str:
         for name, value, technical in c.stats
     ]
     blocks = ["\n".join(parts), f"*Rule:* {c.rule}", "\n".join(thresholds), "\n".join(stats)]
+    if c.firmness:
+        blocks.append(f"*How firm:* {c.firmness}.")
+    blocks.append(f"*Editions read:* {c.editions}.")
+    if c.since:
+        blocks.append("*Since the article:* " + "; ".join(c.since) + ".")
+    if c.context_notes:
+        blocks.append("*Left out:* " + "; ".join(c.context_notes) + ".")
     if c.would_test:
         blocks.append(f"*Data that would test it:* {c.would_test}")
     return "\n\n".join(b for b in blocks if b)
@@ -217,3 +246,37 @@ def editions_used(files: pl.DataFrame, cards: list[Card]) -> list[str]:
         .sort("publisher")
     )
     return [f"{r['publisher']} ({r['edition']})" for r in grouped.iter_rows(named=True)]
+
+
+def _badge(verdict: str, label: str) -> str:
+    colour, icon = verdict_style(verdict)
+    return f":{colour}-badge[{icon} {label}: {verdict}]"
+
+
+def verdict_pair(c: Card) -> str:
+    """Both verdicts as two badges: 'When written (2 June 2025): Supported' and 'Today: ...'."""
+    when = c.written_as_of
+    with contextlib.suppress(ValueError):
+        when = f"{date.fromisoformat(when):%-d %B %Y}"
+    today = _badge(c.verdict, "Today")
+    if not c.written_verdict:
+        return today
+    return f"{_badge(c.written_verdict, f'When written ({when})')} {today}"
+
+
+def firmness_line(c: Card) -> str:
+    """How firm the verdict is, in words, or '' for a rule with no alternatives."""
+    if not c.firmness:
+        return ""
+    text = c.firmness[0].upper() + c.firmness[1:]
+    return f":red[**{text}**]" if c.fragile else text
+
+
+def tally_pair(cards: list[Card]) -> str:
+    """'Held when written: 9 supported · 3 partly ... | Holds today: ...' as two badge lines."""
+    written = dict.fromkeys(VERDICT_ORDER, 0)
+    for c in cards:
+        written[c.written_verdict or c.verdict] = written.get(c.written_verdict, 0) + 1
+    when = tally_line(written).replace("Verdicts:", "When the article was written:", 1)
+    now = tally_line(tally(cards)).replace("Verdicts:", "Today:", 1)
+    return f"{when}  \n{now}"

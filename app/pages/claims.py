@@ -56,9 +56,12 @@ for claim_id in ids:
         text, chart = st.columns([2, 3])
         with text:
             st.markdown(f"##### {c.id} · {c.finding}")
-            st.badge(c.verdict, icon=c.icon, color=c.colour)
+            st.markdown(claimcards.verdict_pair(c))
             if c.interval:
                 st.markdown(c.interval)
+            if firm := claimcards.firmness_line(c):
+                st.markdown(firm)
+            st.caption(f"Editions read: {c.editions}")
             strip_slots.append(st.empty())  # the history strip, filled after every card
             st.caption(f"The claim ({c.paragraphs}; {c.attribution}; {c.kind}): {c.statement}")
             with st.expander("Details: rule, thresholds, statistics", expanded=False):
@@ -83,7 +86,7 @@ for claim_id in ids:
                 st.info(claimcards.NO_CHART)
 
 if cards:
-    tally_slot.markdown(claimcards.tally_line(claimcards.tally(cards)))
+    tally_slot.markdown(claimcards.tally_pair(cards))
 # Each history judges its claim once per year: drawn after every card, so no finding waits.
 for result, slot in zip(results, strip_slots, strict=True):
     history, problem = verdicts.claim_history(result["id"], as_of)
