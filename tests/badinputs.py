@@ -1168,14 +1168,16 @@ def newest_sipri(raw_dir: Path) -> Path:
     return max(files, key=lambda p: re.search(r"-\d{4}-(\d{4})", p.name)[1])
 
 
-def copy_inputs(raw_dir: Path, dest: Path) -> tuple[Path, Path]:
+def copy_inputs(raw_dir: Path, dest: Path, sipri: str | None = None) -> tuple[Path, Path]:
     """Writable copies of the raw files (no PDFs) and of the facts, under dest/raw, dest/data.
 
     Of SIPRI's releases only the newest is copied: every case breaks one file, and seven more
     releases would add 2-3 s of parsing to each of the ~80 builds without testing anything more
-    (tests/test_sipri.py and the session build read every release)."""
+    (tests/test_sipri.py and the session build read every release). `sipri` names another
+    release to copy instead (its file name)."""
     raw, facts = dest / "raw", dest / "data"
-    sipri_files = set(raw_dir.glob(GLOBS["sipri"])) - {newest_sipri(raw_dir)}
+    keep = raw_dir / "sipri" / sipri if sipri else newest_sipri(raw_dir)
+    sipri_files = set(raw_dir.glob(GLOBS["sipri"])) - {keep}
     for src in sorted(raw_dir.rglob("*")):
         if src in sipri_files:
             continue

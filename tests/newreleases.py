@@ -1,13 +1,14 @@
-"""Workbooks in the layouts of NATO's 2025 and 2026 editions and SIPRI's April 2026 release.
+"""Workbooks in the layouts of NATO's 2025 and 2026 editions.
 
-Those files cannot be fetched here: their layouts come from documentation
+No genuine copy of either is held (SIPRI's April 2026 release is: ../shared/data/raw), so their
+layouts come from documentation
 (../shared/facts/editions.md), not from the files themselves, and every workbook written here
 is built by the tests. NATO 2025/2026: sheets 'Table 1' .. 'Table 8b', the title in A1, unit
 rows, then blocks, each a subtitle row ('current prices', 'constant 2021 prices', ...) above a
 header row whose first cell is empty and whose others are years ('2014' .. '2024', '2025e'),
 country rows until a blank row, the aggregates 'NATO Europe and Canada' and 'NATO Total', then
 'Notes'; '*' after a footnoted ally; no Iceland row in 2026; 2026 titles say 'Core defence
-expenditure'. SIPRI 2026: the April 2025 workbook's ten sheets with 'Constant (2024) US$'.
+expenditure'.
 
 The figures are derived from an edition the test has (hand-made or the real 2024 tables), so a
 full build's cross-source checks still hold: years the older edition printed as estimates are
@@ -16,7 +17,6 @@ revised by REVISION, constant prices move to the new base by DEFLATOR, new years
 
 from __future__ import annotations
 
-from copy import copy
 from datetime import date
 from pathlib import Path
 
@@ -193,40 +193,6 @@ def nato_editions(raw_dir: Path, tables: dict[str, pl.DataFrame]) -> dict[int, P
     return paths
 
 
-SIPRI_2026 = "SIPRI-Milex-data-1949-2025_v1.3.xlsx"  # not v1.2: that name is SIPRI's own file
-SIPRI_2026_PUBLISHED = date(2026, 4, 27)
-
-
-def sipri_2026(source: Path, raw_dir: Path, name: str = SIPRI_2026) -> Path:
-    """SIPRI's April 2026 release as documented, from the April 2025 workbook: the constant
-    sheet becomes 'Constant (2024) US$', every country sheet and the regional totals get a 2025
-    column (the 2024 figure x GROWTH, in the 2024 cell's font), shares are unchanged."""
-    wb = openpyxl.load_workbook(source)
-    wb["Constant (2023) US$"].title = "Constant (2024) US$"
-    for ws in wb.worksheets:
-        header = next(
-            (r for r in ws.iter_rows(max_row=20) if r[0].value in ("Country", "Region")), None
-        )
-        if header is None:
-            continue
-        col24 = next(c.column for c in header if str(c.value).strip() == "2024")
-        ws.insert_cols(col24 + 1)
-        ws.cell(
-            header[0].row, col24 + 1, 2025 if isinstance(header[col24 - 1].value, int) else "2025"
-        )
-        if ws.title == "Regional totals":
-            for c in ws[header[0].row]:
-                if str(c.value).startswith("2024 (current"):
-                    c.value = "2025 (current prices)"
-        for r in range(header[0].row + 1, ws.max_row + 1):
-            old = ws.cell(r, col24)
-            if isinstance(old.value, int | float):
-                grow = 1.0 if ws.title.startswith("Share") else GROWTH
-                new = ws.cell(r, col24 + 1, old.value * grow)
-                new.font = copy(old.font)
-            elif old.value is not None:
-                ws.cell(r, col24 + 1, old.value)
-    path = raw_dir / "sipri" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return stamp_modified(path, SIPRI_2026_PUBLISHED)
+# A later revision of SIPRI's April 2026 release (not a file SIPRI has published; its own is
+# '_v1.2', held in ../shared/data/raw): a name a test can give a file of that release.
+SIPRI_2026 = "SIPRI-Milex-data-1949-2025_v1.3.xlsx"

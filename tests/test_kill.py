@@ -33,7 +33,7 @@ import pytest
 from etl.build import run_log, stale_sources
 from etl.db import connect_readonly
 from tests.badinputs import copy_inputs
-from tests.test_refresh import publisher, serve
+from tests.test_refresh import BASE_SIPRI, publisher, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261125
@@ -187,7 +187,9 @@ def test_sigkill_during_build_never_damages_the_served_database(raw_dir, tmp_pat
 
 
 def test_sigkill_during_refresh_never_damages_raw_files_or_database(raw_dir, tmp_path):
-    raw, _ = copy_inputs(raw_dir, tmp_path / "inputs")
+    # SIPRI's April 2025 release, whose '_3', '_4', ... revisions the publisher then serves
+    raw, _ = copy_inputs(raw_dir, tmp_path / "inputs", sipri=BASE_SIPRI)
+    served, _ = copy_inputs(raw_dir, tmp_path / "served-files", sipri=BASE_SIPRI)
     db = tmp_path / "served" / "alliance.duckdb"
     assert run(command("build", "--raw-dir", str(raw), "--db", str(db))).returncode == 0
     old = {p.relative_to(raw).as_posix(): digest(p) for p in raw.rglob("*") if p.is_file()}
@@ -199,7 +201,7 @@ def test_sigkill_during_refresh_never_damages_raw_files_or_database(raw_dir, tmp
     with publisher() as pub:
         env = pub.env()
         release = 3
-        serve(pub, raw_dir, sipri_name=f"SIPRI-Milex-data-1949-2024_{release}.xlsx")
+        serve(pub, served, sipri_name=f"SIPRI-Milex-data-1949-2024_{release}.xlsx")
         duration = timed(refresh, env)
         sha = digest(db)
 
@@ -208,7 +210,7 @@ def test_sigkill_during_refresh_never_damages_raw_files_or_database(raw_dir, tmp
         while queue and kills < REFRESH_KILLS and attempts < REFRESH_KILLS + 6:
             attempts += 1
             release += 1  # each refresh has a new release to download and publish
-            serve(pub, raw_dir, sipri_name=f"SIPRI-Milex-data-1949-2024_{release}.xlsx")
+            serve(pub, served, sipri_name=f"SIPRI-Milex-data-1949-2024_{release}.xlsx")
             pid, ran = kill_after(refresh, queue.pop() * duration, env)
             finished = pid is None
             if finished:  # it finished first: one more kill

@@ -22,19 +22,25 @@ from etl.db import connect_readonly
 from etl.sources import REGISTRY
 from etl.sources import nato as nato_source
 from tests import newreleases
+from tests.badinputs import copy_inputs
 from tests.test_refresh import XLSX, Route, page, publisher, refresh, serve, served_state
 
 pytestmark = pytest.mark.raw
 FINANCE = "/content/dam/nato/webready/documents/finance/"
 
 
+SIPRI_2025 = "SIPRI-Milex-data-1949-2024_2.xlsx"
+SIPRI_2026 = "SIPRI-Milex-data-1949-2025_v1.2.xlsx"  # SIPRI's own file (../shared/data/raw)
+
+
 @pytest.fixture(scope="module")
 def releases(raw_dir, tmp_path_factory) -> Path:
-    """NATO 2025 and 2026 and SIPRI April 2026 workbooks, built from the documented layouts."""
+    """NATO 2025 and 2026 workbooks, built from the documented layouts (no genuine copy of either
+    is held: ../shared/facts/editions.md), and SIPRI's genuine April 2026 release."""
     out = tmp_path_factory.mktemp("releases")
     newreleases.nato_editions(out, nato.parse(raw_dir).tables)
-    (sipri_2025,) = REGISTRY["sipri"].files(raw_dir)
-    newreleases.sipri_2026(sipri_2025, out)
+    (out / "sipri").mkdir(exist_ok=True)
+    shutil.copyfile(raw_dir / "sipri" / SIPRI_2026, out / "sipri" / SIPRI_2026)
     return out
 
 
@@ -54,11 +60,11 @@ def serve_today(pub, raw_dir: Path, releases: Path) -> None:
     host = pub.url.removeprefix("http:")  # '//127.0.0.1:port', as SIPRI writes its links
     files = "/sites/default/files/"
     r[REGISTRY["sipri"].downloads[0].path] = page(
-        f"{host}{files}SIPRI-Milex-data-1949-2024_2.xlsx",
-        f"{host}{files}{newreleases.SIPRI_2026}",
+        f"{host}{files}{SIPRI_2025}",
+        f"{host}{files}{SIPRI_2026}",
     )
-    body = (releases / "sipri" / newreleases.SIPRI_2026).read_bytes()
-    r[files + newreleases.SIPRI_2026] = Route(body, XLSX)
+    body = (releases / "sipri" / SIPRI_2026).read_bytes()
+    r[files + SIPRI_2026] = Route(body, XLSX)
 
 
 def editions(db: Path) -> list[tuple]:
@@ -72,10 +78,11 @@ def editions(db: Path) -> list[tuple]:
 def test_refresh_brings_in_todays_editions_then_nothing_then_refuses_a_new_layout(
     raw_dir, releases, tmp_path
 ):
-    raw, db = tmp_path / "raw", tmp_path / "alliance.duckdb"
-    shutil.copytree(raw_dir, raw, ignore=shutil.ignore_patterns("*.pdf", "*.md"))
+    # the raw files as they stood before SIPRI's April 2026 release
+    raw, _ = copy_inputs(raw_dir, tmp_path, sipri=SIPRI_2025)
+    db = tmp_path / "alliance.duckdb"
     with publisher() as pub:
-        serve_today(pub, raw_dir, releases)
+        serve_today(pub, raw, releases)
 
         first = refresh(raw, db, pub)
         assert first.returncode == 0, first.stderr
@@ -86,7 +93,7 @@ def test_refresh_brings_in_todays_editions_then_nothing_then_refuses_a_new_layou
             ("nato", date(2024, 6, 17)),
             ("nato", date(2026, 7, 10)),
             ("sipri", date(2025, 4, 28)),
-            ("sipri", newreleases.SIPRI_2026_PUBLISHED),
+            ("sipri", date(2026, 4, 27)),
         ]
         assert (raw / "nato" / "def-exp-2026-en.xlsx").is_file()
         assert not (raw / "nato" / "def-exp-2025-en.xlsx").exists()  # only the newest
