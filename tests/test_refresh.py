@@ -257,10 +257,10 @@ def state(base, tmp_path) -> tuple[Path, Path]:
 # --- the tests ------------------------------------------------------------------------------
 
 
-def test_first_refresh_publishes_the_next_is_unchanged_then_a_release_publishes(raw_dir, tmp_path):
+def test_first_refresh_publishes_the_next_is_unchanged_then_a_release_publishes(base, tmp_path):
     raw, db = tmp_path / "raw", tmp_path / "alliance.duckdb"
     with publisher() as pub:
-        serve(pub, raw_dir)
+        serve(pub, base / "raw")
 
         first = refresh(raw, db, pub)
         assert first.returncode == 0, first.stderr
@@ -279,7 +279,7 @@ def test_first_refresh_publishes_the_next_is_unchanged_then_a_release_publishes(
         assert recorded == {name: digest(raw / name) for name in recorded}
         assert len(recorded) >= 15
 
-        serve(pub, raw_dir, sipri_name="SIPRI-Milex-data-1949-2024_3.xlsx")  # a new release
+        serve(pub, base / "raw", sipri_name="SIPRI-Milex-data-1949-2024_3.xlsx")  # a new release
         third = refresh(raw, db, pub)
         assert third.returncode == 0, third.stderr
         assert "published" in third.stdout and served_state(db) != before
