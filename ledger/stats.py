@@ -39,7 +39,11 @@ i <= j (hodges_lehmann): the distribution-free interval [W_(k), W_(M+1-k)] of th
 averages, the set of shifts the two-sided signed-rank test does not reject at 5 % (Hollander
 and Wolfe 1999, 3.2). The critical rank k (wilcoxon_critical_rank) comes from the exact null
 distribution of W+ up to 50 differences, from the normal one above, as scipy's p-values do;
-with 5 or fewer differences no shift is rejected, so there is no interval.
+with 5 or fewer differences no shift is rejected, so there is no interval. A difference in
+differences (difference_in_differences: treated units' changes less the mean change of control
+units over the same years, pooled and by stratum) takes a fixed-seed percentile bootstrap that
+resamples treated units within strata and control units whole, as scipy.stats.bootstrap does
+with one independent sample each (method='percentile').
 """
 
 from __future__ import annotations
