@@ -39,7 +39,11 @@ i <= j (hodges_lehmann): the distribution-free interval [W_(k), W_(M+1-k)] of th
 averages, the set of shifts the two-sided signed-rank test does not reject at 5 % (Hollander
 and Wolfe 1999, 3.2). The critical rank k (wilcoxon_critical_rank) comes from the exact null
 distribution of W+ up to 50 differences, from the normal one above, as scipy's p-values do;
-with 5 or fewer differences no shift is rejected, so there is no interval.
+with 5 or fewer differences no shift is rejected, so there is no interval. A difference in
+differences (difference_in_differences: treated units' changes less the mean change of control
+units over the same years, pooled and by stratum) takes a fixed-seed percentile bootstrap that
+resamples treated units within strata and control units whole, as scipy.stats.bootstrap does
+with one independent sample each (method='percentile').
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -327,6 +332,73 @@ def t_interval(
 
     half = float(stdtrit(df, (1 + CONFIDENCE) / 2)) * se
     return estimate - half, estimate + half
+
+
+@dataclass(frozen=True)
+class DifferenceInDifferences:
+    """A difference in differences pooled over treated units, with each stratum's own, and
+    their 95 % percentile intervals (None where the bootstrap cannot give one)."""
+
+    estimate: float
+    lo: float | None
+    hi: float | None
+    strata: dict[str, tuple[float, float | None, float | None]]  # stratum -> (est, lo, hi)
+
+
+def difference_in_differences(
+    treated: Sequence[float],
+    window: Sequence[int],
+    stratum: Sequence[str],
+    control: np.ndarray,
+    draws: int = 2000,
+    seed: int = 20250601,
+) -> DifferenceInDifferences:
+    """Each treated unit's change less the mean change of the control units over the same
+    window, averaged over treated units (pooled) and within each stratum, with a fixed-seed
+    percentile bootstrap that resamples the treated units within their strata and the control
+    units as whole rows, independently (as scipy.stats.bootstrap does with one sample per
+    stratum and one of control units, method='percentile').
+
+    treated[i] is unit i's change over its window, window[i] the column of `control` that holds
+    the control units' changes over the same years, stratum[i] its stratum (a cohort).
+    control is units x windows, NaN where a unit is not a control for a window (a state that
+    joined the treatment in those years). A draw in which no drawn control unit serves a
+    window some drawn treated unit needs gives no estimate and is left out."""
+    t = np.asarray(treated, dtype=float)
+    w = np.asarray(window, dtype=int)
+    labels = np.asarray(stratum, dtype=object)
+    c = np.asarray(control, dtype=float)
+    if t.size == 0 or c.shape[0] == 0:
+        raise ValueError("a difference in differences needs treated and control units")
+    served = ~np.isnan(c)
+    sums, counts = np.where(served, c, 0.0), served.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums.sum(axis=0) / counts.sum(axis=0)
+    gaps = t - means[w]
+    groups = {s: np.flatnonzero(labels == s) for s in dict.fromkeys(labels.tolist())}
+
+    rng = np.random.default_rng(seed)
+    picked = np.concatenate(
+        [rng.choice(members, size=(draws, members.size)) for members in groups.values()], axis=1
+    )
+    rows = rng.choice(c.shape[0], size=(draws, c.shape[0]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drawn = sums[rows].sum(axis=1) / counts[rows].sum(axis=1)  # draws x windows
+    draw_gaps = t[picked] - np.take_along_axis(drawn, w[picked], axis=1)
+
+    def interval(values: np.ndarray) -> tuple[float | None, float | None]:
+        kept = values[~np.isnan(values)]
+        if kept.size == 0 or np.ptp(kept) == 0:
+            return None, None
+        tail = (1 - CONFIDENCE) / 2
+        return float(np.quantile(kept, tail)), float(np.quantile(kept, 1 - tail))
+
+    strata, start = {}, 0
+    for name, members in groups.items():
+        block = draw_gaps[:, start : start + members.size].mean(axis=1)
+        strata[name] = (float(gaps[members].mean()), *interval(block))
+        start += members.size
+    return DifferenceInDifferences(float(gaps.mean()), *interval(draw_gaps.mean(axis=1)), strata)
 
 
 # --------------------------------------------------------------------------- methods

@@ -148,3 +148,76 @@ def test_walsh_order_statistics_are_those_of_all_the_sums_sorted(monkeypatch, at
     assert estimate == np.median(averages)
     k = wilcoxon_critical_rank(n)
     assert (lo, hi) == ((averages[k - 1], averages[-k]) if k else (None, None))
+
+
+# --------------------------------------------------------------------------------------------
+# Difference in differences with a bootstrap over treated and control units (claim C3)
+# --------------------------------------------------------------------------------------------
+
+
+def _did_case():
+    """Twelve treated units in four strata over four windows; six control units, two of
+    which do not serve the last window (they joined the treatment then)."""
+    rng = np.random.default_rng(3)
+    treated = rng.normal(0.2, 0.5, 12)
+    window = np.array([0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 3, 3])
+    stratum = np.array(list("aaabbbbbccdd"))
+    control = rng.normal(0.0, 0.3, (6, 4))
+    control[4:, 3] = np.nan
+    return treated, window, stratum, control
+
+
+def test_difference_in_differences_estimate_by_hand():
+    treated, window, stratum, control = _did_case()
+    did = ledger_stats.difference_in_differences(treated, window, stratum, control)
+    means = np.nanmean(control, axis=0)
+    gaps = treated - means[window]
+    assert did.estimate == pytest.approx(gaps.mean(), abs=1e-12)
+    for s in "abcd":
+        assert did.strata[s][0] == pytest.approx(gaps[stratum == s].mean(), abs=1e-12)
+    again = ledger_stats.difference_in_differences(treated, window, stratum, control)
+    assert (did.lo, did.hi) == (again.lo, again.hi)  # fixed seed
+
+
+# scipy's own interval is NaN here (some draws have no control for a window) and it warns so;
+# the test reads its bootstrap distribution instead.
+@pytest.mark.filterwarnings("ignore::scipy.stats.DegenerateDataWarning")
+def test_difference_in_differences_interval_is_scipys_bootstrap():
+    """scipy.stats.bootstrap with one sample per stratum of treated units and one of control
+    units, each resampled on its own (paired=False), percentile method: the same interval up
+    to the Monte Carlo error of two different random streams."""
+    treated, window, stratum, control = _did_case()
+    groups = [np.flatnonzero(stratum == s) for s in "abcd"]
+
+    def statistic(*samples):
+        picked = np.concatenate([np.asarray(x, dtype=int) for x in samples[:-1]])
+        rows = np.asarray(samples[-1], dtype=int)
+        served = ~np.isnan(control[rows])
+        sums = np.where(served, control[rows], 0.0).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / served.sum(axis=0)
+        return float(np.mean(treated[picked] - means[window[picked]]))
+
+    ref = stats.bootstrap(
+        (*groups, np.arange(control.shape[0])),
+        statistic,
+        vectorized=False,
+        paired=False,
+        method="percentile",
+        n_resamples=40_000,
+        rng=np.random.default_rng(2),
+    )
+    # Draws where no drawn control serves a window are dropped, as the function does.
+    lo, hi = np.nanquantile(ref.bootstrap_distribution, [0.025, 0.975])
+    did = ledger_stats.difference_in_differences(
+        treated, window, stratum, control, draws=40_000, seed=1
+    )
+    assert did.estimate == pytest.approx(statistic(*groups, np.arange(6)), abs=1e-12)
+    assert did.lo == pytest.approx(lo, abs=0.02) and did.hi == pytest.approx(hi, abs=0.02)
+
+
+def test_difference_in_differences_edges():
+    with pytest.raises(ValueError, match="treated and control"):
+        ledger_stats.difference_in_differences([], [], [], np.zeros((2, 1)))
+    one = ledger_stats.difference_in_differences([1.0], [0], ["a"], np.zeros((3, 1)))
+    assert one.estimate == 1.0 and (one.lo, one.hi) == (None, None)  # nothing to resample
