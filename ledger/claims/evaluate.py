@@ -21,7 +21,6 @@ import polars as pl
 
 from ledger.claims import facts as fact_tables
 from ledger.claims.base import (
-    EMPIRICAL,
     NOT_JUDGED,
     SUPPORTED,
     Chart,
@@ -187,10 +186,11 @@ def true_since(claim: Claim, run: Run, as_of: date, entries: list[Judged]) -> da
 
 
 def robustness(claim: Claim, run: Run, day: date, base: Finding) -> dict[str, Any] | None:
-    """How firm an empirical verdict is: in how many of its specifications (the rule as stated
-    and each declared alternative) the same verdict comes out, those that differ, and the
-    figures within their declared distance of a threshold (knife edges)."""
-    if claim.kind != EMPIRICAL or base.verdict == NOT_JUDGED:
+    """How firm a verdict is: in how many of its specifications (the rule as stated and each
+    declared alternative) the same verdict comes out, those that differ, and the figures within
+    their declared distance of a threshold (knife edges). Every empirical rule declares its
+    alternatives (a test holds them to it); a fact check may too."""
+    if not claim.specs or base.verdict in (NOT_JUDGED, NOT_TESTABLE):
         return None
     differ, judged = [], 1
     for spec in claim.specs:
