@@ -22,6 +22,7 @@ import polars as pl
 from ledger.claims import facts as fact_tables
 from ledger.claims.base import (
     NOT_JUDGED,
+    NOT_TESTABLE,
     SUPPORTED,
     Chart,
     Claim,
