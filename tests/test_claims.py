@@ -1,6 +1,6 @@
-"""The claims (ledger/claims/, one file per claim): registry, rules that flip with their
-evidence, verdict histories on the real data, the evaluation date, intervals, the audit document
-and the landing page."""
+"""The claims (ledger/articles/<slug>/, one file per claim; the engine in ledger/claims/):
+registry, rules that flip with their evidence, verdicts in time (editions as of a date, when
+written and now, histories), robustness, intervals, the audit document and the landing page."""
 
 from __future__ import annotations
 
@@ -36,19 +36,26 @@ SHARED = ROOT.parent / "shared"
 ARTICLE = SHARED / "seed" / "article.txt"
 REVIEW = SHARED / "claims-review.md"
 TODAY = date(2026, 11, 30)
-CLAIM_FILES = sorted((ROOT / "ledger" / "claims").glob("c[0-9][0-9]_*.py"))
+CLAIM_FILES = sorted((ROOT / "ledger" / "articles" / "memorandum_38_2025").glob("c[0-9][0-9]_*.py"))
 NATO_DATA_CLAIMS = ("C2", "C5", "C8", "C10", "C12", "C16")  # judged on a NATO or SIPRI data year
 
 
 # ----------------------------------------------------------------------------- the registry
 
 
-def test_one_file_per_claim_found_by_scanning_the_package():
+def test_one_file_per_claim_found_by_scanning_the_article_folder():
     found = claims.all_claims()
-    assert [c.id for c in found] == [f"C{i}" for i in range(1, 17)]
-    assert len(CLAIM_FILES) == len(found)
-    source = (ROOT / "ledger" / "claims" / "__init__.py").read_text(encoding="utf-8")
+    assert [c.id for c in found] == [f"C{i}" for i in range(1, len(CLAIM_FILES) + 1)]
+    assert len(CLAIM_FILES) == len(found) >= 16
+    source = (ROOT / "ledger" / "articles" / "__init__.py").read_text(encoding="utf-8")
     assert "globals()" not in source
+
+
+def test_every_empirical_rule_declares_its_alternatives():
+    for c in claims.all_claims():
+        if c.kind == base.EMPIRICAL:
+            assert len(c.specs) >= 2, c.id
+            assert len({s.key for s in c.specs}) == len(c.specs), c.id
 
 
 def test_every_claim_is_complete():
@@ -134,31 +141,42 @@ def test_bootstrap_is_fixed_seed():
     assert lo <= float(pl.Series(values).median()) <= hi
 
 
-def test_only_editions_published_by_the_date_are_kept():
-    """The seam for several editions: rows carry `published` (and `edition`)."""
-    frame = pl.DataFrame(
+def test_a_claim_reads_the_newest_edition_published_by_the_day():
+    """ctx.require: the newest edition published on or before the day; none, Not judged naming
+    the earliest held; a re-saved copy counts from the day it was public, not its release."""
+    editions = pl.DataFrame(
         {
-            "source": ["nato", "nato", "nato", "sipri"],
-            "edition": ["2023", "2024", "2025", "2025"],
-            "published": [date(2023, 7, 7), date(2024, 6, 17), date(2025, 6, 1), date(2025, 4, 28)],
-            "year": [2023, 2024, 2025, 2024],
+            "source": ["sipri", "sipri", "nato"],
+            "edition": [date(2017, 4, 24), date(2025, 4, 28), date(2024, 6, 17)],
+            "published": [date(2017, 9, 20), date(2025, 4, 30), date(2024, 6, 17)],
         }
     )
-    kept = base.published_by(frame, date(2024, 12, 31))
-    assert kept["edition"].to_list() == ["2024"]
-    assert base.published_by(frame, date(2025, 12, 31))["edition"].sort().to_list() == [
-        "2025",
-        "2025",
-    ]
-    plain = pl.DataFrame({"year": [2024]})
-    assert base.published_by(plain, date(2000, 1, 1)).equals(plain)
+
+    def ctx(day):
+        c = context(lambda name, **p: editions, day)
+        return c
+
+    c = ctx(date(2025, 6, 2))
+    assert [e.edition for e in c.require("sipri", "nato")] == [date(2025, 4, 28), date(2024, 6, 17)]
+    assert set(c.used) == {"sipri", "nato"}
+    with pytest.raises(base.NotJudged, match="earliest NATO edition held was published 2024-06-17"):
+        ctx(date(2020, 1, 1)).require("nato")
+    with pytest.raises(base.NotJudged, match="2017-09-20"):
+        ctx(date(2017, 6, 1)).require("sipri")  # released in April, this copy public in September
+    assert ctx(date(2018, 1, 1)).require("sipri")[0].edition == date(2017, 4, 24)
+    with pytest.raises(base.NotJudged, match="no Kiel tracker edition is held"):
+        ctx(date(2026, 1, 1)).require("kiel")
 
 
 def test_summary_sentence_counts_verdicts_and_names_recent_changes():
     results = [
-        {"id": "C1", "verdict": SUPPORTED, "history": [(2022, NOT_SUPPORTED), (2024, SUPPORTED)]},
-        {"id": "C2", "verdict": PARTLY, "history": [(2014, SUPPORTED), (2024, PARTLY)]},
-        {"id": "C3", "verdict": NOT_TESTABLE, "history": [(2024, NOT_TESTABLE)]},
+        {
+            "id": "C1",
+            "verdict": SUPPORTED,
+            "history": [(2022, NOT_SUPPORTED, ""), (2024, SUPPORTED, "")],
+        },
+        {"id": "C2", "verdict": PARTLY, "history": [(2014, SUPPORTED, ""), (2024, PARTLY, "")]},
+        {"id": "C3", "verdict": NOT_TESTABLE, "history": [(2024, NOT_TESTABLE, "")]},
     ]
     text = summary.sentence(results)
     assert text.startswith("Of the article's 3 claims, the data support 1, partly support 1")
