@@ -264,6 +264,8 @@ def export(db: Path, out: Path, *, force: bool = False) -> Exported:
             done = write(con, staging)
     except duckdb.Error as e:  # a view that reads files, a damaged table, ...
         raise EtlError(f"cannot export: {first_line(e)}", file=str(db)) from None
+    except EtlError as e:  # e.g. a runaway view
+        raise EtlError(e.problem, file=e.file or str(db)) from None
     finally:
         con.close()
     return Exported(out=out, rows=done.rows, bytes=done.bytes)
@@ -371,9 +373,12 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int
         most = int(limits.get("export_rows"))
     except limits.LimitError as e:
         raise EtlError(str(e)) from None
-    reader = con.sql(f"select * from {_quoted(name)}").fetch_record_batch(64_000)  # noqa: S608
+    relation = con.sql(f"select * from {_quoted(name)}")  # noqa: S608
     count = 0
-    with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
+    with (
+        relation.to_arrow_reader(batch_size=64_000) as reader,
+        pq.ParquetWriter(path, reader.schema, compression="zstd") as writer,
+    ):
         for batch in reader:
             count += batch.num_rows
             if count > most:

@@ -56,6 +56,8 @@ def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
             counts = _write(con, staging)
     except duckdb.Error as e:
         raise EtlError(f"cannot write the snapshot: {first_line(e)}", file=str(db)) from None
+    except pl.exceptions.PolarsError as e:  # polars' own error for a failed write (a full disk)
+        raise EtlError(f"cannot write the snapshot: {first_line(e)}", file=str(out)) from None
     finally:
         con.close()
     return counts
