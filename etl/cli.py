@@ -193,6 +193,8 @@ def _target(
         _fail(f"--db {db}: {folder} is a file, not a folder", EXIT_INPUT, debug)
     if not os.access(folder, os.W_OK | os.X_OK):
         _fail(f"--db {db}: the folder {folder} is not writable", EXIT_INPUT, debug)
+    if why := outdir.problem(db.parent):  # os.access says yes to root on /proc
+        _fail(f"--db {db}: {why}", EXIT_INPUT, debug)
     return db
 
 

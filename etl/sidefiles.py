@@ -57,9 +57,9 @@ def _open(path: Path, flags: int, what: str) -> int | None:
     create it); SideFileError for a link, a FIFO, a device, a folder or an OS error."""
     try:
         fd = os.open(path, flags | _NOFOLLOW, 0o644)
-    except FileNotFoundError:
-        if flags & os.O_CREAT:
-            raise _refuse(path, what, "cannot be created: its folder does not exist") from None
+    except FileNotFoundError as e:
+        if flags & os.O_CREAT:  # no folder, or one that takes no file (/proc)
+            raise _refuse(path, what, f"cannot be created: {e.strerror}") from None
         return None
     except OSError as e:
         why = {
