@@ -7,8 +7,9 @@ cases are the tests' own (tests/sidecases.py), so the figures describe what the 
     uv run python bench/sidefiles.py --before REV        # also how many held at commit REV
 
 Each case runs as its own process under GNU time (peak RSS of the process tree it waits for),
-with a deadline: HANG seconds, or --before-seconds for the older code, whose FIFOs hang and
-whose --as-of 9999-12-31 runs for 15 minutes (a case stopped at its deadline did not hold).
+with a deadline (HANG seconds, or --before-seconds for the older code, whose FIFOs hang and
+whose --as-of 9999-12-31 runs for 15 minutes) and an address space of MEMORY_MB; a case
+stopped at either did not hold.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -51,6 +53,7 @@ def run_case(case, served: Path, cwd: Path, deadline: float) -> tuple[bool | Non
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            preexec_fn=_bounded,
         )
         try:
             stdout, stderr = child.communicate(timeout=deadline)
@@ -64,6 +67,14 @@ def run_case(case, served: Path, cwd: Path, deadline: float) -> tuple[bool | Non
         lines = report.read_text().split() if report.exists() else []
         peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else 0.0
         return judge(run, result) is None, took, peak
+
+
+MEMORY_MB = 4_096  # address space of each case: the older export of range(10^12) rows passed
+# 7.7 GB in 40 s on the way to the machine's memory; a case that hits this bound did not hold
+
+
+def _bounded() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_MB << 20, MEMORY_MB << 20))
 
 
 def older_tree(rev: str, into: Path) -> Path:
