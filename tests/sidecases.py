@@ -141,9 +141,7 @@ def _not_ours(scratch: Path, served: Path) -> Run:
     con.execute("create view leak as select * from read_text('/etc/hostname')")
     con.close()
     out = scratch / "out"
-    return Run(
-        etl("export", out, "--db", db), parts=("not a database built by",), after=_absent(out)
-    )
+    return Run(etl("export", out, "--db", db), parts=(str(db),), after=_absent(out))
 
 
 FILE_VIEW = "select * from read_text('/etc/hostname')"
