@@ -6,6 +6,8 @@ failed or killed build never leaves a half-written database where the app reads 
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import time
@@ -20,7 +22,9 @@ import polars as pl
 
 from etl import (
     checks,
+    limits,
     memberships,
+    sidefiles,
     snapshot,
     sources,
 )
@@ -29,6 +33,7 @@ from etl.errors import EtlError
 from etl.rawfiles import (
     Parsed,
     SourceFile,
+    check,
     process_alive,
     refuse_control_characters,
     sha256,
@@ -86,6 +91,7 @@ class BuildResult:
     rows: dict[str, int]
     files: list[SourceFile]
     seconds: dict[str, float] = field(default_factory=dict)
+    log_problem: str | None = None  # why the run log could not take the published run
 
 
 def _now() -> datetime:
@@ -97,40 +103,74 @@ def run_log(db: Path) -> Path:
     return db.with_name(db.name + ".runs.jsonl")
 
 
+RUN_LOG = {"limit": "run_log_mb", "what": "run log"}  # etl.sidefiles: its cap and its name
+
+
 def log_run(db: Path, entry: dict) -> None:
-    """Append one run as one JSON line (one write, so a kill cannot interleave two runs)."""
-    path = run_log(db)
+    """Append one run as one JSON line (one write, so a kill cannot interleave two runs), on a
+    checked regular file (etl.sidefiles: never a link's target, a FIFO, or past its cap)."""
     line = json.dumps(entry, default=str) + "\n"
-    with path.open("ab") as f:
-        if f.tell() > 0:  # a line cut short by a kill must not swallow this one
-            with path.open("rb") as r:
-                r.seek(-1, os.SEEK_END)
-                if r.read(1) != b"\n":
-                    line = "\n" + line
-        f.write(line.encode("utf-8"))
+    sidefiles.append(run_log(db), line.encode("utf-8"), **RUN_LOG)
+
+
+def check_run_log(db: Path) -> None:
+    """Refuse, before a run starts, a run log it could not append to (one line)."""
+    sidefiles.check(run_log(db), room=64 << 10, **RUN_LOG)  # room for a run's few lines
 
 
 SNAPSHOT_EDITION = "(from the committed snapshot)"  # as etl.snapshot.read marks its files
-RUN_FIELDS = ("run_id", "command", "started_at", "outcome")  # NOT NULL columns of etl_run
+# etl_run's columns: the NOT NULL ones a line must have, the text ones it may have, the times.
+RUN_FIELDS = ("run_id", "command", "started_at", "outcome")
+RUN_TEXT = ("run_id", "command", "outcome", "raw_dir", "sources_sha256", "message")
+RUN_TIMES = ("started_at", "finished_at")
 
 
-def _past_runs(db: Path) -> list[dict]:
-    path = run_log(db)
-    if not path.is_file():
-        return []
+@dataclass
+class PastRuns:
+    runs: list[dict]  # one per run_id, as it last stood
+    skipped: int  # lines that are not a run: cut short by a kill, or damaged
+
+
+def past_runs(db: Path) -> PastRuns:
+    """Every run in the log, and how many lines were skipped. A line that is not a JSON object
+    with etl_run's fields of the right types (text, ISO times) is skipped and counted, never
+    loaded: one damaged line had failed every later build at the insert into etl_run."""
+    data = sidefiles.read(run_log(db), **RUN_LOG) or b""
     runs: dict[str, dict] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            run = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut short by a kill: the run it described never published
-        if isinstance(run, dict) and all(run.get(k) for k in RUN_FIELDS):
-            runs[str(run["run_id"])] = run  # run_id is the key of etl_run: the last line wins
+    skipped = 0
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        if (run := _run(line)) is None:
+            skipped += 1
+            continue
+        runs[run["run_id"]] = run  # run_id is the key of etl_run: the last line wins
     for run in runs.values():
         if run["outcome"] == "started":  # no end was ever logged
             run["outcome"] = "killed"
             run["message"] = "started but never finished: the process was killed or stopped"
-    return list(runs.values())
+    return PastRuns(list(runs.values()), skipped)
+
+
+def _run(line: str) -> dict | None:
+    """One run-log line as etl_run can hold it, or None."""
+    try:
+        run = json.loads(line)
+    except (ValueError, RecursionError):  # cut short, not JSON, or nested past Python's stack
+        return None
+    if not isinstance(run, dict) or not all(run.get(k) for k in RUN_FIELDS):
+        return None
+    if not all(run.get(k) is None or isinstance(run[k], str) for k in (*RUN_TEXT, *RUN_TIMES)):
+        return None
+    try:
+        for k in RUN_TIMES:
+            if run.get(k) is not None:
+                run[k] = datetime.fromisoformat(run[k])
+    except ValueError:
+        return None
+    version = run.get("warehouse_version")
+    run["warehouse_version"] = version if isinstance(version, str) else None
+    return run
 
 
 def new_run(command: str, raw_dir: Path | None) -> dict:
@@ -145,17 +185,46 @@ def new_run(command: str, raw_dir: Path | None) -> dict:
 
 
 def file_digests(raw_dir: Path | None) -> str | None:
-    """JSON {file under raw_dir: sha256} of every file there, for runs that failed to parse."""
-    if raw_dir is None or not Path(raw_dir).is_dir():
+    """JSON {file: sha256} of the raw files the sources' patterns name, for a run that failed
+    before it knew what it read. Only those: the whole folder is never walked (`--raw-dir /usr`
+    hashed all of /usr, `/proc` raised), each must pass the raw-file check (a regular file
+    within its source's cap: a 20 GB sparse file took 67 s), and at most ALLIANCE_DIGEST_FILES
+    files and ALLIANCE_DIGEST_MB bytes are hashed. A file left out is recorded with why."""
+    if raw_dir is None:
         return None
-    digests = {}
-    for path in sorted(Path(raw_dir).rglob("*")):
-        name = path.relative_to(raw_dir).as_posix()
-        if path.is_file() and not any(p.startswith(".") for p in name.split("/")):
-            try:
-                digests[name] = sha256(path)
+    raw_dir = Path(raw_dir)
+    try:
+        if not raw_dir.is_dir():
+            return None
+        most, budget = int(limits.get("digest_files")), int(limits.get("digest_mb") * limits.MB)
+    except (OSError, limits.LimitError):
+        return None
+    digests: dict[str, str] = {}
+    for source in sources.REGISTRY.values():
+        for pattern in source.patterns:
+            try:  # one folder listed per pattern, and no more names than could be hashed
+                hits = sorted(itertools.islice(raw_dir.glob(pattern), most + 1))
             except OSError:
                 continue
+            for path in hits:
+                name = path.relative_to(raw_dir).as_posix()
+                if name in digests:
+                    continue
+                if len(digests) >= most:
+                    digests["..."] = f"not hashed: more than {most} files (ALLIANCE_DIGEST_FILES)"
+                    return json.dumps(digests, sort_keys=True)
+                try:
+                    check(path, source.folder, name, workbook=False)
+                    size = path.stat().st_size
+                    if size > budget:
+                        digests[name] = "not hashed: over the ALLIANCE_DIGEST_MB budget"
+                        continue
+                    budget -= size
+                    digests[name] = sha256(path)
+                except EtlError as e:
+                    digests[name] = f"not hashed: {e.problem}"
+                except OSError as e:
+                    digests[name] = f"not hashed: {e.strerror or e}"
     return json.dumps(digests, sort_keys=True)
 
 
@@ -354,7 +423,7 @@ def build(
                 "outcome": "published",
                 "message": f"{sum(rows.values())} rows",
             }
-            history = {**{r["run_id"]: r for r in _past_runs(db)}, run_id: final}
+            history = {**{r["run_id"]: r for r in past_runs(db).runs}, run_id: final}
             con.executemany(
                 "insert into etl_run values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -388,13 +457,19 @@ def build(
             entry["sources_sha256"] = file_digests(raw_dir)
         outcome, message = ("interrupted", stopped) if stopped else ("failed", str(e))
         message = message or type(e).__name__
-        log_run(db, {**entry, "finished_at": _now(), "outcome": outcome, "message": message})
+        # the run log was checked at the start; if it fails now, the build's own error says more
+        with contextlib.suppress(sidefiles.SideFileError):
+            log_run(db, {**entry, "finished_at": _now(), "outcome": outcome, "message": message})
         if stopped and isinstance(e, Exception):  # exit as an interrupt (130), not a failure
             raise KeyboardInterrupt(stopped) from e
         raise
     step("done")
-    log_run(db, final)
-    return BuildResult(db=db, run_id=run_id, rows=rows, files=files, seconds=seconds)
+    result = BuildResult(db=db, run_id=run_id, rows=rows, files=files, seconds=seconds)
+    try:
+        log_run(db, final)
+    except sidefiles.SideFileError as e:  # published all the same (etl_run holds the run)
+        result.log_problem = str(e)
+    return result
 
 
 def _storage_version(con: duckdb.DuckDBPyConnection) -> str | None:

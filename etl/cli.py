@@ -7,6 +7,7 @@ published but held back a downloaded file the build refused (moved to <raw>/.ref
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import math
@@ -53,35 +54,52 @@ def _line(e: Exception) -> str:
 
 
 @contextmanager
-def _lock(db: Path, command: str) -> Iterator[None]:
-    """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with open(db.with_name(db.name + ".lock"), "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            from etl.build import _now, log_run, new_run
+def _lock(db: Path, command: str, debug: bool = False) -> Iterator[None]:
+    """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED. The lock
+    file and the run log are checked first (etl.sidefiles): a link, a FIFO or a folder at
+    their names, or a run log at its cap, is refused in one line before anything is done."""
+    from etl.build import _now, check_run_log, log_run, new_run
+    from etl.sidefiles import open_lock
 
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        fd = open_lock(db.with_name(db.name + ".lock"))
+    except EtlError as e:
+        _fail(f"{e} (nothing was done)", EXIT_INPUT, debug)
+    except OSError as e:
+        _fail(f"cannot create {db.parent}: {e.strerror or e} (nothing was done)", EXIT_INPUT, debug)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             message = f"another build or refresh of {db} is running"
-            log_run(
-                db,
-                {
-                    **new_run(command, None),
-                    "finished_at": _now(),
-                    "outcome": "locked",
-                    "message": f"{message}; nothing done",
-                },
-            )
+            # the run holding the lock checked the log; saying why we stop matters more
+            with contextlib.suppress(EtlError):
+                log_run(
+                    db,
+                    {
+                        **new_run(command, None),
+                        "finished_at": _now(),
+                        "outcome": "locked",
+                        "message": f"{message}; nothing done",
+                    },
+                )
             err.print(
                 f"[bold red]error:[/] {message} (exit {EXIT_LOCKED}); nothing was done",
                 highlight=False,
                 soft_wrap=True,
             )
             raise typer.Exit(EXIT_LOCKED) from None
+        try:
+            check_run_log(db)
+        except EtlError as e:
+            _fail(f"{e} (nothing was done)", EXIT_INPUT, debug)
         # SIGTERM (systemd's stop, a CI timeout) unwinds like Ctrl-C: the run is logged as
         # interrupted and its temporary file removed; the published database is untouched.
         with stop_signals():
             yield
+    finally:
+        os.close(fd)  # closing drops the lock
 
 
 def _run_build(raw_dir: Path | None, db: Path, command: str, run: dict | None = None):
@@ -111,6 +129,8 @@ def _published(result, timings: bool = False) -> None:
         f"published {result.db} ({sum(result.rows.values()):,} rows from "
         f"{len(result.files)} files, run {result.run_id})"
     )
+    if result.log_problem:
+        err.print(f"[bold yellow]warning:[/] {result.log_problem}", highlight=False)
     if timings:
         for name, secs in result.seconds.items():
             out.print(f"  {name:<20} {secs * 1000:8.0f} ms")
@@ -144,10 +164,19 @@ def _build(
     _published(result, timings)
 
 
-def _target(db: Path, raw_dir: Path | None, debug: bool, *, raw_must_exist: bool) -> Path:
+def _target(
+    db: Path,
+    raw_dir: Path | None,
+    debug: bool,
+    *,
+    raw_must_exist: bool,
+    raw_writable: bool = False,
+) -> Path:
     """Check --db and --raw-dir before any work: the path to build (a symbolic link's target),
     or one line and exit 1. An existing file is replaced only if it is empty or a DuckDB
-    database this project built."""
+    database this project built. With `raw_writable` (refresh downloads into it) the raw dir,
+    or the folder it will be made in, must take a file (os.access says yes to root on /proc)."""
+    from etl import outdir
     from etl.db import built_by_us
 
     if raw_dir is not None:
@@ -155,6 +184,8 @@ def _target(db: Path, raw_dir: Path | None, debug: bool, *, raw_must_exist: bool
             _fail(f"--raw-dir {raw_dir} is a file, not a folder", EXIT_INPUT, debug)
         if raw_must_exist and not raw_dir.exists():
             _fail(f"--raw-dir {raw_dir} does not exist", EXIT_INPUT, debug)
+        if raw_writable and (why := outdir.problem(raw_dir)):
+            _fail(f"--raw-dir {raw_dir}: {why}", EXIT_INPUT, debug)
     if db.is_symlink():
         target = db.resolve()  # build into the link's target: the link keeps pointing at it
         if not target.parent.is_dir():
@@ -179,6 +210,8 @@ def _target(db: Path, raw_dir: Path | None, debug: bool, *, raw_must_exist: bool
         _fail(f"--db {db}: {folder} is a file, not a folder", EXIT_INPUT, debug)
     if not os.access(folder, os.W_OK | os.X_OK):
         _fail(f"--db {db}: the folder {folder} is not writable", EXIT_INPUT, debug)
+    if why := outdir.problem(db.parent):  # os.access says yes to root on /proc
+        _fail(f"--db {db}: {why}", EXIT_INPUT, debug)
     return db
 
 
@@ -196,7 +229,7 @@ def build(
 ) -> None:
     """Parse every source, check it and publish the database atomically."""
     db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=True)
-    with _lock(db, "build"):
+    with _lock(db, "build", debug):
         _build(raw_dir, db, "build", debug, timings)
 
 
@@ -222,13 +255,13 @@ def refresh(
     from etl import download, fetch
     from etl.build import _now, file_digests, log_run, new_run, stale_sources
 
-    db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=False)
+    db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=False, raw_writable=True)
     try:
         bases = _base_urls()
     except ValueError as e:
         _fail(str(e), EXIT_USAGE, debug)
     secrets = fetch.secrets_in(list((bases or {}).values()))
-    with _lock(db, "refresh"):
+    with _lock(db, "refresh", debug):
         entry = new_run("refresh", raw_dir)
         log_run(db, {**entry, "outcome": "started"})  # a refresh killed from here on still shows
         # the files the downloads replace wait here until the build has taken the new ones
@@ -384,6 +417,7 @@ def status(
     try:
         con = _open(db)
         _status(con, raw_dir)
+        out.print(_run_log_line(db), highlight=False, soft_wrap=True)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
     except duckdb.Error as e:
@@ -435,6 +469,23 @@ def _status(con, raw_dir: Path | None = None) -> None:
         out.print(table)
         out.print(f"(kept in {raw_dir / '.refused'}; deleting it is safe)", highlight=False)
     out.print(_version_line(run("built_by")), highlight=False)
+
+
+def _run_log_line(db: Path) -> str:
+    """How many runs the run log beside the database holds, and how many of its lines were
+    skipped (cut short by a kill, or damaged); a log that cannot be read says why."""
+    from etl.build import past_runs, run_log
+
+    try:
+        log = past_runs(db)
+    except EtlError as e:
+        return f"[bold yellow]run log[/]: {e}"
+    skipped = (
+        f"; [bold yellow]{log.skipped:,} line(s) skipped[/] (cut short or damaged)"
+        if log.skipped
+        else "; no line skipped"
+    )
+    return f"run log {run_log(db).name}: {len(log.runs):,} runs{skipped}"
 
 
 def _version_line(built) -> str:
@@ -568,10 +619,14 @@ def snapshot(
     """Write the compact tidy snapshot (data/snapshot/) from the published database."""
     from etl import snapshot as snap
 
+    target = out_dir or snap.SNAPSHOT
     try:
-        counts = snap.write(_db_must_exist(db or default_db_path()), out_dir or snap.SNAPSHOT)
+        counts = snap.write(_db_must_exist(db or default_db_path()), target)
     except EtlError as e:
         _fail(str(e), EXIT_INPUT, debug)
+    except OSError as e:  # e.g. a full disk: one line naming it (the folder keeps its files)
+        where = e.filename or target
+        _fail(f"cannot write the snapshot: {e.strerror or e} ({where})", EXIT_INPUT, debug)
     out.print(f"snapshot: {sum(counts.values()):,} rows in {len(counts)} tables")
 
 
@@ -593,7 +648,12 @@ def export(
         _fail(str(e), EXIT_INPUT, debug)
     except OSError as e:  # e.g. a folder that cannot be written: one line naming it
         where = e.filename or out_dir
-        _fail(f"cannot write the export: {e.strerror or e} ({where})", EXIT_INPUT, debug)
+        _fail(
+            f"cannot write the export: {e.strerror or e} ({where}); the folder keeps its "
+            "earlier files",
+            EXIT_INPUT,
+            debug,
+        )
     out.print(
         f"exported {len(result.rows)} tables and views ({sum(result.rows.values()):,} rows, "
         f"{result.bytes / 1e6:.1f} MB) to {result.out}"
@@ -624,8 +684,8 @@ def claims(
     """Every claim of an article (the memorandum by default): its finding and figures, its
     verdict when the article was written and now, how firm it is and the editions it read (or,
     with --history, the verdict had the article been written in each year)."""
-    from datetime import date
-
+    from etl.limits import LimitError
+    from etl.limits import as_of as checked_date
     from ledger.claims import evaluate_all
     from ledger.claims.report import (
         history_rows,
@@ -636,9 +696,9 @@ def claims(
     )
 
     try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)", EXIT_INPUT, debug)
+        day = checked_date(as_of) if as_of else None
+    except LimitError as e:
+        _fail(str(e), EXIT_INPUT, debug)
     _check_format(fmt, debug)
     from ledger import articles
 

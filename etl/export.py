@@ -25,8 +25,11 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
-from etl.errors import EtlError
+from etl import limits, outdir
+from etl.db import connect_readonly
+from etl.errors import EtlError, first_line
 from etl.warehouse import SCHEMA, VIEWS
+from etl.warehouse import version as warehouse_version
 
 ROOT = Path(__file__).resolve().parent.parent
 CITATION = ROOT / "CITATION.cff"
@@ -188,32 +191,84 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _check_target(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise EtlError("export target exists and is not a folder", file=str(out))
-    if out.is_dir() and any(out.iterdir()) and not force:
+def check_target(out: Path, force: bool) -> None:
+    """Refuse, before any work, a folder the export cannot go to (one line naming it)."""
+    if why := outdir.problem(out):
+        raise EtlError(f"cannot export here: {why}", file=str(out))
+    if out.is_dir() and not force and any(_visible(out)):
         raise EtlError(
             "export folder exists and is not empty (pass --force to overwrite its files)",
             file=str(out),
         )
 
 
-def export(db: Path, out: Path, *, force: bool = False) -> Exported:
-    """Write every table and view of `db` as DIR/<name>.parquet and DIR/datapackage.json."""
-    db, out = Path(db), Path(out)
-    _check_target(out, force)
-    if not db.is_file():
-        raise EtlError("no database here: run `etl build` first", file=str(db))
+def _visible(out: Path):
+    """The folder's entries, leaving out an earlier export's temporary folder."""
+    return (p for p in out.iterdir() if not (p.name.startswith(".") and p.name.endswith(".tmp")))
+
+
+def open_warehouse(db: Path) -> duckdb.DuckDBPyConnection:
+    """The database opened as every reader opens it (read-only, external access off, settings
+    locked: a view in someone else's file that reads /etc/passwd fails instead of being copied
+    into the export), and refused unless this code built it: the project's tables and the
+    warehouse version of this code in its last published run."""
+    con = connect_readonly(db)
     try:
-        con = duckdb.connect(str(db), read_only=True)
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+        }
+        if missing := sorted({"edition", "etl_run", "source_file"} - tables):
+            raise EtlError(f"not a database built by this project (no {', '.join(missing)})")
+        theirs = _built_by(con)
+        if theirs != (ours := warehouse_version()):
+            raise EtlError(
+                f"built by other code (warehouse version {theirs or 'not recorded'}, this "
+                f"code's is {ours}): rebuild it with `etl build`, or export it with the code "
+                "that built it"
+            )
     except duckdb.Error as e:
-        raise EtlError(f"cannot open the database: {str(e).splitlines()[0]}", file=str(db)) from e
+        con.close()
+        raise EtlError(f"cannot export: {first_line(e)}", file=str(db)) from None
+    except EtlError as e:
+        con.close()
+        raise EtlError(e.problem, file=str(db)) from None
+    return con
+
+
+def _built_by(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The warehouse version of the code that published the file (None: not recorded)."""
+    recorded = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database() "
+        "and table_name = 'etl_run' and column_name = 'warehouse_version'"
+    ).fetchall()[0][0]
+    if not recorded:
+        return None
+    last = con.execute(
+        "select warehouse_version from etl_run where outcome = 'published' "
+        "order by started_at desc limit 1"
+    ).fetchall()
+    return last[0][0] if last else None
+
+
+def export(db: Path, out: Path, *, force: bool = False) -> Exported:
+    """Write every table and view of `db` as DIR/<name>.parquet and DIR/datapackage.json: all
+    of them, or (a full disk, a kill, any error) none, the folder's earlier files kept."""
+    db, out = Path(db), Path(out)
+    check_target(out, force)
+    con = open_warehouse(db)
     try:
-        return write(con, out)
-    except duckdb.Error as e:  # not a warehouse this project built (no source_file, ...)
-        raise EtlError(f"cannot export: {str(e).splitlines()[0]}", file=str(db)) from e
+        with outdir.staged(out, last=PACKAGE) as staging:
+            done = write(con, staging)
+    except duckdb.Error as e:  # a view that reads files, a damaged table, ...
+        raise EtlError(f"cannot export: {first_line(e)}", file=str(db)) from None
+    except EtlError as e:  # e.g. a runaway view
+        raise EtlError(e.problem, file=e.file or str(db)) from None
     finally:
         con.close()
+    return Exported(out=out, rows=done.rows, bytes=done.bytes)
 
 
 def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
@@ -251,10 +306,9 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
     for name, is_view, comment_on in objects:
         path = out / f"{name}.parquet"
         tmp = out / f".{name}.parquet.{os.getpid()}.tmp"
-        table = con.sql(f"select * from {_quoted(name)}").to_arrow_table()  # noqa: S608
-        pq.write_table(table, tmp, compression="zstd")
+        count = _write_parquet(con, name, tmp)
         os.replace(tmp, path)
-        rows[name], size = table.num_rows, size + path.stat().st_size
+        rows[name], size = count, size + path.stat().st_size
         fields = []
         for column, kind, comment in columns[name]:
             field = {"name": column, "type": field_type(kind), "duckdbType": kind}
@@ -272,7 +326,7 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
             "mediatype": "application/vnd.apache.parquet",
             "bytes": path.stat().st_size,
             "kind": "view" if is_view else "table",
-            "rows": table.num_rows,
+            "rows": count,
             "schema": {"fields": fields},
         }
         if description:
@@ -309,6 +363,31 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> Exported:
     tmp.write_text(json.dumps(package, indent=1, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, out / PACKAGE)
     return Exported(out=out, rows=rows, bytes=size + (out / PACKAGE).stat().st_size)
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+    """One table or view as Parquet, streamed in record batches (memory stays bounded whatever
+    its size), refused past ALLIANCE_EXPORT_ROWS rows (no warehouse of ours comes near it:
+    a view over range(1e12) would otherwise run until the disk was full)."""
+    try:
+        most = int(limits.get("export_rows"))
+    except limits.LimitError as e:
+        raise EtlError(str(e)) from None
+    relation = con.sql(f"select * from {_quoted(name)}")  # noqa: S608
+    count = 0
+    with (
+        relation.to_arrow_reader(batch_size=64_000) as reader,
+        pq.ParquetWriter(path, reader.schema, compression="zstd") as writer,
+    ):
+        for batch in reader:
+            count += batch.num_rows
+            if count > most:
+                raise EtlError(
+                    f"{name} has more than {most:,} rows (ALLIANCE_EXPORT_ROWS): not a "
+                    "warehouse this project builds"
+                )
+            writer.write_batch(batch)
+    return count
 
 
 def zip_bytes(con: duckdb.DuckDBPyConnection, folder: str = "alliance-export") -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from datetime import date
 
 MB = 1 << 20
 
@@ -64,6 +65,15 @@ _LIMITS = [
     Limit("download_run_seconds", 1_800.0, 86_400.0, "s", "total time for a refresh's downloads"),
     Limit("download_mb", 64, 16_384, "MB", "largest download of a source without a cap", True),
     Limit("download_redirects", 5, 20, "", "most redirects followed for one download", True),
+    # the project's own side files (etl/sidefiles.py): read and written whole, so each is capped
+    Limit("provenance_kb", 64, 65_536, "KB", "largest provenance record beside a raw file", True),
+    Limit("run_log_mb", 16, 4_096, "MB", "largest run log (<db>.runs.jsonl)", True),
+    Limit("digest_files", 64, 100_000, "files", "most raw files hashed for a failed run", True),
+    Limit("digest_mb", 256, 65_536, "MB", "most bytes hashed for a failed run's log", True),
+    Limit("export_rows", 10_000_000, 10**9, "rows", "most rows of one exported table", True),
+    # the dashboard's verdict store (app/diskstore.py)
+    Limit("store_mb", 64, 16_384, "MB", "size of the verdict store (oldest values go first)", True),
+    Limit("store_lock_seconds", 0.2, 60.0, "s", "wait for a verdict store busy elsewhere"),
 ]
 LIMITS = {limit.name: limit for limit in _LIMITS}
 
@@ -123,6 +133,42 @@ def download_bytes(source: str) -> int:
     if text:
         return int(parse("download_mb", text, label=env) * MB)
     return raw_bytes(source) if source in RAW_MB else int(get("download_mb") * MB)
+
+
+def side_bytes(name: str) -> int:
+    """A side file's cap (a limit in KB or MB), in bytes."""
+    unit = {"KB": 1 << 10, "MB": MB}[LIMITS[name].unit]
+    return int(get(name) * unit)
+
+
+# `--as-of` (etl claims, app.warm) may look ahead at most this far: a verdict history judges
+# every year up to the date, so 9999-12-31 ran for 15 minutes and judged nothing new.
+AS_OF_YEARS_AHEAD = 1
+
+
+def latest_as_of(today: date | None = None) -> date:
+    """The latest evaluation date accepted: today plus AS_OF_YEARS_AHEAD years (29 February
+    becomes 28 February)."""
+    today = today or date.today()
+    try:
+        return today.replace(year=today.year + AS_OF_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year + AS_OF_YEARS_AHEAD, day=28)
+
+
+def as_of(text: str, *, label: str = "--as-of") -> date:
+    """An evaluation date from text: ISO YYYY-MM-DD, no later than latest_as_of() (LimitError,
+    one line, otherwise). Dates before the evidence are left to the claims."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        raise LimitError(f"{label} {_short(text)!r} is not a date (YYYY-MM-DD)") from None
+    if day > (latest := latest_as_of()):
+        raise LimitError(
+            f"{label} {day} is too far ahead: the latest accepted is {latest} (today plus "
+            f"{AS_OF_YEARS_AHEAD} year; no evidence is dated later)"
+        )
+    return day
 
 
 def reader_config() -> dict[str, object]:

@@ -15,7 +15,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl.errors import EtlError
+from etl import outdir
+from etl.db import connect_readonly
+from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,28 +47,40 @@ MANIFEST = "source_file.json"
 
 def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
     """Export the rows of SIPRI's and the tracked countries of every source table as Parquet,
-    plus a manifest."""
-    out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db), read_only=True)
+    plus a manifest: every file or (a full disk, a kill, any error) none, the folder's earlier
+    files kept (etl.outdir)."""
+    if why := outdir.problem(out):
+        raise EtlError(f"cannot write the snapshot here: {why}", file=str(out))
+    con = connect_readonly(db)  # read-only, no file access, and refused unless it is ours
     try:
-        keep = sorted(
-            {r[0] for r in con.execute("select distinct iso3 from membership").fetchall()}
-            | {r[0] for r in con.execute("select distinct iso3 from sipri_milex").fetchall()}
-            | set(EXTRA)
-        )
-        counts = {}
-        for table, key in TABLES.items():
-            sql = f"select * from {table}"  # noqa: S608 (own table names)
-            frame = con.sql(sql).pl()
-            if key:
-                # Rows without a state (EU institutions as a Kiel donor) belong to the EU grouping.
-                frame = frame.filter(pl.col(key).is_in(keep) | pl.col(key).is_null())
-            frame = frame.sort(frame.columns)
-            frame.write_parquet(out / f"{table}.parquet", compression="zstd", statistics=False)
-            counts[table] = frame.height
-        files = con.sql("select * exclude (loaded_at) from source_file order by name").pl()
+        with outdir.staged(out, last=MANIFEST) as staging:
+            counts = _write(con, staging)
+    except duckdb.Error as e:
+        raise EtlError(f"cannot write the snapshot: {first_line(e)}", file=str(db)) from None
+    except pl.exceptions.PolarsError as e:  # polars' own error for a failed write (a full disk)
+        raise EtlError(f"cannot write the snapshot: {first_line(e)}", file=str(out)) from None
     finally:
         con.close()
+    return counts
+
+
+def _write(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    keep = sorted(
+        {r[0] for r in con.execute("select distinct iso3 from membership").fetchall()}
+        | {r[0] for r in con.execute("select distinct iso3 from sipri_milex").fetchall()}
+        | set(EXTRA)
+    )
+    counts = {}
+    for table, key in TABLES.items():
+        sql = f"select * from {table}"  # noqa: S608 (own table names)
+        frame = con.sql(sql).pl()
+        if key:
+            # Rows without a state (EU institutions as a Kiel donor) belong to the EU grouping.
+            frame = frame.filter(pl.col(key).is_in(keep) | pl.col(key).is_null())
+        frame = frame.sort(frame.columns)
+        frame.write_parquet(out / f"{table}.parquet", compression="zstd", statistics=False)
+        counts[table] = frame.height
+    files = con.sql("select * exclude (loaded_at) from source_file order by name").pl()
     (out / MANIFEST).write_text(json.dumps(files.to_dicts(), indent=1) + "\n", encoding="utf-8")
     return counts
 

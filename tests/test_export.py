@@ -3,13 +3,17 @@ validates against the Frictionless schema and carries every source's licence and
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
 
 import duckdb
+import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from frictionless import Package
 from streamlit.testing.v1 import AppTest
@@ -18,6 +22,7 @@ from typer.testing import CliRunner
 from etl.build import build
 from etl.cli import app
 from etl.db import connect_readonly
+from etl.errors import EtlError
 from etl.export import (
     ddl_comments,
     export,
@@ -239,3 +244,85 @@ def test_a_comment_on_set_in_the_warehouse_wins_over_the_ddl_comment(built, tmp_
     fields = {f["name"]: f for f in sipri["schema"]["fields"]}
     assert fields["year"]["description"] == "calendar year"
     assert fields["current_usd_m"]["description"] == "SIPRI 'Current US$', US$ m"  # from DDL
+
+
+# --- hostile databases and outputs (tests/sidecases.py runs the same through the CLI) ----------
+
+
+def test_a_view_in_someone_elses_file_that_reads_a_file_is_refused(built, tmp_path):
+    foreign = tmp_path / "foreign.duckdb"
+    foreign.write_bytes(built.read_bytes())
+    con = duckdb.connect(str(foreign))
+    con.execute("create view leak as select * from read_text('/etc/hostname')")
+    con.close()
+    with pytest.raises(EtlError) as refused:
+        export(foreign, tmp_path / "out")
+    assert "disabled" in str(refused.value) and "\n" not in str(refused.value)
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _fail_on(calls: int):
+    """A Parquet writer whose `calls`-th batch meets a full disk."""
+    real = pq.ParquetWriter.write_batch
+    seen = [0]
+
+    def write_batch(self, batch, *args, **kwargs):
+        seen[0] += 1
+        if seen[0] == calls:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, batch, *args, **kwargs)
+
+    return write_batch
+
+
+def test_a_full_disk_leaves_no_export_and_keeps_an_earlier_one(built, tmp_path, monkeypatch):
+    earlier = export(built, tmp_path / "old").out
+    (earlier / "notes.txt").write_text("mine", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in earlier.iterdir()}
+    monkeypatch.setattr(pq.ParquetWriter, "write_batch", _fail_on(19))  # 19 of 25 written
+    with pytest.raises(OSError, match="No space left"):
+        export(built, tmp_path / "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]  # nothing, no temp folder
+    monkeypatch.setattr(pq.ParquetWriter, "write_batch", _fail_on(19))
+    refused = CliRunner().invoke(app, ["export", str(earlier), "--db", str(built), "--force"])
+    assert refused.exit_code == 1 and "No space left on device" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1 and "Traceback" not in refused.output
+    assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before  # byte for byte
+
+
+def test_a_full_disk_keeps_an_earlier_snapshot(built, tmp_path, monkeypatch):
+    from etl import snapshot
+
+    earlier = tmp_path / "snapshot"
+    snapshot.write(built, earlier)
+    before = {p.name: p.read_bytes() for p in earlier.iterdir()}
+    real, seen = pl.DataFrame.write_parquet, [0]
+
+    def write_parquet(self, *args, **kwargs):
+        seen[0] += 1
+        if seen[0] == 5:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", write_parquet)
+    refused = CliRunner().invoke(app, ["snapshot", "--db", str(built), "--out", str(earlier)])
+    assert refused.exit_code == 1 and "No space left on device" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
+
+
+@pytest.mark.parametrize("where", ["file", "under-file", "proc"])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(built, tmp_path, where):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep", encoding="utf-8")
+    target = {"file": blocker, "under-file": blocker / "out", "proc": Path("/proc/out")}[where]
+    for argv in (
+        ["export", str(target), "--db", str(built)],
+        ["snapshot", "--db", str(built), "--out", str(target)],
+    ):
+        refused = CliRunner().invoke(app, argv)
+        assert refused.exit_code == 1, refused.output
+        assert len(refused.output.strip().splitlines()) == 1, refused.output
+        assert str(target) in refused.output
+    assert blocker.read_text(encoding="utf-8") == "keep"

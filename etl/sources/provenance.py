@@ -4,16 +4,19 @@
 where it came from (address), when (UTC), its sha256 and size, the release it names and the
 source's publisher and licence. The leading dot keeps it out of the parsers' globs and of the
 run log's digests. At build, a raw file whose bytes no longer match its record is refused.
+
+Records are read and written through etl.sidefiles: a regular file of at most
+ALLIANCE_PROVENANCE_KB (a record is about 500 bytes), never a link's target or a FIFO.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from etl import sidefiles
 from etl.errors import EtlError
 from etl.rawfiles import sha256
 from etl.sources.base import Download, Source
@@ -42,20 +45,38 @@ def record(
     }
 
 
+RECORD = {"limit": "provenance_kb", "what": "provenance record"}  # etl.sidefiles
+
+
 def write(raw_file: Path, entry: dict) -> None:
     """Write the record atomically (a kill leaves the old record or the new one, never half)."""
-    target = path_of(raw_file)
-    tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(entry, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
+    data = (json.dumps(entry, indent=1) + "\n").encode("utf-8")
+    sidefiles.write(path_of(raw_file), data, **RECORD)
+
+
+def _read(raw_file: Path) -> dict | None:
+    """The record of a raw file (None: there is none); EtlError, one line, if it is not a
+    readable record."""
+    sidecar = path_of(raw_file)
+    data = sidefiles.read(sidecar, **RECORD)
+    if data is None:
+        return None
+    try:
+        entry = json.loads(data.decode("utf-8"))
+        str(entry["sha256"]), int(entry["bytes"])
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
+        problem = f"{type(e).__name__}: {e}".splitlines()[0][:200]
+        raise EtlError(f"unreadable provenance record {sidecar.name} ({problem})") from None
+    return entry
 
 
 def sha256_of(raw_file: Path) -> str | None:
     """The sha256 a file's record holds (None: no record, or one that cannot be read)."""
     try:
-        return str(json.loads(path_of(raw_file).read_text(encoding="utf-8"))["sha256"])
-    except (OSError, ValueError, KeyError, TypeError):
+        entry = _read(raw_file)
+    except EtlError:
         return None
+    return None if entry is None else str(entry["sha256"])
 
 
 def published(raw_file: Path) -> date | None:
@@ -70,14 +91,15 @@ def published(raw_file: Path) -> date | None:
 
 def verify(raw_file: Path, name: str) -> None:
     """Refuse a file whose bytes differ from its provenance record (one line); no record: ok."""
-    sidecar = path_of(raw_file)
-    if not sidecar.is_file():
-        return
     try:
-        entry = json.loads(sidecar.read_text(encoding="utf-8"))
-        expected, size = str(entry["sha256"]), int(entry["bytes"])
-    except (ValueError, KeyError, TypeError) as e:
-        raise EtlError(f"unreadable provenance record {sidecar.name} ({e})", file=name) from None
+        entry = _read(raw_file)
+    except sidefiles.SideFileError as e:  # name the record: `file` names the raw file
+        raise EtlError(f"{e.problem} ({path_of(raw_file).name})", file=name) from None
+    except EtlError as e:
+        raise EtlError(e.problem, file=name) from None
+    if entry is None:
+        return
+    expected, size = str(entry["sha256"]), int(entry["bytes"])
     actual = raw_file.stat().st_size
     if actual != size or sha256(raw_file) != expected:
         raise EtlError(
