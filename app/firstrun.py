@@ -11,6 +11,7 @@ dashboard does not read a site's raw folder on its own)."""
 from __future__ import annotations
 
 import fcntl
+import os
 from functools import cache
 from pathlib import Path
 
@@ -105,11 +106,16 @@ def _build_shown(path: Path, needed, label: str, why: str, done: tuple[str, str]
 
 def _build_from_snapshot(path: Path, step, needed) -> None:
     from etl.build import build  # imported here: the parsers are only needed for a first build
+    from etl.sidefiles import open_lock
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # The CLI's lock file: a second session (or a running `etl build`) waits, then finds the file
-    # built (`needed` is asked again once the lock is held).
-    with open(path.with_name(path.name + ".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    # The CLI's lock file, opened as the CLI opens it (never truncated, never a link's target):
+    # a second session (or a running `etl build`) waits, then finds the file built (`needed` is
+    # asked again once the lock is held).
+    fd = open_lock(path.with_name(path.name + ".lock"))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         if needed(path):
             build(None, path, command="dashboard (first run, snapshot)", step=step)
+    finally:
+        os.close(fd)
