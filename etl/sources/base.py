@@ -21,13 +21,15 @@ class Known:
 
     `claims` is a regex over file names: any file it matches claims to be this edition, so it
     must carry these bytes (a re-saved copy under the same or the unversioned name is refused).
+    None where the name does not name the edition (REST Countries keeps one name through every
+    change of its file): other bytes under that name are simply not this edition.
     """
 
     name: str
     edition: str  # e.g. '2024' (NATO), 'April 2025' (SIPRI)
     published: date  # the release day the publisher announced: the edition's key
     bytes: int
-    claims: str
+    claims: str | None = None
     sha256: str | None = None
     md5: str | None = None  # some publishers' pages give only an md5
     # When these bytes were public, if later than the release day: a copy the publisher re-saved
@@ -120,7 +122,7 @@ class Source:
         if found := self.genuine(path):
             return found
         for known in self.known:
-            if re.fullmatch(known.claims, path.name):
+            if known.claims and re.fullmatch(known.claims, path.name):
                 raise EtlError(
                     f"claims to be {self.name} {known.edition} ({known.name}, {known.bytes:,} "
                     f"bytes) but its bytes differ ({path.stat().st_size:,} bytes): not the "
