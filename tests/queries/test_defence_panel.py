@@ -26,12 +26,15 @@ def test_defence_panel_keeps_sources_apart(con):
     assert computed == approx(3.0)
     assert population == approx(300e6)
     assert gdp_source.startswith("NATO")
-    # SIPRI POL 2023: SIPRI's 3.8 %; World Bank GDP 1000e6 US$ -> 1000 US$ m;
-    # computed 40 / 1000 = 4.0 %; World Bank population 120 million.
+    # SIPRI POL 2023: SIPRI's 3.8 %; GDP the one it implies, 40 / 3.8 x 100 = 1052.6 US$ m
+    # (the World Bank's 1000 is not read), so the computed share is SIPRI's 3.8 again;
+    # population 40 US$ m / SIPRI's per-capita 1/3 US$ = 120 million.
     share, computed, gdp, population, gdp_source, constant, base = got[("sipri", "POL")]
-    assert (share, gdp, population, constant, base) == (3.8, 1000, 120e6, 40, 2023)
-    assert computed == approx(4.0)
-    assert gdp_source.startswith("World Bank")
+    assert (share, constant, base) == (3.8, 40, 2023)
+    assert gdp == approx(40 / 3.8 * 100)
+    assert computed == approx(3.8)
+    assert population == approx(120e6)
+    assert gdp_source.startswith("SIPRI")
 
 
 def test_defence_panel_takes_the_latest_nato_edition(tmp_path):
