@@ -275,7 +275,7 @@ def test_real_sipri_rows_are_self_contained(real_con):
         "select me_current_usd_m, share_gdp_pct, me_gdp_pct, gdp_current_usd_m, population, "
         "me_per_capita_current_usd from defence_panel where source = 'sipri' and iso3 = 'POL' "
         "and year = 2024"
-    ).fetchone()
+    ).fetchall()[0]
     me, share, computed, gdp, people, per_head = row
     assert computed == approx(share, rel=1e-12)
     assert gdp == approx(me / share * 100) and 800_000 < gdp < 1_000_000
@@ -288,5 +288,5 @@ def test_real_sipri_rows_are_self_contained(real_con):
     iceland = real_con.execute(
         "select count(*), count(gdp_current_usd_m), count(population) from defence_panel "
         "where source = 'sipri' and iso3 = 'ISL' and year >= 2019"
-    ).fetchone()
+    ).fetchall()[0]
     assert iceland == (7, 0, 0)
