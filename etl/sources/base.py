@@ -87,7 +87,10 @@ class Source:
     page: str  # where the publisher lists the files (today)
     folder: str  # raw-dir subfolder holding its files
     patterns: tuple[str, ...]  # raw-dir globs of the files the parser reads
-    tables: tuple[str, ...]  # warehouse tables the parser fills
+    # Warehouse tables the parser fills. Every parser writes `edition` rows; only sources whose
+    # editions sit side by side (NATO, SIPRI, DMDC) list it, since etl.build.stale_sources reads
+    # it as "a file not loaded is a new edition" (Kiel has files no parser reads).
+    tables: tuple[str, ...]
     parsers: tuple[str, ...]  # 'module:function' (imported when a build runs)
     period_days: int | None = None  # usual time between releases (None: no schedule)
     base_urls: dict[str, str] = field(default_factory=dict)  # base key -> publisher's host
