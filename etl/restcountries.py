@@ -87,6 +87,10 @@ def _country(entry: object, index: int, name: str) -> dict:
     capitals = get("capital", list)
     if not all(isinstance(c, str) for c in capitals):
         raise EtlError(f"{label}: capital is {capitals!r}", file=name, column="capital")
+    # Checked here, not only at load, so the entry is named before the file's date is asked for.
+    if bad := next((m for c in capitals if (m := CONTROL.search(c))), None):
+        problem = f"{label}: 'capital' holds a control character (U+{ord(bad.group()):04X})"
+        raise EtlError(problem, file=name, row=index, column="capital")
     latlng = get("capitalInfo.latlng", list)  # [] for places without a capital (Antarctica)
     if len(latlng) not in (0, 2) or not all(isinstance(x, int | float) for x in latlng):
         raise EtlError(f"{label}: capitalInfo.latlng is {latlng!r}", file=name, column="latlng")
