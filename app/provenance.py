@@ -31,9 +31,8 @@ TABLE_SOURCES = _table_sources()
 
 
 def sources_for(source: str | None) -> list[str]:
-    """The publishers behind a figure on `source`'s numbers (SIPRI rows take World Bank GDP)."""
-    if source == "sipri":
-        return ["sipri", "worldbank"]
+    """The publishers behind a figure on `source`'s numbers: that one alone (SIPRI rows take the
+    GDP and population SIPRI's own figures imply, not the World Bank's: defence_panel)."""
     return [source] if source else []
 
 

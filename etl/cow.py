@@ -8,11 +8,15 @@ That file has CR-only line endings and 243 rows for 217 codes: 26 rows are exact
 
 Where one COW code spans states that ISO keeps apart, YEAR_RULES below decide; they were checked
 against the years NMC 6.0 actually holds, and every resulting (iso3, year) is unique.
+
+The NMC file is one `edition` row: dated by the registry for a known file, else by its own
+`version` year, the last day of that year either way (etl/sources/cow.py says why).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +28,7 @@ from etl.rawfiles import Parsed, describe, find
 # Shared CSV reading: table() row by row with line numbers, plain_frame() and numbers() in bulk.
 from etl.readers import number, numbers, plain_frame, table
 from etl.sources import cow as source
+from etl.sources.base import edition_frame
 
 MISSING = "-9"
 INTEGER = r"^-?\d+$"
@@ -219,6 +224,22 @@ def _nmc_rows(
     return pl.DataFrame(rows, schema=SCHEMA)
 
 
+def _stated_day(path: Path, name: str, versions: list[str]) -> date:
+    """The day the NMC file is dated: the registry's for known bytes, else its `version` year's
+    last day (the latest year, where a file mixes versions); a version that is not a year is
+    refused, since nothing else in the file says when it was published."""
+    if known := source.SOURCE.genuine(path):
+        return known.published
+    if not versions or not all(re.fullmatch(r"\d{4}", v) for v in versions):
+        raise EtlError(
+            f"no release date: version {', '.join(versions) or 'missing'} is not a year and "
+            "etl/sources/cow.py does not know these bytes",
+            file=name,
+            column="version",
+        )
+    return source.stated_day(max(int(v) for v in versions))
+
+
 def parse(raw_dir: Path) -> Parsed:
     codes_path = find(raw_dir, f"cow/{source.CODES_GLOB}")
     nmc_path = find(raw_dir, f"cow/{source.NMC_GLOB}")
@@ -232,8 +253,18 @@ def parse(raw_dir: Path) -> Parsed:
     versions = sorted(set(frame["version"]))
     release = re.search(r"NMC-(\d)(\d+)", nmc_path.name)  # NMC-60 -> 6.0
     edition = f"{release[1]}.{release[2]} " if release else ""
+    day = _stated_day(nmc_path, nmc_name, versions)
+    row = edition_frame(
+        source=source.SOURCE.key,
+        edition=day,
+        definition=f"National Material Capabilities {edition}(version {', '.join(versions)})",
+        price_base_year=None,  # milex in thousand current US$: no constant prices
+        file=nmc_name,
+        first_year=frame["year"].min(),
+        last_year=frame["year"].max(),
+    )
     return Parsed(
-        tables={"cow_nmc": frame},
+        tables={"cow_nmc": frame, "edition": row},
         files=[
             describe(
                 nmc_path,

@@ -9,11 +9,15 @@ same flows summed over donors, to the cent, so it adds nothing and is not read.
 
 `parse_weapons` reads weapons.csv into `kiel_heavy_weapons`, a table schema.sql does not have
 yet; `parse` leaves it out so that the build's table list stays valid until the DDL is added.
+
+The release is one `edition` row (written by `parse` only), dated by release_info.csv's own
+`date` (the tracker's statement; an ISO date, else the file is refused), file release_info.csv.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +27,7 @@ from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, describe, find
 from etl.readers import number, table
 from etl.sources import kiel as source
+from etl.sources.base import edition_frame
 
 MISSING = ("", "NA")  # the extracts are written by R, whose missing value is NA
 
@@ -107,7 +112,17 @@ def _release(raw_dir: Path) -> tuple[dict[str, str], _Csv]:
     line, release = info.rows[0]
     if empty := [c for c in ("release", "period", "date") if not release[c]]:
         raise EtlError(f"empty {empty}", file=info.name, row=line)
+    _release_day(release, info.name, line)
     return release, info
+
+
+def _release_day(release: dict[str, str], file: str, line: int) -> date:
+    """The release's date as release_info.csv states it (YYYY-MM-DD)."""
+    try:
+        return date.fromisoformat(release["date"])
+    except ValueError:
+        problem = f"{release['date']!r} is not a date (YYYY-MM-DD)"
+        raise EtlError(problem, file=file, row=line, column="date") from None
 
 
 def parse(raw_dir: Path) -> Parsed:
@@ -189,8 +204,17 @@ def parse(raw_dir: Path) -> Parsed:
         )
         .sort("donor")
     )
+    edition = edition_frame(
+        source=source.SOURCE.key,
+        edition=_release_day(release, info.name, info.rows[0][0]),
+        definition=f"Ukraine Support Tracker, Release {release['release']}",
+        price_base_year=None,  # nominal EUR bn: no constant prices
+        file=info.name,
+        first_year=monthly_frame["year"].min(),
+        last_year=monthly_frame["year"].max(),
+    )
     return Parsed(
-        tables={"kiel_aid_monthly": monthly_frame, "kiel_aid_donor": donor},
+        tables={"kiel_aid_monthly": monthly_frame, "kiel_aid_donor": donor, "edition": edition},
         files=[
             flows.describe(raw_dir, release, rows=monthly_frame.height),
             eu.describe(raw_dir, release, rows=shares.height),

@@ -7,6 +7,10 @@ its neighbours' borders lists, so that borders join to `country.iso3`.
 
 The historical states (Soviet Union, Czechoslovakia, ...) come from data/historical_states.csv;
 REST Countries knows only today's states. Their region, borders and cca2 stay NULL.
+
+The file is one `edition` row. The JSON carries no date, so the day comes from the registry
+(known bytes) or the file's provenance record (the server's Last-Modified at download); a file
+with neither is refused, after every other check, in one line (etl/sources/restcountries.py).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -21,7 +26,9 @@ import polars as pl
 from etl.countries import HISTORICAL, is_known_code
 from etl.errors import EtlError
 from etl.rawfiles import CONTROL, Parsed, describe, find
+from etl.sources import provenance
 from etl.sources import restcountries as source
+from etl.sources.base import edition_frame
 
 RENAMED = {"UNK": "XKX"}  # REST Countries code -> project code (Kosovo)
 NEIGHBOURS_OF_CONCERN = {"RUS", "BLR"}
@@ -80,6 +87,10 @@ def _country(entry: object, index: int, name: str) -> dict:
     capitals = get("capital", list)
     if not all(isinstance(c, str) for c in capitals):
         raise EtlError(f"{label}: capital is {capitals!r}", file=name, column="capital")
+    # Checked here, not only at load, so the entry is named before the file's date is asked for.
+    if bad := next((m for c in capitals if (m := CONTROL.search(c))), None):
+        problem = f"{label}: 'capital' holds a control character (U+{ord(bad.group()):04X})"
+        raise EtlError(problem, file=name, row=index, column="capital")
     latlng = get("capitalInfo.latlng", list)  # [] for places without a capital (Antarctica)
     if len(latlng) not in (0, 2) or not all(isinstance(x, int | float) for x in latlng):
         raise EtlError(f"{label}: capitalInfo.latlng is {latlng!r}", file=name, column="latlng")
@@ -124,6 +135,20 @@ def _historical() -> list[dict]:
         raise EtlError(f"bad row: {e}", file=source) from None
 
 
+def _stated_day(path: Path, name: str) -> date:
+    """When these bytes were public: the registry's day, else the provenance record's."""
+    if known := source.SOURCE.genuine(path):
+        return known.published
+    if stated := provenance.published(path):
+        return stated
+    raise EtlError(
+        "no release date: the JSON states none, etl/sources/restcountries.py does not know "
+        "these bytes and no provenance record names their publication date (add a Known entry "
+        "with the day the file last changed)",
+        file=name,
+    )
+
+
 def parse(raw_dir: Path) -> Parsed:
     path = find(raw_dir, source.SOURCE.patterns[0])
     name = path.relative_to(raw_dir).as_posix()
@@ -144,8 +169,17 @@ def parse(raw_dir: Path) -> Parsed:
         current + history, schema=SCHEMA
     )  # missing keys of the historical rows become NULL
     edition = re.search(r"V(\d+(?:\.\d+)*)", path.name)
+    row = edition_frame(
+        source=source.SOURCE.key,
+        edition=_stated_day(path, name),  # last: a damaged file is named by what broke first
+        definition="REST Countries: names, capitals, regions and land borders",
+        price_base_year=None,
+        file=name,
+        first_year=None,  # today's states, not figures by year
+        last_year=None,
+    )
     return Parsed(
-        tables={"country": table},
+        tables={"country": table, "edition": row},
         files=[
             describe(
                 path,

@@ -45,17 +45,24 @@ create table state_succession (            -- data/state_succession.csv: which s
     primary key (predecessor, successor)
 );
 
-create table edition (                      -- one row per publisher release loaded
-    source varchar not null,                -- 'nato', 'sipri', 'dmdc' (etl/sources/<source>.py)
-    edition date not null,                  -- release date: the key of every row it filled
+create table edition (                      -- one row per publisher file loaded, with its dates
+    source varchar not null,                -- 'nato', 'sipri', 'dmdc', 'worldbank', 'kiel', 'cow',
+                                            -- 'restcountries' (etl/sources/<source>.py)
+    edition date not null,                  -- release date the publisher states: the key of every
+                                            -- row it filled (World Bank: the file's 'Last Updated
+                                            -- Date'; Kiel: release_info.csv; COW and REST Countries:
+                                            -- the registry's dated statement, never a file's mtime)
     published date not null,                -- when these bytes were public (>= edition: a later
                                             -- re-save or regeneration); the as-of rule reads it
-    definition varchar not null,            -- 'defence expenditure', 'core defence expenditure', ...
-    price_base_year integer,                -- year of the constant prices (read from the file); NULL: no prices (dmdc)
+    definition varchar not null,            -- 'defence expenditure', 'GDP, current US$
+                                            -- (NY.GDP.MKTP.CD)', 'Ukraine Support Tracker, Release 29'
+    price_base_year integer,                -- year of the constant prices (read from the file); NULL:
+                                            -- no constant prices (dmdc, worldbank, kiel, cow, ...)
     file varchar not null,                  -- path under the raw dir
-    first_year integer not null,            -- earliest year with figures in this release
-    last_year integer not null,             -- latest year with figures (estimates included)
-    primary key (source, edition)
+    first_year integer,                     -- earliest year with figures in this file; NULL: the
+                                            -- file has no yearly figures (REST Countries)
+    last_year integer,                      -- latest year with figures (estimates included)
+    primary key (source, edition, file)     -- two World Bank files can share a day
 );
 
 create table sipri_milex (                  -- every release side by side; sipri_at(as_of) picks

@@ -10,6 +10,9 @@ quoted multi-line notes in the metadata.
 Rows that are not countries are dropped: aggregates (World, regions, income groups; 48 in every
 metadata file of this release) have an empty Region in the metadata, and INX "Not classified"
 has a data row but no metadata row at all.
+
+Each indicator file is one `edition` row, dated by its own "Last Updated Date" (the World Bank's
+statement, never the file's mtime), with the years its countries have values for.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, describe, find
 from etl.readers import _columns, number, numbers, records, table
 from etl.sources import worldbank as source
+from etl.sources.base import edition_frame
 
 INDICATORS = source.INDICATORS  # WDI indicator code -> wb_macro column
 
@@ -35,7 +39,7 @@ META_COLUMNS = ("Country Code", "Region", "IncomeGroup", "TableName")
 YEAR = re.compile(r"\d{4}")
 
 
-def _read_series(path: Path, name: str, code: str) -> tuple[str, dict[str, int], pl.DataFrame]:
+def _read_series(path: Path, name: str, code: str) -> tuple[date, dict[str, int], pl.DataFrame]:
     """Edition ("Last Updated Date"), {country code: line} and the values in long form
     (iso3, year, value; one row per country and year column, in file order, blanks NULL)."""
     rows = records(path, name)
@@ -49,7 +53,7 @@ def _read_series(path: Path, name: str, code: str) -> tuple[str, dict[str, int],
     else:
         raise EtlError("no header row starting with 'Country Name'", file=name)
     try:
-        date.fromisoformat(edition or "")
+        updated = date.fromisoformat(edition or "")
     except ValueError:
         raise EtlError(
             f"preamble has no 'Last Updated Date' (found {edition!r})", file=name, row=header_line
@@ -96,7 +100,7 @@ def _read_series(path: Path, name: str, code: str) -> tuple[str, dict[str, int],
         },
         schema={"iso3": pl.Utf8, "year": pl.Int32, "value": pl.Float64},
     )
-    return edition, lines, long
+    return updated, lines, long
 
 
 def _read_metadata(path: Path, name: str) -> tuple[dict[str, tuple], set[str]]:
@@ -125,8 +129,9 @@ def _read_metadata(path: Path, name: str) -> tuple[dict[str, tuple], set[str]]:
 
 def parse(raw_dir: Path) -> Parsed:
     frames: list[pl.DataFrame] = []
+    editions: list[pl.DataFrame] = []
     files: list[SourceFile] = []
-    metadata: list[tuple[str, dict]] = []
+    metadata: list[tuple[date, dict]] = []
     for code, column in INDICATORS.items():
         data_path = find(raw_dir, f"worldbank/{source.data_glob(code)}")
         meta_path = find(raw_dir, f"worldbank/{source.metadata_glob(code)}")
@@ -146,10 +151,21 @@ def parse(raw_dir: Path) -> Parsed:
             pl.col("iso3").is_in(list(countries)) & pl.col("value").is_not_null()
         ).rename({"value": column})
         frames.append(tidy)
+        editions.append(
+            edition_frame(
+                source=source.SOURCE.key,
+                edition=edition,
+                definition=source.DEFINITIONS[code],
+                price_base_year=None,  # current US$, persons, percent: no constant prices
+                file=data_name,
+                first_year=tidy["year"].min(),
+                last_year=tidy["year"].max(),
+            )
+        )
         metadata.append((edition, countries))
         about = {
             "publisher": source.PUBLISHER,
-            "edition": edition,
+            "edition": edition.isoformat(),
             "url": source.URL.format(code=code),
             "licence": source.SOURCE.licence,
         }
@@ -173,6 +189,10 @@ def parse(raw_dir: Path) -> Parsed:
         orient="row",
     )
     return Parsed(
-        tables={"wb_macro": macro.sort("iso3", "year"), "wb_country": country.sort("iso3")},
+        tables={
+            "wb_macro": macro.sort("iso3", "year"),
+            "wb_country": country.sort("iso3"),
+            "edition": pl.concat(editions),
+        },
         files=files,
     )

@@ -3,15 +3,16 @@
 -- Unit: percent of GDP; money in million US$ at current prices and exchange rates; spending
 --   per head in US$ (current, and constant at price_base_year), each source's own figures
 --   (defence_panel: NATO's implied population, SIPRI's published per-capita figure).
--- Source: view defence_panel ('nato': NATO tables, latest edition; 'sipri': SIPRI, with GDP
---   from the World Bank), view membership_spell, table country.
+-- Source: macro defence_panel_at($as_of) ('nato': NATO tables, the newest edition published by
+--   $as_of; 'sipri': SIPRI, the newest release, GDP the one SIPRI's share implies), view
+--   membership_spell, table country.
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,
 --                NATO_EUROPE_CANADA)
 --   $membership  'historical' (members in that year: a member on at least one day of it) or
 --                'current' (members on $as_of, applied to every year)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 --   $year_from, $year_to  optional year range (NULL = open)
 -- Members with no row in the source for a year (e.g. Iceland in NATO's ME tables) appear
 -- with NULL figures, so gaps are visible.
@@ -19,7 +20,7 @@
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

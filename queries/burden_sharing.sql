@@ -3,7 +3,8 @@
 -- burden-to-benefit ratio R_i = b_i / y_i, the fair share FS_i = sum(ME) x y_i and the gap
 -- ME_i - FS_i.
 -- Unit: shares in percent; money in million US$ at current prices and exchange rates.
--- Source: view defence_panel (NATO tables, or SIPRI with World Bank GDP and population),
+-- Source: macro defence_panel_at($as_of) (NATO tables, or SIPRI with the GDP and population its
+--   figures imply; the editions published by $as_of),
 --   view membership_spell, table country.
 -- Parameters:
 --   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,
@@ -11,7 +12,7 @@
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (members in that year) or 'current' (members on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 -- The sums run over the members with both ME and GDP that year ("complete" members); the
 -- population sum over complete members with a population figure. A member lacking ME or GDP
 -- is listed with NULL shares and counted in n_members but not in n_members_with_data.
@@ -19,7 +20,7 @@
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

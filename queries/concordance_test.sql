@@ -7,8 +7,9 @@
 -- members of the year (percent). Few large positive d (the US) against many small negative
 -- ones: the burden is not shared in proportion to the benefit.
 -- Unit: rank sums (W+, W-), counts of countries, z scores; d in percentage points of share.
--- Source: defence_panel (ME and GDP in current US$ m: NATO tables, or SIPRI ME with World Bank
---   GDP; population: NATO-derived or World Bank), member_year / membership_spell.
+-- Source: defence_panel_at($as_of) (ME and GDP in current US$ m: NATO tables, or SIPRI ME with
+--   the GDP its share implies; population: NATO-derived or SIPRI-implied; the editions
+--   published by $as_of), member_year / membership_spell.
 -- A member-year enters when its ME (>= 0) and GDP (> 0) are known; the 'gdp_population' row
 --   is computed only when every one of them has a population.
 -- Method (scipy.stats.wilcoxon, zero_method='wilcox'): zero differences are dropped (n_zero
@@ -21,7 +22,7 @@
 --   hl and its 95 % interval hl_lo, hl_hi; the runner drops the list once they are computed.
 -- Parameters: $alliance (grouping code), $source ('nato' | 'sipri'), $membership
 --   ('historical': the members of each year; 'current': the members on $as_of, for every year),
---   $as_of (date, read by 'current' only).
+--   $as_of (date of the editions read, and of membership for 'current').
 
 with
 
@@ -37,7 +38,7 @@ sample as (
         defence_panel.me_current_usd_m as me,
         defence_panel.gdp_current_usd_m as gdp,
         defence_panel.population,
-    from defence_panel
+    from defence_panel_at($as_of) as defence_panel
     inner join members
         on members.iso3 = defence_panel.iso3
         and members.year = defence_panel.year

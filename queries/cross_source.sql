@@ -1,7 +1,9 @@
 -- cross_source: for NATO's members (any time), SIPRI's, NATO's and the World Bank's share of
 -- GDP side by side per year, largest disagreement first (the Data and methods page).
 -- Unit: percent of GDP; max_abs_diff_pp in percentage points.
--- Source: view cross_source_share_gdp, tables membership and country. Parameters: none.
+-- Source: macro cross_source_share_gdp_at($as_of) (the NATO edition and SIPRI release published
+--   by $as_of; the World Bank's one file), tables membership and country.
+-- Parameters: $as_of (date of the editions read).
 
 select
     cross_source_share_gdp.iso3,
@@ -11,7 +13,7 @@ select
     cross_source_share_gdp.nato_pct,
     cross_source_share_gdp.wb_pct,
     cross_source_share_gdp.max_abs_diff_pp,
-from cross_source_share_gdp
+from cross_source_share_gdp_at($as_of) as cross_source_share_gdp
 left join country
     on country.iso3 = cross_source_share_gdp.iso3
 where cross_source_share_gdp.iso3 in (

@@ -6,8 +6,8 @@
 -- Price bases: a stock or running sum whose years come from editions at different bases is
 --   NULL, and so are the grouping's totals and shares in a year whose members' stocks differ in
 --   base (one_price_base / mixes_price_bases); mixed_price_bases says so. Never summed silently.
--- Source: nato_defence (NATO "Defence Expenditure of NATO Countries", latest edition per
---   country-year: TABLE2 constant US$, TABLE8a equipment share, TABLE5 GDP at the
+-- Source: nato_defence through nato_at($as_of) (NATO "Defence Expenditure of NATO
+--   Countries", the newest edition published by $as_of per country-year: TABLE2 constant US$, TABLE8a equipment share, TABLE5 GDP at the
 --   edition's constant prices), membership_spell (data/memberships.csv), country.
 -- Investment I_t = ME at constant US$ (TABLE2) x equipment share (TABLE8a) / 100.
 --   NATO's "major equipment" includes research and development devoted to it.
@@ -27,7 +27,7 @@
 -- Parameters:
 --   $alliance       grouping code (NATO, JEF, B9, ..., NATO_EUROPE_CANADA)
 --   $membership     'historical' (members in that year) or 'current' (members on $as_of)
---   $as_of          date for 'current' membership
+--   $as_of          date for 'current' membership, and of the NATO edition read (nato_at)
 --   $base_year      first year of the running sum and of the inventory (default 2014)
 --   $depreciation   geometric depreciation rate d, 0 < d <= 1 (default 0.10)
 --   $initial_stock  'steady_state' or 'zero'
@@ -35,7 +35,7 @@
 with
 
 nato as (
-    select * from nato_at()  -- the newest edition of each country-year
+    select * from nato_at($as_of)  -- the newest edition of each country-year by $as_of
 ),
 
 investment as (

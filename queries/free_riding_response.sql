@@ -5,7 +5,7 @@
 -- of the spatial-lag test of Pluemper & Neumayer (2015), not their model: one regressor, no
 -- controls, no threat terms.
 -- Unit: slope and intercept in log points per log point (elasticity of the change), r2 0..1.
--- Source: defence_panel, ME at constant prices (me_constant_usd_m, at the edition's
+-- Source: defence_panel_at($as_of) (the editions published by $as_of), ME at constant prices (me_constant_usd_m, at the edition's
 --   price_base_year): NATO Table 2 ($source = 'nato') or SIPRI ($source = 'sipri');
 --   member_year / membership_spell.
 -- Window: levels from $from_year to $to_year, so the changes are those of the years
@@ -22,7 +22,7 @@
 --   slope_se = sqrt(residual SS / (n - 2) / Sxx) and t = slope / slope_se, as
 --   scipy.stats.linregress. p-value: ledger/stats.py.
 -- Parameters: $alliance, $source ('nato' | 'sipri'), $membership ('historical' | 'current'),
---   $as_of (date, read by 'current' only), $from_year, $to_year (integers).
+--   $as_of (date of the editions read, and of membership for 'current'), $from_year, $to_year (integers).
 
 with
 
@@ -37,7 +37,7 @@ constant_prices as (
         defence_panel.year,
         defence_panel.me_constant_usd_m as me,
         defence_panel.price_base_year,
-    from defence_panel
+    from defence_panel_at($as_of) as defence_panel
     where defence_panel.source = $source
         and defence_panel.year between $from_year and $to_year
 ),

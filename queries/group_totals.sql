@@ -3,13 +3,13 @@
 -- Unit: money in million US$ (current prices; constant prices at price_base_year, the base
 --   of the edition used: 2015 or 2021 on NATO's figures, 2023 or 2024 on SIPRI's); burden and
 --   growth in percent. A constant-price total mixing two bases is NULL, not a sum.
--- Source: view defence_panel, view membership_spell, view alliance_grouping (every grouping,
+-- Source: macro defence_panel_at($as_of) (the editions published by $as_of), view membership_spell, view alliance_grouping (every grouping,
 --   including the derived NATO_EUROPE_CANADA).
 -- Parameters:
 --   $alliance    one grouping code, or NULL for every grouping
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (members in that year) or 'current' (members on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 -- Real growth since 2014 is like-for-like: 100 x (sum of constant-price ME in the year /
 -- sum in 2014 - 1) over the year's members that have a constant-price figure in both years,
 -- so enlargement does not count as growth, and whose two figures share one price base.
@@ -19,7 +19,7 @@ with
 
 panel as (
     select *
-    from defence_panel
+    from defence_panel_at($as_of)
     where source = $source
 ),
 

@@ -2,16 +2,16 @@
 -- GDP, the 3.5 % Hague core line, and 20 % of defence expenditure on major equipment (NATO's
 -- TABLE8a, so NULL counts on SIPRI's figures), with the allies below 2 % and below 20 %.
 -- Unit: counts of allies; lists of ISO3 codes.
--- Source: view defence_panel, view membership_spell.
+-- Source: macro defence_panel_at($as_of) (the editions published by $as_of), view membership_spell.
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

@@ -2,13 +2,13 @@
 -- (2 % of GDP, 2006 / Wales 2014; 3.5 % core defence, The Hague 2025; 20 % of defence
 -- expenditure on major equipment, Wales 2014) and the shortfall in US$ m to 2 % and 3.5 %.
 -- Unit: percent of GDP and of ME; money in million US$ at current prices and exchange rates.
--- Source: view defence_panel ('nato' or 'sipri'; the equipment share exists only in NATO's
+-- Source: macro defence_panel_at($as_of) (the editions published by $as_of; 'nato' or 'sipri'; the equipment share exists only in NATO's
 --   TABLE8a and is NULL on SIPRI's figures), view membership_spell, table country.
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 -- Shortfall to a line L (percent) = max(0, L - share_gdp_pct) / 100 x GDP in current US$ m:
 -- the gap in points of the source's published share, valued at the year's GDP, so the
 -- shortfall is positive exactly when the ally is below the line.
@@ -16,7 +16,7 @@
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

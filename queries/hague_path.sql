@@ -3,7 +3,8 @@
 -- against the real growth it has managed since $base_year.
 -- Unit: percent (shares of GDP; growth rates per year); money in US$ m at constant prices
 --   (price_base_year).
--- Source: nato_defence (NATO tables, latest edition per country-year: TABLE3 share of real GDP,
+-- Source: nato_defence through nato_at($as_of) (NATO tables, the newest edition published by
+--   $as_of per country-year: TABLE3 share of real GDP,
 --   TABLE2 expenditure at constant prices and exchange rates), membership_spell, country.
 -- Allies: members of NATO on $as_of with a NATO share of GDP (Iceland, with no armed forces,
 --   has none). Latest figure: the ally's latest year with a share of GDP; is_estimate flags
@@ -27,12 +28,13 @@
 --   $target_year     year to reach it by (default 2035)
 --   $gdp_growth_pct  assumed real GDP growth, percent a year (default 1.5)
 --   $base_year       start of the achieved-growth window (default 2014)
---   $as_of           date whose NATO members are listed (default today)
+--   $as_of           date whose NATO members are listed, and of the NATO edition read
+--                    (nato_at: the newest published by then; default today)
 
 with
 
 nato as (
-    select * from nato_at()  -- the newest edition of each country-year
+    select * from nato_at($as_of)  -- the newest edition of each country-year by $as_of
 ),
 
 allies as (

@@ -3,8 +3,8 @@
 -- Unit: personnel in thousands; per 1,000 inhabitants; spending per soldier in thousand US$.
 -- Source:
 --   source = 'nato' (years from the first year of NATO's tables, 2014, onwards): nato_defence,
---     latest edition per country-year: TABLE7 military personnel, TABLE2 expenditure (current
---     and constant US$); population = GDP at constant prices (TABLE5) / GDP per capita
+--     the newest edition published by $as_of per country-year (nato_at): TABLE7 military
+--     personnel, TABLE2 expenditure (current and constant US$); population = GDP at constant prices (TABLE5) / GDP per capita
 --     (TABLE6) x 1000, the population NATO's own per-capita figures imply (as defence_panel).
 --   source = 'cow' (years before that): Correlates of War National Material Capabilities
 --     (cow_nmc): milper (thousands), milex (thousand current US$), tpop (thousands). COW rows
@@ -19,19 +19,19 @@
 -- Parameters:
 --   $alliance    grouping code (NATO, WARSAW, JEF, B9, ..., NATO_EUROPE_CANADA)
 --   $membership  'historical' (members in that year) or 'current' (members on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the NATO edition read (nato_at)
 --   $year_from, $year_to  optional year range (NULL = open)
 -- Members with no row in the year's source appear with NULL figures, so gaps are visible.
 
 with
 
 nato as (
-    select * from nato_at()  -- the newest edition of each country-year
+    select * from nato_at($as_of)  -- the newest edition of each country-year by $as_of
 ),
 
 switch as (
     -- the first year of NATO's tables: NATO from here on, COW before
-    select min(nato_tables.year) as first_nato_year from nato_at() as nato_tables
+    select min(nato_tables.year) as first_nato_year from nato_at($as_of) as nato_tables
 ),
 
 nato_rows as (

@@ -3,7 +3,7 @@
 -- Shimizu 2014, who add allies' other security contributions to the defence burden).
 -- Unit: percent of GDP; aid in EUR bn; GDP in US$ m at constant price_base_year prices (the
 --   base of the row's edition: 2015 in NATO's 2024 edition, 2021 since 2025).
--- Source: macro nato_at() (NATO tables, latest edition per country-year: TABLE3 share of real
+-- Source: macro nato_at($as_of) (NATO tables, latest edition per country-year: TABLE3 share of real
 --   GDP, TABLE5 GDP at constant prices), kiel_aid_monthly and kiel_aid_donor (Kiel Ukraine Support
 --   Tracker: monthly flows of bilateral aid allocated, EUR bn, and the donor's GDP in EUR bn
 --   of a fixed reference year), membership_spell, country.
@@ -23,7 +23,7 @@
 -- Parameters:
 --   $alliance    grouping code (NATO, NATO_EUROPE_CANADA, JEF, B9, ...)
 --   $membership  'historical' (members in that year) or 'current' (members on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the NATO edition read (nato_at)
 --   $aid_rule    'calendar_year' or 'period_average'
 --   $aid_type    'total' or 'military'
 

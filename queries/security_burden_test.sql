@@ -5,7 +5,7 @@
 -- broader_burden_base in queries/views/52_broader_burden.sql). If aid to Ukraine shifts the
 -- burden towards small allies, rho_broader < rho_plain.
 -- Unit: rank correlation coefficients (-1..1); counts of countries; percent of GDP (means).
--- Source: macro nato_at() (TABLE3 share of real GDP, TABLE5 GDP at constant prices), kiel_aid_monthly,
+-- Source: macro nato_at($as_of) (TABLE3 share of real GDP, TABLE5 GDP at constant prices), kiel_aid_monthly,
 --   kiel_aid_donor (Kiel Ukraine Support Tracker), membership_spell.
 -- Sample: the members of a year with a defence share, a broader burden (so the tracker follows
 --   them) and a GDP > 0; both rhos are computed on exactly this sample. GDP is NATO's GDP at

@@ -4,9 +4,10 @@
 --   GDP; NATO: share of real GDP, TABLE3; World Bank: MS.MIL.XPND.GD.ZS); current_usd_m in
 --   million US$ at current prices and me_per_capita_current_usd in US$ per head at current
 --   prices (NULL for the World Bank, which publishes only the share).
--- Source: view defence_panel (the NATO edition and SIPRI release in use per country-year; per
---   head on each source's own figures, as per_capita_source says), wb_macro.
--- Parameters: $iso3  the country, ISO 3166-1 alpha-3.
+-- Source: macro defence_panel_at($as_of) (the NATO edition and SIPRI release published by
+--   $as_of, per country-year; per head on each source's own figures, as per_capita_source
+--   says), wb_macro (the World Bank's one file, read whole).
+-- Parameters: $iso3  the country, ISO 3166-1 alpha-3; $as_of  date of the editions read.
 
 with
 
@@ -19,7 +20,7 @@ panel as (
         defence_panel.is_estimate,
         defence_panel.me_per_capita_current_usd,
         defence_panel.per_capita_source,
-    from defence_panel
+    from defence_panel_at($as_of) as defence_panel
     where defence_panel.iso3 = $iso3
 ),
 

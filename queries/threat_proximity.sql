@@ -3,19 +3,19 @@
 -- burden.
 -- Unit: km; percent of GDP.
 -- Source: table country (capitals' coordinates and land borders, REST Countries; Moscow is the
---   capital of the RUS row), view defence_panel, view membership_spell.
+--   capital of the RUS row), macro defence_panel_at($as_of), view membership_spell.
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 -- European allies: NATO members other than the United States and Canada (Türkiye included).
 -- Distance: haversine on a sphere of radius 6371.0088 km (the IUGG mean Earth radius).
 
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

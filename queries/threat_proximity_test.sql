@@ -3,11 +3,11 @@
 -- with n; also the median European burden that year. The p-value is left to Python
 -- (ledger/stats.py): t = rho x sqrt((n - 2) / (1 - rho^2)) with n - 2 degrees of freedom.
 -- Unit: rho (-1 to 1); n (allies); percent of GDP.
--- Source: view defence_panel, view membership_spell, table country (see threat_proximity).
+-- Source: macro defence_panel_at($as_of), view membership_spell, table country (see threat_proximity).
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
---   $as_of       date for 'current' membership
+--   $as_of       date for 'current' membership, and of the editions read (defence_panel_at)
 -- Ranks: tied values share the average of the ranks they span
 -- (rank + (number tied - 1) / 2); rho is Pearson's correlation of those ranks. rho is NULL
 -- when n < 3 or either variable is constant.
@@ -15,7 +15,7 @@
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

@@ -1,16 +1,17 @@
 -- us_share: per source and year, the United States' share of NATO's defence expenditure and
 -- of NATO's GDP, and its burden-to-benefit ratio (ME share / GDP share).
 -- Unit: percent (shares); ratio; money in million US$ at current prices and exchange rates.
--- Source: view defence_panel (both sources: 'nato' rows from NATO's tables, 'sipri' rows
---   from SIPRI with World Bank GDP), view member_year (historical membership: allies in that
---   year), macro nato_aggregate_at() (NATO's own printed 'NATO Total', for comparison).
--- Parameters: none.
+-- Source: macro defence_panel_at($as_of) (both sources: 'nato' rows from NATO's tables,
+--   'sipri' rows from SIPRI with the GDP its share implies), view member_year (historical
+--   membership: allies in that year), macro nato_aggregate_at($as_of) (NATO's own printed
+--   'NATO Total', for comparison).
+-- Parameters: $as_of  date of the editions read (the newest of each published by then).
 -- Sums run over the allies with both ME and GDP that year (Iceland has no NATO ME figure).
 
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
 ),
 
 allies as (
@@ -19,7 +20,7 @@ allies as (
 ),
 
 nato_total as (
-    select * from nato_aggregate_at()
+    select * from nato_aggregate_at($as_of)
     where aggregate = 'NATO Total'
 ),
 

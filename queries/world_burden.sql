@@ -2,18 +2,19 @@
 -- change since a base year (the map of the Burden sharing page).
 -- Unit: percent of GDP; the change in percentage points of GDP; spending per head in US$
 --   (defence_panel: each source's own figures, current and constant at price_base_year).
--- Source: view defence_panel, table country.
+-- Source: macro defence_panel_at($as_of) (the editions published by $as_of), table country.
 -- Parameters:
 --   $source     'nato' or 'sipri'
 --   $year       the year shown
 --   $base_year  the year the change is measured from (2014: the Wales pledge)
+--   $as_of      date of the editions read (the newest of each source published by then)
 -- States without a published share in $year are left out; the change is NULL where the
 -- source has no share in $base_year.
 
 with
 
 panel as (
-    select * from defence_panel
+    select * from defence_panel_at($as_of)
     where source = $source
 ),
 

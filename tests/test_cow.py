@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -202,3 +203,34 @@ def test_real_files(raw_dir: Path) -> None:
     assert iso3(347, 2016) == "XKX" and iso3(713, 2016) == "TWN"
     assert table.filter(pl.col("iso3").is_null())["stateabb"].n_unique() == 18
     assert parsed.files[0].edition == "NMC 6.0 (version 2021)"
+
+
+def test_an_unknown_file_is_dated_by_its_version_year(raw: Path) -> None:
+    """COW states a version year, no day: the year's last day, the earliest it was surely public."""
+    (row,) = cow.parse(raw).tables["edition"].to_dicts()
+    assert row == {
+        "source": "cow",
+        "edition": date(2021, 12, 31),
+        "published": date(2021, 12, 31),
+        "definition": "National Material Capabilities 6.0 (version 2021)",
+        "price_base_year": None,
+        "file": "cow/NMC-60-abridged.csv",
+        "first_year": 1900,
+        "last_year": 2016,
+    }
+    write(raw, nmc=[r.replace(",2021", ",2024") for r in NMC])
+    assert cow.parse(raw).tables["edition"]["edition"].to_list() == [date(2024, 12, 31)]
+
+
+def test_a_version_that_is_no_year_gives_no_date(raw: Path) -> None:
+    write(raw, nmc=[r.replace(",2021", ",6.0") for r in NMC])
+    _fails(raw, "cow/NMC-60-abridged.csv", "column version", "no release date", "6.0")
+
+
+@pytest.mark.raw
+def test_real_edition_row_is_the_registry_s(raw_dir: Path) -> None:
+    """The known v6.0 file: dated 2021-12-31 by the registry (etl/sources/cow.py says why)."""
+    (row,) = cow.parse(raw_dir).tables["edition"].to_dicts()
+    assert (row["edition"], row["published"]) == (date(2021, 12, 31), date(2021, 12, 31))
+    assert (row["first_year"], row["last_year"]) == (1816, 2016)
+    assert cow.source.SOURCE.genuine(raw_dir / row["file"]).published == date(2021, 12, 31)

@@ -174,10 +174,25 @@ def test_unit_slip_in_world_bank_gdp_is_caught(tmp_path):
     row["gdp_per_capita_constant_kusd"] = 0.04  # dollars, not thousand dollars
     con = broken(tmp_path, world)
     got = {(r[0], r[1], r[2], r[3]) for r in run_check(con, "panel_magnitude")}
+    # SIPRI's GDP is its own now; the World Bank's is the yardstick it is held against.
     assert got == {
-        ("sipri", "GBR", 2022, "me_gdp_pct far from the published share"),
-        ("sipri", "GBR", 2023, "me_gdp_pct far from the published share"),
+        ("sipri", "GBR", 2022, "SIPRI-implied GDP far from the World Bank"),
+        ("sipri", "GBR", 2023, "SIPRI-implied GDP far from the World Bank"),
         ("nato", "DEU", 2023, "NATO-derived population far from the World Bank"),
+    }
+
+
+def test_unit_slips_in_sipri_share_and_per_capita_are_caught(tmp_path):
+    world = tiny_world()
+    pol = next(r for r in world["sipri_milex"] if (r["iso3"], r["year"]) == ("POL", 2023))
+    pol["share_gdp_pct"] /= 100  # a fraction, not percent: the implied GDP 100 times too large
+    usa = next(r for r in world["sipri_milex"] if (r["iso3"], r["year"]) == ("USA", 2022))
+    usa["per_capita_current_usd"] *= 1000  # thousand US$ read as US$
+    con = broken(tmp_path, world)
+    got = {(r[0], r[1], r[2], r[3]) for r in run_check(con, "panel_magnitude")}
+    assert got == {
+        ("sipri", "POL", 2023, "SIPRI-implied GDP far from the World Bank"),
+        ("sipri", "USA", 2022, "SIPRI-implied population far from the World Bank"),
     }
 
 

@@ -227,10 +227,11 @@ def test_full_build_holds_every_edition_and_indicators_use_the_newest(full):
     try:
         editions = con.execute(
             "select source, edition, price_base_year from edition where source = 'nato' "
-            "or edition >= $e order by 1, 2",
+            "or (edition >= $e and source in ('sipri', 'dmdc')) order by 1, 2",
             {"e": SIPRI_2025},
         )
         assert editions.fetchall() == [
+            # (the one-file sources' rows: tests/queries/test_editions.py)
             ("dmdc", date(2026, 2, 16), None),  # head counts: no prices
             ("nato", E2024, 2015),
             ("nato", E2025, 2021),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -291,3 +292,38 @@ def test_real_files(raw_dir: Path) -> None:
 
     weapons = kiel.parse_weapons(raw_dir).tables["kiel_heavy_weapons"]
     assert weapons.height == 61 and weapons["donor"].n_unique() == 24
+
+
+def test_the_release_is_one_edition_row_dated_by_release_info(raw: Path) -> None:
+    """release_info.csv's own date, whatever the files' mtimes; parse_weapons adds no row."""
+    write(raw, "release_info.csv", [RELEASE[0], RELEASE[1].replace("2026-08-04", "2026-09-01")])
+    assert kiel.parse(raw).tables["edition"].to_dicts() == [
+        {
+            "source": "kiel",
+            "edition": date(2026, 9, 1),
+            "published": date(2026, 9, 1),
+            "definition": "Ukraine Support Tracker, Release 29",
+            "price_base_year": None,
+            "file": "kiel/release_info.csv",
+            "first_year": 2022,
+            "last_year": 2025,
+        }
+    ]
+    assert "edition" not in kiel.parse_weapons(raw).tables
+
+
+def test_a_release_date_that_is_not_a_date_is_refused(raw: Path) -> None:
+    write(raw, "release_info.csv", [RELEASE[0], RELEASE[1].replace("2026-08-04", "04/08/2026")])
+    _fails(raw, "kiel/release_info.csv", "row 2", "column date", "'04/08/2026' is not a date")
+
+
+@pytest.mark.raw
+def test_real_edition_row(raw_dir: Path) -> None:
+    (row,) = kiel.parse(raw_dir).tables["edition"].to_dicts()
+    assert (row["edition"], row["published"], row["definition"]) == (
+        date(2026, 8, 4),
+        date(2026, 8, 4),
+        "Ukraine Support Tracker, Release 29",
+    )
+    assert row["file"] == "kiel/release_info.csv"
+    assert (row["first_year"], row["last_year"]) == (2022, 2026)

@@ -17,10 +17,10 @@ def test_every_table_of_a_single_source_maps_to_it():
 
 
 def test_sources_follow_the_chosen_publisher():
-    assert provenance.sources_for("sipri") == ["sipri", "worldbank"]  # SIPRI takes WB GDP
+    assert provenance.sources_for("sipri") == ["sipri"]  # SIPRI's own GDP, not the World Bank's
     assert provenance.sources_for(None) == []
     assert provenance.sources_of("security_burden") == ["nato", "kiel", "memberships"]
     chosen = provenance.sources_of("security_burden", {"source": "sipri"})
-    assert chosen == ["sipri", "worldbank", "kiel", "memberships"]
+    assert chosen == ["sipri", "kiel", "memberships"]
     assert "restcountries" not in provenance.sources_of("burden")  # only threat reads places
     assert "restcountries" in provenance.sources_of("threat_proximity")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +12,7 @@ import pytest
 
 from etl import restcountries
 from etl.errors import EtlError
+from etl.sources import provenance
 
 
 def entry(
@@ -85,9 +88,19 @@ def write(raw: Path, entries: list | str) -> Path:
     return path
 
 
+# The day the provenance record of the hand-made file says the server published it: the JSON
+# states no date, and the registry knows only the real file's bytes.
+STATED = date(2026, 3, 1)
+
+
+def stated(path: Path, day: date) -> None:
+    """A provenance record beside the file naming the publisher's date (Last-Modified)."""
+    provenance.path_of(path).write_text(json.dumps({"published": day.isoformat()}))
+
+
 @pytest.fixture
 def raw(tmp_path: Path) -> Path:
-    write(tmp_path, ENTRIES)
+    stated(write(tmp_path, ENTRIES), STATED)
     return tmp_path
 
 
@@ -253,3 +266,46 @@ def test_real_file(raw_dir: Path) -> None:
     assert "XKX" in row(parsed, "SRB")["borders"] and "UNK" not in set(table["iso3"])
     assert row(parsed, "XKX")["name"] == "Kosovo"
     assert row(parsed, "POL")["capital"] == "Warsaw"
+
+
+def test_the_file_is_one_edition_row_dated_by_its_provenance_record(raw: Path) -> None:
+    assert restcountries.parse(raw).tables["edition"].to_dicts() == [
+        {
+            "source": "restcountries",
+            "edition": STATED,
+            "published": STATED,
+            "definition": "REST Countries: names, capitals, regions and land borders",
+            "price_base_year": None,
+            "file": "geo/countriesV3.1.json",
+            "first_year": None,  # today's states, no yearly figures
+            "last_year": None,
+        }
+    ]
+
+
+def test_a_file_nothing_dates_is_refused_in_one_line(raw: Path) -> None:
+    """Not the mtime: a file neither the registry nor a provenance record dates is refused,
+    after every other check (a damaged file is named by its damage)."""
+    provenance.path_of(raw / "geo/countriesV3.1.json").unlink()
+    with pytest.raises(EtlError) as err:
+        restcountries.parse(raw)
+    message = str(err.value)
+    assert "geo/countriesV3.1.json" in message and "no release date" in message
+    assert "\n" not in message
+    write(raw, {"POL": ENTRIES[0]})
+    _fails(raw, "expected a JSON array")
+
+
+@pytest.mark.raw
+def test_real_edition_row_is_the_registry_s(raw_dir: Path, tmp_path: Path) -> None:
+    """The known file: the day it last changed in the publisher's repository, 2026-02-25, even
+    under a provenance record that says otherwise."""
+    (row,) = restcountries.parse(raw_dir).tables["edition"].to_dicts()
+    assert (row["edition"], row["published"]) == (date(2026, 2, 25), date(2026, 2, 25))
+    copy = tmp_path / "geo" / "countriesV3.1.json"
+    copy.parent.mkdir()
+    shutil.copyfile(raw_dir / "geo/countriesV3.1.json", copy)
+    stated(copy, STATED)
+    assert restcountries.parse(tmp_path).tables["edition"]["edition"].to_list() == [
+        date(2026, 2, 25)
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -258,3 +259,41 @@ def test_real_files(raw_dir: Path) -> None:
     editions = {f.name.split("_DS2")[0]: f.edition for f in parsed.files}
     assert editions["worldbank/API_NY.GDP.MKTP.CD"] == "2025-10-07"
     assert editions["worldbank/API_MS.MIL.XPND.GD.ZS"] == "2026-02-24"
+
+
+def test_one_edition_row_per_indicator_file_dated_by_its_own_header(raw: Path) -> None:
+    """The date is the file's own 'Last Updated Date', never its mtime: a file touched today
+    keeps it, and a file whose header says another day carries that day."""
+    gdp = raw / "worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_273193.csv"
+    gdp.write_bytes(gdp.read_bytes().replace(b"2025-10-07", b"2025-12-16"))
+    editions = worldbank.parse(raw).tables["edition"].sort("file").to_dicts()
+    assert [(e["file"].split("_DS2")[0], e["edition"], e["published"]) for e in editions] == [
+        ("worldbank/API_MS.MIL.XPND.GD.ZS", date(2026, 2, 24), date(2026, 2, 24)),
+        ("worldbank/API_NY.GDP.MKTP.CD", date(2025, 12, 16), date(2025, 12, 16)),
+        ("worldbank/API_SP.POP.TOTL", date(2025, 10, 7), date(2025, 10, 7)),
+    ]
+    assert {e["source"] for e in editions} == {"worldbank"}
+    assert {e["price_base_year"] for e in editions} == {None}
+    # Years with a value for a country (aggregates and empty cells do not count).
+    assert [(e["first_year"], e["last_year"]) for e in editions] == [
+        (2024, 2024),
+        (2023, 2024),
+        (1960, 2024),
+    ]
+
+
+@pytest.mark.raw
+def test_real_edition_rows(raw_dir: Path) -> None:
+    editions = worldbank.parse(raw_dir).tables["edition"].sort("definition").to_dicts()
+    assert [(e["definition"], e["edition"]) for e in editions] == [
+        ("GDP, current US$ (NY.GDP.MKTP.CD)", date(2025, 10, 7)),
+        ("Military expenditure, % of GDP (MS.MIL.XPND.GD.ZS)", date(2026, 2, 24)),
+        ("Population, total (SP.POP.TOTL)", date(2025, 10, 7)),
+    ]
+    assert all(e["published"] == e["edition"] for e in editions)
+    assert [e["file"] for e in editions] == [
+        "worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_273193.csv",
+        "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv",
+        "worldbank/API_SP.POP.TOTL_DS2_en_csv_v2_246068.csv",
+    ]
+    assert [(e["first_year"], e["last_year"]) for e in editions] == [(1960, 2024)] * 3

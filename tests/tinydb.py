@@ -20,6 +20,10 @@ DEFAULTS = {
 }
 
 
+# The day an edition a hand-made world does not list itself counts as published (_edition_rows).
+LISTED = date(1990, 1, 1)
+
+
 def make_db(path: Path, tables: dict[str, list[dict]]) -> Path:
     """Write a DuckDB file at `path` holding the given rows; unnamed columns are NULL (or, for
     the NOT NULL edition and price-base columns, DEFAULTS)."""
@@ -43,18 +47,27 @@ def make_db(path: Path, tables: dict[str, list[dict]]) -> Path:
 
 
 def _edition_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """An `edition` row for every SIPRI release the hand-made rows name and the world did not
-    list itself (published on its release day): sipri_at() picks a release from that table."""
-    con.execute(
-        """
-        insert into edition
-        select 'sipri', sipri_milex.edition, sipri_milex.edition, 'military expenditure',
-            any_value(sipri_milex.price_base_year), 'tiny', min(sipri_milex.year),
-            max(sipri_milex.year)
-        from sipri_milex
-        where sipri_milex.edition not in (
-            select edition.edition from edition where edition.source = 'sipri'
+    """An `edition` row for every NATO edition and SIPRI release the hand-made rows name and the
+    world did not list itself: nato_at() and sipri_at() pick editions by its `published`.
+
+    Such a row counts as published on LISTED, before any date a test evaluates, so that a
+    test's as_of (chosen for membership, e.g. 2020-01-01) still sees every hand-made figure.
+    The tests of the as-of rule itself list their editions with real dates."""
+    for source, table, definition in (
+        ("nato", "nato_defence", "defence expenditure"),
+        ("nato", "nato_aggregate", "defence expenditure"),
+        ("sipri", "sipri_milex", "military expenditure"),
+    ):
+        con.execute(
+            f"""
+            insert into edition
+            select ?, rows.edition, ?::date, ?,
+                any_value(rows.price_base_year), 'tiny ' || ?, min(rows.year), max(rows.year)
+            from {table} as rows
+            where rows.edition not in (
+                select edition.edition from edition where edition.source = ?
+            )
+            group by rows.edition
+            """,  # noqa: S608 (own table names)
+            [source, LISTED, definition, table, source],
         )
-        group by sipri_milex.edition
-        """
-    )

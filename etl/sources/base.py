@@ -21,13 +21,15 @@ class Known:
 
     `claims` is a regex over file names: any file it matches claims to be this edition, so it
     must carry these bytes (a re-saved copy under the same or the unversioned name is refused).
+    None where the name does not name the edition (REST Countries keeps one name through every
+    change of its file): other bytes under that name are simply not this edition.
     """
 
     name: str
     edition: str  # e.g. '2024' (NATO), 'April 2025' (SIPRI)
     published: date  # the release day the publisher announced: the edition's key
     bytes: int
-    claims: str
+    claims: str | None = None
     sha256: str | None = None
     md5: str | None = None  # some publishers' pages give only an md5
     # When these bytes were public, if later than the release day: a copy the publisher re-saved
@@ -85,7 +87,10 @@ class Source:
     page: str  # where the publisher lists the files (today)
     folder: str  # raw-dir subfolder holding its files
     patterns: tuple[str, ...]  # raw-dir globs of the files the parser reads
-    tables: tuple[str, ...]  # warehouse tables the parser fills
+    # Warehouse tables the parser fills. Every parser writes `edition` rows; only sources whose
+    # editions sit side by side (NATO, SIPRI, DMDC) list it, since etl.build.stale_sources reads
+    # it as "a file not loaded is a new edition" (Kiel has files no parser reads).
+    tables: tuple[str, ...]
     parsers: tuple[str, ...]  # 'module:function' (imported when a build runs)
     period_days: int | None = None  # usual time between releases (None: no schedule)
     base_urls: dict[str, str] = field(default_factory=dict)  # base key -> publisher's host
@@ -123,7 +128,7 @@ class Source:
         if found := self.genuine(path):
             return found
         for known in self.known:
-            if re.fullmatch(known.claims, path.name):
+            if known.claims and re.fullmatch(known.claims, path.name):
                 raise EtlError(
                     f"claims to be {self.name} {known.edition} ({known.name}, {known.bytes:,} "
                     f"bytes) but its bytes differ ({path.stat().st_size:,} bytes): not the "

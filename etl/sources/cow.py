@@ -1,9 +1,18 @@
 """Correlates of War: National Material Capabilities (abridged, v6.0) and the COW country codes
-(parser: etl/cow.py). No release schedule: versions appear years apart."""
+(parser: etl/cow.py). No release schedule: versions appear years apart.
+
+When NMC was published: COW states a version year only (the file's `version` column, 2021 for
+NMC 6.0; the data set's page gives no day). The edition is therefore dated the last day of that
+year, the earliest day the statement guarantees the file was public: a judgment as of any day
+of 2021 must not use it. The same rule dates a file the registry does not know (its own
+`version`). The country codes file is a look-up without a version: it has no edition row.
+"""
 
 from __future__ import annotations
 
-from etl.sources.base import Download, Source
+from datetime import date
+
+from etl.sources.base import Download, Known, Source
 
 PUBLISHER = "Correlates of War Project"
 NMC_GLOB = "NMC-*-abridged*.csv"  # 'NMC-60-abridged.csv' (version 6.0)
@@ -11,6 +20,13 @@ CODES_GLOB = "COW-country-codes*.csv"
 CODES_FILE = "COW-country-codes.csv"  # the one file downloaded (a plain CSV, not a zip)
 NMC_URL = "https://correlatesofwar.org/data-sets/national-material-capabilities/"
 CODES_URL = "https://correlatesofwar.org/data-sets/cow-country-codes-2/"
+
+
+def stated_day(version_year: int) -> date:
+    """The day an NMC file of this `version` year is dated: the year's last, the earliest day
+    COW's statement (a year, no day) guarantees it was public."""
+    return date(version_year, 12, 31)
+
 
 SOURCE = Source(
     key="cow",
@@ -21,7 +37,7 @@ SOURCE = Source(
     page=NMC_URL,
     folder="cow",
     patterns=(f"cow/{NMC_GLOB}", f"cow/{CODES_GLOB}"),
-    tables=("cow_nmc",),
+    tables=("cow_nmc",),  # and its `edition` row (Source.tables)
     parsers=("etl.cow:parse",),
     base_urls={"cow": "https://correlatesofwar.org"},
     hosts=("correlatesofwar.org", "www.correlatesofwar.org"),
@@ -42,6 +58,23 @@ SOURCE = Source(
             globs=(CODES_FILE,),
             base="cow",
             path=f"/wp-content/uploads/{CODES_FILE}",
+        ),
+    ),
+    known=(
+        Known(
+            name="NMC-60-abridged.csv",
+            edition="NMC 6.0 (version 2021)",
+            published=stated_day(2021),
+            note=(
+                "COW states the version year only (version 2021; no day on the NMC page or in "
+                "the file), so the year's last day, the most conservative date that statement "
+                "allows. No release day by COW was found (a third party's notes say 'Updated "
+                "June 28, 2021', unsourced: not used)."
+            ),
+            bytes=920_464,
+            sha256="cd8465ea476da51d3e91261e216e96cfaf1fbf309dbe6bfc25a99bfb9fa7cfde",
+            # No `claims`: no second copy confirmed these bytes, and COW's zip may hold the same
+            # data with other line endings; a file of other bytes is dated by its `version`.
         ),
     ),
 )

@@ -1,5 +1,8 @@
 """Kiel Institute's Ukraine Support Tracker: CSV extracts of a release, published in the
-tracker's GitHub repository (parsers: etl/kiel.py parse and parse_weapons)."""
+tracker's GitHub repository (parsers: etl/kiel.py parse and parse_weapons).
+
+A release is dated by its own release_info.csv (`date`: 2026-08-04 for Release 29), which the
+tracker writes with every release, so no file needs listing here to be dated."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ SOURCE = Source(
     page="https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/",
     folder="kiel",
     patterns=tuple(glob(w) for w in FILES),
-    tables=("kiel_aid_monthly", "kiel_aid_donor", "kiel_heavy_weapons"),
+    tables=("kiel_aid_monthly", "kiel_aid_donor", "kiel_heavy_weapons"),  # and `edition`
     parsers=("etl.kiel:parse", "etl.kiel:parse_weapons"),
     period_days=122,
     base_urls={"github": "https://raw.githubusercontent.com"},

@@ -1,5 +1,9 @@
 """World Bank, World Development Indicators: one bulk CSV per indicator (parser:
-etl/worldbank.py), each with a Metadata_Country file beside it, unzipped from the API's zip."""
+etl/worldbank.py), each with a Metadata_Country file beside it, unzipped from the API's zip.
+
+Each indicator file is an edition of its own, dated by the "Last Updated Date" the CSV prints in
+its own header rows (GDP and population 2025-10-07, military expenditure 2026-02-24 in the files
+held): the World Bank states it in every file, so no file needs listing here to be dated."""
 
 from __future__ import annotations
 
@@ -10,6 +14,12 @@ INDICATORS = {  # WDI indicator code -> wb_macro column
     "NY.GDP.MKTP.CD": "gdp_current_usd",
     "SP.POP.TOTL": "population",
     "MS.MIL.XPND.GD.ZS": "milex_share_gdp_pct",
+}
+# WDI indicator code -> the edition table's definition (the indicator's WDI name and code)
+DEFINITIONS = {
+    "NY.GDP.MKTP.CD": "GDP, current US$ (NY.GDP.MKTP.CD)",
+    "SP.POP.TOTL": "Population, total (SP.POP.TOTL)",
+    "MS.MIL.XPND.GD.ZS": "Military expenditure, % of GDP (MS.MIL.XPND.GD.ZS)",
 }
 API = "/v2/en/indicator/{code}?downloadformat=csv"
 URL = "https://api.worldbank.org" + API  # source_file.url of an indicator's files
@@ -44,7 +54,7 @@ SOURCE = Source(
     page="https://datacatalog.worldbank.org/search/dataset/0037712/World-Development-Indicators",
     folder="worldbank",
     patterns=("worldbank/API_*.csv", "worldbank/Metadata_Country_API_*.csv"),
-    tables=("wb_macro", "wb_country"),
+    tables=("wb_macro", "wb_country"),  # and its `edition` rows (Source.tables)
     parsers=("etl.worldbank:parse",),
     period_days=182,
     base_urls={"worldbank": "https://api.worldbank.org"},

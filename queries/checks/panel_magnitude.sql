@@ -1,13 +1,22 @@
--- Data test: magnitudes after unit conversions. Returns the offending rows (zero rows = pass).
---   'me_gdp_pct far from the published share'  for NATO allies in the year: the panel's
---       100 x ME / GDP (GDP converted to US$ m; World Bank GDP for SIPRI rows) is outside
---       0.5-2 times the source's own share of GDP. A slip by 1000 (US$ vs US$ m) fails it;
---       honest differences (SIPRI and the World Bank use different GDP and exchange rates)
---       stay within 0.74-1.75 on the June 2024 data. Countries outside NATO are not checked:
---       hyperinflation years put SIPRI ME / World Bank GDP far off for them.
+-- Data test: magnitudes after unit conversions, on defence_panel (the newest editions); all but
+-- the last for NATO allies in the year only (hyperinflation years put other countries' figures
+-- far from the World Bank's). Returns the offending rows (zero rows = pass).
+--   'me_gdp_pct far from the published share'  NATO rows: the panel's 100 x ME / GDP (current
+--       prices, GDP converted to US$ m) outside 0.5-2 times NATO's own share of real GDP. A
+--       slip by 1000 (US$ vs US$ m) fails it. SIPRI rows are not compared here: their GDP is
+--       the one SIPRI's share implies, so the two agree by construction.
+--   'SIPRI-implied GDP far from the World Bank'  SIPRI rows: that implied GDP (current US$ /
+--       share of GDP) outside 0.5-2 times the World Bank's GDP for the country-year. A slip in
+--       SIPRI's money or share (by 100 or 1000) fails it; honest differences (other exchange
+--       rates and GDP vintages) stay within 0.74-1.75 in all eight releases held.
+--   'SIPRI-implied population far from the World Bank'  SIPRI rows: the population SIPRI's
+--       per-capita figure implies outside 0.8-1.25 times the World Bank's (0.96-1.06 in the
+--       April 2026 release; the April 2024 release's Slovenia 2022, 2.74, is a slip in
+--       SIPRI's own per-capita cell).
 --   'NATO-derived population far from the World Bank'  population from NATO's TABLE5/TABLE6
 --       outside 0.8-1.25 times the World Bank's for the same country-year (largest honest
 --       gap on the June 2024 data: North Macedonia, 1.15, before its 2021 census revision).
+-- The World Bank is the yardstick only: no panel figure is taken from it.
 
 with
 
@@ -20,45 +29,78 @@ allies as (
     where alliance = 'NATO'
 ),
 
-problems as (
+checked as (
     select
         panel.source,
         panel.iso3,
         panel.year,
-        'me_gdp_pct far from the published share' as problem,
-        panel.me_gdp_pct / panel.share_gdp_pct as ratio,
+        panel.me_gdp_pct,
+        panel.share_gdp_pct,
+        panel.gdp_current_usd_m,
+        panel.population,
+        wb_macro.gdp_current_usd / 1e6 as wb_gdp_current_usd_m,
+        wb_macro.population as wb_population,
+        allies.iso3 is not null as is_ally,
     from panel
-    inner join allies
+    left join allies
         on allies.iso3 = panel.iso3
         and allies.year = panel.year
-    where panel.share_gdp_pct > 0
-        and panel.me_gdp_pct / panel.share_gdp_pct not between 0.5 and 2
+    left join wb_macro
+        on wb_macro.iso3 = panel.iso3
+        and wb_macro.year = panel.year
+),
+
+ratios as (
+    select
+        checked.source,
+        checked.iso3,
+        checked.year,
+        'me_gdp_pct far from the published share' as problem,
+        checked.me_gdp_pct / nullif(checked.share_gdp_pct, 0) as ratio,
+        0.5 as low,
+        2 as high,
+    from checked
+    where checked.source = 'nato' and checked.is_ally
 
     union all
 
     select
-        panel.source,
-        panel.iso3,
-        panel.year,
-        'NATO-derived population far from the World Bank' as problem,
-        panel.population / wb_macro.population as ratio,
-    from panel
-    inner join wb_macro
-        on wb_macro.iso3 = panel.iso3
-        and wb_macro.year = panel.year
-    where panel.source = 'nato'
-        and wb_macro.population > 0
-        and panel.population / wb_macro.population not between 0.8 and 1.25
+        checked.source,
+        checked.iso3,
+        checked.year,
+        'SIPRI-implied GDP far from the World Bank' as problem,
+        checked.gdp_current_usd_m / nullif(checked.wb_gdp_current_usd_m, 0) as ratio,
+        0.5 as low,
+        2 as high,
+    from checked
+    where checked.source = 'sipri' and checked.is_ally
+
+    union all
+
+    select
+        checked.source,
+        checked.iso3,
+        checked.year,
+        case checked.source
+            when 'nato' then 'NATO-derived population far from the World Bank'
+            else 'SIPRI-implied population far from the World Bank'
+        end as problem,
+        checked.population / nullif(checked.wb_population, 0) as ratio,
+        0.8 as low,
+        1.25 as high,
+    from checked
+    where checked.source = 'nato' or checked.is_ally
 ),
 
 final as (
     select
-        problems.source,
-        problems.iso3,
-        problems.year,
-        problems.problem,
-        problems.ratio,
-    from problems
+        ratios.source,
+        ratios.iso3,
+        ratios.year,
+        ratios.problem,
+        ratios.ratio,
+    from ratios
+    where ratios.ratio not between ratios.low and ratios.high
 )
 
 select * from final

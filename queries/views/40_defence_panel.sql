@@ -1,7 +1,13 @@
--- View defence_panel: one row per (source, iso3, year) of defence expenditure (ME), GDP and
--- population, each source kept whole and labelled. Never mixes the two within a row except
--- where a column says so (gdp_source, population_source).
+-- View defence_panel, and the table macro defence_panel_at(as_of) it reads: one row per
+-- (source, iso3, year) of defence expenditure (ME), GDP and population, each source kept whole and
+-- labelled, each row from one publisher's file. Never mixes two publishers within a row.
 --
+-- defence_panel_at(as_of): the panel as it could be read on as_of, from the editions published
+--   by then (nato_at(as_of), sipri_at(as_of); edition.published <= as_of): no figure a later
+--   edition or release first printed. as_of NULL (the default): the newest of every source.
+--   defence_panel is defence_panel_at(NULL). A date before a source's first edition gives no
+--   rows of that source (before 2017-09-20 no SIPRI rows, before 2024-06-17 no NATO rows, on
+--   the files held).
 -- source = 'nato': NATO "Defence Expenditure of NATO Countries" tables, the newest edition for
 --   each country-year (nato_at()). ME in million current US$ (Table 2) and constant US$ at the
 --   edition's price base (Table 2; price_base_year says which year, 2015 in 2024, 2021 since
@@ -10,27 +16,33 @@
 --   GDP at constant US$ m (Table 5) / GDP per capita in thousand constant US$ (Table 6) x 1000,
 --   in persons (NULL when either is missing); equipment_share_pct is Table 8a.
 --   Iceland has GDP rows but no ME (no armed forces; no row at all since 2026).
--- source = 'sipri': SIPRI Military Expenditure Database, the newest release for each
---   country-year (sipri_at()). ME in million current US$ and constant US$ (price_base_year:
---   the year of SIPRI's 'Constant (YYYY) US$' sheet); share_gdp_pct is SIPRI's own share of GDP. SIPRI publishes no GDP or
---   population, so SIPRI rows take GDP (NY.GDP.MKTP.CD, converted to US$ m) and population
---   (SP.POP.TOTL) from the World Bank (wb_macro), as gdp_source / population_source say.
+-- source = 'sipri': SIPRI Military Expenditure Database, one release whole (sipri_at()). ME in
+--   million current US$ and constant US$ (price_base_year: the year of SIPRI's 'Constant (YYYY)
+--   US$' sheet); share_gdp_pct is SIPRI's own share of GDP. SIPRI prints no GDP or population,
+--   but its figures imply the ones it used, of the same release: GDP = current US$ / share of
+--   GDP x 100, population = current US$ / per-capita figure (gdp_source, population_source say
+--   so). So a SIPRI row is as of its release alone, never another publisher's later file (it
+--   took the World Bank's until 2026-12; the World Bank's own series stays apart: wb_macro,
+--   cross_source_share_gdp, series_of). Where SIPRI prints no share or a zero share (Iceland:
+--   0 US$, a zero or '...' share) the GDP is NULL, and where it prints no per-capita figure
+--   (before 1988; Iceland's 0) the population is NULL. The implied figures carry the rounding of
+--   SIPRI's printed share and per-capita cells, and its slips: the April 2024 release's Slovenia
+--   2022 per-capita figure implies 5.8 million people (2.1 million live there).
 --
 -- Defence spending per head, in US$: each source's own figures, never another's population.
 --   NATO rows: ME / the population NATO's tables imply (the constant-price figure is NATO's own
 --   Table 6 per-capita figure, to the cent). SIPRI rows: SIPRI's published per-capita figure
---   (current US$), and at constant prices ME / the population that figure implies (SIPRI's
---   population, not the World Bank's, which differs by a few percent).
+--   (current US$), and at constant prices ME / the population that figure implies.
 -- me_gdp_pct = 100 x me_current_usd_m / gdp_current_usd_m, computed here from the row's own
--- columns: for SIPRI rows it divides SIPRI's ME by the World Bank's GDP and so differs from
--- SIPRI's published share; for NATO rows it uses current prices where NATO's share uses
--- constant prices. Indicators that compare with a guideline use share_gdp_pct. Constant-price
--- figures are comparable only within one price_base_year.
--- Parameters: none (the evaluation date is nato_at/sipri_at's as_of; here the newest).
+-- columns: for SIPRI rows it is SIPRI's published share again (up to floating-point rounding),
+-- its GDP being the one that share implies; for NATO rows it uses current prices where NATO's
+-- share uses constant prices. Indicators that compare with a guideline use share_gdp_pct.
+-- Constant-price figures are comparable only within one price_base_year.
+-- Parameters: as_of (date or NULL) of defence_panel_at; the view takes none (the newest).
 --
 -- Columns (etl export reads this block into the data package; one per column, in order):
 --   source: 'nato' (nato_at(): NATO tables, newest edition) or 'sipri' (sipri_at(): SIPRI, newest
---     release); whose ME, price base and share of GDP the row holds
+--     release); whose ME, GDP, population, price base and share of GDP the row holds
 --   iso3: country.iso3
 --   year: calendar year of the figures
 --   edition: publication date of the NATO edition or SIPRI release the row comes from
@@ -46,12 +58,14 @@
 --   share_gdp_pct: the source's own ME share of GDP, percent (NATO Table 3, of real GDP; SIPRI
 --     'Share of GDP')
 --   me_gdp_pct: 100 x me_current_usd_m / gdp_current_usd_m, percent, from the row's own columns
---     (for SIPRI rows SIPRI's ME over World Bank GDP)
---   gdp_current_usd_m: GDP, million US$ at current prices (NATO Table 5; for SIPRI rows World
---     Bank NY.GDP.MKTP.CD / 1e6)
+--     (for SIPRI rows its published share again)
+--   gdp_current_usd_m: GDP, million US$ at current prices (NATO Table 5; for SIPRI rows
+--     'Current US$' / 'Share of GDP' x 100, the GDP SIPRI used; NULL where its share is 0 or
+--     missing)
 --   gdp_source: which table gdp_current_usd_m comes from
 --   population: persons (NATO: Table 5 GDP at constant US$ m / Table 6 GDP per capita in
---     thousand constant US$ x 1000; SIPRI rows: World Bank SP.POP.TOTL)
+--     thousand constant US$ x 1000; SIPRI: 'Current US$' x 1e6 / 'Per capita', the population
+--     SIPRI used; NULL before 1988 and where its per-capita figure is 0 or missing)
 --   population_source: which table population comes from
 --   me_per_capita_current_usd: defence expenditure per head, US$ at current prices and exchange
 --     rates (NATO: me_current_usd_m / population; SIPRI: its published 'Per capita' figure)
@@ -61,20 +75,16 @@
 --   per_capita_source: which figures the per-head columns come from
 --   equipment_share_pct: NATO Table 8a, equipment share of defence expenditure, percent; NULL
 --     for SIPRI rows (SIPRI publishes none)
-create or replace view defence_panel as
+create or replace macro defence_panel_at(as_of := null) as table
 
 with
 
 nato_source as (
-    select * from nato_at()
+    select * from nato_at(as_of)
 ),
 
 sipri_source as (
-    select * from sipri_at()
-),
-
-wb_source as (
-    select * from wb_macro
+    select * from sipri_at(as_of)
 ),
 
 nato_renamed as (
@@ -114,10 +124,13 @@ sipri_renamed as (
         sipri_source.constant_usd_m as me_constant_usd_m,
         sipri_source.price_base_year,
         sipri_source.share_gdp_pct,
-        wb_source.gdp_current_usd / 1e6 as gdp_current_usd_m,
-        'World Bank NY.GDP.MKTP.CD' as gdp_source,
-        wb_source.population,
-        'World Bank SP.POP.TOTL' as population_source,
+        sipri_source.current_usd_m / nullif(sipri_source.share_gdp_pct, 0) * 100
+            as gdp_current_usd_m,
+        'SIPRI Current US$ / Share of GDP (the GDP SIPRI used, same release)' as gdp_source,
+        sipri_source.current_usd_m * 1e6 / nullif(sipri_source.per_capita_current_usd, 0)
+            as population,
+        'SIPRI Current US$ / Per capita (the population SIPRI used, same release)'
+            as population_source,
         sipri_source.per_capita_current_usd as me_per_capita_current_usd,
         sipri_source.constant_usd_m * sipri_source.per_capita_current_usd
             / nullif(sipri_source.current_usd_m, 0) as me_per_capita_constant_usd,
@@ -125,9 +138,6 @@ sipri_renamed as (
             as per_capita_source,
         null::double as equipment_share_pct,
     from sipri_source
-    left join wb_source
-        on wb_source.iso3 = sipri_source.iso3
-        and wb_source.year = sipri_source.year
 ),
 
 unioned as (
@@ -160,4 +170,7 @@ final as (
     from unioned
 )
 
-select * from final
+select * from final;
+
+create or replace view defence_panel as
+select * from defence_panel_at(null)

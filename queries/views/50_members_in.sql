@@ -29,9 +29,10 @@ inner join (select unnest(year_list) as year) as years
     end
 where grouping_code is null or spells.alliance = grouping_code;
 
--- Table macro panel_members_in: members_in over every year a source covers in defence_panel,
--- (iso3, year) only; the selection the statistical tests share (exploitation, concordance,
--- free-riding response), so the year list is spelled once.
+-- Table macro panel_members_in: members_in over every year a source covers in
+-- defence_panel_at(on_date) (the editions published by on_date), (iso3, year) only; the
+-- selection the statistical tests share (exploitation, concordance, free-riding response), so
+-- the year list is spelled once.
 create or replace macro panel_members_in(grouping_code, membership_rule, on_date, panel_source)
 as table
 select selected.iso3, selected.year
@@ -39,5 +40,8 @@ from members_in(
     grouping_code,
     membership_rule,
     on_date,
-    (select list(distinct year) from defence_panel where source = panel_source)
+    (
+        select list(distinct panel.year) from defence_panel_at(on_date) as panel
+        where panel.source = panel_source
+    )
 ) as selected;

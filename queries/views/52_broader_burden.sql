@@ -1,7 +1,8 @@
 -- Table macro broader_burden_base: the rows security_burden lists and security_burden_test
 -- ranks, stated once. broader_burden_base(grouping_code, membership_rule, on_date,
 -- aid_rule_name, aid_type_name) gives one row per member (members_in) and year covered by both
--- NATO's tables (nato_at()) and the Kiel tracker: iso3, year, is_estimate,
+-- NATO's tables (nato_at(on_date): the editions published by on_date) and the Kiel tracker
+-- (read whole: its one release): iso3, year, is_estimate,
 -- gdp_constant_usd_m, price_base_year (of gdp_constant_usd_m: the edition's), defence_pct_gdp
 -- (NATO TABLE3 share of real GDP), aid_tracked,
 -- aid_eur_bn, aid_months_covered, kiel_gdp_eur_bn, aid_pct_gdp.
@@ -14,7 +15,7 @@ create or replace macro broader_burden_base(
 with
 
 nato as (
-    select * from nato_at()
+    select * from nato_at(on_date)
 ),
 
 flows as (

@@ -63,7 +63,7 @@ def test_burden_current_membership_applies_todays_members_back_in_time(con):
     )
 
 
-def test_burden_sipri_uses_world_bank_gdp(con):
+def test_burden_sipri_uses_its_own_gdp(con):
     got = rows(con, "burden", key=("year", "iso3"), source="sipri", alliance="UK-PL-UA")
     # UK-PL-UA from 2022-02-17: GBR, POL, UKR; SIPRI years 2022 and 2023 (no UKR 2023 row).
     assert sorted(got) == [
@@ -75,10 +75,12 @@ def test_burden_sipri_uses_world_bank_gdp(con):
         (2023, "UKR"),
     ]
     r = got[(2022, "UKR")]
-    # SIPRI's own 33.5 %; computed with World Bank GDP: 40 / 200 = 20 %.
+    # SIPRI's own 33.5 %; its GDP is the one that share implies, 40 / 33.5 x 100 = 119.4 US$ m
+    # (not the World Bank's 200), so the computed burden is SIPRI's share again.
     assert r["burden_pct"] == 33.5
-    assert r["burden_computed_pct"] == approx(20.0)
-    assert r["gdp_source"] == "World Bank NY.GDP.MKTP.CD"
+    assert r["gdp_current_usd_m"] == approx(40 / 33.5 * 100)
+    assert r["burden_computed_pct"] == approx(33.5)
+    assert r["gdp_source"].startswith("SIPRI Current US$ / Share of GDP")
     assert r["is_uncertain"] is True
     assert got[(2023, "UKR")]["burden_pct"] is None
 
@@ -109,9 +111,10 @@ def test_burden_per_head_on_the_sources_own_figures(con):
     assert usa["price_base_year"] == 2015 and usa["per_capita_source"].startswith("NATO")
     assert nato["ISL"]["me_per_capita_current_usd"] is None  # no ME, no per head
     sipri = rows(con, "burden", key="iso3", source="sipri", year_from=2023, year_to=2023)
-    # SIPRI publishes no per-capita figure in this world: no per head, never ME over the World
-    # Bank's population (which the row carries for GDP per capita)
-    assert sipri["USA"]["me_per_capita_current_usd"] is None
+    # SIPRI's own per-capita figure (800 / 330 in this world), and at constant prices its
+    # constant ME over the population that figure implies (constant = current 800 here).
+    assert sipri["USA"]["me_per_capita_current_usd"] == approx(800 / 330)
+    assert sipri["USA"]["me_per_capita_constant_usd"] == approx(800 / 330)
     assert sipri["USA"]["per_capita_source"].startswith("SIPRI")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from tests.queries.world_indicators import AS_OF_2024, approx, rows, run
+from tests.queries.world_indicators import AS_OF_2024, approx, rows, run, sipri_gdp
 
 
 def test_burden_sharing_nato_2023_historical(con):
@@ -59,16 +59,20 @@ def test_burden_sharing_current_membership(con):
     assert hist["USA"]["burden_to_benefit_ratio"] == approx(1.25)
 
 
-def test_burden_sharing_sipri_with_world_bank_population(con):
+def test_burden_sharing_sipri_on_its_own_gdp_and_population(con):
     got = rows(con, "burden_sharing", key="iso3", year=2023, source="sipri")
     # SIPRI ME 2023: USA 800, GBR 60, DEU 70, POL 40, FIN 30 = 1000.
-    # World Bank GDP (US$ m): 26000 + 3000 + 9000 + 1000 + 1000 = 40000.
-    # World Bank population (m): 330 + 90 + 210 + 120 + 50 = 800
+    # SIPRI's implied GDP (ME / share x 100): USA 800 / 3.4, GBR 60 / 2.3, DEU 70 / 1.5, POL
+    # 40 / 3.8, FIN 30 / 2.4 (x 100), not the World Bank's.
+    # SIPRI's implied population (ME / per capita; in the tiny world the World Bank's, m):
+    # 330 + 90 + 210 + 120 + 50 = 800
     # -> n = 41.25, 11.25, 26.25, 15, 6.25 % (not NATO's 40, 13.33, ...: sources kept apart).
+    gdp = {iso3: sipri_gdp(iso3, 2023) for iso3 in ("USA", "GBR", "DEU", "POL", "FIN")}
+    total = sum(gdp.values())
     assert got["USA"]["burden_share_pct"] == approx(80)
-    assert got["USA"]["gdp_share_pct"] == approx(65)
-    assert got["USA"]["burden_to_benefit_ratio"] == approx(80 / 65)
-    assert got["DEU"]["gdp_share_pct"] == approx(22.5)
+    assert got["USA"]["gdp_share_pct"] == approx(100 * gdp["USA"] / total)
+    assert got["USA"]["burden_to_benefit_ratio"] == approx(80 / (100 * gdp["USA"] / total))
+    assert got["DEU"]["gdp_share_pct"] == approx(100 * gdp["DEU"] / total)
     assert [got[i]["population_share_pct"] for i in ("USA", "GBR", "DEU", "POL", "FIN")] == [
         approx(41.25),
         approx(11.25),
@@ -76,8 +80,8 @@ def test_burden_sharing_sipri_with_world_bank_population(con):
         approx(15),
         approx(6.25),
     ]
-    # FS(DEU) = 1000 x 22.5 % = 225; gap = 70 - 225 = -155.
-    assert got["DEU"]["gap_usd_m"] == approx(-155)
+    # FS(DEU) = 1000 x DEU's GDP share; gap = 70 - FS.
+    assert got["DEU"]["gap_usd_m"] == approx(70 - 1000 * gdp["DEU"] / total)
     # Iceland has no SIPRI row at all: listed with NULLs, not counted as having data.
     assert got["ISL"]["me_current_usd_m"] is None
     assert got["USA"]["n_members_with_data"] == 5

@@ -4,6 +4,7 @@ columns, runs on the real data."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,4 +67,32 @@ def test_query_runs_with_defaults_and_returns_the_documented_columns(request, na
     fixture, params = TINY[name]
     frame = queries.run(request.getfixturevalue(fixture), name, **params)
     assert frame.height > 0, f"{name} returned nothing on the tiny warehouse"
+    assert frame.columns == queries.load(name).columns()
+
+
+AS_OF = [n for n in queries.names() if "as_of" in queries.load(n).params]
+
+
+def test_every_query_reading_the_editions_takes_as_of():
+    """A query that reads defence_panel, nato_at, sipri_at or the other *_at macros (itself or
+    through a view or macro) takes $as_of, and passes it on: no default edition read."""
+    editioned = re.compile(
+        r"\b(defence_panel|nato_at|sipri_at|nato_aggregate_at|cross_source_share_gdp"
+        r"|panel_members_in|broader_burden_base)\b"
+    )
+    for name in queries.names():
+        code = re.sub(r"--[^\n]*", "", queries.load(name).sql)
+        if editioned.search(code):
+            assert name in AS_OF, f"{name} reads editions but takes no $as_of"
+            assert not re.search(r"\b\w+_at\(\)", code), f"{name} reads the newest, not $as_of"
+            assert not re.search(r"\bfrom (defence_panel|cross_source_share_gdp)\b", code), name
+
+
+@pytest.mark.raw
+@pytest.mark.parametrize("name", AS_OF)
+def test_real_every_query_answers_as_of_2016(real_con, name):
+    """Before NATO's only edition and SIPRI's earliest release held were public: an answer
+    (often empty), never an error."""
+    params = {"iso3": "POL"} if name == "series_of" else {}
+    frame = run(real_con, name, as_of=date(2016, 6, 1), **params)
     assert frame.columns == queries.load(name).columns()

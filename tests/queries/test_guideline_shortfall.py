@@ -35,6 +35,7 @@ def test_guideline_shortfall_2023(con):
 
 def test_guideline_shortfall_sipri_has_no_equipment(con):
     got = rows(con, "guideline_shortfall", key="iso3", year=2023, source="sipri")
-    # SIPRI DEU 1.5 %, World Bank GDP 9000: to 2 % = 0.5 % x 9000 = 45.
-    assert got["DEU"]["shortfall_2pct_usd_m"] == approx(45)
+    # SIPRI DEU 1.5 %, on the GDP SIPRI's figures imply, 70 / 1.5 x 100 = 4666.7 US$ m:
+    # to 2 % = 0.5 % x 4666.7 = 23.3 (SIPRI's own ME / 3: 70 x 0.5 / 1.5).
+    assert got["DEU"]["shortfall_2pct_usd_m"] == approx(70 * 0.5 / 1.5)
     assert got["DEU"]["equipment_share_pct"] is None and got["DEU"]["meets_20pct_equipment"] is None

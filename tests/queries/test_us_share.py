@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.queries.world_indicators import approx, rows
+from tests.queries.world_indicators import approx, rows, sipri_gdp
 
 
 def test_us_share_both_sources(con):
@@ -28,14 +28,17 @@ def test_us_share_both_sources(con):
     assert (r["us_share_me_pct"], r["us_burden_to_benefit_ratio"]) == (approx(62.5), approx(1.25))
     # NATO 2014: 650 / (650 + 60 + 45 + 10) = 650 / 765.
     assert got[("nato", 2014)]["us_share_me_pct"] == approx(100 * 650 / 765)
-    # SIPRI 2023: 800 / 1000 = 80 %; WB GDP 26000 / 40000 = 65 %.
+    # SIPRI 2023: 800 / 1000 = 80 %; GDP: the one SIPRI's shares imply (ME / share x 100).
+    gdp = {iso3: sipri_gdp(iso3, 2023) for iso3 in ("USA", "GBR", "DEU", "POL", "FIN")}
     r = got[("sipri", 2023)]
-    assert (r["us_share_me_pct"], r["us_share_gdp_pct"]) == (approx(80), approx(65))
+    assert r["us_share_me_pct"] == approx(80)
+    assert r["us_share_gdp_pct"] == approx(100 * gdp["USA"] / sum(gdp.values()))
     assert r["nato_printed_total_me_current_usd_m"] is None
-    # SIPRI 2022: allies USA GBR DEU POL (not FIN, not UKR): ME 700 / 850; GDP 25000 / 32800.
+    # SIPRI 2022: allies USA GBR DEU POL (not FIN, not UKR): ME 700 / 850.
+    gdp = {iso3: sipri_gdp(iso3, 2022) for iso3 in ("USA", "GBR", "DEU", "POL")}
     r = got[("sipri", 2022)]
     assert r["us_share_me_pct"] == approx(100 * 700 / 850)
-    assert r["us_share_gdp_pct"] == approx(100 * 25000 / 32800)
+    assert r["us_share_gdp_pct"] == approx(100 * gdp["USA"] / sum(gdp.values()))
     assert r["n_allies_with_data"] == 4
 
 

@@ -5,8 +5,9 @@ Indicator queries (queries/*.sql) on a tiny hand-made warehouse, expected values
 The tiny world (see `tiny_world`): six NATO allies (USA, GBR, DEU, POL, FIN from 2023-04-04,
 ISL with GDP but no defence expenditure, like the real Iceland), Ukraine outside NATO, the
 minilaterals JEF, B9, NORDEFCO, WEIMAR and UK-PL-UA, the Warsaw Pact (POL, DDR), the EU (GBR
-until 2020). NATO figures for 2014, 2022 and 2023; SIPRI for 2022 and 2023 with World Bank
-GDP and population. Numbers are chosen so the arithmetic in the comments comes out round.
+until 2020). NATO figures for 2014, 2022 and 2023; SIPRI for 2022 and 2023, whose GDP is the one
+its share implies (ME / share x 100: sipri_gdp) and whose per-capita figures imply the World
+Bank's population. Numbers are chosen so the arithmetic in the comments comes out round.
 """
 
 from __future__ import annotations
@@ -132,8 +133,16 @@ SIPRI_ROWS = [
 ]
 
 
+def sipri_gdp(iso3: str, year: int) -> float:
+    """The GDP (US$ m) a tiny SIPRI row implies: ME / share x 100, as defence_panel derives it."""
+    me, share = next((r[2], r[4]) for r in SIPRI_ROWS if r[:2] == (iso3, year))
+    return me / share * 100
+
+
 # World Bank rows: (iso3, year, GDP current US$ m, population in millions). Populations
-# stay within 0.8-1.25 of NATO's derived ones (queries/checks/panel_magnitude.sql).
+# stay within 0.8-1.25 of NATO's derived ones (queries/checks/panel_magnitude.sql), and the
+# SIPRI rows' per-capita figures are ME / these populations, so SIPRI implies the same people.
+# SIPRI's implied GDP stays within 0.5-2 of these GDPs for the allies of the year.
 WB_ROWS = [
     ("USA", 2022, 25000, 330),
     ("GBR", 2022, 3000, 90),
@@ -147,6 +156,12 @@ WB_ROWS = [
     ("POL", 2023, 1000, 120),
     ("FIN", 2023, 1000, 50),
 ]
+
+
+def per_capita(iso3: str, year: int, me: float | None) -> float | None:
+    """SIPRI's per-capita figure (US$) of a tiny row: ME over the World Bank's population."""
+    people = next((r[3] for r in WB_ROWS if r[:2] == (iso3, year)), None)
+    return None if me is None or people is None else me / people
 
 
 def tiny_world() -> dict[str, list[dict]]:
@@ -232,6 +247,7 @@ def tiny_world() -> dict[str, list[dict]]:
                 "current_usd_m": me,
                 "constant_usd_m": const,
                 "share_gdp_pct": share,
+                "per_capita_current_usd": per_capita(iso3, year, me),
                 "is_estimate": False,
                 "is_uncertain": iso3 == "UKR",
             }
