@@ -216,9 +216,10 @@ def robustness(claim: Claim, run: Run, day: date, base: Finding) -> dict[str, An
 def _edge_text(edge) -> str:
     unit = f" {edge.unit}" if edge.unit else ""
     gap = abs(edge.value - edge.threshold)
+    digits = 3 if max(abs(edge.value), abs(edge.threshold)) < 1 else 2
     return (
-        f"{edge.label}: {edge.value:.2f}{unit}, within {gap:.2f}{unit} of its threshold "
-        f"{edge.threshold:g}{unit}"
+        f"{edge.label}: {edge.value:.{digits}f}{unit}, within {gap:.{digits}f}{unit} of its "
+        f"threshold {edge.threshold:.{digits}f}{unit}".replace(".000", "").replace(".00 ", " ")
     )
 
 
@@ -293,16 +294,19 @@ def evaluate(
     run = _run_of(source)
     day = as_of or date.today()
     f = judge(claim, run, day)
-    w = judge(claim, run, paper.date) if paper.date != day else f
-    if claim.dated_fact and day < paper.date and w.verdict == SUPPORTED != f.verdict:
-        # before the fact: a claim about the article's present is not false in an earlier year
-        f = Finding(
-            NOT_JUDGED,
-            f"Not judged as of {day.isoformat()}: the fact the article states did not exist "
-            f"yet ({f.sentence[0].lower()}{f.sentence[1:]})",
-            None,
-            editions=f.editions,
-        )
+    # The verdict when the article was written, beside the day's: only from that day on (a day
+    # before it reads nothing published later, and the article did not exist yet).
+    w = judge(claim, run, paper.date) if paper.date < day else None
+    if claim.dated_fact and f.verdict not in (SUPPORTED, NOT_JUDGED) and day < paper.date:
+        after = judge(claim, run, paper.date)
+        if after.verdict == SUPPORTED:  # before the fact: not false in an earlier year
+            f = Finding(
+                NOT_JUDGED,
+                f"Not judged as of {day.isoformat()}: the fact the article states did not exist "
+                f"yet. {f.sentence}",
+                None,
+                editions=f.editions,
+            )
     entries = history(claim, run, day) if with_history else []
     since_day = true_since(claim, run, day, entries) if with_history else None
     return ClaimResult(
@@ -341,15 +345,17 @@ def evaluate(
         context_notes=list(f.context_notes),
         robustness=robustness(claim, run, day, f),
         article=paper.slug,
-        written={
+        written=None
+        if w is None
+        else {
             "as_of": paper.date.isoformat(),
             "verdict": w.verdict,
             "finding": w.sentence,
             "year": w.year,
             "editions": _editions(w),
-            "robustness": robustness(claim, run, paper.date, w) if w is not f else None,
+            "robustness": robustness(claim, run, paper.date, w),
         },
-        since=since(claim, run, w, f, day) if w is not f else [],
+        since=since(claim, run, w, f, day) if w is not None else [],
         true_since=since_day.isoformat() if since_day else None,
     )
 

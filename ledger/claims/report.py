@@ -154,8 +154,9 @@ def cells(r: ClaimResult, years: list[int]) -> list[str]:
             out.append("")
             continue
         v, m = got[y]
-        mark = "|" if method is not None and m != method else ""
-        method = m
+        judged = v != NOT_JUDGED  # a year with no verdict has no method to change from
+        mark = "|" if judged and method is not None and m != method else ""
+        method = m if judged else method
         out.append(mark + SHORT.get(v, "?"))
     return out
 
