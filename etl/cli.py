@@ -714,6 +714,8 @@ def claims(
         _fail(str(e), EXIT_INPUT, debug)
     except duckdb.Error as e:
         _fail(f"the claims could not be evaluated on this database: {_line(e)}", EXIT_INPUT, debug)
+    except Exception as e:  # a rule's bug or a day no check foresaw: still one line
+        _unexpected(e, debug)
     if history:
         if fmt == "table":
             out.print(history_table(results), highlight=False)

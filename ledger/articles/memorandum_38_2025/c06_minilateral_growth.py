@@ -17,6 +17,7 @@ from ledger.claims.base import (
     Context,
     Edge,
     Finding,
+    NoEvidence,
     Spec,
     Stat,
     Threshold,
@@ -73,6 +74,8 @@ def judge(ctx: Context) -> Finding:
     start = _back(end, ctx.opt("years", DECADE))
     now = members_on(ctx, "NATO", end)
     allies = set(members_on(ctx, "NATO", start)["iso3"]) & set(now["iso3"])
+    if not allies:
+        raise NoEvidence(f"no state was a NATO member on both {start} and {end}")
     name = dict(zip(now["iso3"], now["country"], strict=True))
     g0, g1 = _groupings(ctx, start), _groupings(ctx, end)
     per0 = sum(len(g0.get(a, set())) for a in allies) / len(allies)
@@ -159,7 +162,7 @@ CLAIM = Claim(
     statement="A growing number of NATO members also cooperate in smaller security formats "
     "that sit beside the alliance.",
     kind=EMPIRICAL,
-    queries=("member_history", "overlap_multi_members", "membership_timeline"),
+    queries=("member_history", "overlap_multi_members", "membership_timeline", "groupings"),
     thresholds={"WIDER": WIDER, "RISE": RISE},
     rule="Like for like over the ten years to the evaluation date, among allies that were NATO "
     "members at both ends: Supported when more of them sit in at least one minilateral "
