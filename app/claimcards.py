@@ -276,7 +276,8 @@ def tally_pair(cards: list[Card]) -> str:
     """'Held when written: 9 supported · 3 partly ... | Holds today: ...' as two badge lines."""
     written = dict.fromkeys(VERDICT_ORDER, 0)
     for c in cards:
-        written[c.written_verdict or c.verdict] = written.get(c.written_verdict, 0) + 1
+        key = c.written_verdict or c.verdict
+        written[key] = written.get(key, 0) + 1
     when = tally_line(written).replace("Verdicts:", "When the article was written:", 1)
     now = tally_line(tally(cards)).replace("Verdicts:", "Today:", 1)
     return f"{when}  \n{now}"

@@ -503,7 +503,7 @@ def test_every_statistic_has_an_interval_or_says_why_not(today):
 
 
 @pytest.mark.raw
-def test_a_rule_that_never_changes_over_the_data_is_labelled_a_fact_check(run):
+def test_a_rule_that_never_changes_over_the_data_is_labelled_a_fact_check(run, today):
     """An empirical rule must be able to come out either way over the data's history: judged
     with today's editions as if the data ended in each year, it gives two verdicts or more.
     (Its "had it been written in" history can be short: NATO's tables date from June 2024.)"""
@@ -515,7 +515,8 @@ def test_a_rule_that_never_changes_over_the_data_is_labelled_a_fact_check(run):
         verdicts = {
             engine(c, run, TODAY, year_cap=year).verdict
             for year in range(c.first_year, TODAY.year + 1)
-        } - {NJ}
+        } | {v for _, v, _ in today[c.id].history}  # memberships move with the day, not a cap
+        verdicts -= {NJ}
         # "No clear sign" in every year is a finding about power, not a rule that cannot
         # move: tests/test_claims_constructs.py shows C3 coming out both ways on patched data.
         assert len(verdicts) >= 2 or verdicts == {base.NO_CLEAR_SIGN}, (c.id, verdicts)
@@ -710,8 +711,12 @@ def test_landing_page_shows_findings_verdicts_intervals_and_history(page_db):
     assert any("95 % interval" in m for m in markdown)
     from app import claimcards
 
-    tally = next(str(m.value) for m in at.markdown if str(m.value).startswith("Verdicts: "))
-    assert sum(claimcards.tally_counts(tally).values()) == 16
+    tally = next(str(m.value) for m in at.markdown if "Today:" in str(m.value))
+    written, today = tally.split("  \n")
+    assert written.startswith("When the article was written:") and today.startswith("Today:")
+    assert sum(claimcards.tally_counts(today).values()) == 16
+    assert sum(claimcards.tally_counts(written).values()) == 16
+    assert sum("When written (2 June 2025)" in m for m in markdown) == 16
     badges = [b.proto.label for b in at.get("badge")] if at.get("badge") else []
     assert all(label in VERDICTS for label in badges)
 
@@ -719,7 +724,9 @@ def test_landing_page_shows_findings_verdicts_intervals_and_history(page_db):
     assert not at.exception
     headings = [str(m.value) for m in at.markdown if str(m.value).startswith("##### C")]
     assert "28 members on 1 June 2016" in headings[0]
-    assert all("2024" not in h for h in headings)
+    # a judged finding reads no later year; one not judged names the first edition held
+    assert all("2024" not in h for h in headings if "Not judged" not in h)
+    assert any("earliest NATO edition held was published 2024-06-17" in h for h in headings)
 
 
 def test_a_claim_that_fails_costs_one_card(page_db, monkeypatch):
@@ -732,8 +739,8 @@ def test_a_claim_that_fails_costs_one_card(page_db, monkeypatch):
     def broken(ctx):
         raise RuntimeError("evidence query failed\nsecond line not shown")
 
-    def by_id(cid):
-        claim = real(cid)
+    def by_id(cid, article=None):
+        claim = real(cid, article)
         return dataclasses.replace(claim, judge=broken) if cid == "C5" else claim
 
     monkeypatch.setattr(claims, "by_id", by_id)

@@ -20,7 +20,7 @@ from ledger.claims.report import audit_markdown, editions_text, firmness
 from ledger.claims.words import stat
 
 DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "CLAIMS.md"
-AS_OF_LINE = re.compile(r"^Evaluation date: (\d{4}-\d{2}-\d{2})\.$", re.MULTILINE)
+AS_OF_LINE = re.compile(r"^Evaluation date: (\d{4}-\d{2}-\d{2})\.", re.MULTILINE)
 
 INTRO = """\
 # {title}: rules, verdicts in time, robustness

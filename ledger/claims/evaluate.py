@@ -164,18 +164,20 @@ def history(
     return out
 
 
-def true_since(claim: Claim, run: Run, as_of: date, entries: list[Judged]) -> date | None:
-    """The day a dated fact became true (and has stayed true to `as_of`), found by halving the
-    year in which its history turns; None when it is not true on `as_of`."""
-    if not claim.dated_fact or not entries or entries[-1][1] != SUPPORTED:
+def true_since(claim: Claim, run: Run, as_of: date, now: Finding) -> date | None:
+    """The day a dated fact became true (and has stayed true to `as_of`): year ends are judged
+    back from `as_of` until one is not true, then the year in which it turned is halved down to
+    the day. None when it is not true on `as_of`, or true since before the claim's first year."""
+    if not claim.dated_fact or now.verdict != SUPPORTED:
         return None
-    start = len(entries) - 1
-    while start > 0 and entries[start - 1][1] == SUPPORTED:
-        start -= 1
-    first_year = entries[start][0]
-    lo = date(first_year - 1, 12, 31)  # not yet true (or before the history)
-    hi = min(date(first_year, 12, 31), as_of)  # true
-    if start == 0:  # true in every year of the history: look back to its first year only
+    hi = as_of  # true
+    for year in range(as_of.year - 1, claim.first_year - 2, -1):
+        day = date(year, 12, 31)
+        if judge(claim, run, day).verdict != SUPPORTED:
+            lo = day
+            break
+        hi = day
+    else:
         return None
     while (hi - lo).days > 1:
         mid = lo + timedelta(days=(hi - lo).days // 2)
@@ -308,7 +310,7 @@ def evaluate(
                 editions=f.editions,
             )
     entries = history(claim, run, day) if with_history else []
-    since_day = true_since(claim, run, day, entries) if with_history else None
+    since_day = true_since(claim, run, day, f)
     return ClaimResult(
         id=claim.id,
         paragraphs=list(claim.paragraphs),

@@ -10,7 +10,7 @@ from datetime import date
 import polars as pl
 
 from ledger.claims.base import (
-    EMPIRICAL,
+    FACT_CHECK,
     NOT_SUPPORTED,
     PARTLY,
     SUPPORTED,
@@ -160,7 +160,7 @@ CLAIM = Claim(
     id="C14",
     paragraphs=(9,),
     statement="Because every decision needs all allies to agree, NATO can be slow to act.",
-    kind=EMPIRICAL,
+    kind=FACT_CHECK,  # two dated cohorts: history cannot move it (its specifications still run)
     queries=(),
     facts=("accession_steps",),
     specs=(
