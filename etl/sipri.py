@@ -890,8 +890,12 @@ def font_colours(
     return out, formulas
 
 
-# A cell holding a formula and no cached <v>alue: <c r="B7" ...><f>SUM(...)</f></c>.
-_NO_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*</c>')
+# A cell holding a formula and no cached value: <c r="B7" ...><f>SUM(...)</f></c>, or with an
+# empty <v/> as openpyxl writes one.
+_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)'
+    rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
 
 
 def _classify(color: ET.Element | None, palette: list[str], theme: list[str]) -> str | None:

@@ -409,6 +409,11 @@ UK_ROW, USSR_ROW, KUWAIT_ROW = (excel_row(c) for c in ("United Kingdom", "USSR",
             _set("Constant (2023) US$", "United Kingdom", 1993, 2013.5, Font(color="FF000000")),
             f"file {FILE}: no figure is printed blue",
         ),
+        (  # openpyxl writes a formula with no stored value, as a re-save that lost them would
+            _set("Current US$", "Kuwait", 1991, "=1+1"),
+            f"sheet Current US$, row {KUWAIT_ROW}, column D: 1 cell(s) hold a formula without a "
+            "stored value",
+        ),
         (
             _rename("Current US$", "Europe", "Europa"),
             f"sheet Current US$, row {excel_row('Europe')}: unknown country name(s) 'Europa'",
@@ -423,6 +428,7 @@ UK_ROW, USSR_ROW, KUWAIT_ROW = (excel_row(c) for c in ("United Kingdom", "USSR",
         "legend changed",
         "unexpected colour",
         "no blue at all",
+        "formula without a value",
         "unknown region",
     ],
 )
