@@ -3,6 +3,8 @@
     uv run python bench/load.py                      # 20 sessions, writes docs/RELIABILITY.md
     uv run python bench/load.py --sessions 5 --no-write
     uv run python bench/load.py --soak 600           # 20 sessions for 10 minutes, hostile links
+    uv run python bench/load.py --replicas 1 2 --sessions 8   # nginx + N replicas, side by side
+    uv run python bench/load.py --url http://host:port --sessions 8  # an existing proxy or app
 
 With --soak SECONDS, each session instead opens the links of SOAK_LINKS in turn, hostile and
 ordinary alternating, until SECONDS have passed (every loop ends at that deadline; each page
@@ -29,6 +31,19 @@ browser error, or a traceback in the server log; there must be none. Reported: m
 of each step and of the whole session, the app's peak RSS (the sum of VmRSS over the server's
 process tree, sampled every 0.2 s, and the server's own VmHWM), and the wall time. The summary
 is printed and written between the load markers of docs/RELIABILITY.md.
+
+With --replicas N [N ...], each N in turn: N replicas started at once and Debian's nginx in
+front of them with the deploy recipe's site file (tests/browser/replicas.py,
+docs/deploy/alliance-ledger.nginx.conf), the claims judged once into the shared verdict store
+(`python -m app.warm`, as the refresh unit does), each replica opened once directly (its own
+caches warm, not counted), then the same sessions through the proxy. A page view is one step
+of a session (a page load or a control change: one full script run, every chart drawn).
+Reported side by side: page views per second over the wall time, p50/p95 page time, errors,
+CPU seconds of each replica (how evenly the proxy spread the work) and the peak RSS of all
+replicas; written between the replicas markers of docs/PERFORMANCE.md. The browsers run on
+the same machine: on 2 cores they take most of the CPU, and say so in the figures.
+With --url, the sessions go to a server or proxy already running (nothing started, nothing
+written; no server CPU or memory).
 """
 
 from __future__ import annotations
@@ -401,6 +416,175 @@ def write_section(text: str, start: str = START, end: str = END, title: str = "L
     DOC.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
+# --- replicas behind nginx -------------------------------------------------------------------
+
+PERF_DOC = ROOT / "docs" / "PERFORMANCE.md"
+REPLICAS_START, REPLICAS_END = "<!-- replicas:start -->", "<!-- replicas:end -->"
+
+
+@dataclass
+class Run:
+    """One configuration of `--replicas`: what its sessions saw and what its servers used."""
+
+    replicas: int
+    done: list[Session]
+    wall: float
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each replica's tree
+    peak_kb: int = 0  # peak of the summed VmRSS of every replica's tree
+
+    @property
+    def times(self) -> list[float]:
+        return [t for s in self.done for t in s.seconds.values()]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"session {s.number}: {e}" for s in self.done for e in s.errors]
+
+    @property
+    def views_per_second(self) -> float:
+        return len(self.times) / self.wall if self.wall else 0.0
+
+
+class TreesRss(RssSampler):
+    """Peak of the VmRSS summed over several process trees (every replica)."""
+
+    def __init__(self, pids: list[int], every: float = 0.2) -> None:
+        super().__init__(pids[0], every)
+        self.pids = pids
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            total = sum(_status(p, "VmRSS") for root in self.pids for p in _tree(root))
+            self.peak_kb = max(self.peak_kb, total)
+            self.stop.wait(self.every)
+
+
+def warm_store(db: Path) -> None:
+    """Judge the claims into the verdict store the replicas share, as the refresh unit does."""
+    import subprocess
+
+    env = {**os.environ, "ALLIANCE_DB": str(db)}
+    subprocess.run([sys.executable, "-m", "app.warm"], cwd=ROOT, env=env, check=True)
+
+
+def run_replicas(n: int, db: Path, sessions: int, timeout_ms: int, scratch: Path) -> Run:
+    from tests.browser import replicas
+
+    logs = scratch / f"replicas-{n}"
+    logs.mkdir()
+    with replicas.replicas(n, {"ALLIANCE_DB": str(db)}, logs, startup_s=120) as servers:
+        ports = [replicas.port_of(s.url) for s in servers]
+        with replicas.proxy(ports, logs / "nginx") as proxy:
+            for server in servers:  # each replica's own caches warm, as a served site's are
+                asyncio.run(drive(server.url, 1, timeout_ms))
+            pids = [s.proc.pid for s in servers]
+            sampler = TreesRss(pids)
+            sampler.start()
+            before = [cpu_seconds(p) for p in pids]
+            try:
+                done, wall = asyncio.run(drive(proxy.url, sessions, timeout_ms))
+            finally:
+                sampler.stop.set()
+                sampler.join(timeout=5)
+            cpu = [cpu_seconds(p) - b for p, b in zip(pids, before, strict=True)]
+        for server in servers:
+            if tracebacks := server.log.read_text().count("Traceback (most recent call last)"):
+                done[0].errors.append(f"{server.name} log: {tracebacks} traceback(s)")
+    return Run(n, done, wall, cpu, sampler.peak_kb)
+
+
+def summarise_replicas(runs: list[Run], sessions: int, db: Path) -> tuple[str, list[str]]:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg()[0]
+
+    def row(label: str, value) -> str:
+        return f"| {label} | " + " | ".join(value(r) for r in runs) + " |"
+
+    def nan_safe(f, values):
+        return f(values) if values else float("nan")
+
+    lines = [
+        f"Measured {when} on this machine ({os.cpu_count()} cores, load average {load:.1f} at "
+        f"the end; the browsers run here too), database {db.name} "
+        f"({db.stat().st_size / 1e6:.1f} MB): **{sessions} concurrent sessions** through nginx "
+        "(the deploy recipe's site file) in each configuration, each session loading two pages "
+        "and changing a control (3 page views, each until every chart is drawn).",
+        "",
+        "| | " + " | ".join(f"{r.replicas} replica{'s' * (r.replicas > 1)}" for r in runs) + " |",
+        "|---|" + "---|" * len(runs),
+        row("page views per second", lambda r: f"**{r.views_per_second:.2f}**"),
+        row("page views (completed)", lambda r: f"{len(r.times)} of {3 * sessions}"),
+        row("wall time (s)", lambda r: f"{r.wall:.0f}"),
+        row("page time p50 (s)", lambda r: f"{nan_safe(statistics.median, r.times):.1f}"),
+        row("page time p95 (s)", lambda r: f"{nan_safe(p95, r.times):.1f}"),
+        row("errors", lambda r: str(len(r.errors))),
+        row("CPU s of each replica", lambda r: " / ".join(f"{c:.0f}" for c in r.cpu)),
+        row("CPU s of all replicas", lambda r: f"{sum(r.cpu):.0f}"),
+        row(
+            "share of the machine's CPU",
+            lambda r: f"{sum(r.cpu) / (r.wall * (os.cpu_count() or 1)):.0%}",
+        ),
+        row("peak RSS of all replicas (MB)", lambda r: f"{r.peak_kb / 1024:.0f}"),
+        "",
+        "Reproduce: `uv run python bench/load.py --replicas "
+        + " ".join(str(r.replicas) for r in runs)
+        + f" --sessions {sessions}` (needs Debian's nginx and Chromium; `--no-write` only prints).",
+    ]
+    errors = [f"{r.replicas} replica(s), {e}" for r in runs for e in r.errors]
+    if errors:
+        lines += ["", "Errors:", *(f"- {e}" for e in errors[:20])]
+    return "\n".join(lines), errors
+
+
+def write_perf_section(text: str) -> None:
+    doc = PERF_DOC.read_text(encoding="utf-8")
+    if REPLICAS_START not in doc or REPLICAS_END not in doc:
+        raise SystemExit(f"{PERF_DOC.name} has no {REPLICAS_START} ... {REPLICAS_END} section")
+    head, rest = doc.split(REPLICAS_START, 1)
+    _, tail = rest.split(REPLICAS_END, 1)
+    PERF_DOC.write_text(f"{head}{REPLICAS_START}\n{text}\n{REPLICAS_END}{tail}", encoding="utf-8")
+
+
+def main_replicas(args: argparse.Namespace, scratch: Path) -> int:
+    from tests.browser import replicas
+
+    if not replicas.have_nginx():
+        raise SystemExit(f"nginx is not at {replicas.NGINX}: apt-get install nginx")
+    os.environ.setdefault("ALLIANCE_CACHE_DIR", str(scratch / "cache"))  # one shared store
+    db = database(args, scratch)
+    warm_store(db)
+    timeout = int(args.timeout * 1000)
+    runs = []
+    for n in args.replicas:
+        try:
+            runs.append(run_replicas(n, db, args.sessions, timeout, scratch))
+        except RuntimeError as e:  # a replica or nginx did not start
+            raise SystemExit(str(e)) from None
+        print(f"{n} replica(s): {runs[-1].views_per_second:.2f} page views/s", flush=True)
+    text, errors = summarise_replicas(runs, args.sessions, db)
+    print(text)
+    if not args.no_write:
+        write_perf_section(text)
+        print(f"\nwritten to {PERF_DOC.relative_to(ROOT)}")
+    return 1 if errors else 0
+
+
+def main_url(args: argparse.Namespace) -> int:
+    """Sessions against a server or proxy already running: times and errors only."""
+    done, wall = asyncio.run(drive(args.url.rstrip("/"), args.sessions, int(args.timeout * 1000)))
+    run = Run(0, done, wall)
+    times = run.times
+    print(
+        f"{args.sessions} sessions against {args.url}: {len(times)} page views in {wall:.0f} s, "
+        f"{run.views_per_second:.2f} per second; page time p50 "
+        f"{statistics.median(times) if times else float('nan'):.1f} s, p95 "
+        f"{p95(times) if times else float('nan'):.1f} s; {len(run.errors)} errors"
+    )
+    for line in run.errors[:20]:
+        print(f"- {line}")
+    return 1 if run.errors else 0
+
+
 def database(args: argparse.Namespace, scratch: Path) -> Path:
     if args.db:
         return Path(args.db)
@@ -419,12 +603,22 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--soak", type=float, default=0, help="seconds of hostile/ordinary links")
     parser.add_argument("--keep-log", help="copy the server's log to this file")
+    parser.add_argument(
+        "--replicas", type=int, nargs="+", help="N [N ...]: N replicas behind nginx, each in turn"
+    )
+    parser.add_argument("--url", help="drive this running server or proxy (nothing started)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
+    if args.url:
+        return main_url(args)
 
     scratch = Path(tempfile.mkdtemp(prefix="alliance-load-"))
     try:
+        if args.replicas:
+            if min(args.replicas) < 1:
+                raise SystemExit("--replicas: each N must be at least 1")
+            return main_replicas(args, scratch)
         db = database(args, scratch)
         try:
             app = serve("app", "dashboard.py", {"ALLIANCE_DB": str(db)}, scratch, startup_s=60)

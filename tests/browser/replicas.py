@@ -52,9 +52,15 @@ def site(ports: list[int], listen: int, access_log: Path) -> str:
     text = text.replace("    keepalive ", upstream + "    keepalive ", 1)
     text = re.sub(r"^\s*listen \[::\]:80;\n", "", text, flags=re.M)
     text = re.sub(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{listen};", text, flags=re.M)
-    return re.sub(
+    text = re.sub(
         r"access_log /var/log/nginx/\S+ ledger;", f"access_log {access_log} ledger;", text
     )
+    return cache_in(text, access_log.parent / "static-cache")
+
+
+def cache_in(text: str, folder: Path) -> str:
+    """The site with its static cache (proxy_cache_path) in `folder` instead of /var/lib/nginx."""
+    return re.sub(r"proxy_cache_path /var/lib/nginx/\S+ ", f"proxy_cache_path {folder} ", text)
 
 
 def main_conf(folder: Path, site_text: str) -> str:
