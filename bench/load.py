@@ -431,6 +431,8 @@ class Run:
     wall: float
     cpu: list[float] = field(default_factory=list)  # CPU seconds of each replica's tree
     peak_kb: int = 0  # peak of the summed VmRSS of every replica's tree
+    nginx_cpu: float = 0.0  # CPU seconds of nginx (master and worker)
+    client_cpu: float = 0.0  # CPU seconds of this process (the ws client; 0 for browsers)
 
     @property
     def times(self) -> list[float]:
@@ -459,6 +461,94 @@ class TreesRss(RssSampler):
             self.stop.wait(self.every)
 
 
+# A reader's session spoken in Streamlit's own protocol, for --client ws: what the server does
+# for a page view, without a browser drawing it on the same 2 cores. Each page view is a
+# rerun of the script (BackMsg.rerun_script with the page's path and query) until the server
+# says the script finished; the pages of WS_VIEWS in turn, like a reader following links.
+WS_VIEWS = [
+    ("", ""),
+    ("burden-sharing", ""),
+    ("burden-sharing", "year=2020"),
+    ("free-riding", ""),
+    ("alliances", ""),
+    ("country", "country=POL"),
+]
+ASSET = re.compile(r'(?:src|href)="\./(static/[^"]+)"')
+
+
+async def first_visit(client, base: str) -> str:
+    """What a new reader's browser fetches before the websocket: the page and the scripts it
+    names (through the proxy: nginx sets the sticky cookie and keeps the scripts). Returns the
+    Cookie header to send on the websocket."""
+    page = await client.get(base + "/")
+    page.raise_for_status()
+    for path in ASSET.findall(page.text):
+        (await client.get(f"{base}/{path}", headers={"Accept-Encoding": "gzip"})).raise_for_status()
+    return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+async def ws_view(socket, page: str, query: str, timeout: float) -> str | None:
+    """One page view: rerun the script for `page`; None when it finished without an exception
+    element, else what went wrong."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    ask = BackMsg()
+    ask.rerun_script.page_name = page
+    ask.rerun_script.query_string = query
+    await socket.send(ask.SerializeToString())
+    problem = None
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(socket.recv(), timeout))
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
+            problem = problem or f"exception: {message.delta.new_element.exception.message[:160]}"
+        if kind == "script_finished":
+            if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                return problem
+            if message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return f"script finished with status {message.script_finished}"
+
+
+async def ws_session(base: str, number: int, views: int, timeout_ms: int) -> Session:
+    import httpx
+    from websockets.asyncio.client import connect
+
+    session = Session(number)
+    timeout = timeout_ms / 1000
+    step = "first visit"
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            started = time.perf_counter()
+            cookie = await first_visit(client, base)
+            loaded = time.perf_counter() - started
+        url = base.replace("http", "ws", 1) + "/_stcore/stream"
+        headers = {"Cookie": cookie} if cookie else {}
+        async with connect(
+            url, subprotocols=["streamlit"], additional_headers=headers, max_size=None
+        ) as socket:
+            for i in range(views):
+                page, query = WS_VIEWS[(number + i) % len(WS_VIEWS)]
+                step = f"view {i + 1} (/{page}{'?' + query if query else ''})"
+                started = time.perf_counter()
+                if problem := await ws_view(socket, page, query, timeout):
+                    session.errors.append(f"{step}: {problem}")
+                session.seconds[f"view {i + 1}"] = time.perf_counter() - started + loaded
+                loaded = 0.0  # the first view's time includes the page and its scripts
+    except Exception as e:  # noqa: BLE001 - a load test records every failure, then goes on
+        session.errors.append(f"{step}: {type(e).__name__}: {str(e).splitlines()[0][:160]}")
+    return session
+
+
+async def ws_drive(base: str, sessions: int, views: int, timeout_ms: int):
+    started = time.perf_counter()
+    done = await asyncio.gather(
+        *(ws_session(base, i, views, timeout_ms) for i in range(1, sessions + 1))
+    )
+    return list(done), time.perf_counter() - started
+
+
 def warm_store(db: Path) -> None:
     """Judge the claims into the verdict store the replicas share, as the refresh unit does."""
     import subprocess
@@ -467,8 +557,15 @@ def warm_store(db: Path) -> None:
     subprocess.run([sys.executable, "-m", "app.warm"], cwd=ROOT, env=env, check=True)
 
 
-def run_replicas(n: int, db: Path, sessions: int, timeout_ms: int, scratch: Path) -> Run:
+def run_replicas(n: int, db: Path, args: argparse.Namespace, scratch: Path) -> Run:
     from tests.browser import replicas
+
+    sessions, timeout_ms = args.sessions, int(args.timeout * 1000)
+
+    def sessions_at(url: str, count: int):
+        if args.client == "ws":
+            return asyncio.run(ws_drive(url, count, args.views, timeout_ms))
+        return asyncio.run(drive(url, count, timeout_ms))
 
     logs = scratch / f"replicas-{n}"
     logs.mkdir()
@@ -476,26 +573,39 @@ def run_replicas(n: int, db: Path, sessions: int, timeout_ms: int, scratch: Path
         ports = [replicas.port_of(s.url) for s in servers]
         with replicas.proxy(ports, logs / "nginx") as proxy:
             for server in servers:  # each replica's own caches warm, as a served site's are
-                asyncio.run(drive(server.url, 1, timeout_ms))
+                sessions_at(server.url, 1)
             pids = [s.proc.pid for s in servers]
             sampler = TreesRss(pids)
             sampler.start()
             before = [cpu_seconds(p) for p in pids]
+            nginx_before, client_before = cpu_seconds(proxy.proc.pid), time.process_time()
             try:
-                done, wall = asyncio.run(drive(proxy.url, sessions, timeout_ms))
+                done, wall = sessions_at(proxy.url, sessions)
             finally:
                 sampler.stop.set()
                 sampler.join(timeout=5)
             cpu = [cpu_seconds(p) - b for p, b in zip(pids, before, strict=True)]
+            nginx_cpu = cpu_seconds(proxy.proc.pid) - nginx_before
+            client_cpu = time.process_time() - client_before if args.client == "ws" else 0.0
         for server in servers:
             if tracebacks := server.log.read_text().count("Traceback (most recent call last)"):
                 done[0].errors.append(f"{server.name} log: {tracebacks} traceback(s)")
-    return Run(n, done, wall, cpu, sampler.peak_kb)
+    return Run(n, done, wall, cpu, sampler.peak_kb, nginx_cpu, client_cpu)
 
 
-def summarise_replicas(runs: list[Run], sessions: int, db: Path) -> tuple[str, list[str]]:
+def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = os.getloadavg()[0]
+    sessions, per = args.sessions, (args.views if args.client == "ws" else len(STEPS))
+    what = (
+        f"each session a client speaking Streamlit's protocol (no browser): the page and its "
+        f"scripts as a new reader's browser fetches them, then {per} page views in a row over "
+        "one websocket (each until the script run has finished; the pages of the landing page, "
+        "Burden sharing with and without a year, Free riding, Alliances, Country profile)"
+        if args.client == "ws"
+        else "each session a Chromium page loading two pages and changing a control (3 page "
+        "views, each until every chart is drawn)"
+    )
 
     def row(label: str, value) -> str:
         return f"| {label} | " + " | ".join(value(r) for r in runs) + " |"
@@ -507,13 +617,12 @@ def summarise_replicas(runs: list[Run], sessions: int, db: Path) -> tuple[str, l
         f"Measured {when} on this machine ({os.cpu_count()} cores, load average {load:.1f} at "
         f"the end; the browsers run here too), database {db.name} "
         f"({db.stat().st_size / 1e6:.1f} MB): **{sessions} concurrent sessions** through nginx "
-        "(the deploy recipe's site file) in each configuration, each session loading two pages "
-        "and changing a control (3 page views, each until every chart is drawn).",
+        f"(the deploy recipe's site file) in each configuration, {what}.",
         "",
         "| | " + " | ".join(f"{r.replicas} replica{'s' * (r.replicas > 1)}" for r in runs) + " |",
         "|---|" + "---|" * len(runs),
         row("page views per second", lambda r: f"**{r.views_per_second:.2f}**"),
-        row("page views (completed)", lambda r: f"{len(r.times)} of {3 * sessions}"),
+        row("page views (completed)", lambda r: f"{len(r.times)} of {per * sessions}"),
         row("wall time (s)", lambda r: f"{r.wall:.0f}"),
         row("page time p50 (s)", lambda r: f"{nan_safe(statistics.median, r.times):.1f}"),
         row("page time p95 (s)", lambda r: f"{nan_safe(p95, r.times):.1f}"),
@@ -524,11 +633,17 @@ def summarise_replicas(runs: list[Run], sessions: int, db: Path) -> tuple[str, l
             "share of the machine's CPU",
             lambda r: f"{sum(r.cpu) / (r.wall * (os.cpu_count() or 1)):.0%}",
         ),
+        row(
+            "CPU s of nginx / of the ws client", lambda r: f"{r.nginx_cpu:.0f} / {r.client_cpu:.0f}"
+        ),
         row("peak RSS of all replicas (MB)", lambda r: f"{r.peak_kb / 1024:.0f}"),
         "",
         "Reproduce: `uv run python bench/load.py --replicas "
         + " ".join(str(r.replicas) for r in runs)
-        + f" --sessions {sessions}` (needs Debian's nginx and Chromium; `--no-write` only prints).",
+        + f" --sessions {sessions} --client {args.client}"
+        + (f" --views {args.views}" if args.client == "ws" else "")
+        + "` (needs Debian's nginx, and Chromium for `--client browser`; `--no-write` only "
+        "prints).",
     ]
     errors = [f"{r.replicas} replica(s), {e}" for r in runs for e in r.errors]
     if errors:
@@ -553,15 +668,14 @@ def main_replicas(args: argparse.Namespace, scratch: Path) -> int:
     os.environ.setdefault("ALLIANCE_CACHE_DIR", str(scratch / "cache"))  # one shared store
     db = database(args, scratch)
     warm_store(db)
-    timeout = int(args.timeout * 1000)
     runs = []
     for n in args.replicas:
         try:
-            runs.append(run_replicas(n, db, args.sessions, timeout, scratch))
+            runs.append(run_replicas(n, db, args, scratch))
         except RuntimeError as e:  # a replica or nginx did not start
             raise SystemExit(str(e)) from None
         print(f"{n} replica(s): {runs[-1].views_per_second:.2f} page views/s", flush=True)
-    text, errors = summarise_replicas(runs, args.sessions, db)
+    text, errors = summarise_replicas(runs, args, db)
     print(text)
     if not args.no_write:
         write_perf_section(text)
@@ -571,7 +685,11 @@ def main_replicas(args: argparse.Namespace, scratch: Path) -> int:
 
 def main_url(args: argparse.Namespace) -> int:
     """Sessions against a server or proxy already running: times and errors only."""
-    done, wall = asyncio.run(drive(args.url.rstrip("/"), args.sessions, int(args.timeout * 1000)))
+    base, timeout_ms = args.url.rstrip("/"), int(args.timeout * 1000)
+    if args.client == "ws":
+        done, wall = asyncio.run(ws_drive(base, args.sessions, args.views, timeout_ms))
+    else:
+        done, wall = asyncio.run(drive(base, args.sessions, timeout_ms))
     run = Run(0, done, wall)
     times = run.times
     print(
@@ -607,8 +725,15 @@ def main() -> int:
         "--replicas", type=int, nargs="+", help="N [N ...]: N replicas behind nginx, each in turn"
     )
     parser.add_argument("--url", help="drive this running server or proxy (nothing started)")
+    parser.add_argument(
+        "--client",
+        choices=("browser", "ws"),
+        default="browser",
+        help="with --replicas/--url: Chromium pages, or Streamlit's protocol without a browser",
+    )
+    parser.add_argument("--views", type=int, default=12, help="page views per ws session")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if args.client == "browser" and not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
     if args.url:
         return main_url(args)
