@@ -36,12 +36,15 @@ With --replicas N [N ...], each N in turn: N replicas started at once and Debian
 front of them with the deploy recipe's site file (tests/browser/replicas.py,
 docs/deploy/alliance-ledger.nginx.conf), the claims judged once into the shared verdict store
 (`python -m app.warm`, as the refresh unit does), each replica opened once directly (its own
-caches warm, not counted), then the same sessions through the proxy. A page view is one step
-of a session (a page load or a control change: one full script run, every chart drawn).
-Reported side by side: page views per second over the wall time, p50/p95 page time, errors,
-CPU seconds of each replica (how evenly the proxy spread the work) and the peak RSS of all
-replicas; written between the replicas markers of docs/PERFORMANCE.md. The browsers run on
-the same machine: on 2 cores they take most of the CPU, and say so in the figures.
+caches warm, not counted), then the same sessions through the proxy. `--client browser`: the
+Chromium sessions above; a page view is one of their steps. `--client ws`: each session speaks
+Streamlit's own protocol instead (the page and the scripts it names, as a new reader's browser
+fetches them, then --views reruns of the script over one websocket, the pages of WS_VIEWS in
+turn, each until the server says the run finished): what the servers do for readers, without
+Chromium drawing every chart on the same 2 cores. Reported side by side: page views per second
+over the wall time, p50/p95 page time, errors, CPU seconds of each replica (how evenly the
+proxy spread the work), of nginx and of the client, and the peak RSS of all replicas; written
+between the replicas-<client> markers of docs/PERFORMANCE.md.
 With --url, the sessions go to a server or proxy already running (nothing started, nothing
 written; no server CPU or memory).
 """
@@ -419,7 +422,11 @@ def write_section(text: str, start: str = START, end: str = END, title: str = "L
 # --- replicas behind nginx -------------------------------------------------------------------
 
 PERF_DOC = ROOT / "docs" / "PERFORMANCE.md"
-REPLICAS_START, REPLICAS_END = "<!-- replicas:start -->", "<!-- replicas:end -->"
+
+
+def replicas_markers(client: str) -> tuple[str, str]:
+    """The markers of the section a --replicas run writes (one per client kind)."""
+    return f"<!-- replicas-{client}:start -->", f"<!-- replicas-{client}:end -->"
 
 
 @dataclass
@@ -567,8 +574,7 @@ def run_replicas(n: int, db: Path, args: argparse.Namespace, scratch: Path) -> R
             return asyncio.run(ws_drive(url, count, args.views, timeout_ms))
         return asyncio.run(drive(url, count, timeout_ms))
 
-    logs = scratch / f"replicas-{n}"
-    logs.mkdir()
+    logs = Path(tempfile.mkdtemp(prefix=f"replicas-{n}-", dir=scratch))
     with replicas.replicas(n, {"ALLIANCE_DB": str(db)}, logs, startup_s=120) as servers:
         ports = [replicas.port_of(s.url) for s in servers]
         with replicas.proxy(ports, logs / "nginx") as proxy:
@@ -615,7 +621,7 @@ def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
 
     lines = [
         f"Measured {when} on this machine ({os.cpu_count()} cores, load average {load:.1f} at "
-        f"the end; the browsers run here too), database {db.name} "
+        f"the end; the load client runs here too), database {db.name} "
         f"({db.stat().st_size / 1e6:.1f} MB): **{sessions} concurrent sessions** through nginx "
         f"(the deploy recipe's site file) in each configuration, {what}.",
         "",
@@ -651,13 +657,14 @@ def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
     return "\n".join(lines), errors
 
 
-def write_perf_section(text: str) -> None:
+def write_perf_section(text: str, client: str) -> None:
+    start, end = replicas_markers(client)
     doc = PERF_DOC.read_text(encoding="utf-8")
-    if REPLICAS_START not in doc or REPLICAS_END not in doc:
-        raise SystemExit(f"{PERF_DOC.name} has no {REPLICAS_START} ... {REPLICAS_END} section")
-    head, rest = doc.split(REPLICAS_START, 1)
-    _, tail = rest.split(REPLICAS_END, 1)
-    PERF_DOC.write_text(f"{head}{REPLICAS_START}\n{text}\n{REPLICAS_END}{tail}", encoding="utf-8")
+    if start not in doc or end not in doc:
+        raise SystemExit(f"{PERF_DOC.name} has no {start} ... {end} section")
+    head, rest = doc.split(start, 1)
+    _, tail = rest.split(end, 1)
+    PERF_DOC.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main_replicas(args: argparse.Namespace, scratch: Path) -> int:
@@ -678,7 +685,7 @@ def main_replicas(args: argparse.Namespace, scratch: Path) -> int:
     text, errors = summarise_replicas(runs, args, db)
     print(text)
     if not args.no_write:
-        write_perf_section(text)
+        write_perf_section(text, args.client)
         print(f"\nwritten to {PERF_DOC.relative_to(ROOT)}")
     return 1 if errors else 0
 
