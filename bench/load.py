@@ -44,7 +44,9 @@ turn, each until the server says the run finished): what the servers do for read
 Chromium drawing every chart on the same 2 cores. Reported side by side: page views per second
 over the wall time, p50/p95 page time, errors, CPU seconds of each replica (how evenly the
 proxy spread the work), of nginx and of the client, and the peak RSS of all replicas; written
-between the replicas-<client> markers of docs/PERFORMANCE.md.
+between the replicas-<client> markers of docs/PERFORMANCE.md. With --refreshes K, `etl build`
+republishes the served file K times while the sessions run (the ws sessions then also open the
+Data and methods page), written between the replicas-<client>-refreshes markers.
 With --url, the sessions go to a server or proxy already running (nothing started, nothing
 written; no server CPU or memory).
 """
@@ -440,6 +442,7 @@ class Run:
     peak_kb: int = 0  # peak of the summed VmRSS of every replica's tree
     nginx_cpu: float = 0.0  # CPU seconds of nginx (master and worker)
     client_cpu: float = 0.0  # CPU seconds of this process (the ws client; 0 for browsers)
+    published: int = 0  # databases published under the sessions (--refreshes)
 
     @property
     def times(self) -> list[float]:
@@ -518,7 +521,14 @@ async def ws_view(socket, page: str, query: str, timeout: float) -> str | None:
                 return f"script finished with status {message.script_finished}"
 
 
-async def ws_session(base: str, number: int, views: int, timeout_ms: int) -> Session:
+# With --refreshes the readers also open the Data and methods page, whose export zip holds a
+# connection's cursor for seconds: the case where a refresh used to close it under them.
+WS_REFRESH_VIEWS = [*WS_VIEWS, ("methods", "")]
+
+
+async def ws_session(
+    base: str, number: int, views: int, timeout_ms: int, pages: list = WS_VIEWS
+) -> Session:
     import httpx
     from websockets.asyncio.client import connect
 
@@ -536,7 +546,7 @@ async def ws_session(base: str, number: int, views: int, timeout_ms: int) -> Ses
             url, subprotocols=["streamlit"], additional_headers=headers, max_size=None
         ) as socket:
             for i in range(views):
-                page, query = WS_VIEWS[(number + i) % len(WS_VIEWS)]
+                page, query = pages[(number + i) % len(pages)]
                 step = f"view {i + 1} (/{page}{'?' + query if query else ''})"
                 started = time.perf_counter()
                 if problem := await ws_view(socket, page, query, timeout):
@@ -548,10 +558,10 @@ async def ws_session(base: str, number: int, views: int, timeout_ms: int) -> Ses
     return session
 
 
-async def ws_drive(base: str, sessions: int, views: int, timeout_ms: int):
+async def ws_drive(base: str, sessions: int, views: int, timeout_ms: int, pages: list = WS_VIEWS):
     started = time.perf_counter()
     done = await asyncio.gather(
-        *(ws_session(base, i, views, timeout_ms) for i in range(1, sessions + 1))
+        *(ws_session(base, i, views, timeout_ms, pages) for i in range(1, sessions + 1))
     )
     return list(done), time.perf_counter() - started
 
@@ -564,6 +574,37 @@ def warm_store(db: Path) -> None:
     subprocess.run([sys.executable, "-m", "app.warm"], cwd=ROOT, env=env, check=True)
 
 
+class Refresher(threading.Thread):
+    """`etl build --db DB` `count` times, one after another with a second between: the served
+    file replaced under the replicas while readers read, as `etl refresh` publishes."""
+
+    def __init__(self, db: Path, count: int) -> None:
+        super().__init__(daemon=True)
+        self.db, self.count = db, count
+        self.published = 0
+        self.failed: list[str] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        import subprocess
+
+        for _ in range(self.count):
+            if self.stop.is_set():
+                return
+            done = subprocess.run(
+                [sys.executable, "-m", "etl.cli", "build", "--db", str(self.db)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            if done.returncode == 0:
+                self.published += 1
+            else:
+                self.failed.append(done.stderr.strip().splitlines()[-1][:200])
+            self.stop.wait(1)
+
+
 def run_replicas(n: int, db: Path, args: argparse.Namespace, scratch: Path) -> Run:
     from tests.browser import replicas
 
@@ -571,7 +612,8 @@ def run_replicas(n: int, db: Path, args: argparse.Namespace, scratch: Path) -> R
 
     def sessions_at(url: str, count: int):
         if args.client == "ws":
-            return asyncio.run(ws_drive(url, count, args.views, timeout_ms))
+            pages = WS_REFRESH_VIEWS if args.refreshes else WS_VIEWS
+            return asyncio.run(ws_drive(url, count, args.views, timeout_ms, pages))
         return asyncio.run(drive(url, count, timeout_ms))
 
     logs = Path(tempfile.mkdtemp(prefix=f"replicas-{n}-", dir=scratch))
@@ -585,18 +627,26 @@ def run_replicas(n: int, db: Path, args: argparse.Namespace, scratch: Path) -> R
             sampler.start()
             before = [cpu_seconds(p) for p in pids]
             nginx_before, client_before = cpu_seconds(proxy.proc.pid), time.process_time()
+            refresher = Refresher(db, args.refreshes)
+            if args.refreshes:
+                refresher.start()
             try:
                 done, wall = sessions_at(proxy.url, sessions)
             finally:
                 sampler.stop.set()
                 sampler.join(timeout=5)
+                refresher.stop.set()
+                if args.refreshes:
+                    refresher.join()
             cpu = [cpu_seconds(p) - b for p, b in zip(pids, before, strict=True)]
             nginx_cpu = cpu_seconds(proxy.proc.pid) - nginx_before
             client_cpu = time.process_time() - client_before if args.client == "ws" else 0.0
         for server in servers:
             if tracebacks := server.log.read_text().count("Traceback (most recent call last)"):
                 done[0].errors.append(f"{server.name} log: {tracebacks} traceback(s)")
-    return Run(n, done, wall, cpu, sampler.peak_kb, nginx_cpu, client_cpu)
+    for failure in refresher.failed:
+        done[0].errors.append(f"etl build: {failure}")
+    return Run(n, done, wall, cpu, sampler.peak_kb, nginx_cpu, client_cpu, refresher.published)
 
 
 def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
@@ -612,6 +662,16 @@ def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
         else "each session a Chromium page loading two pages and changing a control (3 page "
         "views, each until every chart is drawn)"
     )
+    if args.refreshes:
+        what += (
+            f"; while they ran, `etl build` republished the served file up to {args.refreshes} "
+            "times (renamed over it, as `etl refresh` publishes)"
+            + (
+                ", and the sessions also opened the Data and methods page"
+                if args.client == "ws"
+                else ""
+            )
+        )
 
     def row(label: str, value) -> str:
         return f"| {label} | " + " | ".join(value(r) for r in runs) + " |"
@@ -633,6 +693,11 @@ def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
         row("page time p50 (s)", lambda r: f"{nan_safe(statistics.median, r.times):.1f}"),
         row("page time p95 (s)", lambda r: f"{nan_safe(p95, r.times):.1f}"),
         row("errors", lambda r: str(len(r.errors))),
+        *(
+            [row("refreshes published during the sessions", lambda r: str(r.published))]
+            if args.refreshes
+            else []
+        ),
         row("CPU s of each replica", lambda r: " / ".join(f"{c:.0f}" for c in r.cpu)),
         row("CPU s of all replicas", lambda r: f"{sum(r.cpu):.0f}"),
         row(
@@ -648,6 +713,7 @@ def summarise_replicas(runs: list[Run], args: argparse.Namespace, db: Path):
         + " ".join(str(r.replicas) for r in runs)
         + f" --sessions {sessions} --client {args.client}"
         + (f" --views {args.views}" if args.client == "ws" else "")
+        + (f" --refreshes {args.refreshes}" if args.refreshes else "")
         + "` (needs Debian's nginx, and Chromium for `--client browser`; `--no-write` only "
         "prints).",
     ]
@@ -685,7 +751,7 @@ def main_replicas(args: argparse.Namespace, scratch: Path) -> int:
     text, errors = summarise_replicas(runs, args, db)
     print(text)
     if not args.no_write:
-        write_perf_section(text, args.client)
+        write_perf_section(text, f"{args.client}-refreshes" if args.refreshes else args.client)
         print(f"\nwritten to {PERF_DOC.relative_to(ROOT)}")
     return 1 if errors else 0
 
@@ -739,6 +805,12 @@ def main() -> int:
         help="with --replicas/--url: Chromium pages, or Streamlit's protocol without a browser",
     )
     parser.add_argument("--views", type=int, default=12, help="page views per ws session")
+    parser.add_argument(
+        "--refreshes",
+        type=int,
+        default=0,
+        help="with --replicas: republish the served file (etl build) K times during the sessions",
+    )
     args = parser.parse_args()
     if args.client == "browser" and not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not at {CHROMIUM}: apt-get install chromium")
