@@ -5,8 +5,11 @@
   fingerprint (inode, size, mtime); when `etl refresh` has replaced the file, the old connection
   is closed *before* the new one opens (DuckDB hands a second connect to the same path the
   already-open instance, i.e. the old file), so the app follows a refresh without a restart.
-  `cursor()` lends it to the modules that read the warehouse otherwise (app/ages.py,
-  app/downloads.py).
+  Every use borrows a cursor and gives it back: the old connection is closed only once every
+  cursor lent on it is back (DuckDB refuses to close a connection whose cursor is running
+  another session's query, and closing it would close the cursors other threads hold), waiting
+  at most ALLIANCE_REOPEN_WAIT_SECONDS (etl/limits.py). `cursor()` lends one to the modules that
+  read the warehouse otherwise (app/ages.py, app/downloads.py).
 - Query results: every query is a file in queries/ run by ledger.queries.run (the one runner:
   the frame the CLI and the claims get, statistics included), cached with st.cache_data keyed
   by query name + bound parameters (defaults filled in) + that fingerprint, so a new file means
@@ -23,6 +26,7 @@ says how old the sources are.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +37,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from etl import limits
 from etl.db import connect_readonly, default_db_path
 from etl.errors import EtlError
 from ledger import queries
@@ -61,29 +66,66 @@ def fingerprint(path: Path) -> Fingerprint | None:
 
 
 class _Reader:
-    """The shared read-only connection, reopened when the file behind it changes."""
+    """The shared read-only connection, reopened when the file behind it changes; cursors are
+    lent from it and counted, so it is never closed under a query still running."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._key: tuple[Path, Fingerprint] | None = None
+        self._lent = 0  # cursors handed out and not yet given back
 
-    def connection(self) -> tuple[duckdb.DuckDBPyConnection, Fingerprint]:
-        path = db_path()
-        with self._lock:
+    @contextmanager
+    def cursor(self) -> Iterator[tuple[duckdb.DuckDBPyConnection, Fingerprint]]:
+        """A cursor on the current file and that file's fingerprint, given back on exit."""
+        with self._cond:
+            fp = self._current(db_path())
+            cur = self._con.cursor()
+            self._lent += 1
+        try:
+            yield cur, fp
+        finally:
+            with self._cond:
+                cur.close()
+                self._lent -= 1
+                self._cond.notify_all()
+
+    def _current(self, path: Path) -> Fingerprint:
+        """Open (or reopen) the connection on the file now at `path`; called holding the lock.
+        A replaced file waits here, lock released, until the old connection's cursors are back:
+        new borrowers wait too, so none is lent from the old file meanwhile."""
+        deadline = None
+        while True:
             fp = fingerprint(path)
             if fp is None:
                 raise EtlError("the database file is missing", file=str(path))
-            if self._key != (path, fp) or self._con is None:
-                if self._con is not None:
-                    self._con.close()  # first: DuckDB would otherwise reuse the old instance
-                    self._con = None
-                self._con = connect_readonly(path)
-                self._key = (path, fp)
-            return self._con, fp
+            if self._con is not None and self._key == (path, fp):
+                return fp
+            if self._lent == 0:
+                break
+            if deadline is None:
+                try:
+                    wait = limits.get("reopen_wait_seconds")
+                except limits.LimitError as e:
+                    raise EtlError(str(e)) from None
+                deadline = time.monotonic() + wait
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EtlError(
+                    f"the database file was replaced and queries on the previous one were still "
+                    f"running after {wait:g} s (ALLIANCE_REOPEN_WAIT_SECONDS); try again",
+                    file=str(path),
+                )
+            self._cond.wait(timeout=left)
+        if self._con is not None:
+            self._con.close()  # first: DuckDB would otherwise reuse the old instance
+            self._con, self._key = None, None
+        self._con = connect_readonly(path)
+        self._key = (path, fp)
+        return fp
 
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             if self._con is not None:
                 self._con.close()
             self._con, self._key = None, None
@@ -97,12 +139,8 @@ def _reader() -> _Reader:
 @contextmanager
 def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor of the shared connection (one per use: DuckDB cursors are per thread)."""
-    con, _ = _reader().connection()
-    cur = con.cursor()
-    try:
+    with _reader().cursor() as (cur, _):
         yield cur
-    finally:
-        cur.close()
 
 
 def current_fingerprint() -> Fingerprint | None:
@@ -247,12 +285,8 @@ def _finished(
 ) -> pl.DataFrame:
     """ledger.queries.run on the shared connection, cached by the file and the fully bound
     parameters, so a page and a claim asking the same thing share one run."""
-    con, _ = _reader().connection()
-    cur = con.cursor()
-    try:
+    with _reader().cursor() as (cur, _):
         frame = queries.run(cur, name, **dict(bound))
-    finally:
-        cur.close()
     with _RUNS_LOCK:
         _RUNS[name] = _RUNS.get(name, 0) + 1
     return frame

@@ -56,6 +56,10 @@ _LIMITS = [
     Limit("worker_idle_seconds", 600.0, 86_400.0, "s", "time an idle query worker is kept"),
     # the explorer's cache of results, counted in bytes (polars' estimate of each frame)
     Limit("explore_cache_mb", 64, 16_384, "MB", "the SQL explorer's result cache", True),
+    # A dashboard process reopens a database file a refresh replaced only once the queries still
+    # reading the old file are done (DuckDB refuses to close a connection in use); this long at
+    # most, then that page says so in one line and the next rerun tries again.
+    Limit("reopen_wait_seconds", 30.0, 600.0, "s", "wait for queries on a replaced database"),
     # raw files (per source, see RAW_MB) and workbooks
     Limit("raw_mb", 64, 16_384, "MB", "largest raw file of a source without its own cap", True),
     Limit("xlsx_unzipped_mb", 256, 16_384, "MB", "largest uncompressed size of a workbook", True),

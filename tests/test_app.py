@@ -452,14 +452,14 @@ def test_a_refreshed_file_is_reopened_without_a_restart(tmp_path, monkeypatch):
     make_db(path, {"alliance": [alliance]})
     monkeypatch.setenv("ALLIANCE_DB", str(path))
     reader = data._Reader()
-    con, first = reader.connection()
-    assert con.execute("select count(*) from alliance").fetchall()[0][0] == 1
+    with reader.cursor() as (cur, first):
+        assert cur.execute("select count(*) from alliance").fetchall()[0][0] == 1
     staged = tmp_path / "next.duckdb"
     make_db(staged, {"alliance": [alliance, {**alliance, "code": "JEF", "name": "JEF"}]})
     os.replace(staged, path)
-    con, second = reader.connection()
-    assert second != first
-    assert con.execute("select count(*) from alliance").fetchall()[0][0] == 2
+    with reader.cursor() as (cur, second):
+        assert second != first
+        assert cur.execute("select count(*) from alliance").fetchall()[0][0] == 2
     reader.close()
 
 
