@@ -231,7 +231,7 @@ def test_c12_true_since_the_review_was_published(run):
     claim = by_id("C12")
     entries = history(claim, run, TODAY)
     assert dict((y, v) for y, v, _ in entries)[2024] == NOT_JUDGED
-    assert true_since(claim, run, TODAY, entries) == WRITTEN
+    assert true_since(claim, run, TODAY, judge(claim, run, TODAY)) == WRITTEN
     found = judged("C12", run)
     assert "NATO first" in found.sentence and found.figures["published"] == "2025-06-02"
 
