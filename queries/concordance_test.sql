@@ -26,25 +26,16 @@
 
 with
 
-members as (
-    select panel.iso3, panel.year
-    from panel_members_in($alliance, $membership, $as_of, $source) as panel
-),
-
 sample as (
     select
-        defence_panel.year,
-        defence_panel.iso3,
-        defence_panel.me_current_usd_m as me,
-        defence_panel.gdp_current_usd_m as gdp,
-        defence_panel.population,
-    from defence_panel_at($as_of) as defence_panel
-    inner join members
-        on members.iso3 = defence_panel.iso3
-        and members.year = defence_panel.year
-    where defence_panel.source = $source
-        and defence_panel.me_current_usd_m >= 0
-        and defence_panel.gdp_current_usd_m > 0
+        members.year,
+        members.iso3,
+        members.me_current_usd_m as me,
+        members.gdp_current_usd_m as gdp,
+        members.population,
+    from member_panel_at($alliance, $membership, $as_of, $source) as members
+    where members.me_current_usd_m >= 0
+        and members.gdp_current_usd_m > 0
 ),
 
 shares as (

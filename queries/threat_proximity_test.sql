@@ -14,20 +14,9 @@
 
 with
 
-panel as (
-    select * from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
-),
-
 members as (
-    select selected.iso3, selected.year
-    from members_in('NATO', $membership, $as_of, (select list(year) from years))
-        as selected
-    where selected.iso3 not in ('USA', 'CAN')
+    select * from member_panel_at('NATO', $membership, $as_of, $source) as panel
+    where panel.iso3 not in ('USA', 'CAN')
 ),
 
 distances as (
@@ -42,13 +31,10 @@ joined as (
         members.year,
         members.iso3,
         distances.distance_km,
-        panel.share_gdp_pct as burden_pct,
+        members.share_gdp_pct as burden_pct,
     from members
     left join distances
         on distances.iso3 = members.iso3
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
 ),
 
 complete as (
