@@ -3,9 +3,9 @@
 -- Unit: percent of GDP; money in million US$ at current prices and exchange rates; spending
 --   per head in US$ (current, and constant at price_base_year), each source's own figures
 --   (defence_panel: NATO's implied population, SIPRI's published per-capita figure).
--- Source: macro defence_panel_at($as_of) ('nato': NATO tables, the newest edition published by
---   $as_of; 'sipri': SIPRI, the newest release, GDP the one SIPRI's share implies), view
---   membership_spell, table country.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) ('nato': NATO tables, the
+--   newest edition published by $as_of; 'sipri': SIPRI, the newest release, GDP the one SIPRI's
+--   share implies), view membership_spell, table country.
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,

@@ -3,9 +3,9 @@
 -- burden-to-benefit ratio R_i = b_i / y_i, the fair share FS_i = sum(ME) x y_i and the gap
 -- ME_i - FS_i.
 -- Unit: shares in percent; money in million US$ at current prices and exchange rates.
--- Source: macro defence_panel_at($as_of) (NATO tables, or SIPRI with the GDP and population its
---   figures imply; the editions published by $as_of),
---   view membership_spell, table country.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (NATO tables, or SIPRI with
+--   the GDP and population its figures imply; the editions published by $as_of), view
+--   membership_spell, table country.
 -- Parameters:
 --   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,
 --                NATO_EUROPE_CANADA)

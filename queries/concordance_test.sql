@@ -7,9 +7,9 @@
 -- members of the year (percent). Few large positive d (the US) against many small negative
 -- ones: the burden is not shared in proportion to the benefit.
 -- Unit: rank sums (W+, W-), counts of countries, z scores; d in percentage points of share.
--- Source: defence_panel_at($as_of) (ME and GDP in current US$ m: NATO tables, or SIPRI ME with
---   the GDP its share implies; population: NATO-derived or SIPRI-implied; the editions
---   published by $as_of), member_year / membership_spell.
+-- Source: macro member_panel_at over defence_panel_at($as_of) (ME and GDP in current US$ m:
+--   NATO tables, or SIPRI ME with the GDP its share implies; population: NATO-derived or
+--   SIPRI-implied; the editions published by $as_of), member_year / membership_spell.
 -- A member-year enters when its ME (>= 0) and GDP (> 0) are known; the 'gdp_population' row
 --   is computed only when every one of them has a population.
 -- Method (scipy.stats.wilcoxon, zero_method='wilcox'): zero differences are dropped (n_zero

@@ -3,8 +3,9 @@
 -- Unit: money in million US$ (current prices; constant prices at price_base_year, the base
 --   of the edition used: 2015 or 2021 on NATO's figures, 2023 or 2024 on SIPRI's); burden and
 --   growth in percent. A constant-price total mixing two bases is NULL, not a sum.
--- Source: macro defence_panel_at($as_of) (the editions published by $as_of), view membership_spell, view alliance_grouping (every grouping,
---   including the derived NATO_EUROPE_CANADA).
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (the editions published by
+--   $as_of), view membership_spell, view alliance_grouping (every grouping, including the
+--   derived NATO_EUROPE_CANADA).
 -- Parameters:
 --   $alliance    one grouping code, or NULL for every grouping
 --   $source      'nato' or 'sipri'

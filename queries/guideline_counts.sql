@@ -2,7 +2,8 @@
 -- GDP, the 3.5 % Hague core line, and 20 % of defence expenditure on major equipment (NATO's
 -- TABLE8a, so NULL counts on SIPRI's figures), with the allies below 2 % and below 20 %.
 -- Unit: counts of allies; lists of ISO3 codes.
--- Source: macro defence_panel_at($as_of) (the editions published by $as_of), view membership_spell.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (the editions published by
+--   $as_of), view membership_spell.
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)

@@ -2,8 +2,9 @@
 -- (2 % of GDP, 2006 / Wales 2014; 3.5 % core defence, The Hague 2025; 20 % of defence
 -- expenditure on major equipment, Wales 2014) and the shortfall in US$ m to 2 % and 3.5 %.
 -- Unit: percent of GDP and of ME; money in million US$ at current prices and exchange rates.
--- Source: macro defence_panel_at($as_of) (the editions published by $as_of; 'nato' or 'sipri'; the equipment share exists only in NATO's
---   TABLE8a and is NULL on SIPRI's figures), view membership_spell, table country.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (the editions published by
+--   $as_of; 'nato' or 'sipri'; the equipment share exists only in NATO's TABLE8a and is NULL on
+--   SIPRI's figures), view membership_spell, table country.
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'

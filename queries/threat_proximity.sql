@@ -3,7 +3,8 @@
 -- burden.
 -- Unit: km; percent of GDP.
 -- Source: table country (capitals' coordinates and land borders, REST Countries; Moscow is the
---   capital of the RUS row), macro defence_panel_at($as_of), view membership_spell.
+--   capital of the RUS row), macro member_panel_at over macro defence_panel_at($as_of), view
+--   membership_spell.
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'

@@ -3,7 +3,8 @@
 -- with n; also the median European burden that year. The p-value is left to Python
 -- (ledger/stats.py): t = rho x sqrt((n - 2) / (1 - rho^2)) with n - 2 degrees of freedom.
 -- Unit: rho (-1 to 1); n (allies); percent of GDP.
--- Source: macro defence_panel_at($as_of), view membership_spell, table country (see threat_proximity).
+-- Source: macro member_panel_at over macro defence_panel_at($as_of), view membership_spell,
+--   table country (see threat_proximity).
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)

@@ -39,8 +39,10 @@ def test_states_and_accessions(real_con):
 def test_figures_are_the_releases_own(real_con):
     day = date(2025, 6, 2)
     frame = _run(real_con, day).filter((pl.col("iso3") == "POL") & (pl.col("year") == 1996))
-    expected = real_con.execute(
+    # fetchall, not fetchone: DuckDB 2 refuses the next query on a connection (the session's
+    # shared real_con) while a result is left unfinished.
+    (expected,) = real_con.execute(
         "select share_gdp_pct from sipri_at(as_of := ?) where iso3 = 'POL' and year = 1996",
         [day],
-    ).fetchone()[0]
+    ).fetchall()[0]
     assert frame["burden_pct"][0] == expected
