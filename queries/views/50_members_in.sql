@@ -45,40 +45,42 @@ inner join (select unnest(year_list) as year) as years
     end
 where grouping_code is null or spells.alliance = grouping_code;
 
--- Table macro panel_members_in: members_in over every year a source covers in
--- defence_panel_at(on_date) (the editions published by on_date): alliance, iso3, year. The year
--- list is spelled here once, for every query that selects members on the panel's years.
--- Parameters: grouping_code, membership_rule, on_date as members_in; panel_source 'nato' or
--- 'sipri' (defence_panel_at's source).
-create or replace macro panel_members_in(grouping_code, membership_rule, on_date, panel_source)
-as table
-select selected.alliance, selected.iso3, selected.year
-from members_in(
-    grouping_code,
-    membership_rule,
-    on_date,
-    (
-        select list(distinct panel.year) from defence_panel_at(on_date) as panel
-        where panel.source = panel_source
-    )
-) as selected;
-
 -- Table macro member_panel_at: the members of a grouping beside their defence_panel rows, the
 -- opening of every indicator on the panel. member_panel_at(grouping_code, membership_rule,
--- on_date, panel_source) gives one row per member-year of panel_members_in (alliance, iso3,
--- year) with every other column of that member's defence_panel_at(on_date) row of source
--- panel_source (edition, is_estimate, me_current_usd_m, share_gdp_pct, ...), NULL where the
--- source prints no row for the member that year (Iceland in NATO's ME tables), so gaps stay
--- visible. Parameters: as panel_members_in.
+-- on_date, panel_source) gives one row per member-year of members_in(grouping_code,
+-- membership_rule, on_date, ...) over every year panel_source covers in defence_panel_at(on_date)
+-- (the editions published by on_date): alliance, iso3, year, then every other column of that
+-- member's panel row of source panel_source (edition, is_estimate, me_current_usd_m,
+-- share_gdp_pct, ...), NULL where the source prints no row for the member that year (Iceland in
+-- NATO's ME tables), so gaps stay visible.
+-- Parameters: grouping_code, membership_rule, on_date as members_in; panel_source 'nato' or
+-- 'sipri' (defence_panel_at's source).
 create or replace macro member_panel_at(grouping_code, membership_rule, on_date, panel_source)
 as table
+
+with
+
+-- one CTE read twice (the year list, the join): the panel is computed once
+panel as (
+    select * from defence_panel_at(on_date)
+    where source = panel_source
+),
+
+members as (
+    select * from members_in(
+        grouping_code,
+        membership_rule,
+        on_date,
+        (select list(distinct panel.year) from panel)
+    )
+)
+
 select
     members.alliance,
     members.iso3,
     members.year,
     panel.* exclude (source, iso3, year),
-from panel_members_in(grouping_code, membership_rule, on_date, panel_source) as members
-left join defence_panel_at(on_date) as panel
-    on panel.source = panel_source
-    and panel.iso3 = members.iso3
+from members
+left join panel
+    on panel.iso3 = members.iso3
     and panel.year = members.year;
