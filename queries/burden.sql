@@ -3,9 +3,9 @@
 -- Unit: percent of GDP; money in million US$ at current prices and exchange rates; spending
 --   per head in US$ (current, and constant at price_base_year), each source's own figures
 --   (defence_panel: NATO's implied population, SIPRI's published per-capita figure).
--- Source: macro defence_panel_at($as_of) ('nato': NATO tables, the newest edition published by
---   $as_of; 'sipri': SIPRI, the newest release, GDP the one SIPRI's share implies), view
---   membership_spell, table country.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) ('nato': NATO tables, the
+--   newest edition published by $as_of; 'sipri': SIPRI, the newest release, GDP the one SIPRI's
+--   share implies), view membership_spell, table country.
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,
@@ -19,21 +19,10 @@
 
 with
 
-panel as (
-    select * from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
+members as (
+    select * from member_panel_at($alliance, $membership, $as_of, $source) as panel
     where ($year_from is null or panel.year >= $year_from)
         and ($year_to is null or panel.year <= $year_to)
-),
-
-members as (
-    select selected.iso3, selected.year
-    from members_in($alliance, $membership, $as_of, (select list(year) from years))
-        as selected
 ),
 
 final as (
@@ -43,21 +32,18 @@ final as (
         members.iso3,
         country.name as country,
         members.year,
-        panel.is_estimate,
-        panel.is_uncertain,
-        panel.share_gdp_pct as burden_pct,
-        panel.me_gdp_pct as burden_computed_pct,
-        panel.me_current_usd_m,
-        panel.gdp_current_usd_m,
-        panel.gdp_source,
-        panel.me_per_capita_current_usd,
-        panel.me_per_capita_constant_usd,
-        panel.price_base_year,
-        panel.per_capita_source,
+        members.is_estimate,
+        members.is_uncertain,
+        members.share_gdp_pct as burden_pct,
+        members.me_gdp_pct as burden_computed_pct,
+        members.me_current_usd_m,
+        members.gdp_current_usd_m,
+        members.gdp_source,
+        members.me_per_capita_current_usd,
+        members.me_per_capita_constant_usd,
+        members.price_base_year,
+        members.per_capita_source,
     from members
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
     left join country
         on country.iso3 = members.iso3
 )

@@ -3,9 +3,9 @@
 -- burden-to-benefit ratio R_i = b_i / y_i, the fair share FS_i = sum(ME) x y_i and the gap
 -- ME_i - FS_i.
 -- Unit: shares in percent; money in million US$ at current prices and exchange rates.
--- Source: macro defence_panel_at($as_of) (NATO tables, or SIPRI with the GDP and population its
---   figures imply; the editions published by $as_of),
---   view membership_spell, table country.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (NATO tables, or SIPRI with
+--   the GDP and population its figures imply; the editions published by $as_of), view
+--   membership_spell, table country.
 -- Parameters:
 --   $alliance    grouping code (NATO, JEF, B9, UK-PL-UA, NORDEFCO, WEIMAR, WARSAW, EU,
 --                NATO_EUROPE_CANADA)
@@ -19,36 +19,22 @@
 
 with
 
-panel as (
-    select * from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
-    where $year is null or panel.year = $year
-),
-
 members as (
-    select selected.iso3, selected.year
-    from members_in($alliance, $membership, $as_of, (select list(year) from years))
-        as selected
+    select * from member_panel_at($alliance, $membership, $as_of, $source) as panel
+    where $year is null or panel.year = $year
 ),
 
 joined as (
     select
         members.iso3,
         members.year,
-        panel.is_estimate,
-        panel.me_current_usd_m,
-        panel.gdp_current_usd_m,
-        panel.population,
-        panel.me_current_usd_m is not null
-            and panel.gdp_current_usd_m is not null as is_complete,
+        members.is_estimate,
+        members.me_current_usd_m,
+        members.gdp_current_usd_m,
+        members.population,
+        members.me_current_usd_m is not null
+            and members.gdp_current_usd_m is not null as is_complete,
     from members
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
 ),
 
 group_sums as (

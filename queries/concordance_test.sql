@@ -7,9 +7,9 @@
 -- members of the year (percent). Few large positive d (the US) against many small negative
 -- ones: the burden is not shared in proportion to the benefit.
 -- Unit: rank sums (W+, W-), counts of countries, z scores; d in percentage points of share.
--- Source: defence_panel_at($as_of) (ME and GDP in current US$ m: NATO tables, or SIPRI ME with
---   the GDP its share implies; population: NATO-derived or SIPRI-implied; the editions
---   published by $as_of), member_year / membership_spell.
+-- Source: macro member_panel_at over defence_panel_at($as_of) (ME and GDP in current US$ m:
+--   NATO tables, or SIPRI ME with the GDP its share implies; population: NATO-derived or
+--   SIPRI-implied; the editions published by $as_of), member_year / membership_spell.
 -- A member-year enters when its ME (>= 0) and GDP (> 0) are known; the 'gdp_population' row
 --   is computed only when every one of them has a population.
 -- Method (scipy.stats.wilcoxon, zero_method='wilcox'): zero differences are dropped (n_zero
@@ -26,25 +26,16 @@
 
 with
 
-members as (
-    select panel.iso3, panel.year
-    from panel_members_in($alliance, $membership, $as_of, $source) as panel
-),
-
 sample as (
     select
-        defence_panel.year,
-        defence_panel.iso3,
-        defence_panel.me_current_usd_m as me,
-        defence_panel.gdp_current_usd_m as gdp,
-        defence_panel.population,
-    from defence_panel_at($as_of) as defence_panel
-    inner join members
-        on members.iso3 = defence_panel.iso3
-        and members.year = defence_panel.year
-    where defence_panel.source = $source
-        and defence_panel.me_current_usd_m >= 0
-        and defence_panel.gdp_current_usd_m > 0
+        members.year,
+        members.iso3,
+        members.me_current_usd_m as me,
+        members.gdp_current_usd_m as gdp,
+        members.population,
+    from member_panel_at($alliance, $membership, $as_of, $source) as members
+    where members.me_current_usd_m >= 0
+        and members.gdp_current_usd_m > 0
 ),
 
 shares as (

@@ -27,8 +27,8 @@
 with
 
 members as (
-    select panel.iso3, panel.year
-    from panel_members_in($alliance, $membership, $as_of, $source) as panel
+    select members.iso3, members.year
+    from member_panel_at($alliance, $membership, $as_of, $source) as members
 ),
 
 constant_prices as (

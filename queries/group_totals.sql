@@ -3,8 +3,9 @@
 -- Unit: money in million US$ (current prices; constant prices at price_base_year, the base
 --   of the edition used: 2015 or 2021 on NATO's figures, 2023 or 2024 on SIPRI's); burden and
 --   growth in percent. A constant-price total mixing two bases is NULL, not a sum.
--- Source: macro defence_panel_at($as_of) (the editions published by $as_of), view membership_spell, view alliance_grouping (every grouping,
---   including the derived NATO_EUROPE_CANADA).
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (the editions published by
+--   $as_of), view membership_spell, view alliance_grouping (every grouping, including the
+--   derived NATO_EUROPE_CANADA).
 -- Parameters:
 --   $alliance    one grouping code, or NULL for every grouping
 --   $source      'nato' or 'sipri'
@@ -17,20 +18,15 @@
 
 with
 
-panel as (
-    select *
-    from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
-),
-
 members as (
-    select selected.alliance, selected.iso3, selected.year
-    from members_in($alliance, $membership, $as_of, (select list(year) from years))
-        as selected
+    select * from member_panel_at($alliance, $membership, $as_of, $source)
+),
+
+base as (
+    -- every country's 2014 figure, member that year or not (like-for-like growth)
+    select * from defence_panel_at($as_of)
+    where source = $source
+        and year = 2014
 ),
 
 joined as (
@@ -38,21 +34,17 @@ joined as (
         members.alliance,
         members.iso3,
         members.year,
-        panel.is_estimate,
-        panel.share_gdp_pct,
-        panel.me_current_usd_m,
-        panel.me_constant_usd_m,
-        panel.price_base_year,
-        case when base.price_base_year = panel.price_base_year
+        members.is_estimate,
+        members.share_gdp_pct,
+        members.me_current_usd_m,
+        members.me_constant_usd_m,
+        members.price_base_year,
+        case when base.price_base_year = members.price_base_year
             then base.me_constant_usd_m
         end as me_constant_2014_usd_m,
     from members
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
-    left join panel as base
+    left join base
         on base.iso3 = members.iso3
-        and base.year = 2014
 ),
 
 totals as (

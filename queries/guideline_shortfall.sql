@@ -2,8 +2,9 @@
 -- (2 % of GDP, 2006 / Wales 2014; 3.5 % core defence, The Hague 2025; 20 % of defence
 -- expenditure on major equipment, Wales 2014) and the shortfall in US$ m to 2 % and 3.5 %.
 -- Unit: percent of GDP and of ME; money in million US$ at current prices and exchange rates.
--- Source: macro defence_panel_at($as_of) (the editions published by $as_of; 'nato' or 'sipri'; the equipment share exists only in NATO's
---   TABLE8a and is NULL on SIPRI's figures), view membership_spell, table country.
+-- Source: macro member_panel_at over macro defence_panel_at($as_of) (the editions published by
+--   $as_of; 'nato' or 'sipri'; the equipment share exists only in NATO's TABLE8a and is NULL on
+--   SIPRI's figures), view membership_spell, table country.
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'
@@ -15,61 +16,35 @@
 
 with
 
-panel as (
-    select * from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
+allies as (
+    select * from member_panel_at('NATO', $membership, $as_of, $source) as panel
     where $year is null or panel.year = $year
-),
-
-members as (
-    select selected.iso3, selected.year
-    from members_in('NATO', $membership, $as_of, (select list(year) from years))
-        as selected
-),
-
-joined as (
-    select
-        members.iso3,
-        members.year,
-        panel.is_estimate,
-        panel.share_gdp_pct,
-        panel.me_current_usd_m,
-        panel.gdp_current_usd_m,
-        panel.equipment_share_pct,
-    from members
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
 ),
 
 final as (
     select
         $source as source,
-        joined.year,
-        joined.iso3,
+        allies.year,
+        allies.iso3,
         country.name as country,
-        joined.is_estimate,
-        joined.share_gdp_pct as burden_pct,
-        joined.equipment_share_pct,
-        joined.me_current_usd_m,
-        joined.gdp_current_usd_m,
-        joined.share_gdp_pct >= 2 as meets_2pct,
-        joined.share_gdp_pct >= 3.5 as meets_3_5pct,
-        joined.equipment_share_pct >= 20 as meets_20pct_equipment,
+        allies.is_estimate,
+        allies.share_gdp_pct as burden_pct,
+        allies.equipment_share_pct,
+        allies.me_current_usd_m,
+        allies.gdp_current_usd_m,
+        allies.share_gdp_pct >= 2 as meets_2pct,
+        allies.share_gdp_pct >= 3.5 as meets_3_5pct,
+        allies.equipment_share_pct >= 20 as meets_20pct_equipment,
         -- greatest() skips NULLs, so an ally without a share would get 0: guard it.
-        case when joined.share_gdp_pct is not null
-            then greatest(0, 2 - joined.share_gdp_pct) / 100 * joined.gdp_current_usd_m
+        case when allies.share_gdp_pct is not null
+            then greatest(0, 2 - allies.share_gdp_pct) / 100 * allies.gdp_current_usd_m
         end as shortfall_2pct_usd_m,
-        case when joined.share_gdp_pct is not null
-            then greatest(0, 3.5 - joined.share_gdp_pct) / 100 * joined.gdp_current_usd_m
+        case when allies.share_gdp_pct is not null
+            then greatest(0, 3.5 - allies.share_gdp_pct) / 100 * allies.gdp_current_usd_m
         end as shortfall_3_5pct_usd_m,
-    from joined
+    from allies
     left join country
-        on country.iso3 = joined.iso3
+        on country.iso3 = allies.iso3
 )
 
 select * from final

@@ -1,31 +1,15 @@
 -- overlap_matrix: membership matrix as of a date: one row per country that belongs to at least
 -- one grouping on $as_of, one boolean column per grouping.
 -- Unit: booleans; counts of groupings.
--- Source: view membership_spell (the membership table; the derived NATO_EUROPE_CANADA is left
---   out), view alliance_grouping, table country.
+-- Source: macro members_on($as_of) (view membership_spell, the membership table, without the
+--   derived NATO_EUROPE_CANADA; view alliance_grouping), table country.
 -- Parameters:
 --   $as_of  the date (member on D: joined <= D and (departed is null or departed > D))
 
 with
 
-spells as (
-    select * from membership_spell
-    where not is_derived
-),
-
-groupings as (
-    select * from alliance_grouping
-),
-
 current_members as (
-    select distinct
-        spells.alliance,
-        spells.iso3,
-        groupings.is_minilateral,
-    from spells
-    inner join groupings
-        on groupings.code = spells.alliance
-    where is_member_on(spells.joined, spells.departed, $as_of)
+    select * from members_on($as_of)
 ),
 
 pivoted as (

@@ -1,31 +1,15 @@
 -- overlap_multi_members: countries that belong to two or more groupings on $as_of, with the
 -- groupings they belong to.
 -- Unit: counts; lists of grouping codes.
--- Source: view membership_spell (derived NATO_EUROPE_CANADA left out), view alliance_grouping,
---   table country.
+-- Source: macro members_on($as_of) (view membership_spell, derived NATO_EUROPE_CANADA left
+--   out; view alliance_grouping), table country.
 -- Parameters:
 --   $as_of  the date (member on D: joined <= D and (departed is null or departed > D))
 
 with
 
-spells as (
-    select * from membership_spell
-    where not is_derived
-),
-
-groupings as (
-    select * from alliance_grouping
-),
-
 current_members as (
-    select distinct
-        spells.alliance,
-        spells.iso3,
-        groupings.is_minilateral,
-    from spells
-    inner join groupings
-        on groupings.code = spells.alliance
-    where is_member_on(spells.joined, spells.departed, $as_of)
+    select * from members_on($as_of)
 ),
 
 per_country as (

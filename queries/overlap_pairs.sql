@@ -2,24 +2,16 @@
 -- each and of their union, the Jaccard index, and the share of each grouping's members that
 -- also belong to the other.
 -- Unit: counts; Jaccard index 0-1; shares in percent.
--- Source: view membership_spell (derived NATO_EUROPE_CANADA left out), view alliance_grouping.
+-- Source: macro members_on($as_of) (view membership_spell, derived NATO_EUROPE_CANADA left
+--   out; view alliance_grouping).
 -- Parameters:
 --   $as_of  the date (member on D: joined <= D and (departed is null or departed > D))
 -- Pairs are listed once (alliance_a < alliance_b) for groupings with members on $as_of.
 
 with
 
-spells as (
-    select * from membership_spell
-    where not is_derived
-),
-
 current_members as (
-    select distinct
-        spells.alliance,
-        spells.iso3,
-    from spells
-    where is_member_on(spells.joined, spells.departed, $as_of)
+    select * from members_on($as_of)
 ),
 
 sizes as (

@@ -3,7 +3,8 @@
 -- burden.
 -- Unit: km; percent of GDP.
 -- Source: table country (capitals' coordinates and land borders, REST Countries; Moscow is the
---   capital of the RUS row), macro defence_panel_at($as_of), view membership_spell.
+--   capital of the RUS row), macro member_panel_at over macro defence_panel_at($as_of), view
+--   membership_spell.
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'
@@ -14,21 +15,10 @@
 
 with
 
-panel as (
-    select * from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
-    where $year is null or panel.year = $year
-),
-
 members as (
-    select selected.iso3, selected.year
-    from members_in('NATO', $membership, $as_of, (select list(year) from years))
-        as selected
-    where selected.iso3 not in ('USA', 'CAN')
+    select * from member_panel_at('NATO', $membership, $as_of, $source) as panel
+    where panel.iso3 not in ('USA', 'CAN')
+        and ($year is null or panel.year = $year)
 ),
 
 distances as (
@@ -54,14 +44,11 @@ final as (
         distances.capital_lon,
         distances.distance_to_moscow_km,
         distances.borders_russia_or_belarus,
-        panel.share_gdp_pct as burden_pct,
-        panel.is_estimate,
+        members.share_gdp_pct as burden_pct,
+        members.is_estimate,
     from members
     left join distances
         on distances.iso3 = members.iso3
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
 )
 
 select * from final

@@ -3,7 +3,8 @@
 -- with n; also the median European burden that year. The p-value is left to Python
 -- (ledger/stats.py): t = rho x sqrt((n - 2) / (1 - rho^2)) with n - 2 degrees of freedom.
 -- Unit: rho (-1 to 1); n (allies); percent of GDP.
--- Source: macro defence_panel_at($as_of), view membership_spell, table country (see threat_proximity).
+-- Source: macro member_panel_at over macro defence_panel_at($as_of), view membership_spell,
+--   table country (see threat_proximity).
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
@@ -14,20 +15,9 @@
 
 with
 
-panel as (
-    select * from defence_panel_at($as_of)
-    where source = $source
-),
-
-years as (
-    select distinct panel.year from panel
-),
-
 members as (
-    select selected.iso3, selected.year
-    from members_in('NATO', $membership, $as_of, (select list(year) from years))
-        as selected
-    where selected.iso3 not in ('USA', 'CAN')
+    select * from member_panel_at('NATO', $membership, $as_of, $source) as panel
+    where panel.iso3 not in ('USA', 'CAN')
 ),
 
 distances as (
@@ -42,13 +32,10 @@ joined as (
         members.year,
         members.iso3,
         distances.distance_km,
-        panel.share_gdp_pct as burden_pct,
+        members.share_gdp_pct as burden_pct,
     from members
     left join distances
         on distances.iso3 = members.iso3
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
 ),
 
 complete as (

@@ -6,13 +6,7 @@
 create or replace macro nato_aggregate_at(as_of := null) as table
     select nato_aggregate.*
     from nato_aggregate
-    where as_of is null
-        or nato_aggregate.edition in (
-            select edition.edition
-            from edition
-            where edition.source = 'nato'
-                and edition.published <= as_of
-        )
+    where is_public_on('nato', nato_aggregate.edition, as_of)
     qualify row_number() over (
         partition by nato_aggregate.aggregate, nato_aggregate.year
         order by nato_aggregate.edition desc

@@ -78,7 +78,7 @@ def test_every_query_reading_the_editions_takes_as_of():
     through a view or macro) takes $as_of, and passes it on: no default edition read."""
     editioned = re.compile(
         r"\b(defence_panel|nato_at|sipri_at|nato_aggregate_at|cross_source_share_gdp"
-        r"|panel_members_in|broader_burden_base)\b"
+        r"|member_panel_at|broader_burden_base)\b"
     )
     for name in queries.names():
         code = re.sub(r"--[^\n]*", "", queries.load(name).sql)

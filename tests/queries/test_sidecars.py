@@ -80,6 +80,30 @@ def test_no_block_of_sql_is_repeated_across_queries():
             assert other == path.name, f"{path.name} repeats {other}: {block}"
 
 
+# Lines that make an identical run (blank lines, comments and lone brackets aside, white space
+# folded), as the tool library's `duplicates --min-lines 10` counts them.
+RUN = 10
+_PUNCTUATION = re.compile(r"[()\[\],;]+")
+
+
+def _code_lines(path: Path) -> list[str]:
+    lines = (" ".join(raw.split()) for raw in path.open(encoding="utf-8"))
+    return [s for s in lines if s and not s.startswith("--") and not _PUNCTUATION.fullmatch(s)]
+
+
+def test_no_run_of_ten_identical_lines_in_queries():
+    """Ten identical lines found twice anywhere in queries/ (the queries, the views and macros,
+    the data checks; two places in one file too) belong in one macro or view."""
+    seen: dict[tuple[str, ...], tuple[str, int]] = {}
+    for path in sorted((ROOT / "queries").rglob("*.sql")):
+        lines = _code_lines(path)
+        for i in range(len(lines) - RUN + 1):
+            run = tuple(lines[i : i + RUN])
+            here = (path.relative_to(ROOT / "queries").as_posix(), i)
+            first = seen.setdefault(run, here)
+            assert first == here, f"{here[0]} repeats {first[0]}: {run}"
+
+
 def test_no_sql_text_outside_queries():
     """The dashboard, the build and the CLI's own reports (`etl status`) run named queries; only
     the SQL explorer and `etl sql` take SQL text, the reader's own.
