@@ -253,7 +253,9 @@ def test_full_build_holds_every_edition_and_indicators_use_the_newest(full):
         assert burden["year"].max() == 2026
         revisions = queries.run(con, "revisions")
         assert set(revisions["source"]) == {"nato", "sipri"}
-        sipri_new = revisions.filter(source="sipri", edition=SIPRI_2026, change="new year")
+        sipri_new = revisions.filter(
+            source="sipri", edition=SIPRI_2026, change="new year", iso3="USA"
+        )
         assert set(sipri_new["year"]) == {2025}
         world = con.execute(
             "select year, edition from sipri_region_total where region = 'World' "

@@ -70,7 +70,10 @@ def serve_today(pub, raw_dir: Path, releases: Path) -> None:
 def editions(db: Path) -> list[tuple]:
     con = connect_readonly(db)
     try:
-        return con.execute("select source, edition from edition order by 1, 2").fetchall()
+        return con.execute(
+            "select source, edition from edition where source in ('dmdc', 'nato', 'sipri') "
+            "order by 1, 2"
+        ).fetchall()
     finally:
         con.close()
 
