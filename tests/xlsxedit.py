@@ -34,13 +34,17 @@ _REFS = re.compile(
     r'|(?P<spans> spans=")(?P<s0>\d+):(?P<s1>\d+)"'
 )
 _A1 = re.compile(r"([A-Z]{1,3})(\d+)")
+ERRORS = ("#VALUE!", "#DIV/0!", "#N/A", "#REF!", "#NAME?", "#NUM!", "#NULL!")  # t="e" cells
 _YEAR = re.compile(r"\d{4}(?:\.0)?")
 
 
 def _cell_xml(ref: str, value: float | str | None, style: str = "") -> str:
-    """One cell: a number, an inline string, or (None) an empty styled cell."""
+    """One cell: a number, an inline string, an Excel error ('#DIV/0!': ERRORS), or (None) an
+    empty styled cell."""
     if value is None:
         return f'<c r="{ref}"{style}/>'
+    if value in ERRORS:
+        return f'<c r="{ref}"{style} t="e"><v>{html.escape(value, quote=False)}</v></c>'
     if isinstance(value, str):
         text = html.escape(value, quote=False)
         return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
@@ -148,7 +152,8 @@ class Book(Xlsx):
         self.put(part, xml[:pos] + new + xml[pos:])
 
     def put_cell(self, sheet: str, ref: str, value: float | str | None) -> None:
-        """Write one cell, keeping its style if it exists, adding it (in column order) if not."""
+        """Write one cell, keeping its style if it exists, adding it (in column order) if not.
+        A value in ERRORS is written as the error cell a formula that failed leaves."""
         row = int(_A1.fullmatch(ref)[2])
         old = self.row_xml(sheet, row)
         part = self.sheets[sheet]
