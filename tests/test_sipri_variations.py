@@ -686,3 +686,25 @@ def test_a_unit_changed_in_a_title_is_refused(raw_dir, release, measure, row, ol
     with variant(raw_dir, release, retitle, published=release_day(release)) as raw:
         refused(raw, release, r"unit|US\$ b|title", sheet=sheet)
     held("unit changed in a title")
+
+
+# --- releases parsed in threads: the error is still the first file's ------------------------
+
+
+def test_with_two_bad_releases_the_first_in_file_order_is_named(raw_dir, tmp_path):
+    """etl.sipri.parse reads releases in a thread pool: the 2017 copy fails late (its last
+    sheet's unit), the 2026 copy at once (no date at all), yet the error is the 2017 copy's, as
+    one after the other would give."""
+    sheet = sheets(raw_dir, "2017")["local_currency_m"]
+    title = grid(raw_dir, "2017", sheet).text(1, 0)
+    (tmp_path / "sipri").mkdir()
+    late = pristine(raw_dir, "2017").copy_to(tmp_path / "sipri" / variant_name("2017"))
+    late.put_cell(sheet, "A1", title.replace("in local currency", "in millions of local currency"))
+    late.save()
+    soon = pristine(raw_dir, "2026").copy_to(tmp_path / "sipri" / variant_name("2026"))
+    soon.drop_core_properties()
+    soon.save()
+    with pytest.raises(EtlError) as caught:
+        sipri.parse(tmp_path)
+    assert caught.value.file == f"sipri/{variant_name('2017')}", str(caught.value)
+    assert caught.value.sheet == sheet
