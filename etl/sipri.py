@@ -276,7 +276,9 @@ def measures(sheet_names: list[str], file: str) -> tuple[dict[str, Measure], int
 
 
 # Releases parsed at once. calamine and polars do most of a parse outside the GIL, so a second
-# thread uses a second core; each thread holds one release's sheets (tens of MB), so at most two.
+# thread uses a second core when one is free (eight releases 0.75 x the time; no gain on a busy
+# machine, docs/PERFORMANCE.md); each holds one release's sheets (a build's peak RSS 340 -> 350
+# MB with two), so at most two.
 THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
