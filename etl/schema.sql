@@ -88,7 +88,8 @@ create table sipri_missing (                -- why a SIPRI cell is NULL
     edition date not null,                  -- release date (edition table)
     measure varchar not null,               -- column name in sipri_milex
     reason varchar not null,                -- 'no data' ('...', '. .', '..', '…'), 'state did not
-                                            -- exist' ('xxx'), 'blank'
+                                            -- exist' ('xxx'), 'blank', 'spreadsheet error' (an
+                                            -- Excel error cell: '#VALUE!')
     primary key (iso3, year, edition, measure)
 );
 

@@ -121,6 +121,7 @@ REGIONAL = "Regional totals"
 # 'state did not exist' as 'xxx'; some cells are empty or hold spaces.
 NO_DATA = re.compile(r"(?:\.\s*){2,}|…+")
 MARKERS = {"no data": NO_DATA.pattern, "state did not exist": r"(?i:xxx)", "blank": r"\s*"}
+# (and 'spreadsheet error': an Excel error cell, told by its type, not its text: ERROR below)
 MARKER = re.compile("|".join(f"(?:{pattern})" for pattern in MARKERS.values()))
 # SIPRI's regions and subregions as the country sheets print them, under one spelling each
 # (older releases write 'Sub-Saharan' and 'South-East Asia'). A row naming one of them with no
@@ -863,7 +864,11 @@ def read_sheet(
         .join(painted, on=["row", "col"], how="left")
         .with_columns(
             year=pl.col("col").replace_strict({excel_col[j]: y for j, y in year_j.items()}),
-            reason=pl.when(pl.col("value").is_null()).then(_reason(pl.col("text"))),
+            reason=pl.when(pl.col("value").is_null()).then(
+                pl.when(pl.col("colour") == ERROR)
+                .then(pl.lit(ERROR))
+                .otherwise(_reason(pl.col("text")))
+            ),
             # A colour on a marker ('...' is sometimes blue or red) flags no figure.
             colour=pl.when(pl.col("value").is_not_null()).then("colour"),
         )
@@ -969,8 +974,16 @@ def font_colours(
             formulas[sheet] = [
                 (int(row), _column_index(letters)) for letters, row in _NO_VALUE.findall(xml)
             ]
+            # An error cell (t="e": '#VALUE!'), which calamine reads as empty, is painted
+            # 'error' so read_sheet can say why the figure is missing (the 2020 and 2021
+            # releases hold one: Myanmar 1997, share of government spending).
+            for letters, row in _ERROR_CELL.findall(xml):
+                out[sheet][(int(row), _column_index(letters))] = ERROR
     return out, formulas
 
+
+ERROR = "spreadsheet error"  # a pseudo-colour: the cell holds an Excel error, not a figure
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"')
 
 # A cell holding a formula and no cached value: <c r="B7" ...><f>SUM(...)</f></c>, or with an
 # empty <v/> as openpyxl writes one.

@@ -557,7 +557,11 @@ def test_real_quirks_of_older_releases(real):
     assert per_head["SUN2000"] is None and per_head["RUS1990"] is None
     # '. .' (2017-2021) and '…' (2026) are 'no data' as '...' is
     reasons = set(real.tables["sipri_missing"].get_column("reason"))
-    assert reasons == {"no data", "state did not exist", "blank"}
+    assert reasons == {"no data", "state did not exist", "blank", "spreadsheet error"}
+    errors = real.tables["sipri_missing"].filter(pl.col("reason") == "spreadsheet error")
+    assert errors.select("iso3", "year", "measure").unique().rows() == [
+        ("MMR", 1997, "share_govt_pct")  # '#VALUE!' in the 2020 and 2021 releases
+    ]
 
 
 @pytest.mark.raw

@@ -351,9 +351,9 @@ def check_marker(raw_dir, release: str, which: int, place: str, marker: str, pic
             pl.when(key).then(None).otherwise(pl.col(column)).alias(column)
         )
         missing = expected["sipri_missing"].filter(~(key & (pl.col("measure") == column)))
-        # calamine gives no value for an error cell: 'blank', like the one '#VALUE!' of the 2020
-        # and 2021 releases (Myanmar 1997, share of government spending)
-        reason = "blank" if marker in ERRORS else "no data"
+        # an error cell is no figure and says so, like the one '#VALUE!' of the 2020 and 2021
+        # releases (Myanmar 1997, share of government spending)
+        reason = "spreadsheet error" if marker in ERRORS else "no data"
         now = pl.DataFrame([(iso3, year, column, reason)], schema=missing.columns[:4], orient="row")
         expected["sipri_missing"] = pl.concat([missing, now.cast(missing.schema)])
     elif place == "subregion row":
