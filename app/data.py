@@ -1,7 +1,7 @@
 """The dashboard's connection and its one cache of query results: every page gets its numbers here.
 
 - The connection: one read-only, locked-down DuckDB connection per database file
-  (etl.db.connect_readonly), held under st.cache_resource. Each call looks at the file's
+  (core.db.connect_readonly), held under st.cache_resource. Each call looks at the file's
   fingerprint (inode, size, mtime); when `etl refresh` has replaced the file, the old connection
   is closed *before* the new one opens (DuckDB hands a second connect to the same path the
   already-open instance, i.e. the old file), so the app follows a refresh without a restart.
@@ -33,8 +33,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl.db import connect_readonly, default_db_path
-from etl.errors import EtlError
+from core.db import connect_readonly, default_db_path
+from core.errors import EtlError
 from ledger import queries
 
 Fingerprint = tuple[int, int, int]

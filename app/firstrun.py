@@ -18,9 +18,9 @@ from pathlib import Path
 import streamlit as st
 
 from app import data
+from core.db import problem
+from core.errors import EtlError
 from etl import warehouse
-from etl.db import problem
-from etl.errors import EtlError
 
 
 def ensure_database() -> bool:

@@ -20,16 +20,16 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from core import limits
+from core.db import connect_readonly
+from core.errors import EtlError
 from etl import (
     checks,
-    limits,
     memberships,
     sidefiles,
     snapshot,
     sources,
 )
-from etl.db import connect_readonly
-from etl.errors import EtlError
 from etl.rawfiles import (
     Parsed,
     SourceFile,

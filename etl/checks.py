@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.errors import EtlError
+from core.errors import EtlError
 from etl.sources import cow, kiel, nato, sipri, worldbank
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,8 +25,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from etl.db import connect_readonly, default_db_path
-from etl.errors import EtlError
+from core.db import connect_readonly, default_db_path
+from core.errors import EtlError
 from etl.stopping import interruption, stop_signals
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -176,8 +176,8 @@ def _target(
     or one line and exit 1. An existing file is replaced only if it is empty or a DuckDB
     database this project built. With `raw_writable` (refresh downloads into it) the raw dir,
     or the folder it will be made in, must take a file (os.access says yes to root on /proc)."""
+    from core.db import built_by_us
     from etl import outdir
-    from etl.db import built_by_us
 
     if raw_dir is not None:
         if raw_dir.exists() and not raw_dir.is_dir():
@@ -556,7 +556,7 @@ def sql(
     debug: DebugOption = False,
 ) -> None:
     """Run read-only ad-hoc SQL in a bounded worker (no file access, configuration locked)."""
-    from etl.limits import LimitError
+    from core.limits import LimitError
     from ledger.sandbox import SqlRefused, check_options, run
 
     _check_format(fmt, debug)
@@ -661,7 +661,7 @@ def export(
 
 
 def _db_must_exist(db: Path) -> Path:
-    from etl.db import problem
+    from core.db import problem
 
     if why := problem(db):
         raise EtlError(why, file=str(db))
@@ -684,8 +684,8 @@ def claims(
     """Every claim of an article (the memorandum by default): its finding and figures, its
     verdict when the article was written and now, how firm it is and the editions it read (or,
     with --history, the verdict had the article been written in each year)."""
-    from etl.limits import LimitError
-    from etl.limits import as_of as checked_date
+    from core.limits import LimitError
+    from core.limits import as_of as checked_date
     from ledger.claims import evaluate_all
     from ledger.claims.report import (
         history_rows,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
+from core.errors import EtlError
 from etl.countries import to_iso3
-from etl.errors import EtlError
 from etl.rawfiles import Parsed, describe, find
 
 # Shared CSV reading: table() row by row with line numbers, plain_frame() and numbers() in bulk.

@@ -25,9 +25,10 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
-from etl import limits, outdir
-from etl.db import connect_readonly
-from etl.errors import EtlError, first_line
+from core import limits
+from core.db import connect_readonly
+from core.errors import EtlError, first_line
+from etl import outdir
 from etl.warehouse import SCHEMA, VIEWS
 from etl.warehouse import version as warehouse_version
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
+from core.errors import EtlError
 from etl.countries import clean_name, is_known_code, lookup
-from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, sha256
 
 ALLIANCES_FILE = "alliances.csv"

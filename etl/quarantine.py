@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.errors import EtlError
 from etl.download import Downloaded
-from etl.errors import EtlError
 from etl.rawfiles import sha256
 from etl.sources import provenance
 

@@ -3,7 +3,7 @@ whether the process behind a temporary file still runs.
 
 Before any parser reads a raw file, `find` makes sure it is safe to read with bounded memory
 and time: a regular file (not a FIFO that blocks forever, a link to /dev/zero, a folder), within
-its source's size cap (etl.limits), and, for a workbook, within the caps on uncompressed size
+its source's size cap (core.limits), and, for a workbook, within the caps on uncompressed size
 and rows, checked by streaming the zip members (a zip bomb or a million-row sheet is refused
 before a parser inflates it).
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import limits
-from etl.errors import EtlError
+from core import limits
+from core.errors import EtlError
 
 # C0 controls except tab, newline and carriage return, DEL and C1 controls: never part of a
 # name, and a NUL is published as is (the REST Countries file once carried 'P\x00oland').

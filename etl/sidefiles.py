@@ -5,7 +5,7 @@ can predict, so each is opened without following a symbolic link (O_NOFOLLOW: a 
 the lock truncate its target and the run log append to its target) and without blocking
 (O_NONBLOCK: a FIFO there hung a build that held the lock), then checked on the open descriptor
 (fstat, so nothing can be swapped in between) to be a regular file within its cap in
-etl/limits.py, and read no further than the cap. Anything else is refused in one line naming
+core/limits.py, and read no further than the cap. Anything else is refused in one line naming
 the file (SideFileError, an EtlError); nothing is followed, truncated or replaced.
 
 Whole files are written to a fresh temporary file in the same folder (O_EXCL: never a file
@@ -21,8 +21,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from etl import limits
-from etl.errors import EtlError
+from core import limits
+from core.errors import EtlError
 from etl.rawfiles import _kind
 
 _NOFOLLOW = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC

@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from core.db import connect_readonly
+from core.errors import EtlError, first_line
 from etl import outdir
-from etl.db import connect_readonly
-from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 import yaml
 
-from etl.errors import EtlError
+from core.errors import EtlError
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")

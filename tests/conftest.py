@@ -35,7 +35,7 @@ def real_db_path(raw_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_con(real_db_path):
-    from etl.db import connect_readonly
+    from core.db import connect_readonly
 
     con = connect_readonly(real_db_path)
     yield con

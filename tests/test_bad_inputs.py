@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import EtlError
 from etl.build import build, run_log
-from etl.errors import EtlError
 from tests.badinputs import CASES, Case, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,7 +266,7 @@ def test_build_through_a_symbolic_link_writes_its_target(tmp_path):
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and link.resolve() == target.resolve()
     assert target.read_bytes()[8:12] == b"DUCK"
-    from etl.db import built_by_us
+    from core.db import built_by_us
 
     assert built_by_us(link)
 

@@ -14,9 +14,9 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.db import connect_readonly
 from etl import snapshot
 from etl.build import build, clean_leftovers
-from etl.db import connect_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 NATO_GLOB = "nato/*TABLES*.xlsx"

@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from core.errors import EtlError
 from etl import cow
-from etl.errors import EtlError
 
 CODES = [  # CR-only line endings and exact repeats, like the real COW-country-codes.csv
     "StateAbb,CCode,StateNme",

@@ -28,8 +28,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.errors import EtlError
 from etl import dmdc
-from etl.errors import EtlError
 from etl.sources import dmdc as registry
 from tests.dashboard_db import dashboard_db
 from tests.fixturebooks import stamp_modified

@@ -27,9 +27,9 @@ from typing import BinaryIO
 import openpyxl
 import pytest
 
+from core.errors import EtlError
 from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
-from etl.errors import EtlError
 from etl.sources import provenance
 from tests.badinputs import newest_sipri
 

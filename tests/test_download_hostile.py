@@ -18,8 +18,8 @@ import tracemalloc
 
 import pytest
 
+from core.errors import EtlError
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
-from etl.errors import EtlError
 from etl.sources import provenance
 from tests.hostile import CASES, CODES, LEAKS, SECRET, USERINFO, Case, run
 from tests.test_download import Route, serve_tiny, serving, snapshot

@@ -19,10 +19,10 @@ from frictionless import Package
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from core.db import connect_readonly
+from core.errors import EtlError
 from etl.build import build
 from etl.cli import app
-from etl.db import connect_readonly
-from etl.errors import EtlError
 from etl.export import (
     ddl_comments,
     export,

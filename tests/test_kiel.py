@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from core.errors import EtlError
 from etl import kiel
-from etl.errors import EtlError
 
 RELEASE = [
     '"release","period","date","label"',

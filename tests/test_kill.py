@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from core.db import connect_readonly
 from etl.build import run_log, stale_sources
-from etl.db import connect_readonly
 from tests.badinputs import copy_inputs
 from tests.test_refresh import BASE_SIPRI, publisher, serve
 

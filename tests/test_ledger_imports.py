@@ -8,7 +8,7 @@ from pathlib import Path
 LEDGER = Path(__file__).resolve().parent.parent / "ledger"
 # What the read side may take from etl/: errors, the read-only connection, the limits, and the
 # source registry (metadata; it names parsers by string and never imports them).
-SHARED = {"etl.errors", "etl.db", "etl.limits", "etl.sources"}
+SHARED = {"core.errors", "core.db", "core.limits", "etl.sources"}
 
 
 def test_ledger_does_not_import_the_write_side():

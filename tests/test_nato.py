@@ -21,8 +21,8 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.errors import EtlError
 from etl import nato
-from etl.errors import EtlError
 
 ROOT = Path(__file__).resolve().parent.parent
 # Not the genuine file's name: a file of that name must carry its bytes (etl/sources/nato.py).

@@ -35,9 +35,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import EtlError
 from etl import cow, kiel, memberships, nato, readers, restcountries, sipri, worldbank
 from etl.build import TABLES, read_source
-from etl.errors import EtlError
 from etl.rawfiles import Parsed
 from etl.warehouse import create_schema, insert
 

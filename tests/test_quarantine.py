@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import duckdb
 
+from core.errors import EtlError
 from etl.download import Downloaded
-from etl.errors import EtlError
 from etl.quarantine import REFUSED, culprit, hold_back, refused
 from etl.sources import provenance
 from etl.warehouse import create_schema

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import pytest
 
+from core.db import connect_readonly
 from etl import rawfiles
 from etl.build import run_log, stale_sources
-from etl.db import connect_readonly
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
 from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs

@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.db import connect_readonly
+from core.db import connect_readonly
 from etl.quarantine import REFUSED
 from etl.sources import provenance
 from ledger.freshness import ages

@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from core.errors import EtlError
 from etl import restcountries
-from etl.errors import EtlError
 from etl.sources import provenance
 
 

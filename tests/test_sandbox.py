@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import limits
+from core import limits
 from ledger.sandbox import SqlRefused, check_options, deadline, printable, run
 from tests.tinydb import make_db
 

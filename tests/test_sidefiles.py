@@ -21,9 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import limits, sidefiles
+from core import limits
+from core.errors import EtlError
+from etl import sidefiles
 from etl.build import build, file_digests, past_runs, run_log
-from etl.errors import EtlError
 from etl.sources import provenance
 from etl.sources.base import Download
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.errors import EtlError
 from etl import worldbank
-from etl.errors import EtlError
 
 YEARS = range(1960, 2026)
 NAMES = {

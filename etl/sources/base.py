@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.errors import EtlError
+from core.errors import EtlError
 from etl.rawfiles import check
 
 

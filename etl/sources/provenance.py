@@ -16,8 +16,8 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from core.errors import EtlError
 from etl import sidefiles
-from etl.errors import EtlError
 from etl.rawfiles import sha256
 from etl.sources.base import Download, Source
 

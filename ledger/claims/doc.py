@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DOC)
     parser.add_argument("--article", default=None)
     args = parser.parse_args()
-    from etl.db import connect_readonly
+    from core.db import connect_readonly
     from ledger.claims import evaluate_all
 
     results = evaluate_all(connect_readonly(args.db), args.as_of, article=args.article)

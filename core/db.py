@@ -7,15 +7,15 @@ from pathlib import Path
 
 import duckdb
 
-from etl import limits
-from etl.errors import EtlError, first_line
+from core import limits
+from core.errors import EtlError, first_line
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "alliance.duckdb"
 
 # Readers never need the file system, extensions or a changed configuration; locking the
 # configuration stops `SET enable_external_access = true` from undoing the rest. Memory,
-# threads and temp space come from etl.limits (connect_readonly adds them).
+# threads and temp space come from core.limits (connect_readonly adds them).
 READER_CONFIG = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
