@@ -105,8 +105,8 @@ def _build_shown(path: Path, needed, label: str, why: str, done: tuple[str, str]
 
 
 def _build_from_snapshot(path: Path, step, needed) -> None:
+    from core.sidefiles import open_lock
     from etl.build import build  # imported here: the parsers are only needed for a first build
-    from etl.sidefiles import open_lock
 
     path.parent.mkdir(parents=True, exist_ok=True)
     # The CLI's lock file, opened as the CLI opens it (never truncated, never a link's target):

@@ -65,7 +65,7 @@ _LIMITS = [
     Limit("download_run_seconds", 1_800.0, 86_400.0, "s", "total time for a refresh's downloads"),
     Limit("download_mb", 64, 16_384, "MB", "largest download of a source without a cap", True),
     Limit("download_redirects", 5, 20, "", "most redirects followed for one download", True),
-    # the project's own side files (etl/sidefiles.py): read and written whole, so each is capped
+    # the project's own side files (core/sidefiles.py): read and written whole, so each is capped
     Limit("provenance_kb", 64, 65_536, "KB", "largest provenance record beside a raw file", True),
     Limit("run_log_mb", 16, 4_096, "MB", "largest run log (<db>.runs.jsonl)", True),
     Limit("digest_files", 64, 100_000, "files", "most raw files hashed for a failed run", True),

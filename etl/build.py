@@ -20,13 +20,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from core import limits
+from core import limits, sidefiles
 from core.db import connect_readonly
 from core.errors import EtlError
+from core.files import process_alive, sha256
+from core.runlog import log_run, past_runs
 from etl import (
     checks,
     memberships,
-    sidefiles,
     snapshot,
     sources,
 )
@@ -34,9 +35,7 @@ from etl.rawfiles import (
     Parsed,
     SourceFile,
     check,
-    process_alive,
     refuse_control_characters,
-    sha256,
 )
 from etl.stopping import interruption
 from etl.warehouse import create_schema, create_views, insert
@@ -98,79 +97,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def run_log(db: Path) -> Path:
-    """Every run, failed ones included, is appended here and copied into etl_run on publish."""
-    return db.with_name(db.name + ".runs.jsonl")
-
-
-RUN_LOG = {"limit": "run_log_mb", "what": "run log"}  # etl.sidefiles: its cap and its name
-
-
-def log_run(db: Path, entry: dict) -> None:
-    """Append one run as one JSON line (one write, so a kill cannot interleave two runs), on a
-    checked regular file (etl.sidefiles: never a link's target, a FIFO, or past its cap)."""
-    line = json.dumps(entry, default=str) + "\n"
-    sidefiles.append(run_log(db), line.encode("utf-8"), **RUN_LOG)
-
-
-def check_run_log(db: Path) -> None:
-    """Refuse, before a run starts, a run log it could not append to (one line)."""
-    sidefiles.check(run_log(db), room=64 << 10, **RUN_LOG)  # room for a run's few lines
-
-
 SNAPSHOT_EDITION = "(from the committed snapshot)"  # as etl.snapshot.read marks its files
-# etl_run's columns: the NOT NULL ones a line must have, the text ones it may have, the times.
-RUN_FIELDS = ("run_id", "command", "started_at", "outcome")
-RUN_TEXT = ("run_id", "command", "outcome", "raw_dir", "sources_sha256", "message")
-RUN_TIMES = ("started_at", "finished_at")
-
-
-@dataclass
-class PastRuns:
-    runs: list[dict]  # one per run_id, as it last stood
-    skipped: int  # lines that are not a run: cut short by a kill, or damaged
-
-
-def past_runs(db: Path) -> PastRuns:
-    """Every run in the log, and how many lines were skipped. A line that is not a JSON object
-    with etl_run's fields of the right types (text, ISO times) is skipped and counted, never
-    loaded: one damaged line had failed every later build at the insert into etl_run."""
-    data = sidefiles.read(run_log(db), **RUN_LOG) or b""
-    runs: dict[str, dict] = {}
-    skipped = 0
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        if not line.strip():
-            continue
-        if (run := _run(line)) is None:
-            skipped += 1
-            continue
-        runs[run["run_id"]] = run  # run_id is the key of etl_run: the last line wins
-    for run in runs.values():
-        if run["outcome"] == "started":  # no end was ever logged
-            run["outcome"] = "killed"
-            run["message"] = "started but never finished: the process was killed or stopped"
-    return PastRuns(list(runs.values()), skipped)
-
-
-def _run(line: str) -> dict | None:
-    """One run-log line as etl_run can hold it, or None."""
-    try:
-        run = json.loads(line)
-    except (ValueError, RecursionError):  # cut short, not JSON, or nested past Python's stack
-        return None
-    if not isinstance(run, dict) or not all(run.get(k) for k in RUN_FIELDS):
-        return None
-    if not all(run.get(k) is None or isinstance(run[k], str) for k in (*RUN_TEXT, *RUN_TIMES)):
-        return None
-    try:
-        for k in RUN_TIMES:
-            if run.get(k) is not None:
-                run[k] = datetime.fromisoformat(run[k])
-    except ValueError:
-        return None
-    version = run.get("warehouse_version")
-    run["warehouse_version"] = version if isinstance(version, str) else None
-    return run
 
 
 def new_run(command: str, raw_dir: Path | None) -> dict:

@@ -56,10 +56,11 @@ def _line(e: Exception) -> str:
 @contextmanager
 def _lock(db: Path, command: str, debug: bool = False) -> Iterator[None]:
     """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED. The lock
-    file and the run log are checked first (etl.sidefiles): a link, a FIFO or a folder at
+    file and the run log are checked first (core.sidefiles): a link, a FIFO or a folder at
     their names, or a run log at its cap, is refused in one line before anything is done."""
-    from etl.build import _now, check_run_log, log_run, new_run
-    from etl.sidefiles import open_lock
+    from core.runlog import check_run_log, log_run
+    from core.sidefiles import open_lock
+    from etl.build import _now, new_run
 
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -176,8 +177,8 @@ def _target(
     or one line and exit 1. An existing file is replaced only if it is empty or a DuckDB
     database this project built. With `raw_writable` (refresh downloads into it) the raw dir,
     or the folder it will be made in, must take a file (os.access says yes to root on /proc)."""
+    from core import outdir
     from core.db import built_by_us
-    from etl import outdir
 
     if raw_dir is not None:
         if raw_dir.exists() and not raw_dir.is_dir():
@@ -252,8 +253,9 @@ def refresh(
     replaced put back, and the other sources' updates published without it; the command then
     exits 5 naming what was held back.
     """
+    from core.runlog import log_run
     from etl import download, fetch
-    from etl.build import _now, file_digests, log_run, new_run, stale_sources
+    from etl.build import _now, file_digests, new_run, stale_sources
 
     db = _target(db or default_db_path(), raw_dir, debug, raw_must_exist=False, raw_writable=True)
     try:
@@ -313,9 +315,9 @@ def _build_holding_back(
     """Build; while the build refuses a file this refresh brought, hold that source's update
     back (etl/quarantine.py), log the refusal as a run of its own (outcome 'refused', the raw
     dir's files as they are then) and build again. Returns what was held back."""
+    from core.runlog import held_message, log_run
     from etl import fetch, quarantine
-    from etl.build import _now, file_digests, log_run, new_run
-    from ledger.freshness import HELD
+    from etl.build import _now, file_digests, new_run
 
     held: list[quarantine.Held] = []
     while True:
@@ -345,7 +347,7 @@ def _build_holding_back(
                     "finished_at": _now(),
                     "outcome": "refused",
                     "sources_sha256": file_digests(raw_dir),
-                    "message": f"{HELD} {folder}: {_held_what(hold, raw_dir)}",
+                    "message": held_message(folder, _held_what(hold, raw_dir)),
                 },
             )
             entry = new_run("refresh", raw_dir)  # the build without it is a run of its own
@@ -427,7 +429,7 @@ def status(
 def _status(con, raw_dir: Path | None = None) -> None:
     """Printed from the same look-ups the Data and methods page reads (queries/), no SQL here;
     the files held back from the raw dir's .refused folder (etl/quarantine.py)."""
-    from etl.quarantine import refused
+    from core.runlog import refused
     from ledger.freshness import ages
     from ledger.queries import runner
 
@@ -474,7 +476,7 @@ def _status(con, raw_dir: Path | None = None) -> None:
 def _run_log_line(db: Path) -> str:
     """How many runs the run log beside the database holds, and how many of its lines were
     skipped (cut short by a kill, or damaged); a log that cannot be read says why."""
-    from etl.build import past_runs, run_log
+    from core.runlog import past_runs, run_log
 
     try:
         log = past_runs(db)

@@ -49,9 +49,10 @@ from rich.progress import (
 
 from core import limits
 from core.errors import EtlError
+from core.files import process_alive, sha256
 from etl import sources as registry
 from etl.fetch import Fetcher, Hosts, origin, redact
-from etl.rawfiles import check_workbook, process_alive, sha256
+from etl.rawfiles import check_workbook
 from etl.sources import provenance
 from etl.sources.base import Download
 

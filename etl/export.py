@@ -25,10 +25,9 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
-from core import limits
+from core import limits, outdir
 from core.db import connect_readonly
 from core.errors import EtlError, first_line
-from etl import outdir
 from etl.warehouse import SCHEMA, VIEWS
 from etl.warehouse import version as warehouse_version
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import polars as pl
 
 from core.errors import EtlError
+from core.files import sha256
 from etl.countries import clean_name, is_known_code, lookup
-from etl.rawfiles import Parsed, SourceFile, sha256
+from etl.rawfiles import Parsed, SourceFile
 
 ALLIANCES_FILE = "alliances.csv"
 MEMBERSHIPS_FILE = "memberships.csv"

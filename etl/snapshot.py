@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from core import outdir
 from core.db import connect_readonly
 from core.errors import EtlError, first_line
-from etl import outdir
 from etl.rawfiles import Parsed, SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ MANIFEST = "source_file.json"
 def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
     """Export the rows of SIPRI's and the tracked countries of every source table as Parquet,
     plus a manifest: every file or (a full disk, a kill, any error) none, the folder's earlier
-    files kept (etl.outdir)."""
+    files kept (core.outdir)."""
     if why := outdir.problem(out):
         raise EtlError(f"cannot write the snapshot here: {why}", file=str(out))
     con = connect_readonly(db)  # read-only, no file access, and refused unless it is ours

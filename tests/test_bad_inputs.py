@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import EtlError
-from etl.build import build, run_log
+from core.runlog import run_log
+from etl.build import build
 from tests.badinputs import CASES, Case, prepare
 
 ROOT = Path(__file__).resolve().parent.parent

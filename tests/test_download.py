@@ -28,6 +28,7 @@ import openpyxl
 import pytest
 
 from core.errors import EtlError
+from core.files import sha256
 from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
 from etl.sources import provenance
@@ -653,7 +654,7 @@ def test_refresh_reproduces_the_real_raw_files(site, tmp_path, raw_dir):
     }
     assert {d.name for d in got} == expected
     for d in got:
-        assert d.sha256 == rawfiles.sha256(raw_dir / d.name), d.name
+        assert d.sha256 == sha256(raw_dir / d.name), d.name
     records = {provenance.path_of(raw / n).relative_to(raw).as_posix() for n in expected}
     assert {k for k, v in snapshot(raw).items() if v != "dir"} == expected | records
 

@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 
 from core.db import connect_readonly
-from etl.build import run_log, stale_sources
+from core.runlog import run_log
+from etl.build import stale_sources
 from tests.badinputs import copy_inputs
 from tests.test_refresh import BASE_SIPRI, publisher, serve
 

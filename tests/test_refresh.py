@@ -40,8 +40,9 @@ from pathlib import Path
 import pytest
 
 from core.db import connect_readonly
+from core.runlog import run_log
 from etl import rawfiles
-from etl.build import run_log, stale_sources
+from etl.build import stale_sources
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
 from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from core.db import connect_readonly
-from etl.quarantine import REFUSED
+from core.runlog import REFUSED
 from etl.sources import provenance
 from ledger.freshness import ages
 from ledger.queries import runner

@@ -1,4 +1,4 @@
-"""The project's own side files (etl/sidefiles.py): provenance records, the run log and the lock
+"""The project's own side files (core/sidefiles.py): provenance records, the run log and the lock
 are regular files of bounded size, never a link's target, a FIFO, a device or a folder; a
 damaged run-log line is skipped and counted; a failed run hashes only the sources' files.
 
@@ -21,10 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core import limits
+from core import limits, sidefiles
 from core.errors import EtlError
-from etl import sidefiles
-from etl.build import build, file_digests, past_runs, run_log
+from core.runlog import past_runs, run_log
+from etl.build import build, file_digests
 from etl.sources import provenance
 from etl.sources.base import Download
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl.rawfiles import process_alive
+from core.files import process_alive
 
 
 def problem(out: Path) -> str | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from core import limits
 from core.errors import EtlError
-from etl.rawfiles import _kind
+from core.files import kind_of
 
 _NOFOLLOW = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
@@ -64,14 +64,14 @@ def _open(path: Path, flags: int, what: str) -> int | None:
     except OSError as e:
         why = {
             errno.ELOOP: "is a symbolic link; it is never followed",
-            errno.ENXIO: f"is {_kind(stat.S_IFIFO)}; only regular files are used",  # no reader
+            errno.ENXIO: f"is {kind_of(stat.S_IFIFO)}; only regular files are used",  # no reader
             errno.EISDIR: "is a folder; only regular files are used",
         }.get(e.errno or 0, f"cannot be opened: {e.strerror or e}")
         raise _refuse(path, what, why) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise _refuse(path, what, f"is {_kind(mode)}; only regular files are used")
+        raise _refuse(path, what, f"is {kind_of(mode)}; only regular files are used")
     return fd
 
 
