@@ -18,7 +18,7 @@ import streamlit as st
 from app import ages, charts, cite, memo, provenance
 from app import data as d
 from app.charts import Chart
-from etl.sources import REGISTRY
+from core.catalogue import sources
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -349,9 +349,6 @@ def header(title: str, intro: str) -> None:
 
 # --------------------------------------------------------------------------- data age
 
-# Raw-file folder -> the source's short name, from the registry (etl/sources/).
-SOURCE_SHORT = {s.folder: s.name for s in REGISTRY.values()} | {"data": "memberships"}
-
 
 def age_text(days: int | None) -> str:
     """'12 days' / '9 months' / 'undated' (months of 30 days, as ledger.freshness counts them)."""
@@ -369,7 +366,7 @@ def age_line(ages: pl.DataFrame, built: str) -> str:
         dated = ages.filter(pl.col("period_days").is_not_null()).sort("age_days", nulls_last=True)
         stale = set(ages.filter(pl.col("stale").fill_null(False))["source"].to_list())
         named = [
-            f"{SOURCE_SHORT.get(r['source'], r['source'])} {age_text(r['age_days'])}"
+            f"{sources.short(r['source'])} {age_text(r['age_days'])}"
             + ("*" if r["source"] in stale else "")
             for r in dated.iter_rows(named=True)
         ]
@@ -397,7 +394,7 @@ def coverage_text(coverage: d.Data) -> str:
         return ""
     parts = []
     for r in coverage.frame.iter_rows(named=True):
-        name = SOURCE_SHORT.get(r["source"], r["source"])
+        name = sources.short(r["source"])
         regions = f", {r['n_regional_totals']} regional totals" if r["n_regional_totals"] else ""
         newest = " (newest: used by default)" if r["is_newest"] else ""
         parts.append(

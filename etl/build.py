@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from core import limits, sidefiles
+from core.catalogue import tables
 from core.db import connect_readonly
 from core.errors import EtlError
 from core.files import process_alive, sha256
@@ -51,28 +52,8 @@ SINGLE_FILE = {
     for step in RAW_PARSERS
     if (source := sources.step_source(step)) and len(source.patterns) == 1
 }
-# Tables in load order (referenced tables first).
-TABLES = [
-    "country",
-    "alliance",
-    "membership",
-    "state_succession",
-    "edition",
-    "sipri_milex",
-    "sipri_missing",
-    "sipri_country_note",
-    "sipri_region_total",
-    "nato_defence",
-    "nato_aggregate",
-    "nato_real_change",
-    "wb_macro",
-    "wb_country",
-    "cow_nmc",
-    "kiel_aid_monthly",
-    "kiel_aid_donor",
-    "kiel_heavy_weapons",
-    "us_forces",
-]
+# Tables in load order (referenced tables first): the catalogue's, less the build's own.
+TABLES = tables.loaded()
 # The published file is written in the oldest storage format that holds every feature the
 # warehouse uses, so DuckDB 1.x clients (R, DBeaver, the 1.x CLI) open it, not only 2.x.
 # Tried feature by feature (README "Use the data elsewhere"): tables with keys, views, scalar
@@ -192,7 +173,7 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
     # source with editions that the database has not loaded counts too.
     loaded = {name for name, _, _ in rows}
     for source in sources.REGISTRY.values():
-        if "edition" in source.tables:
+        if source.about.side_by_side:
             for path in source.files(Path(raw_dir)):
                 if (name := path.relative_to(raw_dir).as_posix()) not in loaded:
                     stale.append(name)

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from core import outdir
+from core.catalogue import tables
 from core.db import connect_readonly
 from core.errors import EtlError, first_line
 from etl.rawfiles import Parsed, SourceFile
@@ -23,25 +24,9 @@ from etl.rawfiles import Parsed, SourceFile
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "data" / "snapshot"
 EXTRA = ("RUS", "UKR", "BLR", "CHN")
-# Parsed source tables kept in the snapshot (alliance and membership come from data/ directly).
-TABLES = {
-    "edition": None,
-    "country": "iso3",
-    "sipri_milex": "iso3",
-    "sipri_missing": "iso3",
-    "sipri_country_note": "iso3",
-    "sipri_region_total": None,
-    "nato_defence": "iso3",
-    "nato_aggregate": None,
-    "nato_real_change": None,
-    "wb_macro": "iso3",
-    "wb_country": "iso3",
-    "cow_nmc": "iso3",
-    "kiel_aid_monthly": "iso3",
-    "kiel_aid_donor": "iso3",
-    "kiel_heavy_weapons": "iso3",
-    "us_forces": None,  # every row: the blocks' totals are checked against their rows
-}
+# Parsed source tables kept in the snapshot, each with the column its bundled countries' rows are
+# kept by (None: every row); alliance and membership come from data/ directly.
+TABLES = tables.from_sources()
 MANIFEST = "source_file.json"
 
 

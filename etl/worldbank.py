@@ -164,7 +164,7 @@ def parse(raw_dir: Path) -> Parsed:
         )
         metadata.append((edition, countries))
         about = {
-            "publisher": source.PUBLISHER,
+            "publisher": source.SOURCE.publisher,
             "edition": edition.isoformat(),
             "url": source.URL.format(code=code),
             "licence": source.SOURCE.licence,

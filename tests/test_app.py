@@ -21,6 +21,7 @@ from app.views import claims as claims_views
 from app.views import figures as figures_views
 from app.views import free_riding as free_riding_views
 from app.views import map as map_views
+from core.catalogue import groupings
 from tests.dashboard_db import dashboard_db
 from tests.tinydb import make_db
 
@@ -149,7 +150,7 @@ def test_every_grouping_and_source_renders_without_error(db_env, key):
     for source in ("nato", "sipri"):
         at.radio(key="source").set_value(source).run()
         for code in at.selectbox(key="group").options:
-            value = {v: k for k, v in widgets.GROUPINGS.items()}.get(code, code)
+            value = {v: k for k, v in groupings.labels().items()}.get(code, code)
             at.selectbox(key="group").set_value(value).run()
             assert not at.exception, (source, value, [e.value for e in at.exception])
             assert not at.main.warning, (source, value, texts(at.main.warning))
@@ -178,7 +179,7 @@ def test_country_choice_changes_the_profile(db_env):
 def test_url_parameters_restore_the_view(db_env):
     at = open_page(
         "burden",
-        {"source": "SIPRI", "year": "2010", "group": widgets.GROUPINGS["NATO_EUROPE_CANADA"]},
+        {"source": "SIPRI", "year": "2010", "group": groupings.label("NATO_EUROPE_CANADA")},
     )
     assert not at.exception
     assert at.radio(key="source").value == "sipri"

@@ -9,6 +9,7 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
+from core.catalogue import guidelines
 
 
 def burden_heatmap(frame: pl.DataFrame) -> Chart:
@@ -167,7 +168,7 @@ def guideline_shortfall(frame: pl.DataFrame) -> Chart:
         ),
         value_label="% of GDP",
         estimate="is_estimate",
-        guides=[common.GUIDE_2, common.GUIDE_35],
+        guides=common.BURDEN_GUIDES,
         extra=["year", "equipment_share_pct", "meets_2pct", "meets_20pct_equipment"],
     )
 
@@ -193,7 +194,7 @@ def equipment_share(frame: pl.DataFrame) -> Chart:
         ),
         value_label="% of defence spending",
         estimate="is_estimate",
-        guides=[(20.0, "20 % guideline")],
+        guides=[guidelines.line(guidelines.EQUIPMENT)],
         extra=["year"],
     )
 
@@ -203,9 +204,9 @@ def _equipment_finding(frame: pl.DataFrame) -> str:
     if col not in frame.columns or frame[col].drop_nulls().is_empty():
         return "Share of defence spending on major equipment"
     n = frame[col].drop_nulls().len()
-    return (
-        f"{common.count(frame, pl.col(col) >= 20.0)} of {n} allies spend 20 % or more on equipment"
-    )
+    line = guidelines.EQUIPMENT.value
+    meet = common.count(frame, pl.col(col) >= line)
+    return f"{meet} of {n} allies spend {line:g} % or more on equipment"
 
 
 PER_HEAD = "me_per_capita_current_usd"

@@ -9,6 +9,7 @@ import polars as pl
 from app import charts, intervals
 from app.charts import Chart
 from app.views import alliances, common, free_riding
+from core.catalogue import groupings
 
 
 def _percent(value) -> str:
@@ -209,9 +210,8 @@ BALANCE_MEASURES = {
 def capability_balance(frame: pl.DataFrame, measure: str = "cinc") -> Chart:
     """capability_balance: each grouping's share of the world's capabilities, by year."""
     column, name = BALANCE_MEASURES.get(measure, BALANCE_MEASURES["cinc"])
-    membership = {"historical": "members in each year", "current": "today's members"}.get(
-        common.first(frame, "membership", ""), ""
-    )
+    coding = groupings.MEMBERSHIPS.get(common.first(frame, "membership", ""))
+    membership = coding.in_text if coding else ""
     return charts.lines(
         alliances.named(frame),
         x="year",
@@ -377,7 +377,7 @@ def broader_burden(frame: pl.DataFrame) -> Chart:
         value_label="percent of GDP",
         sort_by="broader_burden_pct",
         estimate="is_estimate",
-        guides=[common.GUIDE_2, common.GUIDE_35],
+        guides=common.BURDEN_GUIDES,
         extra=["year", "broader_burden_pct", "aid_eur_bn", "aid_rule", "aid_type"],
     )
 

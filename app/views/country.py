@@ -43,7 +43,7 @@ def country_series(frame: pl.DataFrame, country: str) -> Chart:
         x_label="year",
         y_label="% of GDP",  # the subtitle says the definitions differ
         estimate="is_estimate",
-        guides=[common.GUIDE_2],
+        guides=[common.TWO_PERCENT],
         dashed=["World Bank"],
     )
 
@@ -82,7 +82,7 @@ def country_rank(frame: pl.DataFrame, iso3: str) -> Chart:
         highlight=iso3,
         highlight_column="iso3",
         estimate="is_estimate",
-        guides=[common.GUIDE_2],
+        guides=[common.TWO_PERCENT],
         extra=["year"],
     )
 

@@ -276,9 +276,7 @@ def us_share_both_sources(frame: pl.DataFrame) -> Chart:
     """us_share, both sources: the US share of NATO spending."""
     data = frame
     if "source" in frame.columns:
-        data = frame.with_columns(
-            pl.col("source").replace_strict(common.SOURCE_NAMES, default=pl.col("source"))
-        )
+        data = frame.with_columns(common.source_names())
     return charts.lines(
         data,
         x="year",

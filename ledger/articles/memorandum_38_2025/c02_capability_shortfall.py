@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from core.catalogue import sources
 from ledger.claims.base import (
     EMPIRICAL,
     NOT_SUPPORTED,
@@ -221,7 +222,7 @@ def judge(ctx: Context) -> Finding:
             "allies",
             data=counts.select("year", "n_at_or_above_2pct", "n_at_or_above_20pct_equipment"),
         ),
-        source="NATO",
+        source=sources.short("nato"),
         edges=edges,
         method="NATO spending, equipment share and GDP",
     )

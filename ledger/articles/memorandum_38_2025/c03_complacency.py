@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from core.catalogue import sources
 from ledger import stats
 from ledger.claims import intervals
 from ledger.claims.base import (
@@ -284,7 +285,10 @@ def judge(ctx: Context) -> Finding:
             "points of GDP",
             data=pl.DataFrame(chart_rows),
         ),
-        source="SIPRI (share of GDP); neutral states: data/facts/european_neutrals.csv",
+        source=(
+            f"{sources.short('sipri')} (share of GDP); "
+            "neutral states: data/facts/european_neutrals.csv"
+        ),
         edges=[edge] if edge else [],
         method=f"difference in differences against neutrals, {pre}/{post} years (SIPRI)",
     )

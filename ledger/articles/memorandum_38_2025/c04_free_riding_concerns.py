@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from core.catalogue import sources
 from ledger import stats
 from ledger.claims.base import (
     EMPIRICAL,
@@ -27,7 +28,6 @@ from ledger.claims.common import rho_stat, spearman
 from ledger.claims.words import num
 
 DECADE = 10  # "in the last decade"
-SOURCES = {"sipri": "SIPRI", "nato": "NATO"}
 SMOOTH = 3  # each end of the decade is the mean of three years, so no single year decides
 RATIO_SHIFT = Threshold(
     0.05,
@@ -115,7 +115,7 @@ def judge(ctx: Context) -> Finding:
         f"basis for the worry {basis[verdict]}: the US paid "
         f"{num(ratio1)} times its economic weight (from {num(ratio0)}) and the link between an "
         f"ally's size and its burden went from {num(rho0)} to {num(rho1)} "
-        f"(same {len(allies)} allies at both ends, {SOURCES[source]})."
+        f"(same {len(allies)} allies at both ends, {sources.short(source)})."
     )
     rho_end, n_end = la[-1][1], la[-1][2]
     rho_start, n_start = e[0][1], e[0][2]
@@ -196,7 +196,7 @@ def judge(ctx: Context) -> Finding:
             if chart.height
             else chart,
         ),
-        source=SOURCES[source],
+        source=sources.short(source),
         edges=[
             Edge(
                 "change in the US burden-to-benefit ratio", ratio1 - ratio0, RATIO_SHIFT.value, 0.02
@@ -210,7 +210,7 @@ def judge(ctx: Context) -> Finding:
             Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, RHO_SHIFT.value, 0.03),
             Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, -RHO_SHIFT.value, 0.03),
         ],
-        method=f"{SOURCES[source]} spending and GDP",
+        method=f"{sources.short(source)} spending and GDP",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from core.catalogue import sources
 from ledger.claims.base import (
     FACT_CHECK,
     NOT_SUPPORTED,
@@ -78,7 +79,7 @@ def judge(ctx: Context) -> Finding:
                 "source", "year", "us_share_me_pct"
             ),
         ),
-        source="NATO; SIPRI",
+        source=f"{sources.short('nato')}; {sources.short('sipri')}",
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import polars as pl
 
+from core.catalogue import groupings
 from ledger.claims.base import (
     EMPIRICAL,
     NOT_SUPPORTED,
@@ -39,13 +40,7 @@ WIDER = Threshold(
 
 
 MINILATERAL = ("JEF", "B9", "NORDEFCO", "WEIMAR", "UK-PL-UA")
-LABELS = {
-    "JEF": "the JEF",
-    "B9": "the Bucharest Nine",
-    "NORDEFCO": "NORDEFCO",
-    "WEIMAR": "the Weimar Triangle",
-    "UK-PL-UA": "the UK-Poland-Ukraine trilateral",
-}
+LABELS = {code: groupings.get(code).in_text for code in MINILATERAL}  # how a sentence names it
 # A grouping founded this close to the window's start decides whether it counts as new: the
 # verdict can flip on the day the window passes its founding (the B9, 2015-11-04).
 FOUNDING_EDGE_DAYS = 365

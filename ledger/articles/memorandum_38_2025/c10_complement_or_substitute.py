@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from core.catalogue import sources
 from ledger.claims import intervals
 from ledger.claims.base import (
     EMPIRICAL,
@@ -126,7 +127,7 @@ def judge(ctx: Context) -> Finding:
             "points of GDP",
             data=pl.DataFrame(rows),
         ),
-        source=f"{source.upper()}; members: data/memberships.csv",
+        source=f"{sources.short(source)}; members: data/memberships.csv",
         edges=[Edge("extra rise in burden of the groupings' members", gap, 0.0, 0.10, "pp")],
         method=f"{source.upper()} burden",
     )

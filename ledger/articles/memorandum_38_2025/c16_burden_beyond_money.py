@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from core.catalogue import sources
 from ledger.claims.base import (
     EMPIRICAL,
     NOT_SUPPORTED,
@@ -37,6 +38,9 @@ SOME = Threshold(
 
 
 NEAR_MEDIAN = 0.01  # points of GDP: aid this close to the allied median decides a side by a hair
+
+
+NATO, KIEL = sources.short("nato"), sources.SOURCES["kiel"].attribution
 
 
 def _aid(ctx: Context, year: int) -> pl.DataFrame:
@@ -130,7 +134,7 @@ def judge(ctx: Context) -> Finding:
             "personnel per 1,000 people",
             data=frame.select("country", "defence_pct_gdp", "personnel_per_1000"),
         ),
-        source="NATO; Kiel Institute Ukraine Support Tracker" if has_aid else "NATO",
+        source=f"{NATO}; {KIEL}" if has_aid else NATO,
         edges=[
             Edge(
                 f"{r['country']}'s aid to Ukraine, {year} (% of GDP), against the allied median",
