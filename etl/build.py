@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from core import limits, sidefiles
+from core import limits, queryfiles, sidefiles
 from core.catalogue import tables
-from core.db import connect_readonly
+from core.db import STORAGE_VERSION, connect_readonly, warehouse_version
 from core.errors import EtlError
 from core.files import process_alive, sha256
 from core.runlog import log_run, past_runs
@@ -40,8 +40,6 @@ from etl.rawfiles import (
 )
 from etl.stopping import interruption
 from etl.warehouse import create_schema, create_views, insert
-from etl.warehouse import version as warehouse_version
-from ledger import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 # Build step -> parser, in the registry's order (etl/sources/).
@@ -54,14 +52,6 @@ SINGLE_FILE = {
 }
 # Tables in load order (referenced tables first): the catalogue's, less the build's own.
 TABLES = tables.loaded()
-# The published file is written in the oldest storage format that holds every feature the
-# warehouse uses, so DuckDB 1.x clients (R, DBeaver, the 1.x CLI) open it, not only 2.x.
-# Tried feature by feature (README "Use the data elsewhere"): tables with keys, views, scalar
-# and table macros (default parameters too), comments and lists all write at v1.0.0 and read in
-# DuckDB 1.1-1.5; typed macro parameters need v1.4.0 and VARIANT columns v1.5.0, and DuckDB
-# then refuses to create them here with an error naming the version. Raise this only for such
-# a feature: every step up locks out the 1.x releases before it.
-STORAGE_VERSION = "v1.0.0"
 
 
 @dataclass
@@ -156,7 +146,7 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
     try:
         con = connect_readonly(db)
         try:
-            files = queries.run(con, "source_file")
+            files = queryfiles.read(con, "source_file")
             written = _storage_version(con)
         finally:
             con.close()

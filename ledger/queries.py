@@ -17,16 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 import yaml
 
+from core import queryfiles
 from core.errors import EtlError
 
-QUERIES = Path(__file__).resolve().parent.parent / "queries"
+QUERIES = queryfiles.QUERIES
 _PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
@@ -63,14 +63,12 @@ class Query:
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in QUERIES.glob("*.sql"))
+    return queryfiles.names()
 
 
 @cache
 def load(name: str) -> Query:
-    path = QUERIES / f"{name}.sql"
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
-        raise EtlError(f"no query named {name!r}; known: {', '.join(names())}")
+    path = queryfiles.path(name)
     meta_path = path.with_suffix(".yml")
     meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     return Query(name=name, sql=path.read_text(encoding="utf-8"), meta=meta or {})
@@ -118,10 +116,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     """Run one query with bound parameters: the finished frame (statistics added)."""
     query = load(name)
     bound = coerce(query, params)
-    try:
-        frame = con.sql(query.sql, params=bound).pl()
-    except duckdb.Error as e:
-        raise EtlError(f"query {name!r} failed: {str(e).splitlines()[0]}") from None
+    frame = queryfiles.run(con, name, query.sql, bound)
     statistics = query.meta.get("statistics")
     if not statistics:
         return frame

@@ -11,12 +11,10 @@ its presence with it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from core.errors import EtlError
 from core.runlog import run_log
 from etl.build import build
 from tests.badinputs import CASES, Case, prepare
+from tests.helpers import digest, etl
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_ID = {c.id: c for c in CASES}
@@ -37,10 +36,6 @@ CLI_CASES = [
 ]
 
 pytestmark = pytest.mark.raw
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +90,6 @@ def test_no_known_gap_is_left_open():
     """A case may carry `gap=` (what its message should name but does not yet); none does now,
     and a new one must come with a strict xfail test of the message it should give."""
     assert [c.id for c in CASES if c.gap] == []
-
-
-def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("case_id", CLI_CASES)
@@ -191,7 +175,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     start per case; `etl()` above runs the real process where the exit path matters."""
     from typer.testing import CliRunner
 
-    from etl.cli import app
+    from cli import app
 
     result = CliRunner().invoke(app, list(args))
     return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)

@@ -583,7 +583,7 @@ def test_one_evaluation_date_moves_every_claim_and_reads_nothing_published_later
 def test_cli_prints_both_verdicts_the_history_and_moves_with_the_date(real_db_path):
     from typer.testing import CliRunner
 
-    from etl.cli import app
+    from cli import app
 
     runner = CliRunner()
     shown = runner.invoke(app, ["claims", "--db", str(real_db_path), "--history"])
@@ -613,7 +613,7 @@ def test_cli_prints_both_verdicts_the_history_and_moves_with_the_date(real_db_pa
 def test_a_second_article_runs_through_the_engine_and_the_cli(real_db_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from etl.cli import app
+    from cli import app
     from ledger import articles
 
     monkeypatch.setenv(articles.EXTRA_ENV, str(ROOT / "tests" / "articles"))

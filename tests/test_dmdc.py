@@ -447,7 +447,7 @@ def test_a_broken_report_fails_the_build_in_one_line_and_publishes_nothing(raw_d
     shutil.copytree(raw_dir, raw, ignore=shutil.ignore_patterns("*.pdf", "*.md", "dmdc"))
     book(raw, edit=_set("abroad:POLAND", 2, "ATLANTIS"))
     db = tmp_path / "alliance.duckdb"
-    run = [sys.executable, "-m", "etl.cli", "build", "--raw-dir", str(raw), "--db", str(db)]
+    run = [sys.executable, "-m", "cli", "build", "--raw-dir", str(raw), "--db", str(db)]
     result = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

@@ -18,7 +18,6 @@ outcome, and lands in etl_run at the next publish.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import io
 import json
 import os
@@ -46,6 +45,7 @@ from etl.build import stale_sources
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
 from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs
+from tests.helpers import digest, etl
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = {s.key: s for s in SOURCES}
@@ -181,10 +181,6 @@ def serve(pub: Publisher, raw: Path, *, sipri_name: str | None = None) -> None:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def tree(root: Path) -> dict[str, str]:
     """Every file and folder under root (hidden ones too), with each file's sha256."""
     return {
@@ -206,17 +202,6 @@ def runs(db: Path) -> list[dict]:
             final.pop(run["run_id"], None)
             final[run["run_id"]] = run
     return list(final.values())
-
-
-def etl(*args: str, env: dict[str, str] | None = None, timeout: float = 180):
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-        timeout=timeout,
-    )
 
 
 def refresh(raw: Path, db: Path, pub: Publisher, *extra: str):
@@ -407,7 +392,7 @@ def test_a_second_run_while_one_holds_the_lock_exits_3(state):
         slow = SOURCE["sipri"].path
         pub.routes[slow] = replace(pub.routes[slow], gated=True)
         first = subprocess.Popen(
-            [sys.executable, "-m", "etl.cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
+            [sys.executable, "-m", "cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
             cwd=ROOT,
             env={**os.environ, **pub.env()},
             stdout=subprocess.PIPE,
@@ -443,7 +428,7 @@ def test_sigterm_during_a_download_is_logged_and_changes_nothing(state):
         slow = SOURCE["restcountries"].path  # after the SIPRI and NATO files are staged
         pub.routes[slow] = replace(pub.routes[slow], delay=20)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "etl.cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
+            [sys.executable, "-m", "cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
             cwd=ROOT,
             env={**os.environ, **pub.env()},
             stdout=subprocess.PIPE,

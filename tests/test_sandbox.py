@@ -22,6 +22,7 @@ import pytest
 
 from core import limits
 from ledger.sandbox import SqlRefused, check_options, deadline, printable, run
+from tests.helpers import etl
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,15 +288,6 @@ def test_no_temp_directory_is_revealed(con):
 
 
 # ------------------------------------------------------------------ the command
-def etl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -405,7 +397,7 @@ def _duckdb_text(expr: str) -> str:
 
 def _prints_everywhere(frame: pl.DataFrame, capsys) -> str:
     """The frame through every output `etl sql` has; returns the CSV."""
-    from etl.cli import _emit
+    from ledger.cli import _emit
 
     for fmt in ("table", "json"):
         _emit(frame, fmt)
@@ -493,7 +485,7 @@ def test_sql_that_is_not_utf8_is_refused_in_one_line(con):
 
 def test_the_command_refuses_sql_that_is_not_utf8_in_one_line(con):
     result = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "sql", b"select '\xff\xfe' as x", "--db", str(con)],
+        [sys.executable, "-m", "cli", "sql", b"select '\xff\xfe' as x", "--db", str(con)],
         cwd=ROOT,
         capture_output=True,
         timeout=120,

@@ -14,7 +14,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,20 +26,10 @@ from core.runlog import past_runs, run_log
 from etl.build import build, file_digests
 from etl.sources import provenance
 from etl.sources.base import Download
+from tests.helpers import etl
 
 ROOT = Path(__file__).resolve().parent.parent
 HANG = 120  # seconds: far beyond any of these commands, short of the suite's timeout
-
-
-def etl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=HANG,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess, *parts: str) -> str:

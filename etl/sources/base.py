@@ -178,7 +178,7 @@ EDITION_SCHEMA = {
 
 
 def edition_frame(**row: object) -> pl.DataFrame:
-    """One row of the `edition` table (etl/schema.sql); `published` (when the file's bytes were
+    """One row of the `edition` table (core/schema.sql); `published` (when the file's bytes were
     public) defaults to the edition's own date."""
     row.setdefault("published", row["edition"])
     return pl.DataFrame([row], schema=EDITION_SCHEMA)

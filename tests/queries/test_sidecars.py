@@ -88,7 +88,8 @@ def test_no_sql_text_outside_queries():
     sql = re.compile(
         r"\b(select|insert into|create (or replace )?(table|view))\b[^\n]*\bfrom\b(?! duckdb_)"
     )
-    for path in [*(ROOT / "app").rglob("*.py"), ROOT / "etl" / "build.py", ROOT / "etl" / "cli.py"]:
+    own = [ROOT / "etl" / "build.py", ROOT / "etl" / "cli.py", ROOT / "ledger" / "cli.py"]
+    for path in [*(ROOT / "app").rglob("*.py"), *own]:
         if path.name in ("examples.py", "sql.py"):  # the SQL explorer: the reader's own SQL
             continue
         text = path.read_text(encoding="utf-8")
