@@ -199,9 +199,12 @@ def parameters(name: str) -> list[str]:
 
 
 def choices(name: str, param: str) -> list[str]:
-    """The values an enum parameter accepts, from the query's sidecar ([] if not an enum)."""
-    kind = ((meta(name).get("parameters") or {}).get(param) or {}).get("type") or ""
-    return kind.removeprefix("enum:").split("|") if kind.startswith("enum:") else []
+    """The values a parameter accepts, from the query's sidecar and the catalogue ([] if it is
+    not a list of values, or the query is unknown)."""
+    try:
+        return queries.choices(name, param)
+    except EtlError:
+        return []
 
 
 def default(name: str, param: str) -> Any:

@@ -7,7 +7,9 @@ gives only for a statistic to be computed from (concordance_test's `differences`
 
 Values are always bound (`$year`, `$alliance`, ...), never formatted into the SQL text. A query
 gets exactly the parameters it mentions: defaults come from its sidecar, overrides from the
-caller, and an unknown or missing parameter is an error that names it.
+caller, and an unknown or missing parameter is an error that names it. A parameter's type is
+`integer`, `number`, `date`, `string`, `enum:a|b`, or a catalogue type (`source`, `grouping`,
+`membership`) whose values the catalogue lists.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import polars as pl
 import yaml
 
 from core import queryfiles
+from core.catalogue import groupings, sources
 from core.errors import EtlError
 
 QUERIES = queryfiles.QUERIES
@@ -104,12 +107,35 @@ def _typed(query: str, name: str, value: Any, kind: str | None) -> Any:
             return date.fromisoformat(value)
     except ValueError:
         raise EtlError(f"query {query!r}: ${name} must be a {kind}, got {value!r}") from None
-    choices = None
-    if kind and kind.startswith("enum:"):
-        choices = kind.removeprefix("enum:").split("|")
-    if choices and value not in choices:
-        raise EtlError(f"query {query!r}: ${name} must be one of {', '.join(choices)}")
+    allowed = values_of(kind)
+    if allowed and value not in allowed:
+        raise EtlError(f"query {query!r}: ${name} must be one of {', '.join(allowed)}")
     return value
+
+
+# Parameter types whose values the catalogue lists (core/catalogue/): a sidecar names the type,
+# never the values, so a source or grouping added there is accepted by every query at once.
+CATALOGUE_TYPES: dict[str, Callable[[], list[str]]] = {
+    "source": sources.offered,
+    "grouping": groupings.codes,
+    "membership": lambda: list(groupings.MEMBERSHIPS),
+}
+
+
+def values_of(kind: str | None) -> list[str]:
+    """The values a parameter type allows: a catalogue type's (read now), an `enum:a|b`'s;
+    [] for a type that is not a list of values (integer, number, date, string)."""
+    if kind in CATALOGUE_TYPES:
+        return CATALOGUE_TYPES[kind]()
+    if kind and kind.startswith("enum:"):
+        return kind.removeprefix("enum:").split("|")
+    return []
+
+
+def choices(name: str, param: str) -> list[str]:
+    """The values a query's parameter accepts ([] when it is not a list of values)."""
+    declared = load(name).meta.get("parameters") or {}
+    return values_of((declared.get(param) or {}).get("type"))
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:

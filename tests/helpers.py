@@ -7,7 +7,12 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from core.errors import EtlError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +38,35 @@ def etl(
 
 def digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# Pages that draw at least one chart (the others: the SQL explorer).
+CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
+DASHBOARD = ROOT / "dashboard.py"
+APP_TIMEOUT = 120  # seconds a page run may take under AppTest on the shared machine
+
+
+def open_page(key: str, query: dict | None = None):
+    """A dashboard page run under Streamlit's AppTest (URL parameters from `query`)."""
+    from streamlit.testing.v1 import AppTest
+
+    from app import nav
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=APP_TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if key != "claims":
+        at.switch_page(nav.BY_KEY[key].path).run()
+    return at
+
+
+def refused(raw: Path, *fragments: str, parse: Callable[[Path], object]) -> str:
+    """parse(raw) is refused in one line (EtlError) holding every fragment; that line."""
+    with pytest.raises(EtlError) as err:
+        parse(raw)
+    message = str(err.value)
+    assert "\n" not in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message

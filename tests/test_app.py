@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,13 +22,16 @@ from app.views import claims as claims_views
 from app.views import figures as figures_views
 from app.views import free_riding as free_riding_views
 from app.views import map as map_views
-from core.catalogue import groupings
+from core.catalogue import groupings, sources
+from ledger import queries
+from tests import helpers
 from tests.dashboard_db import dashboard_db
+from tests.helpers import CHART_PAGES, open_page
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent
-DASHBOARD = str(ROOT / "dashboard.py")
-TIMEOUT = 120
+DASHBOARD = str(helpers.DASHBOARD)
+TIMEOUT = helpers.APP_TIMEOUT
 
 
 @pytest.fixture(scope="session")
@@ -39,16 +43,6 @@ def app_db(request, tmp_path_factory) -> Path:
 def db_env(app_db, monkeypatch) -> Path:
     monkeypatch.setenv("ALLIANCE_DB", str(app_db))
     return app_db
-
-
-def open_page(key: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if key != "claims":
-        at.switch_page(nav.BY_KEY[key].path).run()
-    return at
 
 
 def specs(at: AppTest) -> list[dict]:
@@ -65,9 +59,6 @@ def texts(elements) -> str:
 
 
 # --------------------------------------------------------------------------- every page
-
-
-CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
 
 
 @pytest.mark.parametrize("key", [p.key for p in nav.PAGES])
@@ -187,6 +178,23 @@ def test_url_parameters_restore_the_view(db_env):
     assert at.selectbox(key="group").value == "NATO_EUROPE_CANADA"
     assert any("NATO Europe and Canada" in t and "SIPRI" in t for t in titles(at))
     assert any("2010" in t for t in titles(at))
+
+
+def test_a_source_and_a_grouping_added_to_the_catalogue_are_offered(db_env, monkeypatch):
+    """Offering a new source or grouping on the pages needs no edit outside the catalogue: an
+    entry added at run time is a choice of every query of its type and of the pages' controls."""
+    eurostat = replace(sources.SOURCES["worldbank"], key="eurostat", short="Eurostat", offered=True)
+    aukus = groupings.Grouping("AUKUS", "AUKUS", "minilateral", "AUKUS pact", "AUKUS", "AUKUS")
+    monkeypatch.setitem(sources.SOURCES, "eurostat", eurostat)
+    monkeypatch.setitem(groupings.GROUPINGS, "AUKUS", aukus)
+    assert queries.choices("burden", "source") == ["nato", "sipri", "eurostat"]
+    assert queries.choices("burden", "alliance")[-1] == "AUKUS"
+    assert queries.coerce(queries.load("burden"), {"alliance": "AUKUS"})["alliance"] == "AUKUS"
+    at = open_page("burden")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Eurostat" in at.radio(key="source").options
+    assert "AUKUS pact" in at.selectbox(key="group").options
+    assert "Eurostat" in at.radio(key="source").help
 
 
 def test_urls_carry_codes_and_old_links_open_the_same_view(db_env):

@@ -23,7 +23,7 @@ from core.errors import EtlError
 from core.runlog import run_log
 from etl.build import build
 from tests.badinputs import CASES, Case, prepare
-from tests.helpers import digest, etl
+from tests.helpers import digest, etl, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_ID = {c.id: c for c in CASES}
@@ -257,20 +257,6 @@ def test_build_through_a_symbolic_link_writes_its_target(tmp_path):
 
 
 # --------------------------------------------------------------------------- pages (issue 11)
-
-
-def open_page(key: str, query: dict | None = None):
-    from streamlit.testing.v1 import AppTest
-
-    from app import nav
-
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if key != "claims":
-        at.switch_page(nav.BY_KEY[key].path).run()
-    return at
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "empty", "folder"])
