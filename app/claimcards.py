@@ -21,7 +21,7 @@ from core.catalogue import sources, verdicts
 from core.catalogue.verdicts import VERDICTS
 from ledger.claims import report, summary
 from ledger.claims.base import Stat
-from ledger.claims.words import stat as stat_text
+from ledger.words import stat as stat_text
 
 VERDICT_ORDER = list(VERDICTS)
 SQUARE = "■"  # U+25A0, in every common font (emoji squares are not)

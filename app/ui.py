@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import ages, charts, cite, memo, provenance
+from app import ages, chartcache, charts, cite, provenance
 from app import data as d
 from app.charts import Chart
 from core.catalogue import sources
@@ -111,7 +111,7 @@ def show_chart(
     # (the landing page's first finding) does not wait for the ~1 s import of a new process.
     import pandas  # noqa: F401
 
-    chart = memo.chart(build, source.frame)
+    chart = chartcache.chart(build, source.frame)
     if chart.empty:
         st.info(empty)
         return None
@@ -271,16 +271,6 @@ def no_none(frame: pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.Date:
             exprs.append(pl.col(name).dt.to_string("%Y-%m-%d").fill_null("—"))
     return frame.with_columns(exprs) if exprs else frame
-
-
-def number(value, digits: int = 2) -> str:
-    """A metric's text: '—' when there is no value."""
-    if value is None:
-        return "—"
-    try:
-        return f"{float(value):,.{digits}f}"
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def note_if_missing(value, text: str) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
@@ -151,7 +151,11 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     return stats.apply(frame, statistics)
 
 
-Run = Callable[..., pl.DataFrame]
+class Run(Protocol):
+    """What reads a query by name, run(name, **params) -> the finished frame: a connection's
+    runner below, the claims' cached one (ledger/claims/runner.py), the dashboard's data.run."""
+
+    def __call__(self, name: str, **params: Any) -> pl.DataFrame: ...
 
 
 def runner(con: duckdb.DuckDBPyConnection) -> Run:

@@ -39,7 +39,6 @@ from ledger.sqlworker import only_one_query
 
 DEFAULT_ROW_CAP = int(limits.LIMITS["row_cap"].default)
 DEFAULT_SECONDS = float(limits.LIMITS["query_seconds"].default)
-MAX_SQL_CHARS = int(limits.LIMITS["sql_chars"].default)
 # Time a worker may take to start (import DuckDB and Arrow, open the database): generous, as
 # the machine may be busy, and not the reader's to choose. Once it has the query, it is killed
 # KILL_FACTOR times the query's limit plus GRACE later: "about twice the limit" at most.

@@ -14,13 +14,13 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import charts, claimcards, memo, nav, widgets
+from app import chartcache, charts, claimcards, nav, widgets
 from app.views import alliances as alliances_views
 from app.views import burden as burden_views
 from app.views import capability as capability_views
 from app.views import claims as claims_views
-from app.views import figures as figures_views
 from app.views import free_riding as free_riding_views
+from app.views import key_figures as figures_views
 from app.views import map as map_views
 from core.catalogue import groupings, sources
 from ledger import queries
@@ -130,7 +130,7 @@ def test_year_grouping_and_membership_change_the_charts(db_env):
     assert any("2020" in t for t in titles(at))
     at.selectbox(key="group").set_value("JEF").run()
     assert not at.exception
-    assert any("% of GDP, JEF" in t for t in titles(at))
+    assert any("% of GDP, Joint Expeditionary Force" in t for t in titles(at))  # its one label
     at.radio(key="membership").set_value("current").run()
     assert not at.exception
 
@@ -287,7 +287,7 @@ def test_capability_page_draws_every_view_with_sources(db_env):
         chart(at, start)
     captions = texts(at.main.caption)
     # one line of provenance per chart, short names and editions (details behind the expander)
-    for publisher in ("Source: NATO (June 2024 edition)", "Correlates of War", "Kiel Institute"):
+    for publisher in ("Source: NATO (June 2024 edition)", "Correlates of War", "Kiel tracker"):
         assert publisher in captions
     assert "Hollow markers" in captions
     assert len(at.get("download_button")) >= len(CAPABILITY_CHARTS)
@@ -340,7 +340,7 @@ def test_capability_controls_in_the_url_restore_the_view(db_env):
     assert at.select_slider(key="depreciation").value == 0.15
     assert at.select_slider(key="target").value == 5.0
     assert at.selectbox(key="group").value == "JEF"
-    assert "Spending on major equipment, JEF" in " ".join(titles(at))
+    assert "Spending on major equipment, Joint Expeditionary Force" in " ".join(titles(at))
 
 
 def test_capability_empty_selections_give_messages(db_env):
@@ -668,32 +668,34 @@ def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
     def builder(year: int):  # a page's lambda over a value of this run
         return lambda f: burden_views.guideline_shortfall(f, year)
 
-    first = memo.chart(builder(2024), frame)
-    assert memo.chart(builder(2024), frame.clone()) is first  # same code, closure and rows
-    memo.chart(builder(2023), frame)  # another value in the closure
-    memo.chart(builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct")))  # other rows
+    first = chartcache.chart(builder(2024), frame)
+    assert chartcache.chart(builder(2024), frame.clone()) is first  # same code, closure and rows
+    chartcache.chart(builder(2023), frame)  # another value in the closure
+    chartcache.chart(
+        builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct"))
+    )  # other rows
     assert built == [2024, 2023, 2024]
     # a lambda at a page's top level reads the page's controls as globals of the run
     page = {"__name__": "__main__", "burden_views": burden_views, "year": 2022}
     exec("build = lambda f: burden_views.guideline_shortfall(f, year)", page)
-    memo.chart(page["build"], frame)
+    chartcache.chart(page["build"], frame)
     page["year"] = 2021
-    memo.chart(page["build"], frame)
-    memo.chart(page["build"], frame)
+    chartcache.chart(page["build"], frame)
+    chartcache.chart(page["build"], frame)
     assert built[-2:] == [2022, 2021]
     opaque = object()  # a closure over something whose content cannot be keyed
 
     def unkeyable(f: pl.DataFrame) -> charts.Chart:
         return burden_views.guideline_shortfall(f, opaque)
 
-    memo.chart(unkeyable, frame)
-    memo.chart(unkeyable, frame)
+    chartcache.chart(unkeyable, frame)
+    chartcache.chart(unkeyable, frame)
     assert built[-2:] == [opaque, opaque]  # built every time
 
 
 def test_rerunning_a_page_reuses_its_charts(db_env):
     at = open_page("free_riding")
-    kept = memo.kept()
+    kept = chartcache.kept()
     hits, misses = kept.hits, kept.misses
     before = specs(at)
     at.run()

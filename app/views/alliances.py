@@ -12,6 +12,7 @@ from app import charts
 from app.charts import Chart
 from app.views import common
 from core.catalogue import groupings
+from ledger import words
 
 
 def grouping_columns(matrix: pl.DataFrame) -> dict[str, str]:
@@ -259,7 +260,7 @@ def _nato_share_finding(data: pl.DataFrame) -> str:
     if low["pct_nato_members"] >= 100:
         return f"In {low['year']} every member of each minilateral is a NATO ally"
     head = f"{len(whole)} of {latest.height} minilaterals are all NATO allies in {low['year']}"
-    return f"{head}; {low['alliance']} has the fewest: {common.pct(low['pct_nato_members'], 0)}"
+    return f"{head}; {low['alliance']} has the fewest: {words.pct(low['pct_nato_members'], 0)}"
 
 
 def minilateral_nato_share(frame: pl.DataFrame) -> Chart:

@@ -10,6 +10,7 @@ from app import charts
 from app.charts import Chart
 from app.views import common
 from core.catalogue import guidelines
+from ledger import words
 
 
 def burden_heatmap(frame: pl.DataFrame) -> Chart:
@@ -53,7 +54,7 @@ def _heat_finding(data: pl.DataFrame) -> str:
     top = latest.sort("burden_pct", descending=True).row(0, named=True)
     return (
         f"{top['country']} spent the most in {top['year']}: "
-        + common.pct(top["burden_pct"], 2)
+        + words.pct(top["burden_pct"], 2)
         + " of GDP"
     )
 

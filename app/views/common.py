@@ -43,11 +43,6 @@ def years(frame: pl.DataFrame) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    """'65.6 %' (numbers for reading)."""
-    return "—" if value is None else f"{value:,.{digits}f} %"
-
-
 def source_names(column: str = "source") -> pl.Expr:
     """A column of source keys as the sources' short names."""
     return pl.col(column).replace_strict(sources.shorts(), default=pl.col(column))

@@ -9,6 +9,7 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
+from ledger import words
 
 
 def names(countries: pl.DataFrame) -> dict[str, str]:
@@ -57,12 +58,12 @@ def _series_finding(frame: pl.DataFrame) -> str:
         rows = frame.filter(pl.col("source") == source).drop_nulls("share_gdp_pct").sort("year")
         if rows.height:
             last = rows.row(-1, named=True)
-            text = f"{common.pct(last['share_gdp_pct'], 2)} of GDP in {last['year']} ({source})"
+            text = f"{words.pct(last['share_gdp_pct'], 2)} of GDP in {last['year']} ({source})"
             base = rows.filter(pl.col("year") == 2014)
             if base.height and last["year"] > 2014:
                 then = base["share_gdp_pct"][0]
                 side = "up" if last["share_gdp_pct"] >= then else "down"
-                text += f", {side} from {common.pct(then, 2)} in 2014"
+                text += f", {side} from {words.pct(then, 2)} in 2014"
             return text
     return "no source publishes a defence share of GDP"
 

@@ -9,6 +9,7 @@ from app import charts
 from app.charts import Chart
 from app.views import burden, common
 from core.catalogue import guidelines
+from ledger import words
 
 MAP_MEASURES = {
     "burden": "Share of GDP",
@@ -112,7 +113,7 @@ def burden_map(
         value="burden_pct",
         label="country",
         title=(
-            f"{top['country']} spends the largest share: {common.pct(top['burden_pct'], 1)} of GDP"
+            f"{top['country']} spends the largest share: {words.pct(top['burden_pct'], 1)} of GDP"
             if top
             else "Defence burden",
             f"Defence spending as % of GDP, {year}, {where}{src}",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 import polars as pl
 
@@ -33,6 +33,7 @@ from core.catalogue.verdicts import (  # noqa: F401 (the claims' names for them)
     PARTLY,
     SUPPORTED,
 )
+from ledger.queries import Run
 
 # The verdicts are the catalogue's (core/catalogue/verdicts.py); a rule concludes one of these.
 VERDICTS = JUDGED
@@ -42,10 +43,6 @@ EMPIRICAL = "empirical"
 DOCUMENTARY = "documentary"
 UNTESTABLE = "not testable"
 KINDS = (FACT_CHECK, EMPIRICAL, DOCUMENTARY, UNTESTABLE)
-
-
-class Run(Protocol):
-    def __call__(self, name: str, **params: Any) -> pl.DataFrame: ...
 
 
 class NoEvidence(Exception):

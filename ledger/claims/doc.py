@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ledger.claims.evaluate import FRAGILE, ClaimResult
 from ledger.claims.report import audit_markdown, editions_text, firmness
-from ledger.claims.words import stat
+from ledger.words import stat
 
 DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "CLAIMS.md"
 AS_OF_LINE = re.compile(r"^Evaluation date: (\d{4}-\d{2}-\d{2})\.", re.MULTILINE)

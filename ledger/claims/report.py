@@ -9,7 +9,7 @@ import polars as pl
 
 from core.catalogue.verdicts import NOT_JUDGED, VERDICTS
 from ledger.claims.evaluate import ClaimResult
-from ledger.claims.words import stat
+from ledger.words import stat
 
 SHORT = {label: v.letter for label, v in VERDICTS.items()}
 LEGEND = (

@@ -23,7 +23,7 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.words import pct
+from ledger.words import pct
 
 BROAD = Threshold(
     50,

@@ -10,7 +10,6 @@ import polars as pl
 
 from core.catalogue import sources
 from ledger import stats
-from ledger.claims import intervals
 from ledger.claims.base import (
     EMPIRICAL,
     NO_CLEAR_SIGN,
@@ -29,7 +28,7 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.words import names, num
+from ledger.words import names, num
 
 BEFORE = Threshold(
     3,
@@ -139,8 +138,8 @@ def _estimate(design: dict) -> stats.DifferenceInDifferences:
         [r["window"] for r in a],
         [r["cohort"] for r in a],
         control,
-        draws=intervals.DRAWS,
-        seed=intervals.SEED,
+        draws=stats.DRAWS,
+        seed=stats.SEED,
     )
 
 
@@ -171,7 +170,7 @@ def _slopes(ctx: Context, to_year: int) -> tuple[Stat, dict]:
         to_year=to_year,
     ).filter((pl.col("iso3") != "USA") & pl.col("slope").is_not_null())
     median = float(r["slope"].median()) if r.height else None
-    lo, hi = intervals.bootstrap(r["slope"].to_list(), np.median)
+    lo, hi = stats.bootstrap(r["slope"].to_list(), np.median)
     significant = int((r["slope_p"] < 0.05).sum()) if r.height else 0
     se = float(r["slope_se"].median()) if r.height else None
     stat = Stat(

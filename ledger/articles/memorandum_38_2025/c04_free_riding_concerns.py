@@ -24,8 +24,8 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.common import rho_stat, spearman
-from ledger.claims.words import num
+from ledger.claims.common import rho_stat
+from ledger.words import num
 
 DECADE = 10  # "in the last decade"
 SMOOTH = 3  # each end of the decade is the mean of three years, so no single year decides
@@ -51,7 +51,7 @@ def _year_stats(
         us["gdp_current_usd_m"].sum() / r["gdp_current_usd_m"].sum()
     )
     r = r.with_columns((pl.col("me_current_usd_m") / pl.col("gdp_current_usd_m")).alias("b"))
-    rho, n = spearman(r, "gdp_current_usd_m", "b")
+    rho, n = stats.spearman_rho(r, "gdp_current_usd_m", "b")
     return float(ratio), rho, n
 
 
@@ -160,7 +160,7 @@ def judge(ctx: Context) -> Finding:
                 rho_hi,
                 technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
                 "minus over the early years, same allies; paired bootstrap over allies "
-                f"({stats.BOOTSTRAP_DRAWS} draws)",
+                f"({stats.DRAWS} draws)",
             ),
             rho_stat(
                 f"Do larger allies carry heavier burdens? {year}",

@@ -20,7 +20,7 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.words import pct
+from ledger.words import pct
 
 MAJORITY = Threshold(50, "more than all other allies together: the plainest reading of 'rests on'")
 BASE_YEAR = 2014

@@ -24,7 +24,7 @@ from ledger.claims.base import (
     Threshold,
 )
 from ledger.claims.common import members_on
-from ledger.claims.words import names, num
+from ledger.words import names, num
 
 DECADE = 10
 RISE = Threshold(

@@ -18,7 +18,7 @@ from ledger.claims.base import (
     Stat,
 )
 from ledger.claims.common import members_on
-from ledger.claims.words import names
+from ledger.words import names
 
 END_OF_COLD_WAR = date(1991, 12, 26)  # the Soviet Union's dissolution
 

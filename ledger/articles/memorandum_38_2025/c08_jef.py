@@ -22,7 +22,7 @@ from ledger.claims.base import (
     Stat,
 )
 from ledger.claims.common import members_on
-from ledger.claims.words import names, pct
+from ledger.words import names, pct
 
 FOUNDING = "jef_framework_nation"  # data/facts/policy_documents.csv
 BALTIC = ("EST", "LTU", "LVA")  # "Nordic" is NORDEFCO membership on the date

@@ -13,7 +13,7 @@ from ledger.claims.base import (
     Stat,
 )
 from ledger.claims.common import members_on
-from ledger.claims.words import names
+from ledger.words import names
 
 FOUNDERS = {"GBR", "POL", "UKR"}
 FOUNDING_STATEMENT = (

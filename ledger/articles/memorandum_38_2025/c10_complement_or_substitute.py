@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from core.catalogue import sources
-from ledger.claims import intervals
+from ledger import stats
 from ledger.claims.base import (
     EMPIRICAL,
     NOT_SUPPORTED,
@@ -29,7 +29,7 @@ from ledger.claims.base import (
     Threshold,
 )
 from ledger.claims.common import STABLE_YEARS, direction, members_on
-from ledger.claims.words import num
+from ledger.words import num
 
 BEFORE = 2014  # the year before the B9 and the year the JEF was founded (September)
 GROUPINGS = ("JEF", "B9")
@@ -67,7 +67,7 @@ def judge(ctx: Context) -> Finding:
     for y in range(max(BEFORE + 1, year - STABLE_YEARS + 1), year + 1):
         gaps.append(_gap(burden, members, y)[0])
     gap, inside, outside = _gap(burden, members, year)
-    lo, hi = intervals.bootstrap_difference(inside, outside, np.mean)
+    lo, hi = stats.bootstrap_difference(inside, outside, np.mean)
     trend = direction(gaps)
     if gap >= 0 and trend == "positive" and len(gaps) == STABLE_YEARS:
         verdict = SUPPORTED

@@ -17,7 +17,7 @@ from ledger.claims.base import (
     Threshold,
 )
 from ledger.claims.common import members_on
-from ledger.claims.words import months
+from ledger.words import months
 
 SOON = Threshold(
     36,

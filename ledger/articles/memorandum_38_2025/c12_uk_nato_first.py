@@ -20,7 +20,7 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.words import pct
+from ledger.words import pct
 
 REVIEW = "uk_sdr_principle"  # data/facts/policy_documents.csv
 PRINCIPLE = "NATO first"

@@ -22,7 +22,7 @@ from ledger.claims.base import (
     Spec,
     Stat,
 )
-from ledger.claims.words import names, num
+from ledger.words import names, num
 
 DAYS_PER_MONTH = 30.4375
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from core.catalogue import sources
+from ledger import stats
 from ledger.claims.base import (
     EMPIRICAL,
     NOT_SUPPORTED,
@@ -21,8 +22,8 @@ from ledger.claims.base import (
     Stat,
     Threshold,
 )
-from ledger.claims.common import rho_stat, spearman
-from ledger.claims.words import names
+from ledger.claims.common import rho_stat
+from ledger.words import names
 
 MOST = Threshold(
     1 / 2,
@@ -90,8 +91,8 @@ def judge(ctx: Context) -> Finding:
     share = lag.height / low.height if low.height else 0.0
     verdict = SUPPORTED if share >= MOST.value else PARTLY if share >= SOME.value else NOT_SUPPORTED
     measures = "aid to Ukraine and soldiers per head" if has_aid else "soldiers per head"
-    rho_aid, n_aid = spearman(frame, "defence_pct_gdp", "aid_pct_gdp")
-    rho_staff, n_staff = spearman(frame, "defence_pct_gdp", "personnel_per_1000")
+    rho_aid, n_aid = stats.spearman_rho(frame, "defence_pct_gdp", "aid_pct_gdp")
+    rho_staff, n_staff = stats.spearman_rho(frame, "defence_pct_gdp", "personnel_per_1000")
     sentence = (
         f"In {year}, {lag.height} of the {low.height} allies below 2 % of GDP "
         f"({names(lag['country'].to_list())}) were also below the allied median on {measures}"
