@@ -46,6 +46,16 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk: what a rename publishes must survive a
+    power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def process_alive(pid: int) -> bool:
     """Whether the process that named a temporary file or folder (its pid) still runs: a build's
     `.db.PID.tmp` and a refresh's `.refresh-PID-*` are left alone while it does."""

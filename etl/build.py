@@ -24,7 +24,7 @@ from core import limits, queryfiles, sidefiles
 from core.catalogue import tables
 from core.db import STORAGE_VERSION, connect_readonly, warehouse_version
 from core.errors import EtlError
-from core.files import process_alive, sha256
+from core.files import fsync, process_alive, sha256
 from core.runlog import log_run, past_runs
 from etl import (
     checks,
@@ -344,9 +344,9 @@ def build(
         finally:
             con.close()
         step("publish")
-        _fsync(tmp)
+        fsync(tmp)
         os.replace(tmp, db)
-        _fsync(db.parent)  # the rename itself survives a power cut
+        fsync(db.parent)  # the rename itself survives a power cut
     except BaseException as e:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
@@ -383,12 +383,3 @@ def _check_storage_version(con: duckdb.DuckDBPyConnection) -> None:
     written = _storage_version(con)
     if written != f"{STORAGE_VERSION}+":
         raise EtlError(f"database written in storage version {written}, not {STORAGE_VERSION}")
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file (or a directory entry) to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -20,20 +20,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from core.console import (
-    EXIT_HELD,
-    EXIT_INPUT,
-    EXIT_LOCKED,
-    EXIT_USAGE,
-    DbOption,
-    DebugOption,
-    err,
-    out,
-)
-from core.console import db_must_exist as _db_must_exist
-from core.console import fail as _fail
-from core.console import line as _line
-from core.console import unexpected as _unexpected
+from core import console
+from core.console import DbOption, DebugOption, err, out
 from core.db import default_db_path
 from core.errors import EtlError
 from etl.stopping import interruption, stop_signals
@@ -53,9 +41,13 @@ def _lock(db: Path, command: str, debug: bool = False) -> Iterator[None]:
         db.parent.mkdir(parents=True, exist_ok=True)
         fd = open_lock(db.with_name(db.name + ".lock"))
     except EtlError as e:
-        _fail(f"{e} (nothing was done)", EXIT_INPUT, debug)
+        console.fail(f"{e} (nothing was done)", console.EXIT_INPUT, debug)
     except OSError as e:
-        _fail(f"cannot create {db.parent}: {e.strerror or e} (nothing was done)", EXIT_INPUT, debug)
+        console.fail(
+            f"cannot create {db.parent}: {e.strerror or e} (nothing was done)",
+            console.EXIT_INPUT,
+            debug,
+        )
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -73,15 +65,15 @@ def _lock(db: Path, command: str, debug: bool = False) -> Iterator[None]:
                     },
                 )
             err.print(
-                f"[bold red]error:[/] {message} (exit {EXIT_LOCKED}); nothing was done",
+                f"[bold red]error:[/] {message} (exit {console.EXIT_LOCKED}); nothing was done",
                 highlight=False,
                 soft_wrap=True,
             )
-            raise typer.Exit(EXIT_LOCKED) from None
+            raise typer.Exit(console.EXIT_LOCKED) from None
         try:
             check_run_log(db)
         except EtlError as e:
-            _fail(f"{e} (nothing was done)", EXIT_INPUT, debug)
+            console.fail(f"{e} (nothing was done)", console.EXIT_INPUT, debug)
         # SIGTERM (systemd's stop, a CI timeout) unwinds like Ctrl-C: the run is logged as
         # interrupted and its temporary file removed; the published database is untouched.
         with stop_signals():
@@ -135,9 +127,11 @@ def _build(
     try:
         result = _run_build(raw_dir, db, command, run)
     except EtlError as e:
-        _fail(f"{_line(e)} (the published database was not changed)", EXIT_INPUT, debug)
+        console.fail(
+            f"{console.line(e)} (the published database was not changed)", console.EXIT_INPUT, debug
+        )
     except Exception as e:
-        _unexpected(e, debug)
+        console.unexpected(e, debug)
     _published(result, timings)
 
 
@@ -158,37 +152,47 @@ def _target(
 
     if raw_dir is not None:
         if raw_dir.exists() and not raw_dir.is_dir():
-            _fail(f"--raw-dir {raw_dir} is a file, not a folder", EXIT_INPUT, debug)
+            console.fail(f"--raw-dir {raw_dir} is a file, not a folder", console.EXIT_INPUT, debug)
         if raw_must_exist and not raw_dir.exists():
-            _fail(f"--raw-dir {raw_dir} does not exist", EXIT_INPUT, debug)
+            console.fail(f"--raw-dir {raw_dir} does not exist", console.EXIT_INPUT, debug)
         if raw_writable and (why := outdir.problem(raw_dir)):
-            _fail(f"--raw-dir {raw_dir}: {why}", EXIT_INPUT, debug)
+            console.fail(f"--raw-dir {raw_dir}: {why}", console.EXIT_INPUT, debug)
     if db.is_symlink():
         target = db.resolve()  # build into the link's target: the link keeps pointing at it
         if not target.parent.is_dir():
-            _fail(f"--db {db} links to {target}, whose folder does not exist", EXIT_INPUT, debug)
+            console.fail(
+                f"--db {db} links to {target}, whose folder does not exist",
+                console.EXIT_INPUT,
+                debug,
+            )
         db = target
     if db.is_dir():
-        _fail(f"--db {db} is a folder; give a file name inside it", EXIT_INPUT, debug)
+        console.fail(
+            f"--db {db} is a folder; give a file name inside it", console.EXIT_INPUT, debug
+        )
     if db.exists():
         if not db.is_file():
-            _fail(f"--db {db} is not a regular file; refusing to replace it", EXIT_INPUT, debug)
+            console.fail(
+                f"--db {db} is not a regular file; refusing to replace it",
+                console.EXIT_INPUT,
+                debug,
+            )
         if db.stat().st_size and not built_by_us(db):
-            _fail(
+            console.fail(
                 f"--db {db} exists and is not a database built by this project; refusing to "
                 "replace it (move it away or choose another --db)",
-                EXIT_INPUT,
+                console.EXIT_INPUT,
                 debug,
             )
     folder = db.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # the first existing folder: the build creates the rest
     if not folder.is_dir():
-        _fail(f"--db {db}: {folder} is a file, not a folder", EXIT_INPUT, debug)
+        console.fail(f"--db {db}: {folder} is a file, not a folder", console.EXIT_INPUT, debug)
     if not os.access(folder, os.W_OK | os.X_OK):
-        _fail(f"--db {db}: the folder {folder} is not writable", EXIT_INPUT, debug)
+        console.fail(f"--db {db}: the folder {folder} is not writable", console.EXIT_INPUT, debug)
     if why := outdir.problem(db.parent):  # os.access says yes to root on /proc
-        _fail(f"--db {db}: {why}", EXIT_INPUT, debug)
+        console.fail(f"--db {db}: {why}", console.EXIT_INPUT, debug)
     return db
 
 
@@ -237,7 +241,7 @@ def refresh(
     try:
         bases = _base_urls()
     except ValueError as e:
-        _fail(str(e), EXIT_USAGE, debug)
+        console.fail(str(e), console.EXIT_USAGE, debug)
     secrets = fetch.secrets_in(list((bases or {}).values()))
     with _lock(db, "refresh", debug):
         entry = new_run("refresh", raw_dir)
@@ -263,8 +267,10 @@ def refresh(
                 )
                 if isinstance(e, KeyboardInterrupt):
                     raise
-                line = fetch.scrub(_line(e), secrets)
-                _fail(f"{line} (raw files and database left as they were)", EXIT_INPUT, debug)
+                line = fetch.scrub(console.line(e), secrets)
+                console.fail(
+                    f"{line} (raw files and database left as they were)", console.EXIT_INPUT, debug
+                )
             if not force and db.exists() and not stale_sources(raw_dir, db):
                 log_run(
                     db,
@@ -282,7 +288,7 @@ def refresh(
         finally:
             shutil.rmtree(previous, ignore_errors=True)
     if held:
-        _fail(_held_line(held, raw_dir), EXIT_HELD, debug)
+        console.fail(_held_line(held, raw_dir), console.EXIT_HELD, debug)
 
 
 def _build_holding_back(
@@ -300,19 +306,21 @@ def _build_holding_back(
         try:
             result = _run_build(raw_dir, db, "refresh", run=entry)
         except EtlError as e:
-            line = fetch.scrub(_line(e), secrets)
+            line = fetch.scrub(console.line(e), secrets)
             folder = quarantine.culprit(e, fetched, raw_dir, {h.folder for h in held})
             if folder is None:
-                _fail(f"{line} (the published database was not changed)", EXIT_INPUT, debug)
+                console.fail(
+                    f"{line} (the published database was not changed)", console.EXIT_INPUT, debug
+                )
             try:
                 hold = quarantine.hold_back(
                     raw_dir, folder, fetched, previous, line, entry["run_id"]
                 )
             except OSError as moved:
-                _fail(
+                console.fail(
                     f"{line} (the published database was not changed; holding {folder}'s new "
                     f"files back failed: {moved.strerror or moved})",
-                    EXIT_INPUT,
+                    console.EXIT_INPUT,
                     debug,
                 )
             held.append(hold)
@@ -329,7 +337,7 @@ def _build_holding_back(
             entry = new_run("refresh", raw_dir)  # the build without it is a run of its own
             continue
         except Exception as e:
-            _unexpected(e, debug)
+            console.unexpected(e, debug)
         _published(result)
         return held
 
@@ -347,7 +355,7 @@ def _held_line(held: list, raw_dir: Path) -> str:
     parts = "; ".join(f"{h.folder}: {_held_what(h, raw_dir)}" for h in held)
     return (
         f"held back {parts}; the other sources' updates were published "
-        f"(exit {EXIT_HELD}; `etl status --raw-dir {raw_dir}` lists refused files)"
+        f"(exit {console.EXIT_HELD}; `etl status --raw-dir {raw_dir}` lists refused files)"
     )
 
 
@@ -388,12 +396,14 @@ def snapshot(
 
     target = out_dir or snap.SNAPSHOT
     try:
-        counts = snap.write(_db_must_exist(db or default_db_path()), target)
+        counts = snap.write(console.db_must_exist(db or default_db_path()), target)
     except EtlError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     except OSError as e:  # e.g. a full disk: one line naming it (the folder keeps its files)
         where = e.filename or target
-        _fail(f"cannot write the snapshot: {e.strerror or e} ({where})", EXIT_INPUT, debug)
+        console.fail(
+            f"cannot write the snapshot: {e.strerror or e} ({where})", console.EXIT_INPUT, debug
+        )
     out.print(f"snapshot: {sum(counts.values()):,} rows in {len(counts)} tables")
 
 

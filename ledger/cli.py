@@ -18,19 +18,8 @@ import duckdb
 import typer
 from rich.table import Table
 
-from core.console import (
-    EXIT_INPUT,
-    EXIT_REFUSED,
-    EXIT_USAGE,
-    DbOption,
-    DebugOption,
-    err,
-    out,
-)
-from core.console import db_must_exist as _db_must_exist
-from core.console import fail as _fail
-from core.console import line as _line
-from core.console import unexpected as _unexpected
+from core import console
+from core.console import DbOption, DebugOption, err, out
 from core.db import connect_readonly, default_db_path, warehouse_version
 from core.errors import EtlError
 
@@ -57,9 +46,9 @@ def status(
         _status(con, raw_dir)
         out.print(_run_log_line(db), highlight=False, soft_wrap=True)
     except EtlError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     except duckdb.Error as e:
-        _fail(f"the database cannot be read: {_line(e)}", EXIT_INPUT, debug)
+        console.fail(f"the database cannot be read: {console.line(e)}", console.EXIT_INPUT, debug)
 
 
 def _status(con, raw_dir: Path | None = None) -> None:
@@ -140,7 +129,7 @@ def _version_line(built) -> str:
 
 def _open(db: Path):
     """The published database, read-only; EtlError (one line) for any file that is not one."""
-    return connect_readonly(_db_must_exist(db))
+    return connect_readonly(console.db_must_exist(db))
 
 
 FORMATS = ("table", "csv", "json")
@@ -148,7 +137,11 @@ FORMATS = ("table", "csv", "json")
 
 def _check_format(fmt: str, debug: bool) -> None:
     if fmt not in FORMATS:
-        _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt[:40]!r}", EXIT_USAGE, debug)
+        console.fail(
+            f"--format must be one of {', '.join(FORMATS)}, not {fmt[:40]!r}",
+            console.EXIT_USAGE,
+            debug,
+        )
 
 
 def _emit(frame, fmt: str) -> None:
@@ -199,22 +192,24 @@ def sql(
     try:
         cap, secs = check_options(row_cap, seconds)
     except LimitError as e:
-        _fail(str(e), EXIT_USAGE, debug)
+        console.fail(str(e), console.EXIT_USAGE, debug)
     db = db or default_db_path()
     try:
         _open(db).close()  # one line for a file that is not our database, before any worker
         result = run(db, query, row_cap=cap, seconds=secs)
     except EtlError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     except SqlRefused as e:
-        _fail(str(e), EXIT_REFUSED, debug)
+        console.fail(str(e), console.EXIT_REFUSED, debug)
     from polars.exceptions import PanicException
 
     try:
         _emit(result.frame, fmt)
     except (Exception, PanicException) as e:  # a value no format holds, despite the worker's
         # casts: refused (Polars' panic is not an Exception, and would print a traceback)
-        _fail(f"the result cannot be shown as {fmt}: {_line(e)}", EXIT_REFUSED, debug)
+        console.fail(
+            f"the result cannot be shown as {fmt}: {console.line(e)}", console.EXIT_REFUSED, debug
+        )
     if result.truncated:
         err.print(f"(showing the first {cap:,} rows)")
 
@@ -234,15 +229,19 @@ def query(
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep:
-            _fail(f"--param {item!r} is not name=value", EXIT_INPUT, debug)
+            console.fail(f"--param {item!r} is not name=value", console.EXIT_INPUT, debug)
         params[key.strip().lstrip("$")] = value
     _check_format(fmt, debug)
     try:
         frame = queries.run(_open(db or default_db_path()), name, **params)
     except EtlError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     except duckdb.Error as e:
-        _fail(f"the query {name!r} failed on this database: {_line(e)}", EXIT_INPUT, debug)
+        console.fail(
+            f"the query {name!r} failed on this database: {console.line(e)}",
+            console.EXIT_INPUT,
+            debug,
+        )
     _emit(frame, fmt)
 
 
@@ -261,13 +260,13 @@ def export(
     try:
         result = write(db or default_db_path(), out_dir, force=force)
     except EtlError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     except OSError as e:  # e.g. a folder that cannot be written: one line naming it
         where = e.filename or out_dir
-        _fail(
+        console.fail(
             f"cannot write the export: {e.strerror or e} ({where}); the folder keeps its "
             "earlier files",
-            EXIT_INPUT,
+            console.EXIT_INPUT,
             debug,
         )
     out.print(
@@ -306,24 +305,28 @@ def claims(
     try:
         day = checked_date(as_of) if as_of else None
     except LimitError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     _check_format(fmt, debug)
     from ledger import articles
 
     try:
         articles.get(article)
     except articles.UnknownArticle as e:
-        _fail(str(e).strip("'\""), EXIT_USAGE, debug)
+        console.fail(str(e).strip("'\""), console.EXIT_USAGE, debug)
     try:
         results = evaluate_all(
             _open(db or default_db_path()), day, with_history=history, article=article
         )
     except EtlError as e:
-        _fail(str(e), EXIT_INPUT, debug)
+        console.fail(str(e), console.EXIT_INPUT, debug)
     except duckdb.Error as e:
-        _fail(f"the claims could not be evaluated on this database: {_line(e)}", EXIT_INPUT, debug)
+        console.fail(
+            f"the claims could not be evaluated on this database: {console.line(e)}",
+            console.EXIT_INPUT,
+            debug,
+        )
     except Exception as e:  # a rule's bug or a day no check foresaw: still one line
-        _unexpected(e, debug)
+        console.unexpected(e, debug)
     if history:
         if fmt == "table":
             out.print(history_table(results), highlight=False)

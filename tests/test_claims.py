@@ -15,12 +15,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ledger import claims, stats, words
-from ledger.claims import (
+from core.catalogue.verdicts import (
+    NO_CLEAR_SIGN,
+    NOT_JUDGED,
     NOT_SUPPORTED,
     NOT_TESTABLE,
     PARTLY,
     SUPPORTED,
+)
+from ledger import claims, stats, words
+from ledger.claims import (
     VERDICTS,
     base,
     doc,
@@ -217,7 +221,7 @@ def judge(cid: str, run, as_of: date = TODAY, read_facts=facts.read) -> base.Fin
     try:
         return claims.by_id(cid).judge(ctx)
     except base.NoEvidence as e:
-        return base.Finding(base.NOT_JUDGED, str(e), None)
+        return base.Finding(NOT_JUDGED, str(e), None)
 
 
 def patched(run, name: str, change):
@@ -379,7 +383,7 @@ def test_untestable_claims_stay_so_whatever_the_figures(run):
     assert judge("C12", doubled).verdict == judge("C12", run).verdict == SUPPORTED
 
 
-NJ = base.NOT_JUDGED
+NJ = NOT_JUDGED
 # Each year as the claim would have read had the article been written at that year's end, with
 # the editions published by then (NATO: 2024-06-17; SIPRI's releases from the April 2017 copy
 # public 2017-09-20; Kiel: 2026-08-04), worked out from the editions and the raw tables:
@@ -519,7 +523,7 @@ def test_a_rule_that_never_changes_over_the_data_is_labelled_a_fact_check(run, t
         verdicts -= {NJ}
         # "No clear sign" in every year is a finding about power, not a rule that cannot
         # move: tests/test_claims_constructs.py shows C3 coming out both ways on patched data.
-        assert len(verdicts) >= 2 or verdicts == {base.NO_CLEAR_SIGN}, (c.id, verdicts)
+        assert len(verdicts) >= 2 or verdicts == {NO_CLEAR_SIGN}, (c.id, verdicts)
 
 
 @pytest.mark.raw

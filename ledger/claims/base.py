@@ -24,15 +24,7 @@ from typing import Any
 import polars as pl
 
 from core.catalogue import sources
-from core.catalogue.verdicts import (  # noqa: F401 (the claims' names for them)
-    JUDGED,
-    NO_CLEAR_SIGN,
-    NOT_JUDGED,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    PARTLY,
-    SUPPORTED,
-)
+from core.catalogue.verdicts import JUDGED
 from ledger.queries import Run
 
 # The verdicts are the catalogue's (core/catalogue/verdicts.py); a rule concludes one of these.
