@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ from etl.stopping import interruption, stop_signals
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
+@contextmanager
 def _lock(db: Path, command: str, debug: bool = False) -> Iterator[None]:
     """One writer at a time: a second build or refresh exits at once with EXIT_LOCKED. The lock
     file and the run log are checked first (core.sidefiles): a link, a FIFO or a folder at

@@ -1,5 +1,6 @@
 """What several test modules share: the `etl` command as a subprocess (the one entry point,
-cli.py, with both sides' commands), and a file's sha256."""
+cli.py, with both sides' commands), a file's sha256, a dashboard page under AppTest, a parser's
+one-line refusal, and a local web server for the download tests' publishers."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +75,37 @@ def refused(raw: Path, *fragments: str, parse: Callable[[Path], object]) -> str:
     for fragment in fragments:
         assert fragment in message, message
     return message
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing; `self.server.state` is what the server serves."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    state: Any
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that went away (killed, or gave up) is not the test's failure
+
+
+@contextmanager
+def local_server(
+    handler: type[QuietHandler], state: Callable[[str], Any], stop: Callable[[Any], None]
+) -> Iterator[Any]:
+    """`handler` served on 127.0.0.1 (a free port) for as long as the block runs, with the
+    state `state(base_url)` made for it; `stop(state)` lets waiting requests go at the end."""
+    server = _Server(("127.0.0.1", 0), handler)
+    server.state = state(f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server.state
+    finally:
+        stop(server.state)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -30,10 +30,7 @@ import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -45,7 +42,7 @@ from etl.build import stale_sources
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
 from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs
-from tests.helpers import digest, etl
+from tests.helpers import QuietHandler, digest, etl, local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = {s.key: s for s in SOURCES}
@@ -92,11 +89,9 @@ class Publisher:
             time.sleep(0.02)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
+class _Handler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        pub = self.server.publisher
+        pub = self.server.state
         with pub.lock:
             pub.hits[self.path] += 1
         route = pub.routes.get(self.path) or Route(b"<html>not found</html>", "text/html", 404)
@@ -113,32 +108,15 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client went away (killed, or gave up)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+
+def _release(pub: Publisher) -> None:
+    pub.stopping.set()
+    pub.gate.set()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    publisher: Publisher
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
-@contextmanager
-def publisher() -> Iterator[Publisher]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.publisher = Publisher(f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.publisher
-    finally:
-        server.publisher.stopping.set()
-        server.publisher.gate.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+def publisher():
+    """The publishers' hosts served from 127.0.0.1 (a free port) while the block runs."""
+    return local_server(_Handler, Publisher, _release)
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:
