@@ -9,7 +9,7 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
-from core.catalogue import guidelines
+from core.catalogue import guidelines, sources
 from ledger import words
 
 
@@ -215,10 +215,8 @@ PER_HEAD = "me_per_capita_current_usd"
 
 def population_words(frame: pl.DataFrame) -> str:
     """Whose figures the per-head values are, from the frame's source."""
-    return {
-        "nato": "population implied by NATO's tables",
-        "sipri": "SIPRI's own per-capita figures",
-    }.get(common.first(frame, "source", ""), "each source's own population")
+    found = sources.get(common.first(frame, "source", ""))
+    return (found and found.per_head) or "each source's own population"
 
 
 def per_head(frame: pl.DataFrame) -> Chart:

@@ -9,6 +9,7 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
+from core.catalogue import sources
 from ledger import words
 
 
@@ -45,7 +46,7 @@ def country_series(frame: pl.DataFrame, country: str) -> Chart:
         y_label="% of GDP",  # the subtitle says the definitions differ
         estimate="is_estimate",
         guides=[common.TWO_PERCENT],
-        dashed=["World Bank"],
+        dashed=[sources.short("worldbank")],
     )
 
 
@@ -54,7 +55,7 @@ def _series_finding(frame: pl.DataFrame) -> str:
     else SIPRI's, else the World Bank's; the change since 2014 when the source has that year)."""
     if not {"source", "year", "share_gdp_pct"} <= set(frame.columns):
         return "defence spending as a share of GDP"
-    for source in ("NATO", "SIPRI", "World Bank"):
+    for source in map(sources.short, ("nato", "sipri", "worldbank")):  # as series_of names them
         rows = frame.filter(pl.col("source") == source).drop_nulls("share_gdp_pct").sort("year")
         if rows.height:
             last = rows.row(-1, named=True)

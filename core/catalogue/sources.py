@@ -32,6 +32,7 @@ class Source:
     gdp: str | None = None  # the source whose GDP its shares of GDP are over (its own, here)
     offered: bool = False  # a choice of the pages' Source control (and of `type: source`)
     about: str = ""  # what its figures are, for the Source control's help
+    per_head: str = ""  # whose population its spending per head is over
     # Editions sit side by side in its tables (every release kept): a file the database has
     # not loaded is a new edition (etl.build.stale_sources).
     side_by_side: bool = False
@@ -70,6 +71,7 @@ SOURCES: dict[str, Source] = {
             about=(
                 "the Alliance's own tables (2014 onwards, NATO definition of defence expenditure)"
             ),
+            per_head="population implied by NATO's tables",
             side_by_side=True,
         ),
         Source(
@@ -93,6 +95,7 @@ SOURCES: dict[str, Source] = {
             gdp="sipri",
             offered=True,
             about="the Military Expenditure Database (1949 onwards, SIPRI's definition)",
+            per_head="SIPRI's own per-capita figures",
             side_by_side=True,
         ),
         Source(

@@ -42,5 +42,5 @@ def test_figures_are_the_releases_own(real_con):
     expected = real_con.execute(
         "select share_gdp_pct from sipri_at(as_of := ?) where iso3 = 'POL' and year = 1996",
         [day],
-    ).fetchone()[0]
+    ).fetchall()[0][0]  # fetchall: a result left unfinished blocks the shared connection
     assert frame["burden_pct"][0] == expected
