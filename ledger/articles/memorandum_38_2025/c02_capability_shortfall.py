@@ -161,31 +161,32 @@ def judge(ctx: base.Context) -> base.Finding:
     counts = ctx.upto(ctx.query("guideline_counts", source="nato")).filter(
         pl.col("n_allies_with_data") > 0
     )
+    shown = [
+        base.Stat(
+            f"Share of allied GDP outside the US held by allies missing a guideline, {year}",
+            w,
+            unit="%",
+            technical="sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, "
+            "over the sum of GDP of all allies but the US (NATO, current US$)",
+            exact="a total over all allies: exact",
+        ),
+        base.Stat(
+            f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
+        ),
+        base.Stat(
+            f"Allies in Europe and Canada with under half their economic weight in equipment "
+            f"stock, {year}",
+            thin.height,
+            technical="stock_to_gdp_share_ratio < 0.5, equipment_investment over "
+            "NATO_EUROPE_CANADA (perpetual inventory since 2014, depreciation 10 %)",
+            exact="a count over all allies: exact",
+        ),
+    ]
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            base.Stat(
-                f"Share of allied GDP outside the US held by allies missing a guideline, {year}",
-                w,
-                unit="%",
-                technical="sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, "
-                "over the sum of GDP of all allies but the US (NATO, current US$)",
-                exact="a total over all allies: exact",
-            ),
-            base.Stat(
-                f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
-            ),
-            base.Stat(
-                f"Allies in Europe and Canada with under half their economic weight in equipment "
-                f"stock, {year}",
-                thin.height,
-                technical="stock_to_gdp_share_ratio < 0.5, equipment_investment over "
-                "NATO_EUROPE_CANADA (perpetual inventory since 2014, depreciation 10 %)",
-                exact="a count over all allies: exact",
-            ),
-        ],
+        stats=shown,
         figures={
             "year": year,
             "start_year": start,

@@ -123,46 +123,47 @@ def judge(ctx: base.Context) -> base.Finding:
             if rows.filter(pl.col("year") == y).height
         ]
     )
+    shown = [
+        base.Stat(
+            f"US share of spending over share of GDP, {late[0]}–{year}",
+            ratio1,
+            unit="",
+            technical="US burden-to-benefit ratio b_US / y_US, three-year mean",
+            exact="a ratio of totals over the same allies: exact",
+        ),
+        base.Stat(
+            f"The same ratio, {early[0]}–{early[-1]}",
+            ratio0,
+            exact="a ratio of totals over the same allies: exact",
+        ),
+        base.Stat(
+            f"Change in how far larger allies carry heavier burdens, {early[0]}–{early[-1]} "
+            f"to {late[0]}–{year}",
+            rho1 - rho0,
+            rho_lo,
+            rho_hi,
+            technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
+            "minus over the early years, same allies; paired bootstrap over allies "
+            f"({stats.DRAWS} draws)",
+        ),
+        rho_stat(
+            f"Do larger allies carry heavier burdens? {year}",
+            rho_end,
+            n_end,
+            "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
+        ),
+        rho_stat(
+            f"The same, {start}",
+            rho_start,
+            n_start,
+            "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
+        ),
+    ]
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            base.Stat(
-                f"US share of spending over share of GDP, {late[0]}–{year}",
-                ratio1,
-                unit="",
-                technical="US burden-to-benefit ratio b_US / y_US, three-year mean",
-                exact="a ratio of totals over the same allies: exact",
-            ),
-            base.Stat(
-                f"The same ratio, {early[0]}–{early[-1]}",
-                ratio0,
-                exact="a ratio of totals over the same allies: exact",
-            ),
-            base.Stat(
-                f"Change in how far larger allies carry heavier burdens, {early[0]}–{early[-1]} "
-                f"to {late[0]}–{year}",
-                rho1 - rho0,
-                rho_lo,
-                rho_hi,
-                technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
-                "minus over the early years, same allies; paired bootstrap over allies "
-                f"({stats.DRAWS} draws)",
-            ),
-            rho_stat(
-                f"Do larger allies carry heavier burdens? {year}",
-                rho_end,
-                n_end,
-                "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
-            ),
-            rho_stat(
-                f"The same, {start}",
-                rho_start,
-                n_start,
-                "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
-            ),
-        ],
+        stats=shown,
         figures={
             "year": year,
             "start_year": start,

@@ -35,26 +35,27 @@ def judge(ctx: base.Context) -> base.Finding:
     if then is not None and year > BASE_YEAR:
         sentence += f", {'down' if now < then else 'up'} from {pct(then, 0)} in {BASE_YEAR}"
     sentence += f" (NATO figures; SIPRI {pct(s_now, 0)} in {s_year})." if s_now else "."
+    shown = [
+        base.Stat(
+            f"US share of allied defence spending, {year}",
+            now,
+            unit="%",
+            technical="us_share_me_pct, NATO definition, current US$",
+            exact="a total over all allies: exact",
+        ),
+        base.Stat(
+            f"The same, SIPRI, {s_year}",
+            s_now,
+            unit="%",
+            technical="us_share_me_pct, SIPRI",
+            exact="a total over all allies: exact",
+        ),
+    ]
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            base.Stat(
-                f"US share of allied defence spending, {year}",
-                now,
-                unit="%",
-                technical="us_share_me_pct, NATO definition, current US$",
-                exact="a total over all allies: exact",
-            ),
-            base.Stat(
-                f"The same, SIPRI, {s_year}",
-                s_now,
-                unit="%",
-                technical="us_share_me_pct, SIPRI",
-                exact="a total over all allies: exact",
-            ),
-        ],
+        stats=shown,
         figures={"year": year, "us_share_nato_pct": now, f"us_share_{BASE_YEAR}_pct": then},
         parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
         chart=base.Chart(

@@ -92,24 +92,25 @@ def judge(ctx: base.Context) -> base.Finding:
         .sort("o")
         .drop("o")
     )
+    shown = [
+        base.Stat(
+            f"Members other than the UK that are Nordic or Baltic, {ctx.as_of}",
+            northern,
+            exact=f"a count of {jef.height - 1} members from the membership table",
+        ),
+        base.Stat(
+            f"Context: UK share of JEF members' defence spending, {year}",
+            share,
+            unit="%",
+            technical="burden_share_pct, SIPRI, current US$; not used for the verdict",
+            exact="a total over all members: exact",
+        ),
+    ]
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[
-            base.Stat(
-                f"Members other than the UK that are Nordic or Baltic, {ctx.as_of}",
-                northern,
-                exact=f"a count of {jef.height - 1} members from the membership table",
-            ),
-            base.Stat(
-                f"Context: UK share of JEF members' defence spending, {year}",
-                share,
-                unit="%",
-                technical="burden_share_pct, SIPRI, current US$; not used for the verdict",
-                exact="a total over all members: exact",
-            ),
-        ],
+        stats=shown,
         figures={
             "framework_nation": row["value"],
             "founded": str(row["day"]),

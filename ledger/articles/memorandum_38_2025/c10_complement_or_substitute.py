@@ -84,21 +84,22 @@ def judge(ctx: base.Context) -> base.Finding:
         except base.NoEvidence:
             continue
         rows.append({"year": y, "gap_pp": g})
+    shown = [
+        base.Stat(
+            f"Extra rise in burden of JEF and B9 members over other allies, {BEFORE}–{year}",
+            gap,
+            lo,
+            hi,
+            unit="pp",
+            technical="difference in differences of ME/GDP (NATO), members minus other "
+            "allies but the US, same allies at both ends; fixed-seed bootstrap",
+        )
+    ]
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            base.Stat(
-                f"Extra rise in burden of JEF and B9 members over other allies, {BEFORE}–{year}",
-                gap,
-                lo,
-                hi,
-                unit="pp",
-                technical="difference in differences of ME/GDP (NATO), members minus other "
-                "allies but the US, same allies at both ends; fixed-seed bootstrap",
-            )
-        ],
+        stats=shown,
         figures={
             "year": year,
             "gap_last_years_pp": gaps,

@@ -91,30 +91,31 @@ def judge(ctx: base.Context) -> base.Finding:
         f"({names(lag['country'].to_list())}) were also below the allied median on {measures}"
         + ("; the rest made up for it on at least one." if has_aid else ".")
     )
+    shown = [
+        base.Stat(
+            f"Low spenders that also lag on aid and personnel, {year}",
+            100 * share,
+            unit="%",
+            exact="a count over all allies: exact",
+        ),
+        rho_stat(
+            f"Do big defence spenders also give more aid? {year}",
+            rho_aid,
+            n_aid,
+            "Spearman rho(ME/GDP, Kiel aid/GDP), allies but the US",
+        ),
+        rho_stat(
+            f"Do big defence spenders also field more soldiers per head? {year}",
+            rho_staff,
+            n_staff,
+            "Spearman rho(ME/GDP, personnel per 1,000), allies but the US",
+        ),
+    ]
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            base.Stat(
-                f"Low spenders that also lag on aid and personnel, {year}",
-                100 * share,
-                unit="%",
-                exact="a count over all allies: exact",
-            ),
-            rho_stat(
-                f"Do big defence spenders also give more aid? {year}",
-                rho_aid,
-                n_aid,
-                "Spearman rho(ME/GDP, Kiel aid/GDP), allies but the US",
-            ),
-            rho_stat(
-                f"Do big defence spenders also field more soldiers per head? {year}",
-                rho_staff,
-                n_staff,
-                "Spearman rho(ME/GDP, personnel per 1,000), allies but the US",
-            ),
-        ],
+        stats=shown,
         figures={
             "year": year,
             "below_2pct": low["iso3"].to_list(),
