@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy  # noqa: F401
 import streamlit as st
 
-from app import firstrun, memory, nav, ui
+from app import firstrun, gcfreeze, nav, ui
 
 ICON = Path(__file__).resolve().parent / "app" / "static" / "favicon.png"
 
@@ -35,4 +35,4 @@ page = st.navigation(nav.st_pages())
 if firstrun.ensure_database():
     ui.sidebar_status()
     page.run()
-memory.settle()  # last: what this run imported is frozen out of every later collection
+gcfreeze.settle()  # last: what this run imported is frozen out of every later collection

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from app import data
-from etl.errors import EtlError
+from core.errors import EtlError
 from ledger import freshness
 
 AGE_SCHEMA = {

@@ -19,7 +19,7 @@ import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
-from app.intervals import spans_zero
+from ledger.stats import spans_zero
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = [
@@ -202,10 +202,6 @@ def _layout(fig: Draft, title: Title, x: str, y: str, *, height: int = 440, lege
     )
     fig.xaxis(title={"text": x}, automargin=True, exponentformat="none")
     fig.yaxis(title={"text": y}, automargin=True, exponentformat="none")
-
-
-def _empty(title: Title, columns: Sequence[str] = ()) -> Chart:
-    return Chart(go.Figure(), pl.DataFrame(schema=dict.fromkeys(columns, pl.String)), title)
 
 
 def _keep(frame: pl.DataFrame, columns: Sequence[str], required: Sequence[str]) -> pl.DataFrame:
@@ -667,34 +663,6 @@ def _declutter(
         for i in range(len(xs))
     ]
     return text, where
-
-
-def grouped_bars(
-    frame: pl.DataFrame,
-    *,
-    category: str,
-    values: dict[str, str],
-    title: Title,
-    value_label: str,
-    category_label: str = "",
-) -> Chart:
-    """Vertical bars, one colour per measure ({column: legend label})."""
-    data = _keep(frame, [category, *values], [category])
-    if data.is_empty():
-        return Chart(go.Figure(), data, title)
-    fig = Draft()
-    for i, (col, name) in enumerate(values.items()):
-        fig.add_trace(
-            go.Bar(
-                x=data[category].to_list(),
-                y=data[col].to_list(),
-                name=name,
-                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
-            )
-        )
-    _layout(fig, title, category_label, value_label)
-    fig.update(barmode="group")
-    return Chart(fig.figure(), data, title)
 
 
 def stacked_bars(

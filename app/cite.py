@@ -13,36 +13,14 @@ from typing import Any
 
 import polars as pl
 
-PROJECT = "Alliance Ledger"
-# Where each source's raw files sit (source_file.name is the path under the raw dir) and the
-# short name a reader knows it by.
-PREFIXES = {
-    "nato": ("nato/", "NATO"),
-    "sipri": ("sipri/", "SIPRI"),
-    "wb": ("worldbank/", "World Bank"),
-    "worldbank": ("worldbank/", "World Bank"),
-    "cow": ("cow/", "Correlates of War"),
-    "kiel": ("kiel/", "Kiel Institute"),
-    "restcountries": ("geo/", "REST Countries"),
-    "dmdc": ("dmdc/", "DMDC"),
-    "memberships": ("data/memberships.csv", "Alliance Ledger memberships"),
-    "data/memberships.csv": ("data/memberships.csv", "Alliance Ledger memberships"),
-}
+from core.catalogue import sources as catalogue
 
-# Decimals each publisher prints: NATO's tables give shares of GDP to two decimals and money in
-# whole million US$; SIPRI's workbook shows shares to one decimal and US$ m to one.
-# usd: US$ per head (NATO's Table 6 in whole dollars, SIPRI's per-capita sheet to one decimal)
-PUBLISHED_DECIMALS = {
-    "nato": {"pct": 2, "usd_m": 0, "usd_bn": 3, "usd": 0},
-    "sipri": {"pct": 1, "usd_m": 1, "usd_bn": 4, "usd": 1},
-}
+PROJECT = "Alliance Ledger"
+# Decimals of a figure whose source publishes no precision of its own (the catalogue's
+# `decimals`: NATO's shares to two decimals and whole million US$, SIPRI's to one).
 DEFAULT_DECIMALS = {"pct": 2, "usd_m": 1, "usd_bn": 3, "usd": 1}
 STAT_DECIMALS = 3  # correlations, slopes, ratios, z: three decimals
 P_DECIMALS = 4
-
-
-def short_name(source: str) -> str:
-    return PREFIXES.get(source.lower(), (source, source))[1]
 
 
 def edition_text(edition: str) -> str:
@@ -58,7 +36,8 @@ def sources(files: pl.DataFrame, names: Sequence[str]) -> list[dict[str, str]]:
     """One record per source: short name, publisher, edition(s), URL and licence."""
     out = []
     for s in dict.fromkeys(names):
-        prefix, short = PREFIXES.get(s.lower(), (s, s))
+        found = catalogue.get(s.lower())
+        prefix, short = (found.prefix, found.short) if found else (s, s)
         hit = (
             files.filter(pl.col("name").str.starts_with(prefix))
             if not files.is_empty() and "name" in files.columns
@@ -124,7 +103,8 @@ def citation(title: str, records: Sequence[Mapping[str, str]], url: str, built: 
 
 def _decimals(column: str, source: str | None) -> int | None:
     """How many decimals a column is published with (None: leave it as it is)."""
-    table = PUBLISHED_DECIMALS.get(source or "", DEFAULT_DECIMALS)
+    found = catalogue.get(source or "")
+    table = (found.decimals if found else None) or DEFAULT_DECIMALS
     name = column.lower()
     if name == "p" or name.endswith("_p") or name.startswith("p_"):
         return P_DECIMALS

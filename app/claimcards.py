@@ -17,18 +17,12 @@ from typing import Any
 import polars as pl
 
 from app import nav
+from core.catalogue import sources, verdicts
+from core.catalogue.verdicts import VERDICTS
 from ledger.claims import report, summary
 from ledger.claims.base import Stat
-from ledger.claims.words import stat as stat_text
+from ledger.words import stat as stat_text
 
-VERDICTS = {
-    "Supported": ("green", ":material/check_circle:"),
-    "Partly supported": ("orange", ":material/contrast:"),
-    "No clear sign": ("violet", ":material/swap_vert:"),
-    "Not supported": ("red", ":material/cancel:"),
-    "Not testable with these data": ("gray", ":material/help:"),
-    "Not judged": ("gray", ":material/schedule:"),
-}
 VERDICT_ORDER = list(VERDICTS)
 SQUARE = "■"  # U+25A0, in every common font (emoji squares are not)
 STRIP_LEGEND = (
@@ -84,7 +78,8 @@ class Card:
 
 
 def verdict_style(verdict: str) -> tuple[str, str]:
-    return VERDICTS.get(verdict, ("gray", ":material/help:"))
+    found = verdicts.style(verdict)
+    return found.colour, found.icon
 
 
 def paragraphs_text(value: Any) -> str:
@@ -209,7 +204,7 @@ def tally_line(counts: dict[str, int]) -> str:
     """The tally as one line of coloured badges ('Verdicts: 7 supported · 4 partly ...'), short
     enough to sit above the fold on a phone."""
     badges = [
-        f":{VERDICTS[verdict][0]}-badge[{VERDICTS[verdict][1]} {count} {verdict.lower()}]"
+        f":{VERDICTS[verdict].colour}-badge[{VERDICTS[verdict].icon} {count} {verdict.lower()}]"
         for verdict, count in counts.items()
         if verdict in VERDICTS
     ]
@@ -231,12 +226,12 @@ def editions_used(files: pl.DataFrame, cards: list[Card]) -> list[str]:
     if files.is_empty() or not {"name", "publisher", "edition"} <= set(files.columns):
         return []
     cited = " ".join(c.source for c in cards)
-    keys = {"NATO": "NATO", "SIPRI": "SIPRI", "Kiel": "Kiel", "World Bank": "World Bank"}
-    cited_publishers = [k for k in keys if k in cited]
-    mask = [
-        any(k.lower() in (p or "").lower() for k in cited_publishers) or n in cited
-        for p, n in zip(files["publisher"], files["name"], strict=True)
+    named = [  # the sources a card names, by any of the catalogue's names for them
+        s.prefix
+        for s in sources.SOURCES.values()
+        if any(text and text in cited for text in (s.short, s.label, s.attribution))
     ]
+    mask = [n.startswith(tuple(named)) or n in cited for n in files["name"]]
     used = files.filter(pl.Series(mask, dtype=pl.Boolean))
     if used.is_empty():
         used = files

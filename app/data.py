@@ -1,7 +1,7 @@
 """The dashboard's connection and its one cache of query results: every page gets its numbers here.
 
 - The connection: one read-only, locked-down DuckDB connection per database file
-  (etl.db.connect_readonly), held under st.cache_resource. Each call looks at the file's
+  (core.db.connect_readonly), held under st.cache_resource. Each call looks at the file's
   fingerprint (inode, size, mtime); when `etl refresh` has replaced the file, the old connection
   is closed *before* the new one opens (DuckDB hands a second connect to the same path the
   already-open instance, i.e. the old file), so the app follows a refresh without a restart.
@@ -37,9 +37,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl import limits
-from etl.db import connect_readonly, default_db_path
-from etl.errors import EtlError
+from core import limits
+from core.db import connect_readonly, default_db_path
+from core.errors import EtlError
 from ledger import queries
 
 Fingerprint = tuple[int, int, int]
@@ -237,9 +237,12 @@ def parameters(name: str) -> list[str]:
 
 
 def choices(name: str, param: str) -> list[str]:
-    """The values an enum parameter accepts, from the query's sidecar ([] if not an enum)."""
-    kind = ((meta(name).get("parameters") or {}).get(param) or {}).get("type") or ""
-    return kind.removeprefix("enum:").split("|") if kind.startswith("enum:") else []
+    """The values a parameter accepts, from the query's sidecar and the catalogue ([] if it is
+    not a list of values, or the query is unknown)."""
+    try:
+        return queries.choices(name, param)
+    except EtlError:
+        return []
 
 
 def default(name: str, param: str) -> Any:

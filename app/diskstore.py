@@ -30,7 +30,7 @@ from typing import Any
 
 import diskcache
 
-from etl import limits
+from core import limits
 
 MISSING = object()
 SIZE_LIMIT = int(limits.LIMITS["store_mb"].default * limits.MB)  # ALLIANCE_STORE_MB changes it

@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from app import data
-from etl.build import STORAGE_VERSION
-from etl.export import zip_bytes
+from core.db import STORAGE_VERSION
+from ledger.export import zip_bytes
 
 INTRO = f"""\
 Take the data to your own tools. **The warehouse** is the DuckDB file this dashboard reads; it

@@ -22,8 +22,8 @@ import polars as pl
 import streamlit as st
 
 from app import data
-from etl import limits
-from etl.errors import EtlError
+from core import limits
+from core.errors import EtlError
 from ledger import sandbox
 
 TTL = 600.0  # seconds an answer is kept

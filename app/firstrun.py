@@ -1,6 +1,7 @@
 """The dashboard's first run: a missing database is built from the committed snapshot
-(etl.build.build(None, path)) under the same lock file the CLI uses, inside st.status with a
-progress message; an unreadable one is named in one line, never a traceback.
+(etl.firstbuild, the dashboard's one way into the write side, under the lock file the CLI
+uses), inside st.status with a progress message; an unreadable one is named in one line, never
+a traceback.
 
 A database built by other code (after a `git pull`, its views and macros may lack what this
 code's queries read) is told by the warehouse version its build recorded (etl_run, the
@@ -10,17 +11,15 @@ dashboard does not read a site's raw folder on its own)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
 from app import data
-from etl import warehouse
-from etl.db import problem
-from etl.errors import EtlError
+from core.db import problem, warehouse_version
+from core.errors import EtlError
+from etl.firstbuild import build_from_snapshot
 
 
 def ensure_database() -> bool:
@@ -50,9 +49,9 @@ def _missing(path: Path) -> bool:
 
 
 @cache
-def code_version() -> str:
+def our_warehouse() -> str:
     """This code's warehouse version (once per process: a running server's code is fixed)."""
-    return warehouse.version()
+    return warehouse_version()
 
 
 def built_by() -> dict:
@@ -65,7 +64,7 @@ def _stale(path: Path) -> bool:
     """Built by another warehouse version; a file with no build on record has nothing to
     compare and is served as it is."""
     run = built_by()
-    return bool(run) and run.get("warehouse_version") != code_version()
+    return bool(run) and run.get("warehouse_version") != our_warehouse()
 
 
 def _current(path: Path) -> bool:
@@ -95,27 +94,10 @@ def _build_shown(path: Path, needed, label: str, why: str, done: tuple[str, str]
     with st.status(label) as box:
         box.write(why)
         try:
-            _build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), needed)
+            build_from_snapshot(path, lambda step: box.write(f"Step: {step}…"), needed)
         except EtlError as e:
             box.update(label=f"The database could not be {done[0]}", state="error")
             st.error(f"The database could not be {done[0]} from the snapshot: {e}")
             return False
         box.update(label=done[1], state="complete", expanded=False)
     return True
-
-
-def _build_from_snapshot(path: Path, step, needed) -> None:
-    from etl.build import build  # imported here: the parsers are only needed for a first build
-    from etl.sidefiles import open_lock
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The CLI's lock file, opened as the CLI opens it (never truncated, never a link's target):
-    # a second session (or a running `etl build`) waits, then finds the file built (`needed` is
-    # asked again once the lock is held).
-    fd = open_lock(path.with_name(path.name + ".lock"))
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        if needed(path):
-            build(None, path, command="dashboard (first run, snapshot)", step=step)
-    finally:
-        os.close(fd)

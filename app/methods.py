@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.catalogue.sources import SOURCES
+
 SOURCE_COLUMNS = {
     "publisher": "publisher",
     "edition": "edition",
@@ -90,18 +92,14 @@ CROSS_COLUMNS = {
     "wb_pct": "World Bank (% of GDP)",
     "max_abs_diff_pp": "largest gap (percentage points)",
 }
-ATTRIBUTION = """\
-Attribution: SIPRI Military Expenditure Database (Stockholm International Peace Research
-Institute); *Defence Expenditure of NATO Countries* (NATO Public Diplomacy Division); World
-Development Indicators (World Bank, CC BY 4.0); REST Countries (ODbL); Correlates of War
-National Material Capabilities; Kiel Institute Ukraine Support Tracker. Membership dates are the
-project's own compilation; every row of `data/memberships.csv` cites its source.
-Raw files are kept byte for byte as published; the sha256 above identifies each one.
-
-US forces by host country: the Defense Manpower Data Center's quarterly location report (US
-Department of Defense; a US federal work, public domain), personnel by assigned duty location.
-Assigned personnel only: rotational deployments are not in these figures.
-"""
+ATTRIBUTION = (
+    "Attribution: "
+    + "; ".join(s.attribution for s in SOURCES.values())
+    + ". Membership dates are the project's own compilation; every row of "
+    "`data/memberships.csv` cites its source. Raw files are kept byte for byte as published; the "
+    "sha256 above identifies each one.\n\nUS forces by host country are personnel by assigned "
+    "duty location. Assigned personnel only: rotational deployments are not in these figures.\n"
+)
 
 
 def us_forces_caveat(poland: int | None) -> str:

@@ -43,31 +43,14 @@ PAGES = [
     PageInfo("methods", "methods.py", "Data and methods", ":material/menu_book:", "methods"),
 ]
 BY_KEY = {p.key: p for p in PAGES}
-# Names a claim may use for its explore page (etl.claims' explore_page), mapped to our keys.
-ALIASES = {
-    "burden_sharing": "burden",
-    "burden-sharing": "burden",
-    "free-riding": "free_riding",
-    "overlap": "alliances",
-    "capabilities": "capability",
-    "equipment": "capability",
-    "hague": "capability",
-    "alliances_and_overlap": "alliances",
-    "country_profile": "country",
-    "data": "methods",
-    "data_and_methods": "methods",
-    "explorer": "sql",
-    "sql_explorer": "sql",
-}
 
 
 def resolve(name: str | None) -> PageInfo | None:
-    """A page from a key, alias, url path, title or file name (case-insensitive)."""
+    """A page from a key, url path, title or file name (case-insensitive)."""
     if not name:
         return None
     n = str(name).strip().lower()
     n = n.removeprefix("app/pages/").removesuffix(".py").strip("/")
-    n = ALIASES.get(n, n)
     for p in PAGES:
         if n in {p.key, p.url_path, p.title.lower(), p.file.removesuffix(".py")}:
             return p

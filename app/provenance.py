@@ -1,6 +1,6 @@
 """Which publishers stand behind a figure, for the source line under a chart: from a query's
-`source` parameter or the tables its sidecar lists, mapped to the sources of the registry
-(etl/sources/, which names the tables each source fills); and a claim's source in words."""
+`source` parameter or the tables its sidecar lists, mapped to the sources of the catalogue
+(core/catalogue/: the tables each source fills); and a claim's source in words."""
 
 from __future__ import annotations
 
@@ -10,30 +10,29 @@ from typing import Any
 import streamlit as st
 
 from app import cite, data
-from etl.sources import REGISTRY
+from core.catalogue import sources as catalogue
 
-MEMBERSHIPS = "memberships"  # the project's own membership file, not a publisher's
-_MEMBERSHIP_TABLES = ("membership", "membership_spell", "member_year")
-# The publishers whose figures a `source` parameter chooses between (one of them per figure).
-_CHOSEN = ("nato", "sipri", "worldbank")
-
-
-def _table_sources() -> dict[str, str]:
-    """Table -> source key, from the registry; a table two sources fill (`edition`) names
-    neither, so it adds no publisher."""
-    filled = [(t, s.key) for s in REGISTRY.values() for t in s.tables]
-    shared = {t for t, _ in filled if sum(t == u for u, _ in filled) > 1}
-    own = dict.fromkeys(_MEMBERSHIP_TABLES, MEMBERSHIPS)
-    return {t: key for t, key in filled if t not in shared} | own
+MEMBERSHIPS = catalogue.MEMBERSHIPS.key  # the project's own membership file, not a publisher's
+# The views over the membership table (queries/views/) name the memberships too.
+_MEMBERSHIP_VIEWS = ("membership_spell", "member_year")
 
 
-TABLE_SOURCES = _table_sources()
+def table_sources() -> dict[str, str]:
+    """Table -> source key, from the catalogue; a table every source fills (`edition`) names
+    none, so it adds no publisher."""
+    filled = {t: s.key for s in catalogue.SOURCES.values() for t in s.tables}
+    own = dict.fromkeys(("membership", *_MEMBERSHIP_VIEWS), MEMBERSHIPS)
+    return filled | own
 
 
 def sources_for(source: str | None) -> list[str]:
-    """The publishers behind a figure on `source`'s numbers: that one alone (SIPRI rows take the
-    GDP and population SIPRI's own figures imply, not the World Bank's: defence_panel)."""
-    return [source] if source else []
+    """The publishers behind a figure on `source`'s numbers: that one and the source of the GDP
+    its shares are over (its own: SIPRI rows take the GDP and population SIPRI's own figures
+    imply, not the World Bank's: defence_panel)."""
+    if not source:
+        return []
+    found = catalogue.get(source)
+    return list(dict.fromkeys([source, (found and found.gdp) or source]))
 
 
 def sources_of(name: str, params: dict[str, Any] | None = None) -> list[str]:
@@ -43,9 +42,10 @@ def sources_of(name: str, params: dict[str, Any] | None = None) -> list[str]:
         data.default(name, "source") if "source" in data.parameters(name) else None
     )
     tables = [str(t) for t in data.meta(name).get("sources") or []]
-    found = [TABLE_SOURCES[t] for t in tables if t in TABLE_SOURCES]
-    if chosen:
-        found = [s for s in found if s not in _CHOSEN]
+    filled = table_sources()
+    found = [filled[t] for t in tables if t in filled]
+    if chosen:  # the figure is on the chosen source's numbers, not on its rivals'
+        found = [s for s in found if s not in catalogue.offered()]
         found = [*sources_for(chosen), *found]
     found = [s for s in found if s != "restcountries" or "threat" in name]
     return list(dict.fromkeys(found)) or [MEMBERSHIPS]

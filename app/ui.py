@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import ages, charts, cite, memo, provenance
+from app import ages, chartcache, charts, cite, provenance
 from app import data as d
 from app.charts import Chart
-from etl.sources import REGISTRY
+from core.catalogue import sources
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -111,7 +111,7 @@ def show_chart(
     # (the landing page's first finding) does not wait for the ~1 s import of a new process.
     import pandas  # noqa: F401
 
-    chart = memo.chart(build, source.frame)
+    chart = chartcache.chart(build, source.frame)
     if chart.empty:
         st.info(empty)
         return None
@@ -273,16 +273,6 @@ def no_none(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-def number(value, digits: int = 2) -> str:
-    """A metric's text: '—' when there is no value."""
-    if value is None:
-        return "—"
-    try:
-        return f"{float(value):,.{digits}f}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
 def note_if_missing(value, text: str) -> None:
     """A caption explaining a metric shown as '—'."""
     if value is None:
@@ -349,9 +339,6 @@ def header(title: str, intro: str) -> None:
 
 # --------------------------------------------------------------------------- data age
 
-# Raw-file folder -> the source's short name, from the registry (etl/sources/).
-SOURCE_SHORT = {s.folder: s.name for s in REGISTRY.values()} | {"data": "memberships"}
-
 
 def age_text(days: int | None) -> str:
     """'12 days' / '9 months' / 'undated' (months of 30 days, as ledger.freshness counts them)."""
@@ -369,7 +356,7 @@ def age_line(ages: pl.DataFrame, built: str) -> str:
         dated = ages.filter(pl.col("period_days").is_not_null()).sort("age_days", nulls_last=True)
         stale = set(ages.filter(pl.col("stale").fill_null(False))["source"].to_list())
         named = [
-            f"{SOURCE_SHORT.get(r['source'], r['source'])} {age_text(r['age_days'])}"
+            f"{sources.short(r['source'])} {age_text(r['age_days'])}"
             + ("*" if r["source"] in stale else "")
             for r in dated.iter_rows(named=True)
         ]
@@ -397,7 +384,7 @@ def coverage_text(coverage: d.Data) -> str:
         return ""
     parts = []
     for r in coverage.frame.iter_rows(named=True):
-        name = SOURCE_SHORT.get(r["source"], r["source"])
+        name = sources.short(r["source"])
         regions = f", {r['n_regional_totals']} regional totals" if r["n_regional_totals"] else ""
         newest = " (newest: used by default)" if r["is_newest"] else ""
         parts.append(

@@ -6,11 +6,11 @@ process) and on disk (app.diskstore, across processes): a verdict history judges
 per data year, about 1.7 s for all sixteen claims on a cold process, which the landing page's
 first visit would otherwise pay after every restart of the server. A stored verdict is only
 reused when nothing that decides it has changed: the key holds the database file's path and
-fingerprint (inode, size, mtime: a refresh publishes a new file), `code_version()` (a hash of
-every file the verdicts are computed from: ledger/, queries/, data/facts/), the claim and the
-evaluation date. A history also keeps each of its days (a year's last day, judged as of then)
-on its own, and the card is its last day: on a new date only the new day is judged, which the
-card already did.
+fingerprint (inode, size, mtime: a refresh publishes a new file), `rules_version()` (a hash of
+every file the verdicts are computed from: ledger/, core/catalogue/, queries/, data/facts/),
+the claim and the evaluation date. A history also keeps each of its days (a year's last day,
+judged as of then) on its own, and the card is its last day: on a new date only the new day is
+judged, which the card already did.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from app import data, diskstore
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a verdict is computed from besides the database: the claims and the query runner
-# (ledger/), the indicator SQL and sidecars (queries/), the hand-kept fact tables (data/facts/).
-DECIDERS = ("ledger", "queries", "data/facts")
-Key = tuple[str, Any, str]  # database path, its fingerprint, code_version()
+# (ledger/), the names and labels they print (core/catalogue/), the indicator SQL and sidecars
+# (queries/), the hand-kept fact tables (data/facts/).
+DECIDERS = ("ledger", "core/catalogue", "queries", "data/facts")
+Key = tuple[str, Any, str]  # database path, its fingerprint, rules_version()
 
 
 @cache
-def code_version(root: Path = ROOT, folders: tuple[str, ...] = DECIDERS) -> str:
+def rules_version(root: Path = ROOT, folders: tuple[str, ...] = DECIDERS) -> str:
     """A hash of the names and contents of every file under `folders` (caches and bytecode
     left out): any edit to a claim, a query or a fact table gives another version. Once per
     process: the code does not change under a running server (a changed file needs a restart,
@@ -54,7 +55,7 @@ def code_version(root: Path = ROOT, folders: tuple[str, ...] = DECIDERS) -> str:
 
 def key() -> Key:
     """What, besides the claim and the date, a cached verdict must match to be reused."""
-    return (str(data.db_path()), data.current_fingerprint(), code_version())
+    return (str(data.db_path()), data.current_fingerprint(), rules_version())
 
 
 def claim_ids() -> tuple[list[str], str | None]:

@@ -25,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.warm", description=__doc__.split("\n")[0])
     parser.add_argument("--as-of", default=None, help="YYYY-MM-DD, up to a year ahead (today)")
     args = parser.parse_args(argv)
-    from etl.limits import LimitError
-    from etl.limits import as_of as checked_date
+    from core.limits import LimitError
+    from core.limits import as_of as checked_date
 
     try:
         day = checked_date(args.as_of) if args.as_of else date.today()
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     # outside a server st.cache_data warns on every call that it keeps values in memory only
     logger.set_log_level("ERROR")
     from app import data, diskstore, verdicts
-    from etl.db import problem as unreadable
+    from core.db import problem as unreadable
 
     path = data.db_path()
     why = unreadable(path) if path.exists() else "no such file"

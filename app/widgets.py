@@ -20,36 +20,16 @@ from typing import Any
 import streamlit as st
 
 from app import readertext
-
-SOURCES = {"nato": "NATO", "sipri": "SIPRI"}
-SOURCE_HELP = (
-    "NATO: the Alliance's own tables (June 2024 edition, 2014 onwards, NATO definition of "
-    "defence expenditure). SIPRI: the Military Expenditure Database (1949 onwards, SIPRI's "
-    "definition). The two definitions differ, so the figures do too."
-)
-GROUPINGS = {
-    "NATO": "NATO",
-    "NATO_EUROPE_CANADA": "NATO Europe and Canada",
-    "JEF": "Joint Expeditionary Force",
-    "B9": "Bucharest Nine",
-    "NORDEFCO": "NORDEFCO",
-    "WEIMAR": "Weimar Triangle",
-    "UK-PL-UA": "UK–Poland–Ukraine",
-    "WARSAW": "Warsaw Pact",
-    "EU": "European Union",
-}
-MEMBERSHIP = {
-    "historical": "Members in each year",
-    "current": "Today's members, every year",
-}
+from core.catalogue import groupings as known_groupings
+from core.catalogue import sources
 
 
 def grouping_label(code: str) -> str:
-    return GROUPINGS.get(code, code)
+    return known_groupings.label(code)
 
 
 def source_label(code: str) -> str:
-    return SOURCES.get(code, code)
+    return sources.short(code)
 
 
 def resolve(
@@ -86,7 +66,11 @@ def resolve(
 
 
 def _text(value: Any, labels: dict | None = None) -> str:
-    return (labels or {}).get(value) or GROUPINGS.get(value, SOURCES.get(value, str(value)))
+    return (
+        (labels or {}).get(value)
+        or known_groupings.labels().get(value)
+        or sources.short(str(value))
+    )
 
 
 def _requested(key: str) -> Any:
@@ -159,17 +143,20 @@ def _settle(key: str, options: Sequence[Any], fallback: Any, labels: dict | None
         st.info(note, icon=":material/info:")
 
 
-def source(key: str = "source", default: str = "nato", options: Sequence[str] = ("nato", "sipri")):
-    options = list(options)
-    _settle(key, options, default, SOURCES)
+def source(key: str = "source", default: str = "nato", options: Sequence[str] | None = None):
+    """The source whose figures a page shows: those the catalogue offers, unless a page names
+    its own."""
+    options = list(options or sources.offered())
+    labels = {code: sources.short(code) for code in options}
+    _settle(key, options, default, labels)
     value = st.radio(
         "Source",
         options,
-        index=_index(key, options, default, SOURCES),
+        index=_index(key, options, default, labels),
         format_func=source_label,
         horizontal=True,
         key=key,
-        help=SOURCE_HELP,
+        help=sources.choice_help(),
     )
     _publish(key, value, default)
     return value
@@ -182,11 +169,12 @@ def grouping(
     if not options:
         st.info("No grouping is available.")
         return None
-    _settle(key, options, default, GROUPINGS)
+    names = known_groupings.labels()
+    _settle(key, options, default, names)
     value = st.selectbox(
         label,
         options,
-        index=_index(key, options, default, GROUPINGS),
+        index=_index(key, options, default, names),
         format_func=grouping_label,
         key=key,
     )
@@ -195,19 +183,17 @@ def grouping(
 
 
 def membership(key: str = "membership", default: str = "historical") -> str:
-    options = list(MEMBERSHIP)
-    _settle(key, options, default, MEMBERSHIP)
+    names = known_groupings.membership_labels()
+    options = list(names)
+    _settle(key, options, default, names)
     value = st.radio(
         "Membership",
         options,
-        index=_index(key, options, default, MEMBERSHIP),
-        format_func=MEMBERSHIP.__getitem__,
+        index=_index(key, options, default, names),
+        format_func=names.__getitem__,
         horizontal=True,
         key=key,
-        help=(
-            "Members in each year: a country counts in every year it was a member for at least "
-            "one day. Today's members: the present membership applied to every year."
-        ),
+        help=known_groupings.MEMBERSHIP_HELP,
     )
     _publish(key, value, default)
     return value
@@ -312,7 +298,7 @@ def groupings(
     options = list(options)
     start = [g for g in default if g in options]
     if key not in st.session_state and key in st.query_params:  # codes, or old links' labels
-        wanted = (_code(v, GROUPINGS) for v in st.query_params.get_all(key))
+        wanted = (_code(v, known_groupings.labels()) for v in st.query_params.get_all(key))
         start = [c for c in wanted if c in options]
     chosen = st.multiselect(label, options, default=start, format_func=grouping_label, key=key)
     _publish_all(key, chosen, [g for g in default if g in options])

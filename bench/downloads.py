@@ -119,8 +119,8 @@ def run_address(answer: list[str]) -> dict:
     """A publisher's host resolving to `answer` (no network: resolution is replaced)."""
     import tempfile
 
+    from core.errors import EtlError
     from etl.download import SOURCES, refresh_raw
-    from etl.errors import EtlError
 
     connected = []
     socket.getaddrinfo = lambda host, port, *a, **k: [  # type: ignore[assignment]

@@ -89,7 +89,7 @@ def _large(db: Path) -> dict:
 
 
 def _values(db: Path) -> dict:
-    from etl.cli import _json_value
+    from ledger.cli import _json_value
     from ledger.sandbox import printable, run
     from tests.test_sandbox import EXTREMES, IN_RANGE
 
@@ -151,7 +151,7 @@ def _utf8(db: Path) -> dict:
         _count(family, isinstance(error, SqlRefused) and "UTF-8" in str(error), 0.0, took)
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "sql", b"select '\xff'", "--db", str(db)],
+        [sys.executable, "-m", "cli", "sql", b"select '\xff'", "--db", str(db)],
         cwd=ROOT,
         capture_output=True,
     )

@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 
 from bench import Section, Table, interleaved, median, ms, synthetic
+from core.db import connect_readonly
 from etl.build import ROOT, build
-from etl.db import connect_readonly
 from ledger import queries
 
 RAW_DIR = ROOT.parent / "shared" / "data" / "raw"

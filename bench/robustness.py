@@ -79,7 +79,7 @@ def _raw_family(raw_dir: Path, ids: list[str]) -> dict:
             # GNU time reports the build's own peak (%M): ru_maxrss of a child forked from this
             # process would carry this process's size over exec.
             result = subprocess.run(
-                ["/usr/bin/time", "-f", "peak-kb %M", sys.executable, "-m", "etl.cli", "build"]
+                ["/usr/bin/time", "-f", "peak-kb %M", sys.executable, "-m", "cli", "build"]
                 + ["--raw-dir", str(broken.raw), "--db", str(db)],
                 cwd=ROOT,
                 env={**os.environ, "ALLIANCE_DATA_DIR": str(broken.facts)},

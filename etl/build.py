@@ -20,28 +20,26 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from core import limits, queryfiles, sidefiles
+from core.catalogue import tables
+from core.db import STORAGE_VERSION, connect_readonly, warehouse_version
+from core.errors import EtlError
+from core.files import fsync, process_alive, sha256
+from core.runlog import log_run, past_runs
 from etl import (
     checks,
-    limits,
     memberships,
-    sidefiles,
     snapshot,
     sources,
 )
-from etl.db import connect_readonly
-from etl.errors import EtlError
 from etl.rawfiles import (
     Parsed,
     SourceFile,
     check,
-    process_alive,
     refuse_control_characters,
-    sha256,
 )
 from etl.stopping import interruption
 from etl.warehouse import create_schema, create_views, insert
-from etl.warehouse import version as warehouse_version
-from ledger import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 # Build step -> parser, in the registry's order (etl/sources/).
@@ -52,36 +50,8 @@ SINGLE_FILE = {
     for step in RAW_PARSERS
     if (source := sources.step_source(step)) and len(source.patterns) == 1
 }
-# Tables in load order (referenced tables first).
-TABLES = [
-    "country",
-    "alliance",
-    "membership",
-    "state_succession",
-    "edition",
-    "sipri_milex",
-    "sipri_missing",
-    "sipri_country_note",
-    "sipri_region_total",
-    "nato_defence",
-    "nato_aggregate",
-    "nato_real_change",
-    "wb_macro",
-    "wb_country",
-    "cow_nmc",
-    "kiel_aid_monthly",
-    "kiel_aid_donor",
-    "kiel_heavy_weapons",
-    "us_forces",
-]
-# The published file is written in the oldest storage format that holds every feature the
-# warehouse uses, so DuckDB 1.x clients (R, DBeaver, the 1.x CLI) open it, not only 2.x.
-# Tried feature by feature (README "Use the data elsewhere"): tables with keys, views, scalar
-# and table macros (default parameters too), comments and lists all write at v1.0.0 and read in
-# DuckDB 1.1-1.5; typed macro parameters need v1.4.0 and VARIANT columns v1.5.0, and DuckDB
-# then refuses to create them here with an error naming the version. Raise this only for such
-# a feature: every step up locks out the 1.x releases before it.
-STORAGE_VERSION = "v1.0.0"
+# Tables in load order (referenced tables first): the catalogue's, less the build's own.
+TABLES = tables.loaded()
 
 
 @dataclass
@@ -98,79 +68,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def run_log(db: Path) -> Path:
-    """Every run, failed ones included, is appended here and copied into etl_run on publish."""
-    return db.with_name(db.name + ".runs.jsonl")
-
-
-RUN_LOG = {"limit": "run_log_mb", "what": "run log"}  # etl.sidefiles: its cap and its name
-
-
-def log_run(db: Path, entry: dict) -> None:
-    """Append one run as one JSON line (one write, so a kill cannot interleave two runs), on a
-    checked regular file (etl.sidefiles: never a link's target, a FIFO, or past its cap)."""
-    line = json.dumps(entry, default=str) + "\n"
-    sidefiles.append(run_log(db), line.encode("utf-8"), **RUN_LOG)
-
-
-def check_run_log(db: Path) -> None:
-    """Refuse, before a run starts, a run log it could not append to (one line)."""
-    sidefiles.check(run_log(db), room=64 << 10, **RUN_LOG)  # room for a run's few lines
-
-
 SNAPSHOT_EDITION = "(from the committed snapshot)"  # as etl.snapshot.read marks its files
-# etl_run's columns: the NOT NULL ones a line must have, the text ones it may have, the times.
-RUN_FIELDS = ("run_id", "command", "started_at", "outcome")
-RUN_TEXT = ("run_id", "command", "outcome", "raw_dir", "sources_sha256", "message")
-RUN_TIMES = ("started_at", "finished_at")
-
-
-@dataclass
-class PastRuns:
-    runs: list[dict]  # one per run_id, as it last stood
-    skipped: int  # lines that are not a run: cut short by a kill, or damaged
-
-
-def past_runs(db: Path) -> PastRuns:
-    """Every run in the log, and how many lines were skipped. A line that is not a JSON object
-    with etl_run's fields of the right types (text, ISO times) is skipped and counted, never
-    loaded: one damaged line had failed every later build at the insert into etl_run."""
-    data = sidefiles.read(run_log(db), **RUN_LOG) or b""
-    runs: dict[str, dict] = {}
-    skipped = 0
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        if not line.strip():
-            continue
-        if (run := _run(line)) is None:
-            skipped += 1
-            continue
-        runs[run["run_id"]] = run  # run_id is the key of etl_run: the last line wins
-    for run in runs.values():
-        if run["outcome"] == "started":  # no end was ever logged
-            run["outcome"] = "killed"
-            run["message"] = "started but never finished: the process was killed or stopped"
-    return PastRuns(list(runs.values()), skipped)
-
-
-def _run(line: str) -> dict | None:
-    """One run-log line as etl_run can hold it, or None."""
-    try:
-        run = json.loads(line)
-    except (ValueError, RecursionError):  # cut short, not JSON, or nested past Python's stack
-        return None
-    if not isinstance(run, dict) or not all(run.get(k) for k in RUN_FIELDS):
-        return None
-    if not all(run.get(k) is None or isinstance(run[k], str) for k in (*RUN_TEXT, *RUN_TIMES)):
-        return None
-    try:
-        for k in RUN_TIMES:
-            if run.get(k) is not None:
-                run[k] = datetime.fromisoformat(run[k])
-    except ValueError:
-        return None
-    version = run.get("warehouse_version")
-    run["warehouse_version"] = version if isinstance(version, str) else None
-    return run
 
 
 def new_run(command: str, raw_dir: Path | None) -> dict:
@@ -248,7 +146,7 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
     try:
         con = connect_readonly(db)
         try:
-            files = queries.run(con, "source_file")
+            files = queryfiles.read(con, "source_file")
             written = _storage_version(con)
         finally:
             con.close()
@@ -265,7 +163,7 @@ def stale_sources(raw_dir: Path, db: Path, facts: Path | None = None) -> list[st
     # source with editions that the database has not loaded counts too.
     loaded = {name for name, _, _ in rows}
     for source in sources.REGISTRY.values():
-        if "edition" in source.tables:
+        if source.about.side_by_side:
             for path in source.files(Path(raw_dir)):
                 if (name := path.relative_to(raw_dir).as_posix()) not in loaded:
                     stale.append(name)
@@ -446,9 +344,9 @@ def build(
         finally:
             con.close()
         step("publish")
-        _fsync(tmp)
+        fsync(tmp)
         os.replace(tmp, db)
-        _fsync(db.parent)  # the rename itself survives a power cut
+        fsync(db.parent)  # the rename itself survives a power cut
     except BaseException as e:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
@@ -485,12 +383,3 @@ def _check_storage_version(con: duckdb.DuckDBPyConnection) -> None:
     written = _storage_version(con)
     if written != f"{STORAGE_VERSION}+":
         raise EtlError(f"database written in storage version {written}, not {STORAGE_VERSION}")
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file (or a directory entry) to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

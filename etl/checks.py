@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.errors import EtlError
+from core.errors import EtlError
 from etl.sources import cow, kiel, nato, sipri, worldbank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,7 +260,7 @@ def check_sql(con: duckdb.DuckDBPyConnection) -> None:
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
     _loaded[:] = [r[0] for r in con.execute("select name from source_file").fetchall()]
-    # Unique keys are enforced by the primary keys in etl/schema.sql at insert time.
+    # Unique keys are enforced by the primary keys in core/schema.sql at insert time.
     check_ranges(con)
     check_coverage(con)
     check_sql(con)

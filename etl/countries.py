@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycountry
 
-from etl.errors import EtlError
+from core.errors import EtlError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 OVERRIDES = DATA / "country_overrides.csv"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
+from core.errors import EtlError
 from etl.countries import to_iso3
-from etl.errors import EtlError
 from etl.rawfiles import Parsed, describe, find
 
 # Shared CSV reading: table() row by row with line numbers, plain_frame() and numbers() in bulk.
@@ -269,7 +269,7 @@ def parse(raw_dir: Path) -> Parsed:
             describe(
                 nmc_path,
                 raw_dir,
-                publisher=source.PUBLISHER,
+                publisher=source.SOURCE.publisher,
                 edition=f"NMC {edition}(version {', '.join(versions)})",
                 url=source.NMC_URL,
                 licence=source.SOURCE.licence,
@@ -278,7 +278,7 @@ def parse(raw_dir: Path) -> Parsed:
             describe(
                 codes_path,
                 raw_dir,
-                publisher=source.PUBLISHER,
+                publisher=source.SOURCE.publisher,
                 edition="unversioned (no release marked in the file)",
                 url=source.CODES_URL,
                 licence=source.SOURCE.licence,

@@ -43,9 +43,9 @@ import fastexcel
 import polars as pl
 import pycountry
 
+from core.errors import EtlError, first_line
 from etl import readers
 from etl.countries import lookup, to_iso3
-from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, describe, side_by_side
 from etl.sources.base import EDITION_SCHEMA, edition_frame
 from etl.sources.dmdc import KNOWN_GAPS, PUBLISHED_GRAND_TOTAL, Gap

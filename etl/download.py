@@ -47,11 +47,12 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from etl import limits
+from core import limits
+from core.errors import EtlError
+from core.files import process_alive, sha256
 from etl import sources as registry
-from etl.errors import EtlError
 from etl.fetch import Fetcher, Hosts, origin, redact
-from etl.rawfiles import check_workbook, process_alive, sha256
+from etl.rawfiles import check_workbook
 from etl.sources import provenance
 from etl.sources.base import Download
 
@@ -195,7 +196,7 @@ def verify(path: Path, kind: str, content_type: str = "") -> str | None:
     pages are caught. The magic bytes decide; the content type only names what came instead.
     The answer describes the file (an HTML page, its content type and size) and never quotes
     it: what came back may be anything, a cloud's credentials included. A workbook is read
-    within the workbook caps (etl.limits), so a zip bomb costs no more than they allow.
+    within the workbook caps (core.limits), so a zip bomb costs no more than they allow.
     """
     size = path.stat().st_size
     if size == 0:
@@ -440,9 +441,9 @@ def refresh_raw(
     byte-identical to its previous copy is left untouched (changed=False). Raises EtlError
     naming the URL (redacted) and the problem; raw_dir is then exactly as it was before.
 
-    Bounds (etl.limits, configurable by environment): `file_seconds` is the total time one file
+    Bounds (core.limits, configurable by environment): `file_seconds` is the total time one file
     may take, tries and waits included, `run_seconds` that of all downloads of this call; each
-    source's download is capped in size (etl.limits.download_bytes), decoded bytes and nested
+    source's download is capped in size (core.limits.download_bytes), decoded bytes and nested
     zips included. With `previous`, the files the new ones replaced (and their provenance
     records) are moved there instead of deleted, so a caller can put them back
     (etl/quarantine.py); the folder is replaced if it exists.

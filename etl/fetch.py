@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 import httpcore
 import httpx
 
-from etl.errors import EtlError
+from core.errors import EtlError
 
 USER_AGENT = "alliance-ledger-etl/0.1 (refresh of public raw data files)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})

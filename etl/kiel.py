@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
+from core.errors import EtlError
 from etl.countries import is_known_code, to_iso3
-from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, describe, find
 from etl.readers import number, table
 from etl.sources import kiel as source

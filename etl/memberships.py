@@ -21,15 +21,15 @@ from pathlib import Path
 
 import polars as pl
 
+from core.catalogue.sources import MEMBERSHIPS
+from core.errors import EtlError
+from core.files import sha256
 from etl.countries import clean_name, is_known_code, lookup
-from etl.errors import EtlError
-from etl.rawfiles import Parsed, SourceFile, sha256
+from etl.rawfiles import Parsed, SourceFile
 
 ALLIANCES_FILE = "alliances.csv"
 MEMBERSHIPS_FILE = "memberships.csv"
 SUCCESSION_FILE = "state_succession.csv"
-PUBLISHER = "Alliance Ledger (compiled from the sources in each row)"
-LICENCE = "project compilation of public facts; each row cites its source"
 
 ALLIANCE_COLUMNS = ["code", "name", "kind", "founded", "dissolved", "source_url", "note"]
 MEMBERSHIP_COLUMNS = [
@@ -310,10 +310,10 @@ def _read_memberships(rows: _Rows, alliances: dict[str, _Alliance]) -> pl.DataFr
 def _describe(path: Path, display: str, rows: int, edition: str) -> SourceFile:
     return SourceFile(
         name=display,
-        publisher=PUBLISHER,
+        publisher=MEMBERSHIPS.publisher,
         edition=edition,
         url=f"{display} (each row names its own source_url)",
-        licence=LICENCE,
+        licence=MEMBERSHIPS.licence,
         sha256=sha256(path),
         bytes=path.stat().st_size,
         rows=rows,

@@ -24,9 +24,9 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from core.errors import EtlError, first_line
 from etl import readers
 from etl.countries import lookup, to_iso3
-from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, describe, side_by_side
 from etl.sources.base import edition_frame
 from etl.sources.nato import SOURCE as source

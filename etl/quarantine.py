@@ -7,8 +7,8 @@ with the error beside each (`<name>.refused.json`), and the files they had repla
 back from where `refresh_raw(previous=...)` kept them (`hold_back`). The build is then run
 again without them. A file no refresh of this run wrote (put there by hand, or by an earlier
 run) is never moved: its refusal stays a failed build, as before. `etl status` lists what is
-held (`refused`). The folder's name starts with a dot, so no parser glob and no run-log digest
-sees it; deleting it is always safe.
+held (core.runlog.refused). The folder's name starts with a dot, so no parser glob and no
+run-log digest sees it; deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.errors import EtlError
+from core.files import sha256
+from core.runlog import RECORD, REFUSED
 from etl.download import Downloaded
-from etl.errors import EtlError
-from etl.rawfiles import sha256
 from etl.sources import provenance
-
-REFUSED = ".refused"
-RECORD = ".refused.json"  # suffix of the error record beside a held-back file
 
 
 @dataclass(frozen=True)
@@ -125,36 +123,3 @@ def _write(path: Path, entry: dict) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(entry, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A held-back file as `etl status` lists it."""
-
-    file: str  # relative to the raw dir, as it was downloaded
-    day: str  # the .refused/<day> folder
-    refused_at: str
-    sha256: str
-    error: str
-    intact: bool  # the bytes are still those refused
-
-
-def refused(raw_dir: Path) -> list[Refused]:
-    """Every held-back file under <raw>/.refused, newest first (unreadable records are listed
-    with what can be said about them)."""
-    root = Path(raw_dir) / REFUSED
-    out = []
-    for record in sorted(root.glob(f"*/*/*{RECORD}"), reverse=True):
-        held = record.with_name(record.name.removesuffix(RECORD))
-        day = record.relative_to(root).parts[0]
-        try:
-            entry = json.loads(record.read_text(encoding="utf-8"))
-            file, digest = str(entry["file"]), str(entry["sha256"])
-            at, error = str(entry.get("refused_at", "")), str(entry.get("error", ""))
-        except (OSError, ValueError, KeyError, TypeError):
-            name = held.relative_to(root / day).as_posix()
-            out.append(Refused(name, day, "", "", "(unreadable record)", False))
-            continue
-        intact = held.is_file() and sha256(held) == digest
-        out.append(Refused(file, day, at, digest, error, intact))
-    return out

@@ -1,16 +1,14 @@
-"""Locating raw files and recording what was loaded (sha256, size), never changing them; and
-whether the process behind a temporary file still runs.
+"""Locating raw files and recording what was loaded (sha256, size), never changing them.
 
 Before any parser reads a raw file, `find` makes sure it is safe to read with bounded memory
 and time: a regular file (not a FIFO that blocks forever, a link to /dev/zero, a folder), within
-its source's size cap (etl.limits), and, for a workbook, within the caps on uncompressed size
+its source's size cap (core.limits), and, for a workbook, within the caps on uncompressed size
 and rows, checked by streaming the zip members (a zip bomb or a million-row sheet is refused
 before a parser inflates it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -22,8 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import limits
-from etl.errors import EtlError
+from core import limits
+from core.errors import EtlError
+from core.files import kind_of, sha256
 
 # C0 controls except tab, newline and carriage return, DEL and C1 controls: never part of a
 # name, and a NUL is published as is (the REST Countries file once carried 'P\x00oland').
@@ -57,19 +56,6 @@ def find(raw_dir: Path, pattern: str) -> Path:
     return hits[0]
 
 
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
 def check(path: Path, source: str, name: str | None = None, *, workbook: bool = True) -> None:
     """Refuse, in one line, a raw file that cannot be read safely (see the module's doc).
     `name` is how messages call the file (the parsers' name, relative to the raw dir)."""
@@ -80,7 +66,7 @@ def check(path: Path, source: str, name: str | None = None, *, workbook: bool = 
         raise EtlError(f"cannot be read: {e.strerror}", file=name) from None
     if not stat.S_ISREG(info.st_mode):
         link = f" (a link to {os.path.realpath(path)})" if path.is_symlink() else ""
-        raise EtlError(f"is {_kind(info.st_mode)}{link}; only regular files are read", file=name)
+        raise EtlError(f"is {kind_of(info.st_mode)}{link}; only regular files are read", file=name)
     try:
         cap = limits.raw_bytes(source)
     except limits.LimitError as e:
@@ -168,24 +154,6 @@ def refuse_control_characters(frame: pl.DataFrame, file: str) -> None:
             )
 
 
-def open_regular(path: Path):
-    """The file opened for reading, if it is a regular file; never blocks on a FIFO."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise EtlError(f"is {_kind(mode)}; only regular files are read", file=str(path))
-    return os.fdopen(fd, "rb")
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open_regular(path) as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def describe(
     path: Path, raw_dir: Path, *, publisher: str, edition: str, url: str, licence: str, rows: int
 ) -> SourceFile:
@@ -228,15 +196,3 @@ def side_by_side(
         raise EtlError(f"two files claim one {kind}: {names}; keep one", file=str(raw_dir))
     tables = {t: pl.concat([p.tables[t] for p in parsed]) for t in parsed[0].tables}
     return Parsed(tables=tables, files=[f for p in parsed for f in p.files])
-
-
-def process_alive(pid: int) -> bool:
-    """Whether the process that named a temporary file or folder (its pid) still runs: a build's
-    `.db.PID.tmp` and a refresh's `.refresh-PID-*` are left alone while it does."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.errors import EtlError
+from core.errors import EtlError
 
 
 def modified_date(path: Path, file: str) -> date:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
+from core.errors import EtlError
 from etl.countries import HISTORICAL, is_known_code
-from etl.errors import EtlError
 from etl.rawfiles import CONTROL, Parsed, describe, find
 from etl.sources import provenance
 from etl.sources import restcountries as source

@@ -28,9 +28,9 @@ from xml.etree import ElementTree as ET
 import fastexcel
 import polars as pl
 
+from core.errors import EtlError, first_line
 from etl import rawfiles, readers
 from etl.countries import lookup, to_iso3
-from etl.errors import EtlError, first_line
 from etl.rawfiles import Parsed, side_by_side
 from etl.sources import provenance
 from etl.sources.base import edition_frame

@@ -15,40 +15,25 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import outdir
-from etl.db import connect_readonly
-from etl.errors import EtlError, first_line
+from core import outdir
+from core.catalogue import tables
+from core.db import connect_readonly
+from core.errors import EtlError, first_line
 from etl.rawfiles import Parsed, SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "data" / "snapshot"
 EXTRA = ("RUS", "UKR", "BLR", "CHN")
-# Parsed source tables kept in the snapshot (alliance and membership come from data/ directly).
-TABLES = {
-    "edition": None,
-    "country": "iso3",
-    "sipri_milex": "iso3",
-    "sipri_missing": "iso3",
-    "sipri_country_note": "iso3",
-    "sipri_region_total": None,
-    "nato_defence": "iso3",
-    "nato_aggregate": None,
-    "nato_real_change": None,
-    "wb_macro": "iso3",
-    "wb_country": "iso3",
-    "cow_nmc": "iso3",
-    "kiel_aid_monthly": "iso3",
-    "kiel_aid_donor": "iso3",
-    "kiel_heavy_weapons": "iso3",
-    "us_forces": None,  # every row: the blocks' totals are checked against their rows
-}
+# Parsed source tables kept in the snapshot, each with the column its bundled countries' rows are
+# kept by (None: every row); alliance and membership come from data/ directly.
+TABLES = tables.from_sources()
 MANIFEST = "source_file.json"
 
 
 def write(db: Path, out: Path = SNAPSHOT) -> dict[str, int]:
     """Export the rows of SIPRI's and the tracked countries of every source table as Parquet,
     plus a manifest: every file or (a full disk, a kill, any error) none, the folder's earlier
-    files kept (etl.outdir)."""
+    files kept (core.outdir)."""
     if why := outdir.problem(out):
         raise EtlError(f"cannot write the snapshot here: {why}", file=str(out))
     con = connect_readonly(db)  # read-only, no file access, and refused unless it is ours

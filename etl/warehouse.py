@@ -1,27 +1,13 @@
-"""The warehouse's DDL and derived views, shared by the build and the tests' tiny databases."""
+"""Writing the warehouse: its tables (core/schema.sql) and the views and macros of
+queries/views/, created in a new database, and frames inserted by column name. Shared by the
+build and the tests' tiny databases."""
 
 from __future__ import annotations
-
-import hashlib
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = Path(__file__).resolve().parent / "schema.sql"
-VIEWS = ROOT / "queries" / "views"
-
-
-def version() -> str:
-    """A hash of what shapes the warehouse: its tables (etl/schema.sql) and the views and
-    macros every query builds on (queries/views/). Each run records it (etl_run); a database
-    built by other code may lack a column or macro this code's queries need, which is how the
-    dashboard tells (app/firstrun.py)."""
-    digest = hashlib.sha256()
-    for path in [SCHEMA, *sorted(VIEWS.glob("*.sql"))]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+from core.db import SCHEMA, VIEWS
 
 
 def _run(con: duckdb.DuckDBPyConnection, scripts: list[str], own_transaction: bool) -> None:
@@ -48,7 +34,7 @@ def _run(con: duckdb.DuckDBPyConnection, scripts: list[str], own_transaction: bo
 
 
 def create_schema(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> None:
-    """The tables of etl/schema.sql (see _run for own_transaction)."""
+    """The tables of core/schema.sql (see _run for own_transaction)."""
     _run(con, [SCHEMA.read_text(encoding="utf-8")], own_transaction)
 
 

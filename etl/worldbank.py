@@ -25,8 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
+from core.errors import EtlError
 from etl.countries import is_known_code
-from etl.errors import EtlError
 from etl.rawfiles import Parsed, SourceFile, describe, find
 from etl.readers import _columns, number, numbers, records, table
 from etl.sources import worldbank as source
@@ -164,7 +164,7 @@ def parse(raw_dir: Path) -> Parsed:
         )
         metadata.append((edition, countries))
         about = {
-            "publisher": source.PUBLISHER,
+            "publisher": source.SOURCE.publisher,
             "edition": edition.isoformat(),
             "url": source.URL.format(code=code),
             "licence": source.SOURCE.licence,

@@ -1,15 +1,17 @@
 """How old each source is, and whether its publisher should have released a newer edition.
 
 A source is stale when its edition is older than the publisher's usual update period plus a
-grace of a month. Periods and cadences come from the source registry (etl/sources/): SIPRI and
-NATO publish yearly, the World Bank updates WDI several times a year, the Kiel tracker releases
-every few months. Correlates of War, REST Countries and the project's own facts have no schedule
-and are never flagged. Where the `edition` table records a publication date, that date counts.
+grace of a month. Periods and cadences come from the catalogue (core/catalogue/sources.py):
+SIPRI and NATO publish yearly, the World Bank updates WDI several times a year, the Kiel tracker
+releases every few months. Correlates of War, REST Countries and the project's own facts have
+no schedule and are never flagged. Where the `edition` table records a publication date, that
+date counts.
 
 A source is stale too, whatever its age, while the newest file a refresh downloaded for it was
 refused by the build and held back (etl/quarantine.py): the run log (`etl_run`) then holds a
-'refused' run whose message starts with HELD and the folder, and whose `sources_sha256` are the
-raw files kept; the flag stays until the database loads a file of that source other than those.
+'refused' run whose message names the folder held back (core.runlog), and whose
+`sources_sha256` are the raw files kept; the flag stays until the database loads a file of that
+source other than those.
 """
 
 from __future__ import annotations
@@ -19,18 +21,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from etl.sources import REGISTRY
+from core.catalogue.sources import SOURCES
+from core.runlog import held_folder
 from ledger.queries import Run
 
 GRACE_DAYS = 31
 # folder of the file under the raw dir -> (publisher's usual period in days, how we know)
-PERIODS = {s.folder: (s.period_days, s.cadence) for s in REGISTRY.values() if s.period_days}
+PERIODS = {s.folder: (s.period_days, s.cadence) for s in SOURCES.values() if s.period_days}
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RELEASE_YEAR = re.compile(r"\b(\d{4}) release\b")
-# How a refresh's run-log message begins when it held a source's new files back: HELD, the
-# folder, a colon (etl/cli.py writes it; held_back reads it).
-HELD = "held back"
-_HELD = re.compile(rf"{HELD} (\w+): ")
 
 
 @dataclass(frozen=True)
@@ -94,10 +93,9 @@ def held_back(run: Run) -> dict[str, str]:
     for started, message, digests in refused.select(
         "started_at", "message", "sources_sha256"
     ).iter_rows():
-        m = _HELD.match(message or "")
-        if not m or m[1] in seen:
+        folder = held_folder(message)
+        if folder is None or folder in seen:
             continue
-        folder = m[1]
         seen.add(folder)
         try:
             kept = json.loads(digests or "{}")

@@ -7,7 +7,9 @@ gives only for a statistic to be computed from (concordance_test's `differences`
 
 Values are always bound (`$year`, `$alliance`, ...), never formatted into the SQL text. A query
 gets exactly the parameters it mentions: defaults come from its sidecar, overrides from the
-caller, and an unknown or missing parameter is an error that names it.
+caller, and an unknown or missing parameter is an error that names it. A parameter's type is
+`integer`, `number`, `date`, `string`, `enum:a|b`, or a catalogue type (`source`, `grouping`,
+`membership`) whose values the catalogue lists.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
 import yaml
 
-from etl.errors import EtlError
+from core import queryfiles
+from core.catalogue import groupings, sources
+from core.errors import EtlError
 
-QUERIES = Path(__file__).resolve().parent.parent / "queries"
+QUERIES = queryfiles.QUERIES
 _PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
@@ -63,14 +66,12 @@ class Query:
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in QUERIES.glob("*.sql"))
+    return queryfiles.names()
 
 
 @cache
 def load(name: str) -> Query:
-    path = QUERIES / f"{name}.sql"
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
-        raise EtlError(f"no query named {name!r}; known: {', '.join(names())}")
+    path = queryfiles.path(name)
     meta_path = path.with_suffix(".yml")
     meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     return Query(name=name, sql=path.read_text(encoding="utf-8"), meta=meta or {})
@@ -106,22 +107,42 @@ def _typed(query: str, name: str, value: Any, kind: str | None) -> Any:
             return date.fromisoformat(value)
     except ValueError:
         raise EtlError(f"query {query!r}: ${name} must be a {kind}, got {value!r}") from None
-    choices = None
-    if kind and kind.startswith("enum:"):
-        choices = kind.removeprefix("enum:").split("|")
-    if choices and value not in choices:
-        raise EtlError(f"query {query!r}: ${name} must be one of {', '.join(choices)}")
+    allowed = values_of(kind)
+    if allowed and value not in allowed:
+        raise EtlError(f"query {query!r}: ${name} must be one of {', '.join(allowed)}")
     return value
+
+
+# Parameter types whose values the catalogue lists (core/catalogue/): a sidecar names the type,
+# never the values, so a source or grouping added there is accepted by every query at once.
+CATALOGUE_TYPES: dict[str, Callable[[], list[str]]] = {
+    "source": sources.offered,
+    "grouping": groupings.codes,
+    "membership": lambda: list(groupings.MEMBERSHIPS),
+}
+
+
+def values_of(kind: str | None) -> list[str]:
+    """The values a parameter type allows: a catalogue type's (read now), an `enum:a|b`'s;
+    [] for a type that is not a list of values (integer, number, date, string)."""
+    if kind in CATALOGUE_TYPES:
+        return CATALOGUE_TYPES[kind]()
+    if kind and kind.startswith("enum:"):
+        return kind.removeprefix("enum:").split("|")
+    return []
+
+
+def choices(name: str, param: str) -> list[str]:
+    """The values a query's parameter accepts ([] when it is not a list of values)."""
+    declared = load(name).meta.get("parameters") or {}
+    return values_of((declared.get(param) or {}).get("type"))
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run one query with bound parameters: the finished frame (statistics added)."""
     query = load(name)
     bound = coerce(query, params)
-    try:
-        frame = con.sql(query.sql, params=bound).pl()
-    except duckdb.Error as e:
-        raise EtlError(f"query {name!r} failed: {str(e).splitlines()[0]}") from None
+    frame = queryfiles.run(con, name, query.sql, bound)
     statistics = query.meta.get("statistics")
     if not statistics:
         return frame
@@ -130,7 +151,11 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     return stats.apply(frame, statistics)
 
 
-Run = Callable[..., pl.DataFrame]
+class Run(Protocol):
+    """What reads a query by name, run(name, **params) -> the finished frame: a connection's
+    runner below, the claims' cached one (ledger/claims/runner.py), the dashboard's data.run."""
+
+    def __call__(self, name: str, **params: Any) -> pl.DataFrame: ...
 
 
 def runner(con: duckdb.DuckDBPyConnection) -> Run:

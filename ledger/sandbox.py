@@ -15,7 +15,7 @@ Defences, each enough on its own for some attacks and together for all we test:
 - every result type is shown: types no output can hold (interval, union, list, struct, map,
   blob, ...) and dates, timestamps and times outside Python's range (infinity, year 5877642)
   arrive as their DuckDB text;
-- at most `workers` queries run at once (etl.limits); others wait, then are turned away.
+- at most `workers` queries run at once (core.limits); others wait, then are turned away.
 Every refusal is an SqlRefused with one line meant for a reader, never a traceback, and says
 why the query was stopped: memory, time, a signal from outside, a crash.
 """
@@ -32,14 +32,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import limits
-from etl.db import problem
+from core import limits
+from core.db import problem
 from ledger import sqlpool
 from ledger.sqlworker import only_one_query
 
 DEFAULT_ROW_CAP = int(limits.LIMITS["row_cap"].default)
 DEFAULT_SECONDS = float(limits.LIMITS["query_seconds"].default)
-MAX_SQL_CHARS = int(limits.LIMITS["sql_chars"].default)
 # Time a worker may take to start (import DuckDB and Arrow, open the database): generous, as
 # the machine may be busy, and not the reader's to choose. Once it has the query, it is killed
 # KILL_FACTOR times the query's limit plus GRACE later: "about twice the limit" at most.
@@ -93,7 +92,7 @@ def pool() -> sqlpool.Pool:
 
 def check_options(row_cap: object, seconds: object) -> tuple[int, float]:
     """A row cap and a time limit as the reader gave them (text or numbers), validated against
-    etl.limits: positive, finite, at most the ceilings. LimitError (one line) otherwise."""
+    core.limits: positive, finite, at most the ceilings. LimitError (one line) otherwise."""
     cap = limits.parse("row_cap", row_cap, label="--row-cap")
     if cap > (most := limits.get("max_row_cap")):
         raise limits.LimitError(f"--row-cap must be at most {most:,}, not {cap:,}")
@@ -109,7 +108,7 @@ def deadline(seconds: float) -> float:
 
 
 def _settings() -> tuple[int, int, int, int]:
-    """(DuckDB memory limit, threads, worker RSS cap, result cap), all from etl.limits."""
+    """(DuckDB memory limit, threads, worker RSS cap, result cap), all from core.limits."""
     worker_mb = int(limits.get("worker_mb"))
     memory_mb = min(int(limits.get("memory_mb")), worker_mb // 2)
     return memory_mb, int(limits.get("threads")), worker_mb, int(limits.get("result_mb"))

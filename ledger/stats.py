@@ -65,13 +65,19 @@ KENDALL_EXACT_MAX_N = 33  # scipy.stats.kendalltau(method='auto') goes exact up 
 WILCOXON_EXACT_MAX_N = 50  # scipy.stats.wilcoxon(method='auto') goes exact up to this n
 
 
-def _missing(*values: object) -> bool:
+def missing(*values: object) -> bool:
+    """Whether any value is missing: None or NaN (the one test the project uses)."""
     return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
+
+
+def spans_zero(lo: float | None, hi: float | None) -> bool:
+    """True when an interval holds zero (or is unknown): the data cannot tell the sign."""
+    return missing(lo, hi) or lo <= 0 <= hi
 
 
 def t_p(t: float | None, df: float | None) -> float | None:
     """Two-sided p of a Student t statistic; an infinite t (|rho| = 1) gives 0."""
-    if _missing(t, df) or df <= 0:
+    if missing(t, df) or df <= 0:
         return None
     from scipy.special import stdtr  # on first use: see the note at the top
 
@@ -80,7 +86,7 @@ def t_p(t: float | None, df: float | None) -> float | None:
 
 def z_p(z: float | None) -> float | None:
     """Two-sided p of a standard normal statistic."""
-    if _missing(z):
+    if missing(z):
         return None
     from scipy.special import ndtr
 
@@ -89,7 +95,7 @@ def z_p(z: float | None) -> float | None:
 
 def spearman_p(rho: float | None, n: int | None) -> float | None:
     """P-value of Spearman's rho as scipy.stats.spearmanr: t on n - 2 degrees of freedom."""
-    if _missing(rho, n) or n < 3:
+    if missing(rho, n) or n < 3:
         return None
     if abs(rho) >= 1.0:
         return 0.0
@@ -99,7 +105,7 @@ def spearman_p(rho: float | None, n: int | None) -> float | None:
 
 def partial_spearman_p(rho: float | None, n: int | None) -> float | None:
     """P-value of a first-order partial rank correlation: t on n - 3 degrees of freedom."""
-    if _missing(rho, n) or n < 4:
+    if missing(rho, n) or n < 4:
         return None
     if abs(rho) >= 1.0:
         return 0.0
@@ -150,7 +156,7 @@ def kendall_p(
     z: float | None,
 ) -> tuple[float | None, str | None]:
     """(p, method) for Kendall's tau-b as scipy.stats.kendalltau(method='auto')."""
-    if _missing(n, concordant, discordant, ties_x, ties_y) or n < 2:
+    if missing(n, concordant, discordant, ties_x, ties_y) or n < 2:
         return None, None
     tot = n * (n - 1) // 2
     if ties_x == tot or ties_y == tot:  # a constant variable: scipy returns NaN
@@ -175,7 +181,7 @@ def _wilcoxon_counts(n: int) -> tuple[int, ...]:
 
 def wilcoxon_exact_p(n: int | None, w_plus: float | None) -> float | None:
     """Exact two-sided p of W+ (no ties, no zeros), as scipy.stats.wilcoxon(method='exact')."""
-    if _missing(n, w_plus) or n < 1:
+    if missing(n, w_plus) or n < 1:
         return None
     counts = _wilcoxon_counts(n)
     total = 2**n
@@ -193,7 +199,7 @@ def wilcoxon_critical_rank(n: int | None) -> int | None:
     approximation without tie correction, k = ceil(n(n+1)/4 - z_0.975 sqrt(n(n+1)(2n+1)/24)),
     which inverts scipy.stats.wilcoxon(method='approx', correction=False). None when even the
     most extreme W+ has p >= 0.05 (n <= 5): every shift is then in the interval."""
-    if _missing(n) or n < 1:
+    if missing(n) or n < 1:
         return None
     tail = (1 - CONFIDENCE) / 2
     if n <= WILCOXON_EXACT_MAX_N:
@@ -288,7 +294,7 @@ def _cut(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, pivot: float, strict: bo
 
 def slope_p(t: float | None, n: int | None) -> float | None:
     """P-value of an OLS slope as scipy.stats.linregress: t on n - 2 degrees of freedom."""
-    if _missing(n) or n < 3:
+    if missing(n) or n < 3:
         return None
     return t_p(t, n - 2)
 
@@ -296,6 +302,9 @@ def slope_p(t: float | None, n: int | None) -> float | None:
 # --------------------------------------------------------------------------- intervals
 
 CONFIDENCE = 0.95
+# Every bootstrap: fixed, so the same data give the same interval on every run.
+SEED = 20250601
+DRAWS = 2000
 
 
 def _z_quantile() -> float:
@@ -313,7 +322,7 @@ def fisher_interval(
     Wright's (2000) variance 1 + rho^2 / 2 (a partial rho given one variable loses one more
     degree of freedom, lost = 4), Kendall's tau Fieller, Hartley and Pearson's (1957)
     0.437 / (n - 4). |r| = 1 gives (r, r)."""
-    if _missing(r, n) or n - lost <= 0:
+    if missing(r, n) or n - lost <= 0:
         return None, None
     if abs(r) >= 1.0:
         return r, r
@@ -321,12 +330,23 @@ def fisher_interval(
     return math.tanh(z - half), math.tanh(z + half)
 
 
+def spearman_interval(
+    rho: float | None, n: int | None, controls: int = 0
+) -> tuple[float | None, float | None]:
+    """95 % interval of Spearman's rho (or a partial rho given `controls` variables): Fisher's z
+    with Bonett and Wright's (2000) variance 1 + rho^2 / 2 over n - 3 - controls, which keeps
+    the coverage of a rank correlation near 95 % (Psychometrika 65:1). The runner's `spearman`
+    and `partial_spearman` statistics and the claims' correlations take it alike."""
+    variance = 1.0 if missing(rho) else 1.0 + rho * rho / 2.0
+    return fisher_interval(rho, n, lost=3 + controls, variance=variance)
+
+
 def t_interval(
     estimate: float | None, se: float | None, df: float | None
 ) -> tuple[float | None, float | None]:
     """95 % interval estimate -+ t_0.975(df) se (an OLS slope: scipy.stats.linregress's
     slope and stderr with scipy.stats.t.ppf(0.975, n - 2))."""
-    if _missing(estimate, se, df) or df <= 0:
+    if missing(estimate, se, df) or df <= 0:
         return None, None
     from scipy.special import stdtrit
 
@@ -350,8 +370,8 @@ def difference_in_differences(
     window: Sequence[int],
     stratum: Sequence[str],
     control: np.ndarray,
-    draws: int = 2000,
-    seed: int = 20250601,
+    draws: int = DRAWS,
+    seed: int = SEED,
 ) -> DifferenceInDifferences:
     """Each treated unit's change less the mean change of the control units over the same
     window, averaged over treated units (pooled) and within each stratum, with a fixed-seed
@@ -407,20 +427,15 @@ def difference_in_differences(
 # `p` (default name X_p), and for the methods with an interval `lo`/`hi` (X_lo, X_hi).
 
 
-def _rank_variance(r: float | None) -> float:
-    """Bonett and Wright's (2000) variance factor of Fisher's z for Spearman's rho."""
-    return 1.0 if _missing(r) else 1.0 + r * r / 2.0
-
-
 def _spearman(row: dict, spec: dict) -> dict[str, Any]:
     r, n = row[spec["column"]], row[spec.get("n", "n")]
-    lo, hi = fisher_interval(r, n, variance=_rank_variance(r))
+    lo, hi = spearman_interval(r, n)
     return {"p": spearman_p(r, n), "lo": lo, "hi": hi}
 
 
 def _partial_spearman(row: dict, spec: dict) -> dict[str, Any]:
     r, n = row[spec["column"]], row[spec.get("n", "n")]
-    lo, hi = fisher_interval(r, n, lost=4, variance=_rank_variance(r))
+    lo, hi = spearman_interval(r, n, controls=1)
     return {"p": partial_spearman_p(r, n), "lo": lo, "hi": hi}
 
 
@@ -457,7 +472,7 @@ def _hodges_lehmann(row: dict, spec: dict) -> dict[str, Any]:
 def _ols_slope(row: dict, spec: dict) -> dict[str, Any]:
     n = row[spec.get("n", "n")]
     slope, se = row[spec["column"]], row[spec.get("se", "slope_se")]
-    lo, hi = t_interval(slope, se, None if _missing(n) else n - 2)
+    lo, hi = t_interval(slope, se, None if missing(n) else n - 2)
     return {"p": slope_p(row[spec.get("t", "t")], n), "lo": lo, "hi": hi}
 
 
@@ -516,9 +531,66 @@ def apply(frame: pl.DataFrame, statistics: dict[str, dict] | None) -> pl.DataFra
     return frame.with_columns(new).drop(consumed)
 
 
-# --------------------------------------------------------------------------- paired bootstrap
-BOOTSTRAP_SEED = 20250601  # fixed: the same data give the same interval on every run
-BOOTSTRAP_DRAWS = 2000
+# --------------------------------------------------------------------------- bootstraps
+# Percentile intervals over allies resampled with replacement (the claims' medians, differences
+# and changes in a correlation). The allies are the whole population, not a sample: such an
+# interval reads as "how much the figure hangs on which allies happen to be in it".
+
+
+def _percentiles(values: np.ndarray) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles (written out: (1 - CONFIDENCE) / 2 is 0.025 only to
+    within a rounding, enough to move an interval's last digits)."""
+    return float(np.quantile(values, 0.025)), float(np.quantile(values, 0.975))
+
+
+def _per_row(statistic: Callable[..., float], draws: np.ndarray) -> np.ndarray:
+    """statistic of every row; a statistic without an axis argument is applied row by row."""
+    try:
+        return np.asarray(statistic(draws, axis=1), dtype=float)
+    except TypeError:
+        return np.apply_along_axis(statistic, 1, draws)
+
+
+def _known(values: Sequence[float]) -> np.ndarray:
+    return np.asarray([v for v in values if not missing(v)], dtype=float)
+
+
+def bootstrap(
+    values: Sequence[float], statistic: Callable[[np.ndarray], float] = np.median
+) -> tuple[float | None, float | None]:
+    """95 % percentile interval of `statistic` over the values resampled with replacement."""
+    data = _known(values)
+    if data.size < 3:
+        return None, None
+    rng = np.random.default_rng(SEED)
+    draws = rng.choice(data, size=(DRAWS, data.size), replace=True)
+    return _percentiles(_per_row(statistic, draws))
+
+
+def bootstrap_difference(
+    a: Sequence[float], b: Sequence[float], statistic: Callable[[np.ndarray], float] = np.mean
+) -> tuple[float | None, float | None]:
+    """95 % percentile interval of statistic(a) - statistic(b), each group resampled on its own."""
+    xa, xb = _known(a), _known(b)
+    if xa.size < 2 or xb.size < 2:
+        return None, None
+    rng = np.random.default_rng(SEED)
+    # One call over all draws (numpy's mean and median take an axis): the claims' histories
+    # run this hundreds of times, and a call per draw cost seconds on the landing page.
+    da = _per_row(statistic, rng.choice(xa, size=(DRAWS, xa.size)))
+    db = _per_row(statistic, rng.choice(xb, size=(DRAWS, xb.size)))
+    return _percentiles(da - db)
+
+
+def spearman_rho(frame: pl.DataFrame, a: str, b: str) -> tuple[float | None, int]:
+    """Spearman's rho of two columns (average ranks), over the rows where both are known, and
+    how many rows that is (None below 3)."""
+    both = frame.select(a, b).drop_nulls()
+    if both.height < 3:
+        return None, both.height
+    ranked = both.select(pl.col(a).rank("average"), pl.col(b).rank("average"))
+    rho = ranked.select(pl.corr(a, b)).item()
+    return (None if rho is None else float(rho)), both.height
 
 
 def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -547,8 +619,8 @@ def rho_change_interval(
     n = len(years[0][0]) if years else 0
     if n < 4 or any(len(x) != n or len(y) != n for x, y in years):
         return None, None
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    draws = rng.integers(0, n, size=(BOOTSTRAP_DRAWS, n))
+    rng = np.random.default_rng(SEED)
+    draws = rng.integers(0, n, size=(DRAWS, n))
 
     def mean_rho(pairs) -> np.ndarray:
         rhos = [
@@ -559,6 +631,6 @@ def rho_change_interval(
 
     change = mean_rho(late) - mean_rho(early)
     change = change[np.isfinite(change)]
-    if change.size < BOOTSTRAP_DRAWS // 2:
+    if change.size < DRAWS // 2:
         return None, None
-    return float(np.quantile(change, 0.025)), float(np.quantile(change, 0.975))
+    return _percentiles(change)

@@ -25,6 +25,14 @@ def raw_dir() -> Path:
     return path
 
 
+@pytest.fixture
+def raw(tmp_path: Path, request) -> Path:
+    """A raw folder holding the test module's hand-made files, which its `write_raw(folder)`
+    writes (test_cow, test_kiel, test_restcountries, test_worldbank)."""
+    request.module.write_raw(tmp_path)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def real_db_path(raw_dir, tmp_path_factory) -> Path:
     """The warehouse built once per test session from the real raw files."""
@@ -35,7 +43,7 @@ def real_db_path(raw_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_con(real_db_path):
-    from etl.db import connect_readonly
+    from core.db import connect_readonly
 
     con = connect_readonly(real_db_path)
     yield con

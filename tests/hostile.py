@@ -23,8 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+from core.errors import EtlError
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
-from etl.errors import EtlError
 from tests.test_download import (
     SIPRI_FILES,
     WB_CODES,

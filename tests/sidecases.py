@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from tests.helpers import etl_command as etl
+
 ROOT = Path(__file__).resolve().parent.parent
 VICTIM = b"someone else's file: must keep these bytes\n"
 RAW_DIR = Path(os.environ.get("ALLIANCE_RAW_DIR", ROOT.parent / "shared" / "data" / "raw"))
@@ -53,10 +55,6 @@ class Case:
     setup: Callable[[Path, Path], Run]  # (scratch folder, a served database) -> Run
     needs: str = ""  # "unshare", "raw": skipped without it
     slow: bool = False  # judges every claim (app.warm): the tests check these in-process
-
-
-def etl(*args: str) -> list[str]:
-    return [sys.executable, "-m", "etl.cli", *map(str, args)]
 
 
 def warm(*args: str) -> list[str]:

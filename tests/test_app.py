@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,20 +14,24 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import charts, claimcards, memo, nav, widgets
+from app import chartcache, charts, claimcards, nav, widgets
 from app.views import alliances as alliances_views
 from app.views import burden as burden_views
 from app.views import capability as capability_views
 from app.views import claims as claims_views
-from app.views import figures as figures_views
 from app.views import free_riding as free_riding_views
+from app.views import key_figures as figures_views
 from app.views import map as map_views
+from core.catalogue import groupings, sources
+from ledger import queries
+from tests import helpers
 from tests.dashboard_db import dashboard_db
+from tests.helpers import CHART_PAGES, open_page
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent
-DASHBOARD = str(ROOT / "dashboard.py")
-TIMEOUT = 120
+DASHBOARD = str(helpers.DASHBOARD)
+TIMEOUT = helpers.APP_TIMEOUT
 
 
 @pytest.fixture(scope="session")
@@ -38,16 +43,6 @@ def app_db(request, tmp_path_factory) -> Path:
 def db_env(app_db, monkeypatch) -> Path:
     monkeypatch.setenv("ALLIANCE_DB", str(app_db))
     return app_db
-
-
-def open_page(key: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if key != "claims":
-        at.switch_page(nav.BY_KEY[key].path).run()
-    return at
 
 
 def specs(at: AppTest) -> list[dict]:
@@ -64,9 +59,6 @@ def texts(elements) -> str:
 
 
 # --------------------------------------------------------------------------- every page
-
-
-CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
 
 
 @pytest.mark.parametrize("key", [p.key for p in nav.PAGES])
@@ -138,7 +130,7 @@ def test_year_grouping_and_membership_change_the_charts(db_env):
     assert any("2020" in t for t in titles(at))
     at.selectbox(key="group").set_value("JEF").run()
     assert not at.exception
-    assert any("% of GDP, JEF" in t for t in titles(at))
+    assert any("% of GDP, Joint Expeditionary Force" in t for t in titles(at))  # its one label
     at.radio(key="membership").set_value("current").run()
     assert not at.exception
 
@@ -149,7 +141,7 @@ def test_every_grouping_and_source_renders_without_error(db_env, key):
     for source in ("nato", "sipri"):
         at.radio(key="source").set_value(source).run()
         for code in at.selectbox(key="group").options:
-            value = {v: k for k, v in widgets.GROUPINGS.items()}.get(code, code)
+            value = {v: k for k, v in groupings.labels().items()}.get(code, code)
             at.selectbox(key="group").set_value(value).run()
             assert not at.exception, (source, value, [e.value for e in at.exception])
             assert not at.main.warning, (source, value, texts(at.main.warning))
@@ -178,7 +170,7 @@ def test_country_choice_changes_the_profile(db_env):
 def test_url_parameters_restore_the_view(db_env):
     at = open_page(
         "burden",
-        {"source": "SIPRI", "year": "2010", "group": widgets.GROUPINGS["NATO_EUROPE_CANADA"]},
+        {"source": "SIPRI", "year": "2010", "group": groupings.label("NATO_EUROPE_CANADA")},
     )
     assert not at.exception
     assert at.radio(key="source").value == "sipri"
@@ -186,6 +178,23 @@ def test_url_parameters_restore_the_view(db_env):
     assert at.selectbox(key="group").value == "NATO_EUROPE_CANADA"
     assert any("NATO Europe and Canada" in t and "SIPRI" in t for t in titles(at))
     assert any("2010" in t for t in titles(at))
+
+
+def test_a_source_and_a_grouping_added_to_the_catalogue_are_offered(db_env, monkeypatch):
+    """Offering a new source or grouping on the pages needs no edit outside the catalogue: an
+    entry added at run time is a choice of every query of its type and of the pages' controls."""
+    eurostat = replace(sources.SOURCES["worldbank"], key="eurostat", short="Eurostat", offered=True)
+    aukus = groupings.Grouping("AUKUS", "AUKUS", "minilateral", "AUKUS pact", "AUKUS", "AUKUS")
+    monkeypatch.setitem(sources.SOURCES, "eurostat", eurostat)
+    monkeypatch.setitem(groupings.GROUPINGS, "AUKUS", aukus)
+    assert queries.choices("burden", "source") == ["nato", "sipri", "eurostat"]
+    assert queries.choices("burden", "alliance")[-1] == "AUKUS"
+    assert queries.coerce(queries.load("burden"), {"alliance": "AUKUS"})["alliance"] == "AUKUS"
+    at = open_page("burden")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Eurostat" in at.radio(key="source").options
+    assert "AUKUS pact" in at.selectbox(key="group").options
+    assert "Eurostat" in at.radio(key="source").help
 
 
 def test_urls_carry_codes_and_old_links_open_the_same_view(db_env):
@@ -278,7 +287,7 @@ def test_capability_page_draws_every_view_with_sources(db_env):
         chart(at, start)
     captions = texts(at.main.caption)
     # one line of provenance per chart, short names and editions (details behind the expander)
-    for publisher in ("Source: NATO (June 2024 edition)", "Correlates of War", "Kiel Institute"):
+    for publisher in ("Source: NATO (June 2024 edition)", "Correlates of War", "Kiel tracker"):
         assert publisher in captions
     assert "Hollow markers" in captions
     assert len(at.get("download_button")) >= len(CAPABILITY_CHARTS)
@@ -331,7 +340,7 @@ def test_capability_controls_in_the_url_restore_the_view(db_env):
     assert at.select_slider(key="depreciation").value == 0.15
     assert at.select_slider(key="target").value == 5.0
     assert at.selectbox(key="group").value == "JEF"
-    assert "Spending on major equipment, JEF" in " ".join(titles(at))
+    assert "Spending on major equipment, Joint Expeditionary Force" in " ".join(titles(at))
 
 
 def test_capability_empty_selections_give_messages(db_env):
@@ -661,32 +670,34 @@ def test_a_chart_is_kept_for_the_same_builder_values_and_rows(monkeypatch):
     def builder(year: int):  # a page's lambda over a value of this run
         return lambda f: burden_views.guideline_shortfall(f, year)
 
-    first = memo.chart(builder(2024), frame)
-    assert memo.chart(builder(2024), frame.clone()) is first  # same code, closure and rows
-    memo.chart(builder(2023), frame)  # another value in the closure
-    memo.chart(builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct")))  # other rows
+    first = chartcache.chart(builder(2024), frame)
+    assert chartcache.chart(builder(2024), frame.clone()) is first  # same code, closure and rows
+    chartcache.chart(builder(2023), frame)  # another value in the closure
+    chartcache.chart(
+        builder(2024), frame.with_columns(pl.lit(2.0).alias("burden_pct"))
+    )  # other rows
     assert built == [2024, 2023, 2024]
     # a lambda at a page's top level reads the page's controls as globals of the run
     page = {"__name__": "__main__", "burden_views": burden_views, "year": 2022}
     exec("build = lambda f: burden_views.guideline_shortfall(f, year)", page)
-    memo.chart(page["build"], frame)
+    chartcache.chart(page["build"], frame)
     page["year"] = 2021
-    memo.chart(page["build"], frame)
-    memo.chart(page["build"], frame)
+    chartcache.chart(page["build"], frame)
+    chartcache.chart(page["build"], frame)
     assert built[-2:] == [2022, 2021]
     opaque = object()  # a closure over something whose content cannot be keyed
 
     def unkeyable(f: pl.DataFrame) -> charts.Chart:
         return burden_views.guideline_shortfall(f, opaque)
 
-    memo.chart(unkeyable, frame)
-    memo.chart(unkeyable, frame)
+    chartcache.chart(unkeyable, frame)
+    chartcache.chart(unkeyable, frame)
     assert built[-2:] == [opaque, opaque]  # built every time
 
 
 def test_rerunning_a_page_reuses_its_charts(db_env):
     at = open_page("free_riding")
-    kept = memo.kept()
+    kept = chartcache.kept()
     hits, misses = kept.hits, kept.misses
     before = specs(at)
     at.run()
@@ -1047,7 +1058,7 @@ def test_a_snapshot_database_built_by_other_code_is_rebuilt(tmp_path, monkeypatc
     assert db.stat().st_ino != inode  # a new file published in its place
     from app import firstrun
 
-    assert firstrun.built_by()["warehouse_version"] == firstrun.code_version()
+    assert firstrun.built_by()["warehouse_version"] == firstrun.our_warehouse()
     assert len(at.get("plotly_chart")) >= 6
 
 

@@ -10,12 +10,13 @@ from datetime import date
 import polars as pl
 import pytest
 
-from app import charts, intervals
+from app import charts
 from app.views import alliances as alliances_views
 from app.views import burden as burden_views
 from app.views import capability as capability_views
 from app.views import country as country_views
 from app.views import free_riding as free_riding_views
+from ledger import words
 from tests.test_app import (  # noqa: F401 (app_db, db_env: fixtures)
     app_db,
     db_env,
@@ -77,7 +78,6 @@ def test_a_frame_without_the_runners_intervals_claims_no_clear_sign():
     assert not [t for t in chart.figure.data if t.fill == "toself"]
     assert set(_markers(chart, free_riding_views.RHO_NAME)) == {charts.GREY}
     assert free_riding_views.association(0.45, None, None).startswith("No clear link")
-    assert not hasattr(intervals, "rho_bounds") and not hasattr(intervals, "slope_bounds")
 
 
 def test_statistic_lines_are_grey_and_say_so_when_the_interval_spans_zero():
@@ -130,9 +130,9 @@ def test_free_riding_shows_both_correlations_with_the_runners_intervals():
         2024,
     )
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["95 % interval"] == intervals.range_text(test["rho_lo"], test["rho_hi"])
+    assert metrics["95 % interval"] == words.span(test["rho_lo"], test["rho_hi"])
     partial = metrics["95 % interval, income per head held constant"]
-    assert partial == intervals.range_text(test["partial_rho_lo"], test["partial_rho_hi"])
+    assert partial == words.span(test["partial_rho_lo"], test["partial_rho_hi"])
     assert partial != "—"
     # 2024 on NATO's figures: neither interval excludes zero, so both lines are grey and say so
     lines = texts(at.markdown)

@@ -11,19 +11,19 @@ its presence with it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from etl.build import build, run_log
-from etl.errors import EtlError
+from core.errors import EtlError
+from core.runlog import run_log
+from etl.build import build
 from tests.badinputs import CASES, Case, prepare
+from tests.helpers import digest, etl, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_ID = {c.id: c for c in CASES}
@@ -36,10 +36,6 @@ CLI_CASES = [
 ]
 
 pytestmark = pytest.mark.raw
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +90,6 @@ def test_no_known_gap_is_left_open():
     """A case may carry `gap=` (what its message should name but does not yet); none does now,
     and a new one must come with a strict xfail test of the message it should give."""
     assert [c.id for c in CASES if c.gap] == []
-
-
-def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("case_id", CLI_CASES)
@@ -190,7 +175,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     start per case; `etl()` above runs the real process where the exit path matters."""
     from typer.testing import CliRunner
 
-    from etl.cli import app
+    from cli import app
 
     result = CliRunner().invoke(app, list(args))
     return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
@@ -266,26 +251,12 @@ def test_build_through_a_symbolic_link_writes_its_target(tmp_path):
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and link.resolve() == target.resolve()
     assert target.read_bytes()[8:12] == b"DUCK"
-    from etl.db import built_by_us
+    from core.db import built_by_us
 
     assert built_by_us(link)
 
 
 # --------------------------------------------------------------------------- pages (issue 11)
-
-
-def open_page(key: str, query: dict | None = None):
-    from streamlit.testing.v1 import AppTest
-
-    from app import nav
-
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if key != "claims":
-        at.switch_page(nav.BY_KEY[key].path).run()
-    return at
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "empty", "folder"])

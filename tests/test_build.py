@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -14,27 +10,13 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.db import connect_readonly
 from etl import snapshot
 from etl.build import build, clean_leftovers
-from etl.db import connect_readonly
+from tests.helpers import digest, etl
 
 ROOT = Path(__file__).resolve().parent.parent
 NATO_GLOB = "nato/*TABLES*.xlsx"
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def etl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +196,7 @@ def test_cli_status_sql_and_query(published):
 
 
 def test_status_says_whether_the_database_matches_this_codes_warehouse(published, tmp_path):
-    from etl.warehouse import version
+    from core.db import warehouse_version as version
 
     assert f"warehouse version {version()}: the database matches this code" in (
         etl("status", "--db", str(published)).stdout

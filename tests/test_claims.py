@@ -15,20 +15,22 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ledger import claims
-from ledger.claims import (
+from core.catalogue.verdicts import (
+    NO_CLEAR_SIGN,
+    NOT_JUDGED,
     NOT_SUPPORTED,
     NOT_TESTABLE,
     PARTLY,
     SUPPORTED,
+)
+from ledger import claims, stats, words
+from ledger.claims import (
     VERDICTS,
     base,
     doc,
     facts,
-    intervals,
     report,
     summary,
-    words,
 )
 from ledger.claims.evaluate import context
 
@@ -117,28 +119,30 @@ def test_cited_paragraphs_hold_the_claims_topic():
 def test_numbers_read_as_words():
     assert words.p_value(0.0004) == "p < 0.001"
     assert words.p_value(0.004) == "p = 0.004"
-    assert words.p_value(0.2345) == "p = 0.23"
+    assert words.p_value(0.2346) == "p = 0.235"  # the pages' rule: three decimals
+    assert words.p_value(None) == "" and words.pct(None) == "—" and words.num(float("nan")) == "—"
     assert words.pct(65.634) == "65.6 %"
     assert words.num(-0.05) == "−0.05"
+    assert words.interval(-0.24, 0.45) == "95 % interval −0.24 to 0.45"
     s = base.Stat("rho", 0.39, 0.02, 0.67)
     assert words.stat(s) == "0.39 (95 % interval 0.02 to 0.67)"
     assert words.stat(base.Stat("members", 32, exact="a count")) == "32 (a count)"
 
 
 def test_fisher_interval_matches_the_formula():
-    lo, hi = intervals.fisher(0.3, 30)
+    lo, hi = stats.spearman_interval(0.3, 30)
     import math
 
     se = math.sqrt((1 + 0.045) / 27)
     assert lo == pytest.approx(math.tanh(math.atanh(0.3) - 1.959964 * se), abs=1e-6)
     assert hi == pytest.approx(math.tanh(math.atanh(0.3) + 1.959964 * se), abs=1e-6)
-    assert intervals.fisher(0.3, 3) == (None, None)
+    assert stats.spearman_interval(0.3, 3) == (None, None)
 
 
 def test_bootstrap_is_fixed_seed():
     values = [0.1, -0.2, 0.4, 0.3, 0.0, 0.5, -0.1]
-    assert intervals.bootstrap(values) == intervals.bootstrap(values)
-    lo, hi = intervals.bootstrap(values)
+    assert stats.bootstrap(values) == stats.bootstrap(values)
+    lo, hi = stats.bootstrap(values)
     assert lo <= float(pl.Series(values).median()) <= hi
 
 
@@ -217,7 +221,7 @@ def judge(cid: str, run, as_of: date = TODAY, read_facts=facts.read) -> base.Fin
     try:
         return claims.by_id(cid).judge(ctx)
     except base.NoEvidence as e:
-        return base.Finding(base.NOT_JUDGED, str(e), None)
+        return base.Finding(NOT_JUDGED, str(e), None)
 
 
 def patched(run, name: str, change):
@@ -379,7 +383,7 @@ def test_untestable_claims_stay_so_whatever_the_figures(run):
     assert judge("C12", doubled).verdict == judge("C12", run).verdict == SUPPORTED
 
 
-NJ = base.NOT_JUDGED
+NJ = NOT_JUDGED
 # Each year as the claim would have read had the article been written at that year's end, with
 # the editions published by then (NATO: 2024-06-17; SIPRI's releases from the April 2017 copy
 # public 2017-09-20; Kiel: 2026-08-04), worked out from the editions and the raw tables:
@@ -519,7 +523,7 @@ def test_a_rule_that_never_changes_over_the_data_is_labelled_a_fact_check(run, t
         verdicts -= {NJ}
         # "No clear sign" in every year is a finding about power, not a rule that cannot
         # move: tests/test_claims_constructs.py shows C3 coming out both ways on patched data.
-        assert len(verdicts) >= 2 or verdicts == {base.NO_CLEAR_SIGN}, (c.id, verdicts)
+        assert len(verdicts) >= 2 or verdicts == {NO_CLEAR_SIGN}, (c.id, verdicts)
 
 
 @pytest.mark.raw
@@ -583,7 +587,7 @@ def test_one_evaluation_date_moves_every_claim_and_reads_nothing_published_later
 def test_cli_prints_both_verdicts_the_history_and_moves_with_the_date(real_db_path):
     from typer.testing import CliRunner
 
-    from etl.cli import app
+    from cli import app
 
     runner = CliRunner()
     shown = runner.invoke(app, ["claims", "--db", str(real_db_path), "--history"])
@@ -613,7 +617,7 @@ def test_cli_prints_both_verdicts_the_history_and_moves_with_the_date(real_db_pa
 def test_a_second_article_runs_through_the_engine_and_the_cli(real_db_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from etl.cli import app
+    from cli import app
     from ledger import articles
 
     monkeypatch.setenv(articles.EXTRA_ENV, str(ROOT / "tests" / "articles"))
@@ -771,7 +775,7 @@ def test_the_run_adapter_adds_p_values_and_intervals(run):
     row = exploit.row(0, named=True)
     assert {"rho_p", "rho_lo", "rho_hi", "partial_rho_lo"} <= set(exploit.columns)
     assert row["rho_lo"] < row["rho"] < row["rho_hi"]
-    assert (row["rho_lo"], row["rho_hi"]) == intervals.fisher(row["rho"], row["n"])
+    assert (row["rho_lo"], row["rho_hi"]) == stats.spearman_interval(row["rho"], row["n"])
     threat = run("threat_proximity_test")
     assert {"rho_p", "rho_lo", "rho_hi"} <= set(threat.columns)
     slopes = run("free_riding_response").drop_nulls("slope_se")
@@ -785,19 +789,17 @@ def test_bootstrap_intervals_are_those_of_one_draw_at_a_time():
     draw, for numpy's median and mean and for a statistic without an axis argument."""
     import numpy as np
 
-    from ledger.claims import intervals
-
     values = [0.3, -1.2, 2.5, 0.9, 0.1, -0.4, 1.7, 0.0, 3.1, -2.2]
-    rng = np.random.default_rng(intervals.SEED)
-    draws = rng.choice(np.asarray(values), size=(intervals.DRAWS, len(values)))
+    rng = np.random.default_rng(stats.SEED)
+    draws = rng.choice(np.asarray(values), size=(stats.DRAWS, len(values)))
     for statistic in (np.median, np.mean):
         one_by_one = np.apply_along_axis(statistic, 1, draws)
-        assert np.array_equal(intervals._per_row(statistic, draws), one_by_one)
+        assert np.array_equal(stats._per_row(statistic, draws), one_by_one)
 
     def spread(row):  # no axis argument: applied draw by draw
         return float(row.max() - row.min())
 
-    assert np.array_equal(intervals._per_row(spread, draws), np.apply_along_axis(spread, 1, draws))
-    lo, hi = intervals.bootstrap(values)
+    assert np.array_equal(stats._per_row(spread, draws), np.apply_along_axis(spread, 1, draws))
+    lo, hi = stats.bootstrap(values)
     expected = np.apply_along_axis(np.median, 1, draws)
     assert (lo, hi) == (float(np.quantile(expected, 0.025)), float(np.quantile(expected, 0.975)))

@@ -10,7 +10,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from ledger.claims import NO_CLEAR_SIGN, NOT_JUDGED, NOT_SUPPORTED, PARTLY, SUPPORTED, by_id
+from core.catalogue.verdicts import NO_CLEAR_SIGN, NOT_JUDGED, NOT_SUPPORTED, PARTLY, SUPPORTED
+from ledger.claims import by_id
 from ledger.claims import facts as fact_tables
 from ledger.claims.evaluate import evaluate, history, judge, true_since
 

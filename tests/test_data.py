@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app as cli
-from etl.errors import EtlError
+from cli import app as cli
+from core.errors import EtlError
 from ledger import queries
 from tests.query_outputs import differences
 

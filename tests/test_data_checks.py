@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.errors import EtlError
 from etl import checks
-from etl.errors import EtlError
 from etl.warehouse import create_views
 from tests.queries.world_indicators import _spell, tiny_world
 from tests.tinydb import make_db

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -29,10 +30,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import dmdc
-from etl.errors import EtlError
 from etl.sources import dmdc as registry
 from tests.dashboard_db import dashboard_db
 from tests.fixturebooks import stamp_modified
+from tests.helpers import refused
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "DMDC_Website_Location_Report_2509.xlsx"  # not the known 2512 report's name
@@ -184,15 +185,7 @@ def book(
     return stamp_modified(path, SAVED)
 
 
-def _fails(raw: Path, *fragments: str) -> str:
-    """Parsing raw/ is refused in one line holding every fragment."""
-    with pytest.raises(EtlError) as err:
-        dmdc.parse(raw)
-    message = str(err.value)
-    assert "\n" not in message, message
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
+_fails = partial(refused, parse=dmdc.parse)  # parsing raw/ is refused in one line
 
 
 def _set(key: str, column: int, value: object) -> Edit:
@@ -447,7 +440,7 @@ def test_a_broken_report_fails_the_build_in_one_line_and_publishes_nothing(raw_d
     shutil.copytree(raw_dir, raw, ignore=shutil.ignore_patterns("*.pdf", "*.md", "dmdc"))
     book(raw, edit=_set("abroad:POLAND", 2, "ATLANTIS"))
     db = tmp_path / "alliance.duckdb"
-    run = [sys.executable, "-m", "etl.cli", "build", "--raw-dir", str(raw), "--db", str(db)]
+    run = [sys.executable, "-m", "cli", "build", "--raw-dir", str(raw), "--db", str(db)]
     result = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

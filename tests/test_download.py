@@ -16,22 +16,22 @@ import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
 import pytest
 
+from core.errors import EtlError
+from core.files import sha256
 from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
-from etl.errors import EtlError
 from etl.sources import provenance
 from tests.badinputs import newest_sipri
+from tests.helpers import QuietHandler, local_server
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCE = {s.key: s for s in SOURCES}
@@ -76,11 +76,9 @@ class Site:
         return dict.fromkeys(DEFAULT_BASE_URLS, self.url)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
+class _Handler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        site = self.server.site
+        site = self.server.state
         with site.lock:
             site.hits[self.path] += 1
             n = site.hits[self.path]
@@ -115,32 +113,10 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout test)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    site: Site
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
-@contextmanager
-def serving() -> Iterator[Site]:
+def serving():
     """A local server on 127.0.0.1 (a free port) for as long as the block runs."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.site = Site(f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.site
-    finally:
-        server.site.stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    return local_server(_Handler, Site, lambda site: site.stopping.set())
 
 
 @pytest.fixture
@@ -653,7 +629,7 @@ def test_refresh_reproduces_the_real_raw_files(site, tmp_path, raw_dir):
     }
     assert {d.name for d in got} == expected
     for d in got:
-        assert d.sha256 == rawfiles.sha256(raw_dir / d.name), d.name
+        assert d.sha256 == sha256(raw_dir / d.name), d.name
     records = {provenance.path_of(raw / n).relative_to(raw).as_posix() for n in expected}
     assert {k for k, v in snapshot(raw).items() if v != "dir"} == expected | records
 

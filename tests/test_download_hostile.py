@@ -18,12 +18,12 @@ import tracemalloc
 
 import pytest
 
+from core.errors import EtlError
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
-from etl.errors import EtlError
 from etl.sources import provenance
+from tests.helpers import etl
 from tests.hostile import CASES, CODES, LEAKS, SECRET, USERINFO, Case, run
 from tests.test_download import Route, serve_tiny, serving, snapshot
-from tests.test_refresh import etl
 
 SOURCE = {s.key: s for s in SOURCES}
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.db import STORAGE_VERSION
 from etl import warehouse
-from etl.build import STORAGE_VERSION, build, stale_sources
+from etl.build import build, stale_sources
 from ledger import queries
 from tests import duckdb1x
 

@@ -17,10 +17,10 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.db import connect_readonly
+from core.errors import EtlError
 from etl import nato
 from etl.build import build
-from etl.db import connect_readonly
-from etl.errors import EtlError
 from etl.sources import REGISTRY, verify_all
 from etl.warehouse import create_schema, create_views, insert
 from ledger import queries
@@ -307,7 +307,7 @@ def test_editions_stack_side_by_side_and_one_edition_twice_is_refused(tmp_path):
     files naming one edition, or no file at all, are one line naming the raw folder."""
     import polars as pl
 
-    from etl.errors import EtlError
+    from core.errors import EtlError
     from etl.rawfiles import Parsed, SourceFile, side_by_side
 
     def fake(edition_of: dict[str, str]):

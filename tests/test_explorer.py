@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import cite, explorer, nav
-from etl import limits
+from core import limits
 from ledger import sandbox
 from tests.dashboard_db import dashboard_db
 from tests.tinydb import make_db

@@ -19,11 +19,11 @@ from frictionless import Package
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from cli import app
+from core.db import SCHEMA, connect_readonly
+from core.errors import EtlError
 from etl.build import build
-from etl.cli import app
-from etl.db import connect_readonly
-from etl.errors import EtlError
-from etl.export import (
+from ledger.export import (
     ddl_comments,
     export,
     field_type,
@@ -32,7 +32,6 @@ from etl.export import (
     write,
     zip_bytes,
 )
-from etl.warehouse import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +99,7 @@ def test_schema_carries_types_descriptions_and_units(package):
         (r["name"], f["name"]): f for r in package["resources"] for f in r["schema"]["fields"]
     }
     _, comments = ddl_comments(SCHEMA.read_text(encoding="utf-8"))
-    assert comments, "no column comments parsed from etl/schema.sql"
+    assert comments, "no column comments parsed from core/schema.sql"
     for (table, column), comment in comments.items():
         assert fields[(table, column)]["description"] == comment, (table, column)
     assert all(f["type"] != "any" for f in fields.values()), "a DuckDB type with no mapping"

@@ -13,9 +13,9 @@ import zlib
 import httpx
 import pytest
 
+from core.errors import EtlError
 from etl import fetch
 from etl.download import SOURCES, refresh_raw
-from etl.errors import EtlError
 from etl.fetch import Decoder, Fetcher, Hosts, Refused, redact, refused_address, scrub, secrets_in
 from tests.test_download import snapshot
 

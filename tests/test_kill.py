@@ -16,13 +16,11 @@ The whole file takes about a minute on two cores; every wait is bounded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -30,9 +28,12 @@ from pathlib import Path
 
 import pytest
 
-from etl.build import run_log, stale_sources
-from etl.db import connect_readonly
+from core.db import connect_readonly
+from core.runlog import run_log
+from etl.build import stale_sources
 from tests.badinputs import copy_inputs
+from tests.helpers import digest
+from tests.helpers import etl_command as command
 from tests.test_refresh import BASE_SIPRI, publisher, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,14 +42,6 @@ BUILD_KILLS = 20
 REFRESH_KILLS = 5
 
 pytestmark = pytest.mark.raw
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "etl.cli", *args]
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

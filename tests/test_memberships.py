@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from etl.errors import EtlError
+from core.errors import EtlError
 from etl.memberships import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, members_as_of, parse
 from etl.warehouse import create_schema, insert
 

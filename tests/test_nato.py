@@ -21,8 +21,8 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.errors import EtlError
 from etl import nato
-from etl.errors import EtlError
 
 ROOT = Path(__file__).resolve().parent.parent
 # Not the genuine file's name: a file of that name must carry its bytes (etl/sources/nato.py).
@@ -151,8 +151,8 @@ def cell_of(ws, text: str, nth: int = 0):
 
 
 def schema(table: str) -> dict[str, pl.DataType]:
-    """Column -> polars type, read from the warehouse contract (etl/schema.sql)."""
-    sql = (ROOT / "etl" / "schema.sql").read_text()
+    """Column -> polars type, read from the warehouse contract (core/schema.sql)."""
+    sql = (ROOT / "core" / "schema.sql").read_text()
     body = re.search(rf"create table {table} \((.*?)\n\);", sql, re.S)[1]
     types = {"varchar": pl.String, "integer": pl.Int32, "double": pl.Float64,
              "date": pl.Date, "boolean": pl.Boolean}  # fmt: skip

@@ -4,7 +4,7 @@ Each parser gets small valid files (below) that Hypothesis then damages: fields 
 awkward tokens ('', 'NA', 'nan', '1e309', '1_000', '١٢', '-9', quotes, newlines), lines
 duplicated or dropped, bytes flipped, inserted or cut, files re-encoded, or replaced by
 arbitrary bytes or arbitrary JSON. "Valid rows" means the tables load into an in-memory
-warehouse built from etl/schema.sql (types, NOT NULL and primary keys hold), float columns hold
+warehouse built from core/schema.sql (types, NOT NULL and primary keys hold), float columns hold
 no NaN or infinity, and every source file is described with a sha256.
 
 NATO and SIPRI get the small workbooks that tests/test_nato.py and tests/test_sipri.py build
@@ -35,9 +35,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import EtlError
 from etl import cow, kiel, memberships, nato, readers, restcountries, sipri, worldbank
 from etl.build import TABLES, read_source
-from etl.errors import EtlError
 from etl.rawfiles import Parsed
 from etl.warehouse import create_schema, insert
 

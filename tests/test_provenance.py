@@ -1,19 +1,19 @@
 """app/provenance.py: the publishers named under a chart come from the query's `source`
-parameter or its sidecar's tables, mapped through the source registry (etl/sources/)."""
+parameter or its sidecar's tables, mapped through the catalogue (core/catalogue/sources.py)."""
 
 from __future__ import annotations
 
 from app import provenance
-from etl.sources import REGISTRY
+from core.catalogue.sources import SOURCES
 
 
 def test_every_table_of_a_single_source_maps_to_it():
-    for source in REGISTRY.values():
+    filled = provenance.table_sources()
+    for source in SOURCES.values():
         for table in source.tables:
-            if table != "edition":  # NATO's and SIPRI's parsers both fill it: it names neither
-                assert provenance.TABLE_SOURCES[table] == source.key, table
-    assert "edition" not in provenance.TABLE_SOURCES
-    assert provenance.TABLE_SOURCES["member_year"] == provenance.MEMBERSHIPS
+            assert filled[table] == source.key, table
+    assert "edition" not in filled  # every source fills it: it names none
+    assert filled["member_year"] == provenance.MEMBERSHIPS
 
 
 def test_sources_follow_the_chosen_publisher():

@@ -11,12 +11,13 @@ from datetime import date, datetime
 
 import duckdb
 
+from core.errors import EtlError
+from core.runlog import HELD, REFUSED, refused
 from etl.download import Downloaded
-from etl.errors import EtlError
-from etl.quarantine import REFUSED, culprit, hold_back, refused
+from etl.quarantine import culprit, hold_back
 from etl.sources import provenance
 from etl.warehouse import create_schema
-from ledger.freshness import HELD, ages
+from ledger.freshness import ages
 from ledger.queries import runner
 
 

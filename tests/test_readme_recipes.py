@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from core.db import connect_readonly
 from etl.build import build
-from etl.db import connect_readonly
 from ledger import queries
 from tests import duckdb1x
 

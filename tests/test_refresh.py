@@ -18,7 +18,6 @@ outcome, and lands in etl_run at the next publish.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import io
 import json
 import os
@@ -31,20 +30,19 @@ import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from core.db import connect_readonly
+from core.runlog import run_log
 from etl import rawfiles
-from etl.build import run_log, stale_sources
-from etl.db import connect_readonly
+from etl.build import stale_sources
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
 from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs
+from tests.helpers import QuietHandler, digest, etl, local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = {s.key: s for s in SOURCES}
@@ -91,11 +89,9 @@ class Publisher:
             time.sleep(0.02)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
+class _Handler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        pub = self.server.publisher
+        pub = self.server.state
         with pub.lock:
             pub.hits[self.path] += 1
         route = pub.routes.get(self.path) or Route(b"<html>not found</html>", "text/html", 404)
@@ -112,32 +108,15 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client went away (killed, or gave up)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+
+def _release(pub: Publisher) -> None:
+    pub.stopping.set()
+    pub.gate.set()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    publisher: Publisher
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
-@contextmanager
-def publisher() -> Iterator[Publisher]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.publisher = Publisher(f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.publisher
-    finally:
-        server.publisher.stopping.set()
-        server.publisher.gate.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+def publisher():
+    """The publishers' hosts served from 127.0.0.1 (a free port) while the block runs."""
+    return local_server(_Handler, Publisher, _release)
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:
@@ -180,10 +159,6 @@ def serve(pub: Publisher, raw: Path, *, sipri_name: str | None = None) -> None:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def tree(root: Path) -> dict[str, str]:
     """Every file and folder under root (hidden ones too), with each file's sha256."""
     return {
@@ -205,17 +180,6 @@ def runs(db: Path) -> list[dict]:
             final.pop(run["run_id"], None)
             final[run["run_id"]] = run
     return list(final.values())
-
-
-def etl(*args: str, env: dict[str, str] | None = None, timeout: float = 180):
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-        timeout=timeout,
-    )
 
 
 def refresh(raw: Path, db: Path, pub: Publisher, *extra: str):
@@ -406,7 +370,7 @@ def test_a_second_run_while_one_holds_the_lock_exits_3(state):
         slow = SOURCE["sipri"].path
         pub.routes[slow] = replace(pub.routes[slow], gated=True)
         first = subprocess.Popen(
-            [sys.executable, "-m", "etl.cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
+            [sys.executable, "-m", "cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
             cwd=ROOT,
             env={**os.environ, **pub.env()},
             stdout=subprocess.PIPE,
@@ -442,7 +406,7 @@ def test_sigterm_during_a_download_is_logged_and_changes_nothing(state):
         slow = SOURCE["restcountries"].path  # after the SIPRI and NATO files are staged
         pub.routes[slow] = replace(pub.routes[slow], delay=20)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "etl.cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
+            [sys.executable, "-m", "cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
             cwd=ROOT,
             env={**os.environ, **pub.env()},
             stdout=subprocess.PIPE,

@@ -17,8 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from core.db import connect_readonly
 from etl import nato
-from etl.db import connect_readonly
 from etl.sources import REGISTRY
 from etl.sources import nato as nato_source
 from tests import newreleases

@@ -20,8 +20,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.db import connect_readonly
-from etl.quarantine import REFUSED
+from core.db import connect_readonly
+from core.runlog import REFUSED
 from etl.sources import provenance
 from ledger.freshness import ages
 from ledger.queries import runner

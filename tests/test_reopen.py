@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.errors import EtlError
+from core.errors import EtlError
 from tests.tinydb import make_db
 
 NATO = {

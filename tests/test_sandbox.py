@@ -20,8 +20,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import limits
+from core import limits
 from ledger.sandbox import SqlRefused, check_options, deadline, printable, run
+from tests.helpers import etl
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,15 +288,6 @@ def test_no_temp_directory_is_revealed(con):
 
 
 # ------------------------------------------------------------------ the command
-def etl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -405,7 +397,7 @@ def _duckdb_text(expr: str) -> str:
 
 def _prints_everywhere(frame: pl.DataFrame, capsys) -> str:
     """The frame through every output `etl sql` has; returns the CSV."""
-    from etl.cli import _emit
+    from ledger.cli import _emit
 
     for fmt in ("table", "json"):
         _emit(frame, fmt)
@@ -493,7 +485,7 @@ def test_sql_that_is_not_utf8_is_refused_in_one_line(con):
 
 def test_the_command_refuses_sql_that_is_not_utf8_in_one_line(con):
     result = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "sql", b"select '\xff\xfe' as x", "--db", str(con)],
+        [sys.executable, "-m", "cli", "sql", b"select '\xff\xfe' as x", "--db", str(con)],
         cwd=ROOT,
         capture_output=True,
         timeout=120,
@@ -600,7 +592,7 @@ def test_a_query_past_its_deadline_is_named(con):
 @pytest.mark.raw
 def test_the_central_view_answers_whole(real_db_path, real_con):
     """`select * from defence_panel` (13,500 rows) was refused every time as over 1,536 MB."""
-    rows = real_con.execute("select count(*) from defence_panel").fetchone()[0]
+    rows = real_con.execute("select count(*) from defence_panel").fetchall()[0][0]
     result = run(real_db_path, "select * from defence_panel", row_cap=100_000)
     assert result.frame.height == rows and not result.truncated
     assert result.peak_rss_mb < limits.get("worker_mb") / 2
@@ -625,7 +617,7 @@ def test_select_star_from_every_table_and_view_answers(real_db_path, real_con):
     failed = {}
     for name in names:
         quoted = '"' + name.replace('"', '""') + '"'
-        rows = real_con.execute(f"select count(*) from {quoted}").fetchone()[0]  # noqa: S608
+        rows = real_con.execute(f"select count(*) from {quoted}").fetchall()[0][0]  # noqa: S608
         try:
             result = run(real_db_path, f"select * from {quoted}", row_cap=100_000)  # noqa: S608
             printable(result.frame).write_csv()

@@ -1,4 +1,4 @@
-"""The project's own side files (etl/sidefiles.py): provenance records, the run log and the lock
+"""The project's own side files (core/sidefiles.py): provenance records, the run log and the lock
 are regular files of bounded size, never a link's target, a FIFO, a device or a folder; a
 damaged run-log line is skipped and counted; a failed run hashes only the sources' files.
 
@@ -14,32 +14,22 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from etl import limits, sidefiles
-from etl.build import build, file_digests, past_runs, run_log
-from etl.errors import EtlError
+from core import limits, sidefiles
+from core.errors import EtlError
+from core.runlog import past_runs, run_log
+from etl.build import build, file_digests
 from etl.sources import provenance
 from etl.sources.base import Download
+from tests.helpers import etl
 
 ROOT = Path(__file__).resolve().parent.parent
 HANG = 120  # seconds: far beyond any of these commands, short of the suite's timeout
-
-
-def etl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=HANG,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess, *parts: str) -> str:

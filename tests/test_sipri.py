@@ -21,9 +21,9 @@ import polars as pl
 import pytest
 from openpyxl.styles import Font
 
+from core.errors import EtlError
 from etl import sipri
 from etl.countries import is_known_code
-from etl.errors import EtlError
 from etl.rawfiles import Parsed
 from etl.warehouse import create_schema, insert
 from tests.fixturebooks import stamp_modified

@@ -44,10 +44,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from core.errors import EtlError
+from core.files import sha256
 from etl import sipri
 from etl.countries import lookup
-from etl.errors import EtlError
-from etl.rawfiles import sha256
 from etl.sources import provenance
 from etl.sources.sipri import SOURCE
 from tests.xlsxedit import ERRORS, Book, Layout, layout

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import limits
+from core import limits
 from ledger import sandbox, sqlpool
 from ledger.sandbox import SqlRefused, run
 from tests.tinydb import make_db

@@ -1,6 +1,6 @@
 """The verdict store (app/diskstore.py) is a quick miss, never a wait or an error, when it is
 busy in another process, linked, shared or holds a trap, and says why; --as-of is bounded
-above (etl/limits.py). tests/sidecases.py runs the same store cases through `app.warm`."""
+above (core/limits.py). tests/sidecases.py runs the same store cases through `app.warm`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app import diskstore
-from etl import limits
+from core import limits
 from tests.sidecases import VICTIM, hold_store
 
 

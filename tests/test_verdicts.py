@@ -135,21 +135,21 @@ def test_a_new_database_file_misses(cache_dir, monkeypatch, tmp_path):
     assert verdicts.key() != before
 
 
-def test_the_code_version_follows_every_deciding_file(tmp_path):
+def test_the_rules_version_follows_every_deciding_file(tmp_path):
     for name, text in {"ledger/claims/c1.py": "A = 1\n", "queries/q.sql": "select 1\n"}.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     (tmp_path / "ledger/__pycache__").mkdir()
     folders = ("ledger", "queries", "data/facts")
-    first = verdicts.code_version.__wrapped__(tmp_path, folders)
+    first = verdicts.rules_version.__wrapped__(tmp_path, folders)
     (tmp_path / "ledger/__pycache__/c1.cpython-311.pyc").write_bytes(b"\0")
-    assert verdicts.code_version.__wrapped__(tmp_path, folders) == first  # bytecode ignored
+    assert verdicts.rules_version.__wrapped__(tmp_path, folders) == first  # bytecode ignored
     (tmp_path / "queries/q.sql").write_text("select 2\n")
-    assert verdicts.code_version.__wrapped__(tmp_path, folders) != first
+    assert verdicts.rules_version.__wrapped__(tmp_path, folders) != first
     (tmp_path / "data/facts").mkdir(parents=True)
     (tmp_path / "data/facts/f.csv").write_text("a\n")
-    assert len({first, verdicts.code_version.__wrapped__(tmp_path, folders)}) == 2
-    assert verdicts.code_version() == verdicts.code_version()  # once per process
+    assert len({first, verdicts.rules_version.__wrapped__(tmp_path, folders)}) == 2
+    assert verdicts.rules_version() == verdicts.rules_version()  # once per process
 
 
 def test_disk_store_keeps_values_by_kind_and_key_and_is_bounded(cache_dir):

@@ -7,7 +7,8 @@ import streamlit as st
 
 from app import data, methods, provenance, ui, widgets
 from app.views import country as country_views
-from app.views import figures as figures_views
+from app.views import key_figures as figures_views
+from ledger import words
 
 ui.header(
     "Country profile",
@@ -109,7 +110,7 @@ proximity = data.get("threat_proximity").where(iso3=iso3)
 with st.expander(f"{name}: capital, region and distance to Moscow"):
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Capital", profile.value("capital") or "—")
-    m2.metric("Distance to Moscow", ui.number(proximity.value("distance_to_moscow_km"), 0) + " km")
+    m2.metric("Distance to Moscow", words.num(proximity.value("distance_to_moscow_km"), 0) + " km")
     m3.metric("Borders Russia or Belarus", ui.yes_no(profile.value("borders_russia_or_belarus")))
     m4.metric("Region", profile.value("subregion") or profile.value("region") or "—")
     ui.note_if_missing(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, intervals, provenance, ui, widgets
+from app import data, provenance, ui, widgets
 from app.views import free_riding as free_riding_views
+from ledger import words
 
 ui.header(
     "Free riding",
@@ -54,32 +55,32 @@ st.markdown(
 m1, m2 = st.columns(2)
 m1.metric(
     "Rank correlation, GDP and burden",
-    ui.number(rho, 2),
+    words.num(rho, 2),
     help="Spearman's ρ between GDP and defence spending as a share of GDP: +1 when the "
     "largest economies always carry the heaviest burdens, 0 for no link. The Olson–Zeckhauser "
     "exploitation test.",
 )
 m2.metric(
     "95 % interval",
-    intervals.range_text(test.get("rho_lo"), test.get("rho_hi")),
+    words.span(test.get("rho_lo"), test.get("rho_hi")),
     help="Fisher's z with the Bonett–Wright standard error. An interval that holds 0 means the "
     "data cannot tell the sign.",
 )
 m3, m4 = st.columns(2)
 m3.metric(
     "Income per head held constant",
-    ui.number(partial, 2),
+    words.num(partial, 2),
     help="Partial rank correlation of GDP and burden, GDP per capita held constant: is the "
     "link there between economies of the same income per head?",
 )
 m4.metric(
     "95 % interval, income per head held constant",
-    intervals.range_text(test.get("partial_rho_lo"), test.get("partial_rho_hi")),
+    words.span(test.get("partial_rho_lo"), test.get("partial_rho_hi")),
     help="Fisher's z with the Bonett–Wright standard error, one more degree of freedom lost "
     "for the variable held constant. An interval that holds 0 means the data cannot tell the "
     "sign.",
 )
-st.caption(f"Allies in the test: {ui.number(test.get('n'), 0)}.")
+st.caption(f"Allies in the test: {words.num(test.get('n'), 0)}.")
 
 burden = data.get("burden", **common, year_from=year, year_to=year)
 left, right = st.columns(2)

@@ -10,6 +10,6 @@ drawing lives in app.charts. Nothing is re-exported here: a caller imports the m
 - capability: equipment, personnel, capability balance, the Hague path, the broader burden
 - country: a country's series, rank and cross-source gaps
 - claims: claim_chart (a claim's own chart spec)
-- figures: a country's key figures
+- key_figures: a country's key figures
 - map: the burden map
 """

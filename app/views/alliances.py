@@ -11,29 +11,28 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
+from core.catalogue import groupings
+from ledger import words
 
-GROUPING_COLUMNS = {
-    "nato": "NATO",
-    "eu": "EU",
-    "jef": "JEF",
-    "b9": "B9",
-    "nordefco": "NORDEFCO",
-    "weimar": "Weimar",
-    "uk_pl_ua": "UK–PL–UA",
-    "warsaw": "Warsaw Pact",
-}
+
+def grouping_columns(matrix: pl.DataFrame) -> dict[str, str]:
+    """overlap_matrix's grouping columns, in its order, with each grouping's abbreviation (a
+    matrix has no room for a full label): {'uk_pl_ua': 'UK–PL–UA', ...}."""
+    found = {c: groupings.by_column(c) for c in matrix.columns}
+    return {c: g.short for c, g in found.items() if g is not None}
 
 
 def memberships_long(matrix: pl.DataFrame) -> pl.DataFrame:
     """overlap_matrix → one row per (country, grouping) the country belongs to."""
-    cols = [c for c in GROUPING_COLUMNS if c in matrix.columns]
+    names = grouping_columns(matrix)
+    cols = list(names)
     if matrix.is_empty() or not cols:
         return pl.DataFrame(schema={"country": pl.String, "grouping": pl.String})
     return (
         matrix.select(["country", *cols])
         .unpivot(index="country", on=cols, variable_name="grouping", value_name="member")
         .filter(pl.col("member"))
-        .with_columns(pl.col("grouping").replace_strict(GROUPING_COLUMNS))
+        .with_columns(pl.col("grouping").replace_strict(names))
         .select("country", "grouping")
     )
 
@@ -45,7 +44,7 @@ def membership_matrix(matrix: pl.DataFrame) -> Chart:
         country="country",
         grouping="grouping",
         title=(_most_memberships(matrix), f"Who belongs to what, {as_of}"),
-        groupings_order=list(GROUPING_COLUMNS.values()),
+        groupings_order=list(grouping_columns(matrix).values()),
     )
 
 
@@ -83,7 +82,7 @@ def intersections(matrix: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(
             schema={"combination": pl.String, "countries": pl.UInt32, "members": pl.String}
         )
-    order = list(GROUPING_COLUMNS.values())
+    order = list(grouping_columns(matrix).values())
     return (
         long.with_columns(
             pl.col("grouping")
@@ -114,11 +113,7 @@ def membership_gantt(spells: pl.DataFrame, today: date | None = None) -> Chart:
     """membership spells: one bar per country and grouping over time."""
     data = spells
     if "alliance" in spells.columns:
-        data = spells.with_columns(
-            pl.col("alliance")
-            .replace_strict(common.GROUPING_NAMES, default=pl.col("alliance"))
-            .alias("grouping")
-        )
+        data = spells.with_columns(common.grouping_names().alias("grouping"))
     return charts.timeline(
         data,
         start="joined",
@@ -146,11 +141,7 @@ def named(frame: pl.DataFrame) -> pl.DataFrame:
     """A short grouping name in alliance_name (the query's derived names are long)."""
     if "alliance" not in frame.columns:
         return frame
-    return frame.with_columns(
-        pl.col("alliance")
-        .replace_strict(common.GROUPING_NAMES, default=pl.col("alliance"), return_dtype=pl.String)
-        .alias("alliance_name")
-    )
+    return frame.with_columns(common.grouping_names().alias("alliance_name"))
 
 
 def group_totals(frame: pl.DataFrame, constant: bool = True) -> Chart:
@@ -269,16 +260,14 @@ def _nato_share_finding(data: pl.DataFrame) -> str:
     if low["pct_nato_members"] >= 100:
         return f"In {low['year']} every member of each minilateral is a NATO ally"
     head = f"{len(whole)} of {latest.height} minilaterals are all NATO allies in {low['year']}"
-    return f"{head}; {low['alliance']} has the fewest: {common.pct(low['pct_nato_members'], 0)}"
+    return f"{head}; {low['alliance']} has the fewest: {words.pct(low['pct_nato_members'], 0)}"
 
 
 def minilateral_nato_share(frame: pl.DataFrame) -> Chart:
     """overlap_minilateral_nato_share: share of each minilateral's members in NATO."""
     data = frame
     if "alliance" in frame.columns:
-        data = frame.with_columns(
-            pl.col("alliance").replace_strict(common.GROUPING_NAMES, default=pl.col("alliance"))
-        )
+        data = frame.with_columns(common.grouping_names())
     return charts.lines(
         data,
         x="year",

@@ -9,6 +9,8 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
+from core.catalogue import guidelines, sources
+from ledger import words
 
 
 def burden_heatmap(frame: pl.DataFrame) -> Chart:
@@ -52,7 +54,7 @@ def _heat_finding(data: pl.DataFrame) -> str:
     top = latest.sort("burden_pct", descending=True).row(0, named=True)
     return (
         f"{top['country']} spent the most in {top['year']}: "
-        + common.pct(top["burden_pct"], 2)
+        + words.pct(top["burden_pct"], 2)
         + " of GDP"
     )
 
@@ -167,7 +169,7 @@ def guideline_shortfall(frame: pl.DataFrame) -> Chart:
         ),
         value_label="% of GDP",
         estimate="is_estimate",
-        guides=[common.GUIDE_2, common.GUIDE_35],
+        guides=common.BURDEN_GUIDES,
         extra=["year", "equipment_share_pct", "meets_2pct", "meets_20pct_equipment"],
     )
 
@@ -193,7 +195,7 @@ def equipment_share(frame: pl.DataFrame) -> Chart:
         ),
         value_label="% of defence spending",
         estimate="is_estimate",
-        guides=[(20.0, "20 % guideline")],
+        guides=[guidelines.line(guidelines.EQUIPMENT)],
         extra=["year"],
     )
 
@@ -203,9 +205,9 @@ def _equipment_finding(frame: pl.DataFrame) -> str:
     if col not in frame.columns or frame[col].drop_nulls().is_empty():
         return "Share of defence spending on major equipment"
     n = frame[col].drop_nulls().len()
-    return (
-        f"{common.count(frame, pl.col(col) >= 20.0)} of {n} allies spend 20 % or more on equipment"
-    )
+    line = guidelines.EQUIPMENT.value
+    meet = common.count(frame, pl.col(col) >= line)
+    return f"{meet} of {n} allies spend {line:g} % or more on equipment"
 
 
 PER_HEAD = "me_per_capita_current_usd"
@@ -213,10 +215,8 @@ PER_HEAD = "me_per_capita_current_usd"
 
 def population_words(frame: pl.DataFrame) -> str:
     """Whose figures the per-head values are, from the frame's source."""
-    return {
-        "nato": "population implied by NATO's tables",
-        "sipri": "SIPRI's own per-capita figures",
-    }.get(common.first(frame, "source", ""), "each source's own population")
+    found = sources.get(common.first(frame, "source", ""))
+    return (found and found.per_head) or "each source's own population"
 
 
 def per_head(frame: pl.DataFrame) -> Chart:

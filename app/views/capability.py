@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from app import charts, intervals
+from app import charts
 from app.charts import Chart
 from app.views import alliances, common, free_riding
+from core.catalogue import groupings
+from ledger import stats, words
 
 
 def _percent(value) -> str:
@@ -209,9 +211,8 @@ BALANCE_MEASURES = {
 def capability_balance(frame: pl.DataFrame, measure: str = "cinc") -> Chart:
     """capability_balance: each grouping's share of the world's capabilities, by year."""
     column, name = BALANCE_MEASURES.get(measure, BALANCE_MEASURES["cinc"])
-    membership = {"historical": "members in each year", "current": "today's members"}.get(
-        common.first(frame, "membership", ""), ""
-    )
+    coding = groupings.MEMBERSHIPS.get(common.first(frame, "membership", ""))
+    membership = coding.in_text if coding else ""
     return charts.lines(
         alliances.named(frame),
         x="year",
@@ -266,7 +267,7 @@ def _balance_finding(frame: pl.DataFrame, column: str, name: str) -> str:
         return f"Share of the world's {name}"
     return (
         f"{top['alliance_name']} held the largest share of the world's {name} in {top['year']}: "
-        f"{common.pct(top[column], 1)}"
+        f"{words.pct(top[column], 1)}"
     )
 
 
@@ -292,7 +293,7 @@ def _aid_finding(data: pl.DataFrame) -> str:
         rows, (pl.col("defence_pct_gdp") < 2) & (pl.col("broader_burden_pct") >= 2)
     )
     tail = f"; {lifted} reach 2 % only with aid" if lifted else ""
-    return f"{top['country']} adds the most aid: {common.pct(top['aid_pct_gdp'], 2)} of GDP{tail}"
+    return f"{top['country']} adds the most aid: {words.pct(top['aid_pct_gdp'], 2)} of GDP{tail}"
 
 
 def hague_path(frame: pl.DataFrame) -> Chart:
@@ -377,7 +378,7 @@ def broader_burden(frame: pl.DataFrame) -> Chart:
         value_label="percent of GDP",
         sort_by="broader_burden_pct",
         estimate="is_estimate",
-        guides=[common.GUIDE_2, common.GUIDE_35],
+        guides=common.BURDEN_GUIDES,
         extra=["year", "broader_burden_pct", "aid_eur_bn", "aid_rule", "aid_type"],
     )
 
@@ -424,7 +425,7 @@ def _broader_finding(frame: pl.DataFrame) -> str:
         return "Counting aid to Ukraine and the Olson–Zeckhauser test"
     plain, broader = row["rho_plain"], row["rho_broader"]
     clear = [
-        not intervals.spans_zero(row.get(f"{c}_lo"), row.get(f"{c}_hi"))
+        not stats.spans_zero(row.get(f"{c}_lo"), row.get(f"{c}_hi"))
         for c in ("rho_plain", "rho_broader")
     ]
     move = "raises" if broader > plain else "lowers"
@@ -434,9 +435,5 @@ def _broader_finding(frame: pl.DataFrame) -> str:
         (True, False): "; only the plain one's interval excludes zero",
         (False, True): "; only the broader one's interval excludes zero",
     }[tuple(clear)]
-    return (
-        f"Counting aid {move} ρ from {plain:.2f} to {broader:.2f} in {row['year']}".replace(
-            "-", "−"
-        )
-        + tail
-    )
+    shift = f"ρ from {words.num(plain)} to {words.num(broader)}"
+    return f"Counting aid {move} {shift} in {row['year']}{tail}"

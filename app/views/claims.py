@@ -7,6 +7,7 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import burden, common, free_riding
+from core.catalogue import groupings, sources
 
 
 def claim_chart(spec: dict, frame: pl.DataFrame | None = None) -> Chart:
@@ -58,12 +59,9 @@ def claim_chart(spec: dict, frame: pl.DataFrame | None = None) -> Chart:
         )
     if colour and colour in data.columns and colour != "measure":
         data = data.with_columns(
-            pl.col(colour)
-            .cast(pl.String)
-            .replace(common.SOURCE_NAMES)
-            .replace(common.GROUPING_NAMES)
+            pl.col(colour).cast(pl.String).replace(sources.shorts()).replace(groupings.labels())
         )
-    guides = [common.GUIDE_2, common.GUIDE_35] if "burden" in str(y) else []
+    guides = common.BURDEN_GUIDES if "burden" in str(y) else []
     return charts.lines(
         data,
         x=x,

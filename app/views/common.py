@@ -1,27 +1,17 @@
-"""What every view shares: source and grouping names, NATO's guideline lines, and the small
-helpers that read a frame (its source, grouping, years, latest row) and write numbers for
-reading.
+"""What every view shares: the small helpers that read a frame (its source, grouping, years,
+latest row) and write it for reading, with the names and guideline lines of the catalogue
+(core/catalogue/).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-SOURCE_NAMES = {"nato": "NATO", "sipri": "SIPRI", "wb": "World Bank"}
-GROUPING_NAMES = {
-    "NATO": "NATO",
-    "NATO_EUROPE_CANADA": "NATO Europe and Canada",
-    "JEF": "JEF",
-    "B9": "Bucharest Nine",
-    "NORDEFCO": "NORDEFCO",
-    "WEIMAR": "Weimar Triangle",
-    "UK-PL-UA": "UK–Poland–Ukraine",
-    "WARSAW": "Warsaw Pact",
-    "EU": "EU",
-}
-GUIDE_2 = (2.0, "2 % guideline")
-GUIDE_35 = (3.5, "Hague 2025: 3.5 % core")
-GUIDE_25 = (2.5, "2.5 %")
+from core.catalogue import groupings, guidelines, sources
+
+# The guide lines a chart of shares of GDP draws: 2 % and The Hague's 3.5 % core.
+BURDEN_GUIDES = [guidelines.line(g) for g in guidelines.BURDEN_LINES]
+TWO_PERCENT = guidelines.line(guidelines.TWO_PERCENT)
 
 
 def first(frame: pl.DataFrame, column: str, default=None):
@@ -33,7 +23,8 @@ def first(frame: pl.DataFrame, column: str, default=None):
 
 
 def _source(frame: pl.DataFrame) -> str:
-    return SOURCE_NAMES.get(first(frame, "source", ""), "")
+    key = first(frame, "source", "")
+    return sources.short(key) if key else ""
 
 
 def figures(frame: pl.DataFrame) -> str:
@@ -42,8 +33,7 @@ def figures(frame: pl.DataFrame) -> str:
 
 
 def group(frame: pl.DataFrame) -> str:
-    code = first(frame, "alliance", "")
-    return GROUPING_NAMES.get(code, code)
+    return groupings.label(first(frame, "alliance", ""))
 
 
 def years(frame: pl.DataFrame) -> str:
@@ -53,9 +43,16 @@ def years(frame: pl.DataFrame) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    """'65.6 %' (numbers for reading)."""
-    return "—" if value is None else f"{value:,.{digits}f} %"
+def source_names(column: str = "source") -> pl.Expr:
+    """A column of source keys as the sources' short names."""
+    return pl.col(column).replace_strict(sources.shorts(), default=pl.col(column))
+
+
+def grouping_names(column: str = "alliance") -> pl.Expr:
+    """A column of grouping codes as the groupings' labels."""
+    return pl.col(column).replace_strict(
+        groupings.labels(), default=pl.col(column), return_dtype=pl.String
+    )
 
 
 def count(frame: pl.DataFrame, flag: pl.Expr) -> int:

@@ -9,6 +9,8 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import common
+from core.catalogue import sources
+from ledger import words
 
 
 def names(countries: pl.DataFrame) -> dict[str, str]:
@@ -43,8 +45,8 @@ def country_series(frame: pl.DataFrame, country: str) -> Chart:
         x_label="year",
         y_label="% of GDP",  # the subtitle says the definitions differ
         estimate="is_estimate",
-        guides=[common.GUIDE_2],
-        dashed=["World Bank"],
+        guides=[common.TWO_PERCENT],
+        dashed=[sources.short("worldbank")],
     )
 
 
@@ -53,16 +55,16 @@ def _series_finding(frame: pl.DataFrame) -> str:
     else SIPRI's, else the World Bank's; the change since 2014 when the source has that year)."""
     if not {"source", "year", "share_gdp_pct"} <= set(frame.columns):
         return "defence spending as a share of GDP"
-    for source in ("NATO", "SIPRI", "World Bank"):
+    for source in map(sources.short, ("nato", "sipri", "worldbank")):  # as series_of names them
         rows = frame.filter(pl.col("source") == source).drop_nulls("share_gdp_pct").sort("year")
         if rows.height:
             last = rows.row(-1, named=True)
-            text = f"{common.pct(last['share_gdp_pct'], 2)} of GDP in {last['year']} ({source})"
+            text = f"{words.pct(last['share_gdp_pct'], 2)} of GDP in {last['year']} ({source})"
             base = rows.filter(pl.col("year") == 2014)
             if base.height and last["year"] > 2014:
                 then = base["share_gdp_pct"][0]
                 side = "up" if last["share_gdp_pct"] >= then else "down"
-                text += f", {side} from {common.pct(then, 2)} in 2014"
+                text += f", {side} from {words.pct(then, 2)} in 2014"
             return text
     return "no source publishes a defence share of GDP"
 
@@ -82,7 +84,7 @@ def country_rank(frame: pl.DataFrame, iso3: str) -> Chart:
         highlight=iso3,
         highlight_column="iso3",
         estimate="is_estimate",
-        guides=[common.GUIDE_2],
+        guides=[common.TWO_PERCENT],
         extra=["year"],
     )
 

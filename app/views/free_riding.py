@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from app import charts, intervals
+from app import charts
 from app.charts import Chart
 from app.views import common
+from ledger import stats, words
 
 
 def association(rho: float | None, lo: float | None, hi: float | None) -> str:
@@ -16,7 +17,7 @@ def association(rho: float | None, lo: float | None, hi: float | None) -> str:
     runner's rho_lo, rho_hi)."""
     if rho is None:
         return "No test for this selection"
-    if intervals.spans_zero(lo, hi):
+    if stats.spans_zero(lo, hi):
         return "No clear link between economic size and defence burden"
     if rho > 0:
         return "Larger economies carry heavier defence burdens"
@@ -27,7 +28,7 @@ def partial_association(rho: float | None, lo: float | None, hi: float | None) -
     """The same words for the partial correlation, income per head held constant."""
     if rho is None:
         return "With income per head held constant: no test for this selection"
-    if intervals.spans_zero(lo, hi):
+    if stats.spans_zero(lo, hi):
         return "With income per head held constant, no clear link remains"
     side = "larger" if rho > 0 else "smaller"
     return f"With income per head held constant, {side} economies still carry heavier burdens"
@@ -37,18 +38,18 @@ def rank_text(rho: float | None, lo: float | None, hi: float | None, p: float | 
     """'rank correlation 0.12 (95 % interval −0.24 to 0.45, spans zero; p = 0.513)'."""
     if rho is None:
         return ""
-    span = intervals.interval_text(lo, hi)
-    if span and intervals.spans_zero(lo, hi):
+    span = words.interval(lo, hi)
+    if span and stats.spans_zero(lo, hi):
         span += ", spans zero"
-    inside = "; ".join(t for t in (span, intervals.p_text(p)) if t)
-    return f"rank correlation {rho:.2f}".replace("-", "−") + (f" ({inside})" if inside else "")
+    inside = "; ".join(t for t in (span, words.p_value(p)) if t)
+    return f"rank correlation {words.num(rho)}" + (f" ({inside})" if inside else "")
 
 
 def statistic_line(words: str, rho, lo, hi, p=None) -> str:
     """One markdown line: the finding in bold, or in grey when its interval spans zero."""
     stat = rank_text(rho, lo, hi, p)
     tail = f" ({stat})" if stat else ""
-    if rho is None or intervals.spans_zero(lo, hi):
+    if rho is None or stats.spans_zero(lo, hi):
         return f":gray[{words}{tail}.]"
     return f"**{words}**{tail}."
 
@@ -151,7 +152,7 @@ def clear_count(frame: pl.DataFrame, column: str) -> tuple[int, int]:
     if not {column, lo, hi} <= set(frame.columns) or frame.is_empty():
         return 0, 0
     rows = frame.drop_nulls(column)
-    flags = [not intervals.spans_zero(a, b) for a, b in rows.select(lo, hi).iter_rows()]
+    flags = [not stats.spans_zero(a, b) for a, b in rows.select(lo, hi).iter_rows()]
     return sum(flags), len(flags)
 
 
@@ -247,8 +248,8 @@ def _us_finding(frame: pl.DataFrame) -> str:
     if row is None:
         return "The United States in NATO"
     return (
-        f"In {row['year']} the US paid {common.pct(row['us_share_me_pct'], 0)} of NATO's defence "
-        f"spending with {common.pct(row['us_share_gdp_pct'], 0)} of its GDP"
+        f"In {row['year']} the US paid {words.pct(row['us_share_me_pct'], 0)} of NATO's defence "
+        f"spending with {words.pct(row['us_share_gdp_pct'], 0)} of its GDP"
     )
 
 
@@ -276,9 +277,7 @@ def us_share_both_sources(frame: pl.DataFrame) -> Chart:
     """us_share, both sources: the US share of NATO spending."""
     data = frame
     if "source" in frame.columns:
-        data = frame.with_columns(
-            pl.col("source").replace_strict(common.SOURCE_NAMES, default=pl.col("source"))
-        )
+        data = frame.with_columns(common.source_names())
     return charts.lines(
         data,
         x="year",

@@ -8,6 +8,8 @@ import polars as pl
 from app import charts
 from app.charts import Chart
 from app.views import burden, common
+from core.catalogue import guidelines
+from ledger import words
 
 MAP_MEASURES = {
     "burden": "Share of GDP",
@@ -17,7 +19,8 @@ MAP_MEASURES = {
     "us_forces": "US forces stationed",
 }
 MAP_REGIONS = {"atlantic": "Europe and North America", "world": "The world (SIPRI)"}
-GUIDELINE_BANDS = ("below 2 %", "2 % to 3.5 %", "3.5 % or more")
+_LOW, _HIGH = guidelines.TWO_PERCENT.value, guidelines.HAGUE_CORE.value
+GUIDELINE_BANDS = (f"below {_LOW:g} %", f"{_LOW:g} % to {_HIGH:g} %", f"{_HIGH:g} % or more")
 # Active-duty head counts run from 1 to 54,288 (Japan): bands of tenfold steps show the
 # handful of large garrisons and the many embassy-sized posts alike; hover gives the count.
 FORCE_BANDS = ("fewer than 100", "100 to 999", "1,000 to 9,999", "10,000 or more")
@@ -81,9 +84,9 @@ def burden_map(
         )
     if measure == "guidelines":
         bands = data.with_columns(
-            pl.when(pl.col("burden_pct") >= 3.5)
+            pl.when(pl.col("burden_pct") >= guidelines.HAGUE_CORE.value)
             .then(2)
-            .when(pl.col("burden_pct") >= 2.0)
+            .when(pl.col("burden_pct") >= guidelines.TWO_PERCENT.value)
             .then(1)
             .otherwise(0)
             .alias("guideline_band")
@@ -110,7 +113,7 @@ def burden_map(
         value="burden_pct",
         label="country",
         title=(
-            f"{top['country']} spends the largest share: {common.pct(top['burden_pct'], 1)} of GDP"
+            f"{top['country']} spends the largest share: {words.pct(top['burden_pct'], 1)} of GDP"
             if top
             else "Defence burden",
             f"Defence spending as % of GDP, {year}, {where}{src}",

@@ -7,6 +7,8 @@ from datetime import date
 
 import polars as pl
 
+from ledger import words
+
 
 def release(edition: date) -> str:
     """'April 2026': how SIPRI and NATO name a release."""
@@ -21,7 +23,7 @@ def sentence(rows: pl.DataFrame, name: str, year: int, source: str = "SIPRI") ->
     parts = []
     for row in rows.iter_rows(named=True):
         share = row["share_gdp_pct"]
-        figure = "no share of GDP" if share is None else f"{share:.2f} %"
+        figure = "no share of GDP" if share is None else words.pct(share, 2)
         when = release(row["edition"])
         copy = ""
         if row["published"] != row["edition"]:

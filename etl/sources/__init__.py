@@ -1,8 +1,8 @@
-"""One module per source: everything about a publisher's data lives in its module here (key,
-publisher, licence, release cadence, discovery and download, raw-file patterns, parser, tables,
-checksums of known-genuine files). The build, refresh, checks, freshness, snapshot, `etl status`
-and the dashboard's captions read REGISTRY; no other module spells a source's file names,
-addresses or publisher. Adding a source: docs/SOURCES.md.
+"""One module per source: how a publisher's data are fetched and read lives in its module here
+(discovery and download, raw-file patterns, parser, checksums of known-genuine files), beside
+its catalogue entry (core/catalogue/sources.py: names, publisher, licence, cadence, tables),
+which each module's SOURCE refers to. The build, refresh, checks and snapshot read REGISTRY;
+no other module spells a source's file names or addresses. Adding a source: docs/SOURCES.md.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.errors import EtlError
+from core.catalogue import sources as catalogue
+from core.errors import EtlError
 from etl.rawfiles import check
 
 
@@ -76,23 +77,15 @@ class Download:
 
 @dataclass(frozen=True)
 class Source:
-    """Everything about one publisher's data: who, under which terms, how often, where the files
-    are found and downloaded, which raw files the parser reads and which tables it fills."""
+    """How one source's data are fetched and read: where the files are found and downloaded,
+    which raw files the parser reads, which bytes are known to be genuine. Who publishes it,
+    under which terms, how often and which tables it fills is its catalogue entry (`about`,
+    core/catalogue/sources.py), which the properties below read."""
 
-    key: str  # 'nato', 'sipri', ...: the `source` column of the edition table
-    name: str  # as the dashboard names it
-    publisher: str
-    licence: str
-    cadence: str  # the publisher's release rhythm, in words
+    about: catalogue.Source
     page: str  # where the publisher lists the files (today)
-    folder: str  # raw-dir subfolder holding its files
     patterns: tuple[str, ...]  # raw-dir globs of the files the parser reads
-    # Warehouse tables the parser fills. Every parser writes `edition` rows; only sources whose
-    # editions sit side by side (NATO, SIPRI, DMDC) list it, since etl.build.stale_sources reads
-    # it as "a file not loaded is a new edition" (Kiel has files no parser reads).
-    tables: tuple[str, ...]
     parsers: tuple[str, ...]  # 'module:function' (imported when a build runs)
-    period_days: int | None = None  # usual time between releases (None: no schedule)
     base_urls: dict[str, str] = field(default_factory=dict)  # base key -> publisher's host
     # The publisher's own hosts: `etl refresh` requests nothing anywhere else (redirects and
     # page links included; etl/fetch.py), apart from the operator's $ALLIANCE_BASE_URLS.
@@ -100,6 +93,31 @@ class Source:
     downloads: tuple[Download, ...] = ()
     former_pages: tuple[str, ...] = ()
     known: tuple[Known, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> str:
+        return self.about.key
+
+    @property
+    def name(self) -> str:
+        """As the build's steps and the pages name it ('SIPRI', 'Kiel tracker')."""
+        return self.about.short
+
+    @property
+    def publisher(self) -> str:
+        return self.about.publisher
+
+    @property
+    def licence(self) -> str:
+        return self.about.licence
+
+    @property
+    def folder(self) -> str:
+        return self.about.folder
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return self.about.tables
 
     def files(self, raw_dir: Path, *, workbooks: bool = False) -> list[Path]:
         """Every file of this source under raw_dir (several editions may sit side by side).
@@ -160,7 +178,7 @@ EDITION_SCHEMA = {
 
 
 def edition_frame(**row: object) -> pl.DataFrame:
-    """One row of the `edition` table (etl/schema.sql); `published` (when the file's bytes were
+    """One row of the `edition` table (core/schema.sql); `published` (when the file's bytes were
     public) defaults to the edition's own date."""
     row.setdefault("published", row["edition"])
     return pl.DataFrame([row], schema=EDITION_SCHEMA)

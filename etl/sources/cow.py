@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Download, Known, Source
 
-PUBLISHER = "Correlates of War Project"
 NMC_GLOB = "NMC-*-abridged*.csv"  # 'NMC-60-abridged.csv' (version 6.0)
 CODES_GLOB = "COW-country-codes*.csv"
 CODES_FILE = "COW-country-codes.csv"  # the one file downloaded (a plain CSV, not a zip)
@@ -29,15 +29,9 @@ def stated_day(version_year: int) -> date:
 
 
 SOURCE = Source(
-    key="cow",
-    name="Correlates of War",
-    publisher=PUBLISHER,
-    licence="free for academic use, with citation",
-    cadence="no regular release schedule",
+    about=catalogue.SOURCES["cow"],
     page=NMC_URL,
-    folder="cow",
     patterns=(f"cow/{NMC_GLOB}", f"cow/{CODES_GLOB}"),
-    tables=("cow_nmc",),  # and its `edition` row (Source.tables)
     parsers=("etl.cow:parse",),
     base_urls={"cow": "https://correlatesofwar.org"},
     hosts=("correlatesofwar.org", "www.correlatesofwar.org"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Known, Source
 
 PAGE = "https://dwp.dmdc.osd.mil/dwp/app/dod-data-reports/workforce-reports"
@@ -64,17 +65,10 @@ KNOWN_GAPS = {
 }
 
 SOURCE = Source(
-    key="dmdc",
-    name="DMDC",
-    publisher="Defense Manpower Data Center (DMDC), US Department of Defense",
-    licence="US federal government work: public domain in the United States",
-    cadence="DMDC publishes its location report every quarter, weeks after the quarter ends",
+    about=catalogue.SOURCES["dmdc"],
     page=PAGE,
-    folder="dmdc",
     patterns=("dmdc/DMDC_Website_Location_Report_*.xlsx",),
-    tables=("us_forces", "edition"),
     parsers=("etl.dmdc:parse",),
-    period_days=91,
     # No downloads: see the module's doc (no stable link to a report).
     known=(
         Known(

@@ -6,9 +6,9 @@ tracker writes with every release, so no file needs listing here to be dated."""
 
 from __future__ import annotations
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Download, Source
 
-PUBLISHER = "Kiel Institute for the World Economy, Ukraine Support Tracker"
 REPOSITORY = "/UkraineSupportTrackerWebsite/ukraine-support-tracker/main/data/{}"
 URL = "https://github.com/UkraineSupportTrackerWebsite/ukraine-support-tracker/blob/main/data/{}"
 FILES = {  # what each file holds -> its glob in kiel/
@@ -26,17 +26,10 @@ def glob(what: str) -> str:
 
 
 SOURCE = Source(
-    key="kiel",
-    name="Kiel tracker",
-    publisher=PUBLISHER,
-    licence="none stated; cite 'Ukraine Support Tracker, Kiel Institute, Release {release}'",
-    cadence="the Ukraine Support Tracker publishes a release every few months",
+    about=catalogue.SOURCES["kiel"],
     page="https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/",
-    folder="kiel",
     patterns=tuple(glob(w) for w in FILES),
-    tables=("kiel_aid_monthly", "kiel_aid_donor", "kiel_heavy_weapons"),  # and `edition`
     parsers=("etl.kiel:parse", "etl.kiel:parse_weapons"),
-    period_days=122,
     base_urls={"github": "https://raw.githubusercontent.com"},
     hosts=("raw.githubusercontent.com",),
     downloads=tuple(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Download, Known, Source
 
-PUBLISHER = "NATO Public Diplomacy Division"
 CURRENT_PAGE = "/en/what-we-do/introduction-to-nato/defence-expenditures-and-natos-5-commitment"
 FORMER_PAGE = "/cps/en/natohq/topics_49198.htm"
 # since 2025: /content/dam/nato/webready/documents/finance/def-exp-2025-en.xlsx
@@ -20,18 +20,11 @@ CURRENT_LINK = r"/content/dam/nato/webready/documents/finance/def-exp-(\d{4})-en
 FORMER_LINK = r"(\d{6})-def-exp-\d{4}-TABLES-en\.xlsx$"
 
 SOURCE = Source(
-    key="nato",
-    name="NATO",
-    publisher=PUBLISHER,
-    licence="NATO public release; attribution to NATO required",
-    cadence="NATO publishes its defence expenditure tables yearly, before the summit",
+    about=catalogue.SOURCES["nato"],
     page="https://www.nato.int" + CURRENT_PAGE,
     former_pages=("https://www.nato.int" + FORMER_PAGE,),
-    folder="nato",
     patterns=("nato/*def-exp-*.xlsx",),
-    tables=("nato_defence", "nato_aggregate", "nato_real_change", "edition"),
     parsers=("etl.nato:parse",),
-    period_days=365,
     base_urls={"nato": "https://www.nato.int"},
     hosts=("www.nato.int", "nato.int"),
     downloads=(

@@ -5,7 +5,7 @@ where it came from (address), when (UTC), its sha256 and size, the release it na
 source's publisher and licence. The leading dot keeps it out of the parsers' globs and of the
 run log's digests. At build, a raw file whose bytes no longer match its record is refused.
 
-Records are read and written through etl.sidefiles: a regular file of at most
+Records are read and written through core.sidefiles: a regular file of at most
 ALLIANCE_PROVENANCE_KB (a record is about 500 bytes), never a link's target or a FIFO.
 """
 
@@ -16,9 +16,9 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from etl import sidefiles
-from etl.errors import EtlError
-from etl.rawfiles import sha256
+from core import sidefiles
+from core.errors import EtlError
+from core.files import sha256
 from etl.sources.base import Download, Source
 
 
@@ -45,7 +45,7 @@ def record(
     }
 
 
-RECORD = {"limit": "provenance_kb", "what": "provenance record"}  # etl.sidefiles
+RECORD = {"limit": "provenance_kb", "what": "provenance record"}  # core.sidefiles
 
 
 def write(raw_file: Path, entry: dict) -> None:

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Download, Known, Source
 
-PUBLISHER = "REST Countries project (data from mledoze/countries)"
 GLOB = "countriesV3*.json"
 REPOSITORY = "/restcountries/restcountries/master/src/main/resources/countriesV3.1.json"
 URL = "https://github.com/restcountries/restcountries/blob/master/src/main/resources/{name}"
 
 SOURCE = Source(
-    key="restcountries",
-    name="REST Countries",
-    publisher=PUBLISHER,
-    licence="ODbL 1.0 (mledoze/countries data); repository MPL-2.0",
-    cadence="no regular release schedule",
+    about=catalogue.SOURCES["restcountries"],
     page="https://restcountries.com",
-    folder="geo",
     patterns=(f"geo/{GLOB}",),
-    tables=("country",),  # and its `edition` row (Source.tables)
     parsers=("etl.restcountries:parse",),
     base_urls={"github": "https://raw.githubusercontent.com"},
     hosts=("raw.githubusercontent.com",),

@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Download, Known, Source
 
 SOURCE = Source(
-    key="sipri",
-    name="SIPRI",
-    publisher="Stockholm International Peace Research Institute (SIPRI)",
-    licence=(
-        "SIPRI terms of use: free for non-commercial research and education, with attribution "
-        "'SIPRI Military Expenditure Database'; check SIPRI's terms before republishing the file"
-    ),
-    cadence="SIPRI releases its database every April",
+    about=catalogue.SOURCES["sipri"],
     page="https://www.sipri.org/databases/milex",
-    folder="sipri",
     patterns=("sipri/SIPRI-Milex-data-*.xlsx",),
     parsers=("etl.sipri:parse",),
-    period_days=365,
     base_urls={"sipri": "https://www.sipri.org"},
     hosts=("www.sipri.org", "sipri.org"),
     downloads=(
@@ -39,13 +31,6 @@ SOURCE = Source(
             link=r"SIPRI-Milex-data-\d{4}-(\d{4})(?:_v?(\d+)(?:\.(\d+))?)?\.xlsx$",
             release=r"SIPRI-Milex-data-\d{4}-(\d{4})",  # one release per year of data
         ),
-    ),
-    tables=(
-        "sipri_milex",
-        "sipri_missing",
-        "sipri_country_note",
-        "sipri_region_total",
-        "edition",
     ),
     # Eight releases, byte for byte as SIPRI published them (../shared/data/raw/PROVENANCE.md).
     # `published` is SIPRI's release day; `available` the date of this copy where SIPRI wrote

@@ -7,9 +7,9 @@ held): the World Bank states it in every file, so no file needs listing here to 
 
 from __future__ import annotations
 
+from core.catalogue import sources as catalogue
 from etl.sources.base import Download, Source
 
-PUBLISHER = "World Bank, World Development Indicators"
 INDICATORS = {  # WDI indicator code -> wb_macro column
     "NY.GDP.MKTP.CD": "gdp_current_usd",
     "SP.POP.TOTL": "population",
@@ -46,17 +46,10 @@ def _download(code: str, what: str) -> Download:
 
 
 SOURCE = Source(
-    key="worldbank",
-    name="World Bank",
-    publisher=PUBLISHER,
-    licence="CC BY 4.0",
-    cadence="WDI is refreshed several times a year",
+    about=catalogue.SOURCES["worldbank"],
     page="https://datacatalog.worldbank.org/search/dataset/0037712/World-Development-Indicators",
-    folder="worldbank",
     patterns=("worldbank/API_*.csv", "worldbank/Metadata_Country_API_*.csv"),
-    tables=("wb_macro", "wb_country"),  # and its `edition` rows (Source.tables)
     parsers=("etl.worldbank:parse",),
-    period_days=182,
     base_urls={"worldbank": "https://api.worldbank.org"},
     # the API answers a bulk download with a redirect to its file servers
     hosts=("api.worldbank.org", "databank.worldbank.org", "databankfiles.worldbank.org"),

@@ -1,21 +1,12 @@
 """The claims engine: judge an article's claims (ledger/articles/<slug>/, one module per claim)
 as of a day, when the article was written and now, under each alternative specification, and
 for every year. `evaluate`, `history` and `evaluate_all` judge them through one `run` callable.
+The verdicts a rule concludes are the catalogue's (core/catalogue/verdicts.py).
 """
 
 from __future__ import annotations
 
-from ledger.claims.base import (
-    NO_CLEAR_SIGN,
-    NOT_JUDGED,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    PARTLY,
-    SUPPORTED,
-    VERDICTS,
-    Claim,
-    Finding,
-)
+from ledger.claims.base import VERDICTS, Claim, Finding
 from ledger.claims.evaluate import (
     ClaimResult,
     day_entry,
@@ -27,12 +18,6 @@ from ledger.claims.evaluate import (
 )
 
 __all__ = [
-    "NO_CLEAR_SIGN",
-    "NOT_JUDGED",
-    "NOT_SUPPORTED",
-    "NOT_TESTABLE",
-    "PARTLY",
-    "SUPPORTED",
     "VERDICTS",
     "Claim",
     "ClaimResult",

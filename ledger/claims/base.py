@@ -19,31 +19,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 import polars as pl
 
-SUPPORTED = "Supported"
-PARTLY = "Partly supported"
-NOT_SUPPORTED = "Not supported"
-NOT_TESTABLE = "Not testable with these data"
-# A measured relation whose interval spans both signs: the data neither bear the claim out nor
-# tell against it. Not "Not supported", which would read as a refutation.
-NO_CLEAR_SIGN = "No clear sign"
-# No verdict on that day: a source the rule reads had no edition published by then, or (for a
-# dated fact) the fact did not exist yet. Not a finding against the claim.
-NOT_JUDGED = "Not judged"
-VERDICTS = (SUPPORTED, PARTLY, NO_CLEAR_SIGN, NOT_SUPPORTED, NOT_TESTABLE)
+from core.catalogue import sources
+from core.catalogue.verdicts import JUDGED
+from ledger.queries import Run
+
+# The verdicts are the catalogue's (core/catalogue/verdicts.py); a rule concludes one of these.
+VERDICTS = JUDGED
 
 FACT_CHECK = "fact check"
 EMPIRICAL = "empirical"
 DOCUMENTARY = "documentary"
 UNTESTABLE = "not testable"
 KINDS = (FACT_CHECK, EMPIRICAL, DOCUMENTARY, UNTESTABLE)
-
-
-class Run(Protocol):
-    def __call__(self, name: str, **params: Any) -> pl.DataFrame: ...
 
 
 class NoEvidence(Exception):
@@ -55,25 +46,13 @@ class NotJudged(NoEvidence):
 
     def __init__(self, source: str, earliest: Edition | None, day: date) -> None:
         self.source, self.earliest, self.day = source, earliest, day
-        name = SOURCE_NAMES.get(source, source)
+        name = sources.short(source)
         held = (
             f"the earliest {name} edition held was published {earliest.published.isoformat()}"
             if earliest
             else f"no {name} edition is held"
         )
         super().__init__(f"not judged as of {day.isoformat()}: {held}")
-
-
-# Source keys (the `edition` table's `source`) as the cards name them.
-SOURCE_NAMES = {
-    "nato": "NATO",
-    "sipri": "SIPRI",
-    "worldbank": "World Bank",
-    "kiel": "Kiel tracker",
-    "cow": "Correlates of War",
-    "geo": "REST Countries",
-    "dmdc": "DMDC",
-}
 
 
 @dataclass(frozen=True)
@@ -87,7 +66,7 @@ class Edition:
     label: str = ""  # 'April 2026 release', 'June 2024 tables'
 
     def text(self) -> str:
-        name = SOURCE_NAMES.get(self.source, self.source)
+        name = sources.short(self.source)
         when = self.published.isoformat()
         return f"{name} {self.label or self.edition.isoformat()} (published {when})"
 

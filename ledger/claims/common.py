@@ -1,5 +1,5 @@
-"""Small helpers several claims share: members on a date, Spearman's rho with its interval,
-and the direction of a series over its last few years."""
+"""Small helpers several claims share: members on a date, a card's Spearman statistic, and the
+direction of a series over its last few years. The statistics themselves are ledger/stats.py's."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from ledger.claims import intervals, words
+from ledger import stats, words
 from ledger.claims.base import Context, Stat
 
 STABLE_YEARS = 3  # a direction counts when it holds in the latest year and the two before
@@ -19,21 +19,11 @@ def members_on(ctx: Context, alliance: str, day: date) -> pl.DataFrame:
     return history.filter(pl.col("is_current_member") & (pl.col("relation") == "member"))
 
 
-def spearman(frame: pl.DataFrame, a: str, b: str) -> tuple[float | None, int]:
-    """Spearman's rho of two columns (average ranks), over rows where both are known."""
-    both = frame.select(a, b).drop_nulls()
-    if both.height < 3:
-        return None, both.height
-    ranked = both.select(pl.col(a).rank("average"), pl.col(b).rank("average"))
-    rho = ranked.select(pl.corr(a, b)).item()
-    return (None if rho is None else float(rho)), both.height
-
-
 def rho_stat(name: str, rho: float | None, n: int, technical: str) -> Stat:
-    from ledger.claims.runner import spearman_p
-
-    lo, hi = intervals.fisher(rho, n)
-    p = words.p_value(spearman_p(rho, n))
+    """A card's Spearman's rho with its Fisher z interval and, in the details, its p-value (of
+    one year: never the ground of a verdict)."""
+    lo, hi = stats.spearman_interval(rho, n)
+    p = words.p_value(stats.spearman_p(rho, n)) or "no p-value"
     return Stat(
         name,
         rho,

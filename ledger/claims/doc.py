@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ledger.claims.evaluate import FRAGILE, ClaimResult
 from ledger.claims.report import audit_markdown, editions_text, firmness
-from ledger.claims.words import stat
+from ledger.words import stat
 
 DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "CLAIMS.md"
 AS_OF_LINE = re.compile(r"^Evaluation date: (\d{4}-\d{2}-\d{2})\.", re.MULTILINE)
@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DOC)
     parser.add_argument("--article", default=None)
     args = parser.parse_args()
-    from etl.db import connect_readonly
+    from core.db import connect_readonly
     from ledger.claims import evaluate_all
 
     results = evaluate_all(connect_readonly(args.db), args.as_of, article=args.article)

@@ -19,11 +19,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from core.catalogue.verdicts import NOT_JUDGED, NOT_TESTABLE, SUPPORTED
 from ledger.claims import facts as fact_tables
 from ledger.claims.base import (
-    NOT_JUDGED,
-    NOT_TESTABLE,
-    SUPPORTED,
     Chart,
     Claim,
     Context,

@@ -7,25 +7,11 @@ from dataclasses import asdict
 
 import polars as pl
 
-from ledger.claims.base import (
-    NO_CLEAR_SIGN,
-    NOT_JUDGED,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    PARTLY,
-    SUPPORTED,
-)
+from core.catalogue.verdicts import NOT_JUDGED, VERDICTS
 from ledger.claims.evaluate import ClaimResult
-from ledger.claims.words import stat
+from ledger.words import stat
 
-SHORT = {
-    SUPPORTED: "S",
-    PARTLY: "P",
-    NO_CLEAR_SIGN: "?",
-    NOT_SUPPORTED: "N",
-    NOT_TESTABLE: "–",
-    NOT_JUDGED: "·",
-}
+SHORT = {label: v.letter for label, v in VERDICTS.items()}
 LEGEND = (
     "S supported · P partly supported · ? no clear sign · N not supported · – not testable · "
     "· not judged (no "

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from ledger.claims.base import Run
+from ledger.queries import Run
 
 
 def make_run(con: duckdb.DuckDBPyConnection) -> Run:
@@ -30,14 +30,6 @@ def make_run(con: duckdb.DuckDBPyConnection) -> Run:
         return cache[key]
 
     return run
-
-
-def spearman_p(rho: float | None, n: int | None) -> float | None:
-    """Two-sided p of Spearman's rho (ledger.stats): shown in a card's details, never the ground
-    of a verdict."""
-    from ledger import stats
-
-    return stats.spearman_p(rho, n)
 
 
 def declared_params(name: str) -> list[str]:

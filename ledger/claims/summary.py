@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ledger.claims.base import NOT_JUDGED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SUPPORTED
+from core.catalogue.verdicts import NOT_JUDGED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SUPPORTED
 
 RECENT = 5  # data years back a verdict change counts as recent
 

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from app import nav
 from tests.browser.chromium import VIEWPORT
+from tests.helpers import CHART_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,6 @@ DOCS = ROOT / "docs" / "screenshots"
 DOCS_HEIGHT = 1800  # px of each page kept in docs/screenshots (what a reader sees first)
 LOAD_MS = 90_000
 UPDATE_MS = 30_000
-CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
 CAPABILITY_CHARTS = 9
 
 

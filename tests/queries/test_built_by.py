@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl import warehouse
+from core import db
 from ledger import queries
 
 
@@ -13,7 +13,7 @@ from ledger import queries
 def test_the_publishing_run_and_this_codes_version(real_con):
     frame = queries.run(real_con, "built_by")
     assert frame.height == 1 and frame["outcome"][0] == "published"
-    assert frame["warehouse_version"][0] == warehouse.version()
+    assert frame["warehouse_version"][0] == db.warehouse_version()
     newest = queries.run(real_con, "etl_run").filter(outcome="published")
     assert frame["run_id"][0] == newest["run_id"][0]
 
@@ -24,10 +24,10 @@ def test_the_version_follows_the_schema_and_every_view(tmp_path, monkeypatch):
     schema = tmp_path / "schema.sql"
     schema.write_text("create table t (x int);\n")
     (views / "10_v.sql").write_text("create view v as select 1;\n")
-    monkeypatch.setattr(warehouse, "SCHEMA", schema)
-    monkeypatch.setattr(warehouse, "VIEWS", views)
-    first = warehouse.version()
+    monkeypatch.setattr(db, "SCHEMA", schema)
+    monkeypatch.setattr(db, "VIEWS", views)
+    first = db.warehouse_version()
     (views / "10_v.sql").write_text("create view v as select 2;\n")
-    second = warehouse.version()
+    second = db.warehouse_version()
     schema.write_text("create table t (x bigint);\n")
-    assert len({first, second, warehouse.version()}) == 3
+    assert len({first, second, db.warehouse_version()}) == 3

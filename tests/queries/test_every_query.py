@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.errors import EtlError
+from core.errors import EtlError
 from ledger import queries
 from tests.queries import world_capability, world_indicators
 from tests.queries.world_indicators import _real_runs, _sql_files, run

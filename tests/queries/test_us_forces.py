@@ -28,7 +28,7 @@ def _rows(edition: date, section: str, location: str, kind: str, iso3: str | Non
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    from etl.db import connect_readonly
+    from core.db import connect_readonly
 
     rows = [
         *_rows(NEW, "overseas", "GERMANY", "foreign", "DEU", 100),

@@ -4,42 +4,32 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    DOCUMENTARY,
-    FACT_CHECK,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    Part,
-    Stat,
-    Threshold,
-)
+from core.catalogue import verdicts
+from ledger.claims import base
 from ledger.claims.common import members_on
 
-ARTICLE_COUNT = Threshold(32, "the member count the article states (paragraph 2)")
+ARTICLE_COUNT = base.Threshold(32, "the member count the article states (paragraph 2)")
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     members = members_on(ctx, "NATO", ctx.as_of)
     n = members.height
-    verdict = SUPPORTED if n == ARTICLE_COUNT.value else NOT_SUPPORTED
+    verdict = verdicts.SUPPORTED if n == ARTICLE_COUNT.value else verdicts.NOT_SUPPORTED
     timeline = ctx.upto(ctx.query("membership_timeline"))
     day = f"{ctx.as_of:%-d %B %Y}"
     sentence = f"NATO had {n} members on {day}" + (
-        ", the number the article gives." if verdict == SUPPORTED else ", not the article's 32."
+        ", the number the article gives."
+        if verdict == verdicts.SUPPORTED
+        else ", not the article's 32."
     )
-    return Finding(
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[Stat("NATO members", n, exact="a count from the membership table")],
+        stats=[base.Stat("NATO members", n, exact="a count from the membership table")],
         figures={"nato_members": n, "as_of": ctx.as_of.isoformat()},
-        parts={"a": verdict, "b": NOT_TESTABLE},
-        chart=Chart(
+        parts={"a": verdict, "b": verdicts.NOT_TESTABLE},
+        chart=base.Chart(
             "line",
             "year",
             "n_nato_members",
@@ -51,14 +41,16 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C1",
     paragraphs=(1, 2),
     statement="NATO counts 32 members, and the UK sees the alliance as a central strategic asset.",
-    kind=FACT_CHECK,
+    kind=base.FACT_CHECK,
     parts=(
-        Part("a", "NATO has 32 members.", FACT_CHECK),
-        Part("b", "NATO is a key strategic advantage for the UK (the UK's view).", DOCUMENTARY),
+        base.Part("a", "NATO has 32 members.", base.FACT_CHECK),
+        base.Part(
+            "b", "NATO is a key strategic advantage for the UK (the UK's view).", base.DOCUMENTARY
+        ),
     ),
     queries=("member_history", "membership_timeline"),
     thresholds={"ARTICLE_COUNT": ARTICLE_COUNT},

@@ -5,31 +5,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    EMPIRICAL,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    PARTLY,
-    SUPPORTED,
-    UNTESTABLE,
-    Chart,
-    Claim,
-    Context,
-    Edge,
-    Finding,
-    Part,
-    Spec,
-    Stat,
-    Threshold,
-)
-from ledger.claims.words import pct
+from core.catalogue import sources, verdicts
+from ledger.claims import base
+from ledger.words import pct
 
-BROAD = Threshold(
+BROAD = base.Threshold(
     50,
     "allies missing a guideline hold at least half of allied GDP outside the US: the shortfall "
     "describes the alliance, not a few stragglers",
 )
-MATERIAL = Threshold(
+MATERIAL = base.Threshold(
     10,
     "at least a tenth of that GDP: below it the shortfall is a handful of small economies, "
     "which cannot cost the alliance its credibility",
@@ -79,11 +64,11 @@ def _outturns(rows: pl.DataFrame, year: int) -> pl.DataFrame:
 
 def _verdict(weight: float) -> str:
     if weight >= BROAD.value:
-        return SUPPORTED
-    return PARTLY if weight >= MATERIAL.value else NOT_SUPPORTED
+        return verdicts.SUPPORTED
+    return verdicts.PARTLY if weight >= MATERIAL.value else verdicts.NOT_SUPPORTED
 
 
-def _tipping(end: pl.DataFrame, w: float, verdict: str, year: int) -> list[Edge]:
+def _tipping(end: pl.DataFrame, w: float, verdict: str, year: int) -> list[base.Edge]:
     """The allies just above 2 % (within NEAR_TWO) whose figures decide the verdict: the fewest,
     largest first, that would flip it were they counted as missing the guideline."""
     others = end.filter(pl.col("iso3") != "USA")
@@ -98,7 +83,7 @@ def _tipping(end: pl.DataFrame, w: float, verdict: str, year: int) -> list[Edge]
         if _verdict(weight) != verdict:
             names = " and ".join(t["country"] for t in tipped)
             return [
-                Edge(
+                base.Edge(
                     f"{t['country']}'s defence burden, {year}"
                     + (" (an estimate)" if t["is_estimate"] else "")
                     + f": with {names} below 2 % the share would be {weight:.1f} % and the "
@@ -113,7 +98,7 @@ def _tipping(end: pl.DataFrame, w: float, verdict: str, year: int) -> list[Edge]
     return []
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     ctx.require("nato")
     rows = ctx.query("guideline_shortfall", source="nato").filter(
         pl.col("burden_pct").is_not_null()
@@ -144,7 +129,7 @@ def judge(ctx: Context) -> Finding:
     end = rows.filter(pl.col("year") == year)
     missing = end.filter(misses).sort("gdp_current_usd_m", descending=True)["country"]
     edges = [
-        Edge(
+        base.Edge(
             f"share of allied GDP outside the US held by allies missing a guideline, {year}",
             w,
             t.value,
@@ -176,31 +161,32 @@ def judge(ctx: Context) -> Finding:
     counts = ctx.upto(ctx.query("guideline_counts", source="nato")).filter(
         pl.col("n_allies_with_data") > 0
     )
-    return Finding(
+    shown = [
+        base.Stat(
+            f"Share of allied GDP outside the US held by allies missing a guideline, {year}",
+            w,
+            unit="%",
+            technical="sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, "
+            "over the sum of GDP of all allies but the US (NATO, current US$)",
+            exact="a total over all allies: exact",
+        ),
+        base.Stat(
+            f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
+        ),
+        base.Stat(
+            f"Allies in Europe and Canada with under half their economic weight in equipment "
+            f"stock, {year}",
+            thin.height,
+            technical="stock_to_gdp_share_ratio < 0.5, equipment_investment over "
+            "NATO_EUROPE_CANADA (perpetual inventory since 2014, depreciation 10 %)",
+            exact="a count over all allies: exact",
+        ),
+    ]
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            Stat(
-                f"Share of allied GDP outside the US held by allies missing a guideline, {year}",
-                w,
-                unit="%",
-                technical="sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, "
-                "over the sum of GDP of all allies but the US (NATO, current US$)",
-                exact="a total over all allies: exact",
-            ),
-            Stat(
-                f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
-            ),
-            Stat(
-                f"Allies in Europe and Canada with under half their economic weight in equipment "
-                f"stock, {year}",
-                thin.height,
-                technical="stock_to_gdp_share_ratio < 0.5, equipment_investment over "
-                "NATO_EUROPE_CANADA (perpetual inventory since 2014, depreciation 10 %)",
-                exact="a count over all allies: exact",
-            ),
-        ],
+        stats=shown,
         figures={
             "year": year,
             "start_year": start,
@@ -212,8 +198,8 @@ def judge(ctx: Context) -> Finding:
             "allies_missing_a_guideline": missing.to_list(),
             "thin_equipment_stock_europe_canada": thin["country"].to_list(),
         },
-        parts={"a": NOT_TESTABLE, "b": verdict},
-        chart=Chart(
+        parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
+        chart=base.Chart(
             "line",
             "year",
             ["n_at_or_above_2pct", "n_at_or_above_20pct_equipment"],
@@ -221,26 +207,26 @@ def judge(ctx: Context) -> Finding:
             "allies",
             data=counts.select("year", "n_at_or_above_2pct", "n_at_or_above_20pct_equipment"),
         ),
-        source="NATO",
+        source=sources.short("nato"),
         edges=edges,
         method="NATO spending, equipment share and GDP",
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C2",
     paragraphs=(4,),
     statement="An alliance is worth what its members bring; if allies neglect the capabilities "
     "operations need, its credibility suffers.",
-    kind=EMPIRICAL,
+    kind=base.EMPIRICAL,
     parts=(
-        Part(
+        base.Part(
             "a",
             "If allies fail to build capability, the alliance loses credibility (a conditional "
             "about deterrence).",
-            UNTESTABLE,
+            base.UNTESTABLE,
         ),
-        Part("b", "Some allies under-invest in capability (the premise).", EMPIRICAL),
+        base.Part("b", "Some allies under-invest in capability (the premise).", base.EMPIRICAL),
     ),
     queries=("guideline_shortfall", "equipment_investment", "guideline_counts"),
     thresholds={"BROAD": BROAD, "MATERIAL": MATERIAL},
@@ -252,13 +238,13 @@ CLAIM = Claim(
     "their share of GDP. The conditional (a) is not testable.",
     judge=judge,
     specs=(
-        Spec(
+        base.Spec(
             "outturns",
             "estimates replaced by each ally's latest outturn",
             {"outturns": True},
         ),
-        Spec("two-percent", "the 2 % guideline only", {"guidelines": ("2%",)}),
-        Spec("twenty-percent", "the 20 % equipment guideline only", {"guidelines": ("20%",)}),
+        base.Spec("two-percent", "the 2 % guideline only", {"guidelines": ("2%",)}),
+        base.Spec("twenty-percent", "the 20 % equipment guideline only", {"guidelines": ("20%",)}),
     ),
     explore="capability",
     changed=(

@@ -8,39 +8,22 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from core.catalogue import sources, verdicts
 from ledger import stats
-from ledger.claims import intervals
-from ledger.claims.base import (
-    EMPIRICAL,
-    NO_CLEAR_SIGN,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    SUPPORTED,
-    UNTESTABLE,
-    Chart,
-    Claim,
-    Context,
-    Edge,
-    Finding,
-    NoEvidence,
-    Part,
-    Spec,
-    Stat,
-    Threshold,
-)
-from ledger.claims.words import names, num
+from ledger.claims import base
+from ledger.words import names, num
 
-BEFORE = Threshold(
+BEFORE = base.Threshold(
     3,
     "years before the accession year: long enough to average out one budget's noise, short "
     "enough that the run-up to membership (when candidates were told to spend) is the baseline",
 )
-AFTER = Threshold(
+AFTER = base.Threshold(
     5,
     "years after the accession year: complacency takes more than one budget cycle to show, and "
     "five years keep the 1999 and 2004 windows clear of the next enlargement",
 )
-EDGE = Threshold(
+EDGE = base.Threshold(
     0.25,
     "a pooled change within a quarter of the way to its interval's nearer end from the point "
     "where that end touches zero is a knife edge: one more ally or state would move it",
@@ -67,7 +50,7 @@ def _change(panel: pl.DataFrame, before: range, after: range) -> dict[str, float
     return {r["iso3"]: r["after"] - r["before"] for r in full.iter_rows(named=True)}
 
 
-def _design(ctx: Context) -> dict:
+def _design(ctx: base.Context) -> dict:
     """Allies' and neutrals' changes around each accession year, as the specification reads
     them: who enters, with which window, and the cohorts left out for want of years."""
     pre, post = ctx.opt("before", int(BEFORE.value)), ctx.opt("after", int(AFTER.value))
@@ -77,7 +60,7 @@ def _design(ctx: Context) -> dict:
         neutrals = neutrals.filter(~pl.col("iso3").is_in(NON_ALIGNED))
     panel = ctx.upto(ctx.query("accession_burden"))
     if panel.is_empty():
-        raise NoEvidence("no SIPRI share of GDP for the European states")
+        raise base.NoEvidence("no SIPRI share of GDP for the European states")
     last = int(panel["year"].max())
     joined = (
         panel.filter(pl.col("nato_joined").is_not_null())
@@ -112,7 +95,7 @@ def _design(ctx: Context) -> dict:
                     }
                 )
     if not allies:
-        raise NoEvidence("no accession cohort with its whole window in the data")
+        raise base.NoEvidence("no accession cohort with its whole window in the data")
     used = sorted({n for w in windows for n in w["control"]})
     return {
         "pre": pre,
@@ -138,12 +121,12 @@ def _estimate(design: dict) -> stats.DifferenceInDifferences:
         [r["window"] for r in a],
         [r["cohort"] for r in a],
         control,
-        draws=intervals.DRAWS,
-        seed=intervals.SEED,
+        draws=stats.DRAWS,
+        seed=stats.SEED,
     )
 
 
-def _edge(did: stats.DifferenceInDifferences) -> Edge | None:
+def _edge(did: stats.DifferenceInDifferences) -> base.Edge | None:
     """The pooled change over its distance to the interval's end nearer zero: above 1 the
     interval excludes zero (a sign), below 1 it spans zero."""
     if did.lo is None or did.hi is None or did.estimate == 0:
@@ -152,7 +135,7 @@ def _edge(did: stats.DifferenceInDifferences) -> Edge | None:
     gap = abs(did.estimate - near)
     if gap == 0:
         return None
-    return Edge(
+    return base.Edge(
         "pooled change over its distance to the interval's nearer end",
         abs(did.estimate) / gap,
         1.0,
@@ -160,7 +143,7 @@ def _edge(did: stats.DifferenceInDifferences) -> Edge | None:
     )
 
 
-def _slopes(ctx: Context, to_year: int) -> tuple[Stat, dict]:
+def _slopes(ctx: base.Context, to_year: int) -> tuple[base.Stat, dict]:
     """The rule this claim used before, kept as low-power context: each ally's slope of yearly
     changes in log spending on US spending over ten years (SIPRI), the median over allies."""
     r = ctx.query(
@@ -170,10 +153,10 @@ def _slopes(ctx: Context, to_year: int) -> tuple[Stat, dict]:
         to_year=to_year,
     ).filter((pl.col("iso3") != "USA") & pl.col("slope").is_not_null())
     median = float(r["slope"].median()) if r.height else None
-    lo, hi = intervals.bootstrap(r["slope"].to_list(), np.median)
+    lo, hi = stats.bootstrap(r["slope"].to_list(), np.median)
     significant = int((r["slope_p"] < 0.05).sum()) if r.height else 0
     se = float(r["slope_se"].median()) if r.height else None
-    stat = Stat(
+    stat = base.Stat(
         f"Context, low power: typical ally's response to US spending, "
         f"{to_year - SLOPE_WINDOW + 1}–{to_year}",
         median,
@@ -187,16 +170,16 @@ def _slopes(ctx: Context, to_year: int) -> tuple[Stat, dict]:
     return stat, {"median": median, "median_se": se, "significant": significant, "n": r.height}
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     ctx.require("sipri")
     design = _design(ctx)
     did = _estimate(design)
     if did.lo is not None and did.hi is not None and did.estimate < 0 and did.hi < 0:
-        verdict = SUPPORTED
+        verdict = verdicts.SUPPORTED
     elif did.lo is not None and did.hi is not None and did.estimate > 0 and did.lo > 0:
-        verdict = NOT_SUPPORTED
+        verdict = verdicts.NOT_SUPPORTED
     else:
-        verdict = NO_CLEAR_SIGN
+        verdict = verdicts.NO_CLEAR_SIGN
     pre, post = design["pre"], design["post"]
     allies, cohorts = design["allies"], did.strata
     by_cohort = "; ".join(f"{c} {num(v[0], 2)}" for c, v in cohorts.items())
@@ -206,11 +189,12 @@ def judge(ctx: Context) -> Finding:
         else "no interval"
     )
     reading = {
-        SUPPORTED: "allies' burdens fell against the neutrals' once they joined, as the "
+        verdicts.SUPPORTED: "allies' burdens fell against the neutrals' once they joined, as the "
         "complacency argument expects.",
-        NOT_SUPPORTED: "allies' burdens rose against the neutrals' once they joined: the "
+        verdicts.NOT_SUPPORTED: "allies' burdens rose against the neutrals' once they joined: the "
         "opposite of complacency.",
-        NO_CLEAR_SIGN: "the interval spans zero, so joining shows no clear sign either way.",
+        verdicts.NO_CLEAR_SIGN: "the interval spans zero, so joining shows no clear sign either "
+        "way.",
     }[verdict]
     sentence = (
         f"From the {pre} years before joining NATO to the {post} after, the defence burden of "
@@ -244,12 +228,12 @@ def judge(ctx: Context) -> Finding:
             "allies": len(allies),
         }
     ]
-    return Finding(
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=design["last"],
         stats=[
-            Stat(
+            base.Stat(
                 f"Change in allies' burden after joining, against neutrals ({pre} years before, "
                 f"{post} after)",
                 did.estimate,
@@ -275,8 +259,8 @@ def judge(ctx: Context) -> Finding:
             "cohorts_left_out": design["left_out"],
             "low_power_slopes": slope_figures,
         },
-        parts={"a": verdict, "b": NOT_TESTABLE},
-        chart=Chart(
+        parts={"a": verdict, "b": verdicts.NOT_TESTABLE},
+        chart=base.Chart(
             "bar",
             "cohort",
             "change_pp",
@@ -284,35 +268,42 @@ def judge(ctx: Context) -> Finding:
             "points of GDP",
             data=pl.DataFrame(chart_rows),
         ),
-        source="SIPRI (share of GDP); neutral states: data/facts/european_neutrals.csv",
+        source=(
+            f"{sources.short('sipri')} (share of GDP); "
+            "neutral states: data/facts/european_neutrals.csv"
+        ),
         edges=[edge] if edge else [],
         method=f"difference in differences against neutrals, {pre}/{post} years (SIPRI)",
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C3",
     paragraphs=(5,),
     statement="Allies that feel shielded by the alliance may grow complacent and see little "
     "point in paying for their own defence.",
-    kind=EMPIRICAL,
+    kind=base.EMPIRICAL,
     parts=(
-        Part(
+        base.Part(
             "a",
             "Joining the alliance lowers what a state spends on defence, against states that "
             "stayed out (judged).",
-            EMPIRICAL,
+            base.EMPIRICAL,
         ),
-        Part("b", "Allies feel shielded and grow complacent (a state of mind).", UNTESTABLE),
+        base.Part(
+            "b", "Allies feel shielded and grow complacent (a state of mind).", base.UNTESTABLE
+        ),
     ),
     queries=("accession_burden", "free_riding_response"),
     facts=("european_neutrals",),
     thresholds={"BEFORE": BEFORE, "AFTER": AFTER, "EDGE": EDGE},
     specs=(
-        Spec("window_5_5", "five years before joining and five after", {"before": 5}),
-        Spec("window_2_2", "two years before joining and two after", {"before": 2, "after": 2}),
-        Spec("early_cohorts", "the 1999 and 2004 cohorts only", {"cohorts": EARLY}),
-        Spec(
+        base.Spec("window_5_5", "five years before joining and five after", {"before": 5}),
+        base.Spec(
+            "window_2_2", "two years before joining and two after", {"before": 2, "after": 2}
+        ),
+        base.Spec("early_cohorts", "the 1999 and 2004 cohorts only", {"cohorts": EARLY}),
+        base.Spec(
             "no_finland_sweden",
             "neutrals without Finland and Sweden (never neutral in law, only non-aligned)",
             {"with_finland_sweden": False},

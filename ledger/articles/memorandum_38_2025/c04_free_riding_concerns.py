@@ -5,36 +5,20 @@ from __future__ import annotations
 
 import polars as pl
 
+from core.catalogue import sources, verdicts
 from ledger import stats
-from ledger.claims.base import (
-    EMPIRICAL,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    PARTLY,
-    SUPPORTED,
-    UNTESTABLE,
-    Chart,
-    Claim,
-    Context,
-    Edge,
-    Finding,
-    Part,
-    Spec,
-    Stat,
-    Threshold,
-)
-from ledger.claims.common import rho_stat, spearman
-from ledger.claims.words import num
+from ledger.claims import base
+from ledger.claims.common import rho_stat
+from ledger.words import num
 
 DECADE = 10  # "in the last decade"
-SOURCES = {"sipri": "SIPRI", "nato": "NATO"}
 SMOOTH = 3  # each end of the decade is the mean of three years, so no single year decides
-RATIO_SHIFT = Threshold(
+RATIO_SHIFT = base.Threshold(
     0.05,
     "change in the US burden-to-benefit ratio that counts as growth or decline: the ratio's "
     "year-to-year moves are about 0.01 to 0.05, so a smaller change is noise",
 )
-RHO_SHIFT = Threshold(
+RHO_SHIFT = base.Threshold(
     0.10,
     "change in the Olson-Zeckhauser rank correlation that counts: with about 30 allies one "
     "year's rho has a 95 % interval of about ±0.35, so only a sustained shift of a tenth "
@@ -51,7 +35,7 @@ def _year_stats(
         us["gdp_current_usd_m"].sum() / r["gdp_current_usd_m"].sum()
     )
     r = r.with_columns((pl.col("me_current_usd_m") / pl.col("gdp_current_usd_m")).alias("b"))
-    rho, n = spearman(r, "gdp_current_usd_m", "b")
+    rho, n = stats.spearman_rho(r, "gdp_current_usd_m", "b")
     return float(ratio), rho, n
 
 
@@ -71,7 +55,7 @@ def _pairs(frame: pl.DataFrame, years: list[int], allies: list[str]) -> list[tup
     return out
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     source = ctx.opt("source", "sipri")
     ctx.require(source)
     rows = ctx.query("burden_sharing", source=source, alliance="NATO").filter(
@@ -104,18 +88,22 @@ def judge(ctx: Context) -> Finding:
     rho_lo, rho_hi = stats.rho_change_interval(_pairs(rows, early, same), _pairs(rows, late, same))
     moves = (_move(ratio1 - ratio0, RATIO_SHIFT.value), _move(rho1 - rho0, RHO_SHIFT.value))
     if max(moves) == 1 and min(moves) >= 0:
-        verdict = SUPPORTED
+        verdict = verdicts.SUPPORTED
     elif min(moves) == -1 and max(moves) <= 0 or moves == (0, 0):
-        verdict = NOT_SUPPORTED
+        verdict = verdicts.NOT_SUPPORTED
     else:
-        verdict = PARTLY
-    basis = {SUPPORTED: "grew", PARTLY: "moved two ways", NOT_SUPPORTED: "did not grow"}
+        verdict = verdicts.PARTLY
+    basis = {
+        verdicts.SUPPORTED: "grew",
+        verdicts.PARTLY: "moved two ways",
+        verdicts.NOT_SUPPORTED: "did not grow",
+    }
     sentence = (
         f"Between {start}–{start + SMOOTH - 1} and {year - SMOOTH + 1}–{year}, the measured "
         f"basis for the worry {basis[verdict]}: the US paid "
         f"{num(ratio1)} times its economic weight (from {num(ratio0)}) and the link between an "
         f"ally's size and its burden went from {num(rho0)} to {num(rho1)} "
-        f"(same {len(allies)} allies at both ends, {SOURCES[source]})."
+        f"(same {len(allies)} allies at both ends, {sources.short(source)})."
     )
     rho_end, n_end = la[-1][1], la[-1][2]
     rho_start, n_start = e[0][1], e[0][2]
@@ -135,46 +123,47 @@ def judge(ctx: Context) -> Finding:
             if rows.filter(pl.col("year") == y).height
         ]
     )
-    return Finding(
+    shown = [
+        base.Stat(
+            f"US share of spending over share of GDP, {late[0]}–{year}",
+            ratio1,
+            unit="",
+            technical="US burden-to-benefit ratio b_US / y_US, three-year mean",
+            exact="a ratio of totals over the same allies: exact",
+        ),
+        base.Stat(
+            f"The same ratio, {early[0]}–{early[-1]}",
+            ratio0,
+            exact="a ratio of totals over the same allies: exact",
+        ),
+        base.Stat(
+            f"Change in how far larger allies carry heavier burdens, {early[0]}–{early[-1]} "
+            f"to {late[0]}–{year}",
+            rho1 - rho0,
+            rho_lo,
+            rho_hi,
+            technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
+            "minus over the early years, same allies; paired bootstrap over allies "
+            f"({stats.DRAWS} draws)",
+        ),
+        rho_stat(
+            f"Do larger allies carry heavier burdens? {year}",
+            rho_end,
+            n_end,
+            "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
+        ),
+        rho_stat(
+            f"The same, {start}",
+            rho_start,
+            n_start,
+            "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
+        ),
+    ]
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            Stat(
-                f"US share of spending over share of GDP, {late[0]}–{year}",
-                ratio1,
-                unit="",
-                technical="US burden-to-benefit ratio b_US / y_US, three-year mean",
-                exact="a ratio of totals over the same allies: exact",
-            ),
-            Stat(
-                f"The same ratio, {early[0]}–{early[-1]}",
-                ratio0,
-                exact="a ratio of totals over the same allies: exact",
-            ),
-            Stat(
-                f"Change in how far larger allies carry heavier burdens, {early[0]}–{early[-1]} "
-                f"to {late[0]}–{year}",
-                rho1 - rho0,
-                rho_lo,
-                rho_hi,
-                technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
-                "minus over the early years, same allies; paired bootstrap over allies "
-                f"({stats.BOOTSTRAP_DRAWS} draws)",
-            ),
-            rho_stat(
-                f"Do larger allies carry heavier burdens? {year}",
-                rho_end,
-                n_end,
-                "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
-            ),
-            rho_stat(
-                f"The same, {start}",
-                rho_start,
-                n_start,
-                "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
-            ),
-        ],
+        stats=shown,
         figures={
             "year": year,
             "start_year": start,
@@ -185,8 +174,8 @@ def judge(ctx: Context) -> Finding:
             "rho_end_mean": rho1,
             "moves_ratio_rho": moves,
         },
-        parts={"a": NOT_TESTABLE, "b": verdict},
-        chart=Chart(
+        parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
+        chart=base.Chart(
             "line",
             "year",
             ["us_burden_to_benefit_ratio", "rho"],
@@ -196,37 +185,37 @@ def judge(ctx: Context) -> Finding:
             if chart.height
             else chart,
         ),
-        source=SOURCES[source],
+        source=sources.short(source),
         edges=[
-            Edge(
+            base.Edge(
                 "change in the US burden-to-benefit ratio", ratio1 - ratio0, RATIO_SHIFT.value, 0.02
             ),
-            Edge(
+            base.Edge(
                 "change in the US burden-to-benefit ratio",
                 ratio1 - ratio0,
                 -RATIO_SHIFT.value,
                 0.02,
             ),
-            Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, RHO_SHIFT.value, 0.03),
-            Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, -RHO_SHIFT.value, 0.03),
+            base.Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, RHO_SHIFT.value, 0.03),
+            base.Edge("change in the Olson-Zeckhauser rho", rho1 - rho0, -RHO_SHIFT.value, 0.03),
         ],
-        method=f"{SOURCES[source]} spending and GDP",
+        method=f"{sources.short(source)} spending and GDP",
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C4",
     paragraphs=(7,),
     statement="Over the past decade, US security debate has worried more and more that allies "
     "ride free or easily on American power.",
-    kind=EMPIRICAL,
+    kind=base.EMPIRICAL,
     parts=(
-        Part("a", "The worry grew in US national-security discourse.", UNTESTABLE),
-        Part(
+        base.Part("a", "The worry grew in US national-security discourse.", base.UNTESTABLE),
+        base.Part(
             "b",
             "Its factual basis grew: the US paid ever more than its economic weight, and larger "
             "allies carried ever heavier burdens (Olson-Zeckhauser).",
-            EMPIRICAL,
+            base.EMPIRICAL,
         ),
     ),
     queries=("burden_sharing",),
@@ -238,9 +227,9 @@ CLAIM = Claim(
     "or neither moved; Partly supported when they moved apart. Part (a) is not testable.",
     judge=judge,
     specs=(
-        Spec("nato", "NATO's figures instead of SIPRI's", {"source": "nato"}),
-        Spec("no-iceland", "Iceland (no armed forces) left out", {"leave_out": ["ISL"]}),
-        Spec("single-years", "single years at each end, not three-year means", {"smooth": 1}),
+        base.Spec("nato", "NATO's figures instead of SIPRI's", {"source": "nato"}),
+        base.Spec("no-iceland", "Iceland (no armed forces) left out", {"leave_out": ["ISL"]}),
+        base.Spec("single-years", "single years at each end, not three-year means", {"smooth": 1}),
     ),
     first_year=2000,
     explore="free_riding",

@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    FACT_CHECK,
-    NOT_SUPPORTED,
-    NOT_TESTABLE,
-    SUPPORTED,
-    UNTESTABLE,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    Part,
-    Stat,
-    Threshold,
-)
-from ledger.claims.words import pct
+from core.catalogue import sources, verdicts
+from ledger.claims import base
+from ledger.words import pct
 
-MAJORITY = Threshold(50, "more than all other allies together: the plainest reading of 'rests on'")
+MAJORITY = base.Threshold(
+    50, "more than all other allies together: the plainest reading of 'rests on'"
+)
 BASE_YEAR = 2014
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     ctx.require("nato", "sipri")
     share = ctx.query("us_share").filter(pl.col("us_share_me_pct").is_not_null())
     nato = share.filter(pl.col("source") == "nato")
@@ -40,34 +30,35 @@ def judge(ctx: Context) -> Finding:
     s_year = int(sipri["year"].max()) if sipri.height else None
     s_now = at(sipri, s_year) if s_year else None
     both = now is not None and now > MAJORITY.value and (s_now is None or s_now > MAJORITY.value)
-    verdict = SUPPORTED if both else NOT_SUPPORTED
+    verdict = verdicts.SUPPORTED if both else verdicts.NOT_SUPPORTED
     sentence = f"The United States paid {pct(now, 0)} of allied defence spending in {year}"
     if then is not None and year > BASE_YEAR:
         sentence += f", {'down' if now < then else 'up'} from {pct(then, 0)} in {BASE_YEAR}"
     sentence += f" (NATO figures; SIPRI {pct(s_now, 0)} in {s_year})." if s_now else "."
-    return Finding(
+    shown = [
+        base.Stat(
+            f"US share of allied defence spending, {year}",
+            now,
+            unit="%",
+            technical="us_share_me_pct, NATO definition, current US$",
+            exact="a total over all allies: exact",
+        ),
+        base.Stat(
+            f"The same, SIPRI, {s_year}",
+            s_now,
+            unit="%",
+            technical="us_share_me_pct, SIPRI",
+            exact="a total over all allies: exact",
+        ),
+    ]
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            Stat(
-                f"US share of allied defence spending, {year}",
-                now,
-                unit="%",
-                technical="us_share_me_pct, NATO definition, current US$",
-                exact="a total over all allies: exact",
-            ),
-            Stat(
-                f"The same, SIPRI, {s_year}",
-                s_now,
-                unit="%",
-                technical="us_share_me_pct, SIPRI",
-                exact="a total over all allies: exact",
-            ),
-        ],
+        stats=shown,
         figures={"year": year, "us_share_nato_pct": now, f"us_share_{BASE_YEAR}_pct": then},
-        parts={"a": NOT_TESTABLE, "b": verdict},
-        chart=Chart(
+        parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
+        chart=base.Chart(
             "line",
             "year",
             "us_share_me_pct",
@@ -78,23 +69,25 @@ def judge(ctx: Context) -> Finding:
                 "source", "year", "us_share_me_pct"
             ),
         ),
-        source="NATO; SIPRI",
+        source=f"{sources.short('nato')}; {sources.short('sipri')}",
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C5",
     paragraphs=(7, 21),
     statement="A reader's comment holds that NATO's value depends on the US taking part; the "
     "article itself warns that US worries could reshape American force posture.",
-    kind=FACT_CHECK,
+    kind=base.FACT_CHECK,
     attribution="a reader's comment (paragraph 21); paragraph 7 is the author's",
     parts=(
-        Part("a", "The US may restructure its force posture (the author; future).", UNTESTABLE),
-        Part(
+        base.Part(
+            "a", "The US may restructure its force posture (the author; future).", base.UNTESTABLE
+        ),
+        base.Part(
             "b",
             "NATO rests on the US: the US pays more than all other allies together (the reader).",
-            FACT_CHECK,
+            base.FACT_CHECK,
         ),
     ),
     queries=("us_share",),

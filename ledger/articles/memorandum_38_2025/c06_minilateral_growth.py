@@ -7,31 +7,18 @@ from datetime import date
 
 import polars as pl
 
-from ledger.claims.base import (
-    EMPIRICAL,
-    NOT_SUPPORTED,
-    PARTLY,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Edge,
-    Finding,
-    NoEvidence,
-    Spec,
-    Stat,
-    Threshold,
-)
+from core.catalogue import groupings, verdicts
+from ledger.claims import base
 from ledger.claims.common import members_on
-from ledger.claims.words import names, num
+from ledger.words import names, num
 
 DECADE = 10
-RISE = Threshold(
+RISE = base.Threshold(
     0.10,
     "memberships per continuing ally: one new grouping membership for every ten allies, the "
     "least that reads as 'more of its members' rather than one country's choice",
 )
-WIDER = Threshold(
+WIDER = base.Threshold(
     1,
     "more continuing allies in at least one grouping: 'more of its members' read literally, "
     "so that the same allies joining more groupings counts only as deeper, not wider",
@@ -39,19 +26,13 @@ WIDER = Threshold(
 
 
 MINILATERAL = ("JEF", "B9", "NORDEFCO", "WEIMAR", "UK-PL-UA")
-LABELS = {
-    "JEF": "the JEF",
-    "B9": "the Bucharest Nine",
-    "NORDEFCO": "NORDEFCO",
-    "WEIMAR": "the Weimar Triangle",
-    "UK-PL-UA": "the UK-Poland-Ukraine trilateral",
-}
+LABELS = {code: groupings.get(code).in_text for code in MINILATERAL}  # how a sentence names it
 # A grouping founded this close to the window's start decides whether it counts as new: the
 # verdict can flip on the day the window passes its founding (the B9, 2015-11-04).
 FOUNDING_EDGE_DAYS = 365
 
 
-def _groupings(ctx: Context, day: date) -> dict[str, set[str]]:
+def _groupings(ctx: base.Context, day: date) -> dict[str, set[str]]:
     frame = ctx.query("overlap_multi_members", as_of=day)
     minilateral = set(ctx.opt("groupings", MINILATERAL))
     return {
@@ -67,7 +48,7 @@ def _back(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     end = ctx.opt("end", None) or ctx.as_of
     if ctx.opt("calendar", False):  # the last full calendar decade before the day
         end = date(ctx.as_of.year - 1, 12, 31)
@@ -75,7 +56,7 @@ def judge(ctx: Context) -> Finding:
     now = members_on(ctx, "NATO", end)
     allies = set(members_on(ctx, "NATO", start)["iso3"]) & set(now["iso3"])
     if not allies:
-        raise NoEvidence(f"no state was a NATO member on both {start} and {end}")
+        raise base.NoEvidence(f"no state was a NATO member on both {start} and {end}")
     name = dict(zip(now["iso3"], now["country"], strict=True))
     g0, g1 = _groupings(ctx, start), _groupings(ctx, end)
     per0 = sum(len(g0.get(a, set())) for a in allies) / len(allies)
@@ -86,11 +67,11 @@ def judge(ctx: Context) -> Finding:
     in_any1 = sum(1 for a in allies if g1.get(a))
     rise = per1 - per0
     if in_any1 - in_any0 >= WIDER.value:
-        verdict = SUPPORTED
+        verdict = verdicts.SUPPORTED
     elif rise >= RISE.value:
-        verdict = PARTLY
+        verdict = verdicts.PARTLY
     else:
-        verdict = NOT_SUPPORTED
+        verdict = verdicts.NOT_SUPPORTED
     sentence = (
         f"Of the {len(allies)} allies in NATO on both {start.isoformat()} and "
         f"{end.isoformat()}, {in_any1} sat in a minilateral grouping at the end against "
@@ -101,7 +82,7 @@ def judge(ctx: Context) -> Finding:
     timeline = ctx.upto(ctx.query("membership_timeline")).filter(pl.col("year") >= 1990)
     groupings = ctx.query("groupings").filter(pl.col("code").is_in(list(MINILATERAL)))
     edges = [
-        Edge(
+        base.Edge(
             f"days between the window's start ({start.isoformat()}) and the founding of the "
             f"{row['code']} ({row['founded']})",
             float((row["founded"] - start).days),
@@ -112,19 +93,19 @@ def judge(ctx: Context) -> Finding:
         for row in groupings.iter_rows(named=True)
         if row["founded"] is not None
     ]
-    return Finding(
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=end.year,
         stats=[
-            Stat(
+            base.Stat(
                 "Continuing allies in at least one minilateral grouping, change over the decade",
                 in_any1 - in_any0,
                 technical="count of allies in NATO at both dates with any of JEF, B9, "
                 "NORDEFCO, Weimar, UK-PL-UA",
                 exact="a count over all continuing allies: exact",
             ),
-            Stat(
+            base.Stat(
                 "Minilateral memberships per continuing ally, change over the decade",
                 rise,
                 technical="mean count of JEF, B9, NORDEFCO, Weimar and UK-PL-UA memberships "
@@ -142,7 +123,7 @@ def judge(ctx: Context) -> Finding:
             "groupings_founded_in_the_period": new_groupings,
         },
         parts={},
-        chart=Chart(
+        chart=base.Chart(
             "line",
             "year",
             ["n_nato_members", "n_nato_in_minilateral"],
@@ -156,12 +137,12 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C6",
     paragraphs=(11, 13),
     statement="A growing number of NATO members also cooperate in smaller security formats "
     "that sit beside the alliance.",
-    kind=EMPIRICAL,
+    kind=base.EMPIRICAL,
     queries=("member_history", "overlap_multi_members", "membership_timeline", "groupings"),
     thresholds={"WIDER": WIDER, "RISE": RISE},
     rule="Like for like over the ten years to the evaluation date, among allies that were NATO "
@@ -171,11 +152,11 @@ CLAIM = Claim(
     "otherwise. Enlargement (Finland, Sweden) cannot move the answer.",
     judge=judge,
     specs=(
-        Spec("nine", "a nine-year window", {"years": 9}),
-        Spec("eleven", "an eleven-year window", {"years": 11}),
-        Spec("calendar", "the last full calendar decade", {"calendar": True}),
+        base.Spec("nine", "a nine-year window", {"years": 9}),
+        base.Spec("eleven", "an eleven-year window", {"years": 11}),
+        base.Spec("calendar", "the last full calendar decade", {"calendar": True}),
         *(
-            Spec(
+            base.Spec(
                 f"without-{code.lower()}",
                 f"without {LABELS[code]}",
                 {"groupings": tuple(g for g in MINILATERAL if g != code)},

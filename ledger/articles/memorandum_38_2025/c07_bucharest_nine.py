@@ -6,27 +6,18 @@ from datetime import date
 
 import polars as pl
 
-from ledger.claims.base import (
-    FACT_CHECK,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    NoEvidence,
-    Stat,
-)
+from core.catalogue import verdicts
+from ledger.claims import base
 from ledger.claims.common import members_on
-from ledger.claims.words import names
+from ledger.words import names
 
 END_OF_COLD_WAR = date(1991, 12, 26)  # the Soviet Union's dissolution
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     b9 = members_on(ctx, "B9", ctx.as_of)
     if b9.is_empty():
-        raise NoEvidence("the B9 did not exist yet")
+        raise base.NoEvidence("the B9 did not exist yet")
     early = b9.filter(pl.col("nato_joined").is_null() | (pl.col("nato_joined") <= END_OF_COLD_WAR))
     bloc = int(b9["soviet_bloc_or_successor"].sum())
     ok = early.is_empty() and bloc == b9.height
@@ -37,18 +28,18 @@ def judge(ctx: Context) -> Finding:
         if ok
         else f"Not all B9 members joined after the Cold War: {names(early['country'].to_list())}."
     )
-    return Finding(
-        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+    return base.Finding(
+        verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[Stat("B9 members", b9.height, exact="a count from the membership table")],
+        stats=[base.Stat("B9 members", b9.height, exact="a count from the membership table")],
         figures={
             "n_b9": b9.height,
             "joined_by_1991": early["iso3"].to_list(),
             "former_bloc": bloc,
             "first_nato_accession": str(first),
         },
-        chart=Chart(
+        chart=base.Chart(
             "bar",
             "country",
             "nato_joined",
@@ -60,12 +51,12 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C7",
     paragraphs=(14,),
     statement="The Bucharest Nine is made up of states that entered NATO once the Cold War "
     "was over.",
-    kind=FACT_CHECK,
+    kind=base.FACT_CHECK,
     queries=("member_history",),
     rule="Supported when every B9 member on the evaluation date joined NATO after 1991-12-26 "
     "and every one is a former Warsaw Pact or Soviet state (or a successor); otherwise Not "

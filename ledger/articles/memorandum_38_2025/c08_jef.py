@@ -7,22 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    DOCUMENTARY,
-    FACT_CHECK,
-    NOT_SUPPORTED,
-    PARTLY,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    NoEvidence,
-    Part,
-    Stat,
-)
+from core.catalogue import verdicts
+from ledger.claims import base
 from ledger.claims.common import members_on
-from ledger.claims.words import names, pct
+from ledger.words import names, pct
 
 FOUNDING = "jef_framework_nation"  # data/facts/policy_documents.csv
 BALTIC = ("EST", "LTU", "LVA")  # "Nordic" is NORDEFCO membership on the date
@@ -44,7 +32,7 @@ REGION = (
 )
 
 
-def _uk_share(ctx: Context) -> tuple[int | None, float | None]:
+def _uk_share(ctx: base.Context) -> tuple[int | None, float | None]:
     """Context: the UK's share of JEF members' defence spending, SIPRI, latest year."""
     if not ctx.has("sipri"):
         return None, None
@@ -58,10 +46,10 @@ def _uk_share(ctx: Context) -> tuple[int | None, float | None]:
     return year, float(uk[0]) if uk.len() else None
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     row = ctx.facts("policy_documents").filter(pl.col("key") == FOUNDING).row(0, named=True)
     if row["day"] > ctx.as_of:
-        raise NoEvidence(f"the JEF was founded on {row['day']}")
+        raise base.NoEvidence(f"the JEF was founded on {row['day']}")
     framework = row["value"] == "GBR"
     jef = members_on(ctx, "JEF", ctx.as_of)
     regions = jef.with_columns(REGION.alias("region"))
@@ -69,7 +57,13 @@ def judge(ctx: Context) -> Finding:
     named = regions.filter(pl.col("region") == "named exception")["country"].to_list()
     northern = regions.filter(pl.col("region").is_in(["Nordic", "Baltic"])).height
     region_ok = not others
-    verdict = SUPPORTED if framework and region_ok else PARTLY if framework else NOT_SUPPORTED
+    verdict = (
+        verdicts.SUPPORTED
+        if framework and region_ok
+        else verdicts.PARTLY
+        if framework
+        else verdicts.NOT_SUPPORTED
+    )
     year, share = _uk_share(ctx)
     sentence = (
         (
@@ -98,24 +92,25 @@ def judge(ctx: Context) -> Finding:
         .sort("o")
         .drop("o")
     )
-    return Finding(
+    shown = [
+        base.Stat(
+            f"Members other than the UK that are Nordic or Baltic, {ctx.as_of}",
+            northern,
+            exact=f"a count of {jef.height - 1} members from the membership table",
+        ),
+        base.Stat(
+            f"Context: UK share of JEF members' defence spending, {year}",
+            share,
+            unit="%",
+            technical="burden_share_pct, SIPRI, current US$; not used for the verdict",
+            exact="a total over all members: exact",
+        ),
+    ]
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[
-            Stat(
-                f"Members other than the UK that are Nordic or Baltic, {ctx.as_of}",
-                northern,
-                exact=f"a count of {jef.height - 1} members from the membership table",
-            ),
-            Stat(
-                f"Context: UK share of JEF members' defence spending, {year}",
-                share,
-                unit="%",
-                technical="burden_share_pct, SIPRI, current US$; not used for the verdict",
-                exact="a total over all members: exact",
-            ),
-        ],
+        stats=shown,
         figures={
             "framework_nation": row["value"],
             "founded": str(row["day"]),
@@ -125,10 +120,10 @@ def judge(ctx: Context) -> Finding:
             "uk_share_year": year,
         },
         parts={
-            "a": SUPPORTED if framework else NOT_SUPPORTED,
-            "b": SUPPORTED if region_ok else PARTLY,
+            "a": verdicts.SUPPORTED if framework else verdicts.NOT_SUPPORTED,
+            "b": verdicts.SUPPORTED if region_ok else verdicts.PARTLY,
         },
-        chart=Chart(
+        chart=base.Chart(
             "bar",
             "region",
             "members",
@@ -142,24 +137,24 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C8",
     paragraphs=(14,),
     statement="Britain led the creation of the Joint Expeditionary Force, a Nordic and Baltic "
     "group focused on the security of Northern Europe.",
-    kind=DOCUMENTARY,
+    kind=base.DOCUMENTARY,
     parts=(
-        Part(
+        base.Part(
             "a",
             "The UK took the lead in setting it up: the framework nation of the founding letter "
             "of intent (2014).",
-            DOCUMENTARY,
+            base.DOCUMENTARY,
         ),
-        Part(
+        base.Part(
             "b",
             "Its members are Nordic and Baltic states (the Netherlands, a founder, named as the "
             "exception).",
-            FACT_CHECK,
+            base.FACT_CHECK,
         ),
     ),
     queries=("member_history", "burden_sharing"),

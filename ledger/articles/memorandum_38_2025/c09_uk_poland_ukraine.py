@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from ledger.claims.base import (
-    DOCUMENTARY,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    Stat,
-)
+from core.catalogue import verdicts
+from ledger.claims import base
 from ledger.claims.common import members_on
-from ledger.claims.words import names
+from ledger.words import names
 
 FOUNDERS = {"GBR", "POL", "UKR"}
 FOUNDING_STATEMENT = (
@@ -22,7 +14,7 @@ FOUNDING_STATEMENT = (
 )
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     members = members_on(ctx, "UK-PL-UA", ctx.as_of)
     present = set(members["iso3"])
     ok = present >= FOUNDERS
@@ -33,13 +25,13 @@ def judge(ctx: Context) -> Finding:
         if ok
         else f"On {ctx.as_of} no UK-Poland-Ukraine grouping of the three states existed yet."
     )
-    return Finding(
-        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+    return base.Finding(
+        verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[Stat("Members", members.height, exact="a count from the membership table")],
+        stats=[base.Stat("Members", members.height, exact="a count from the membership table")],
         figures={"members": sorted(present), "founded": str(joined) if joined else None},
-        chart=Chart(
+        chart=base.Chart(
             "bar",
             "country",
             "in_nato_on_date",
@@ -51,11 +43,11 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C9",
     paragraphs=(14,),
     statement="Britain also set up a three-way initiative with Poland and Ukraine.",
-    kind=DOCUMENTARY,
+    kind=base.DOCUMENTARY,
     queries=("member_history",),
     rule="A documentary fact check: Supported when the grouping holds the UK, Poland and "
     "Ukraine on the evaluation date (founding joint statement, 17 February 2022); otherwise "

@@ -11,28 +11,15 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from ledger.claims import intervals
-from ledger.claims.base import (
-    EMPIRICAL,
-    NOT_SUPPORTED,
-    PARTLY,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Edge,
-    Finding,
-    NoEvidence,
-    Spec,
-    Stat,
-    Threshold,
-)
+from core.catalogue import sources, verdicts
+from ledger import stats
+from ledger.claims import base
 from ledger.claims.common import STABLE_YEARS, direction, members_on
-from ledger.claims.words import num
+from ledger.words import num
 
 BEFORE = 2014  # the year before the B9 and the year the JEF was founded (September)
 GROUPINGS = ("JEF", "B9")
-STABLE = Threshold(
+STABLE = base.Threshold(
     STABLE_YEARS,
     "years in a row the gap must keep its sign: one year's difference (or p-value) is not enough",
 )
@@ -46,11 +33,11 @@ def _gap(burden: pl.DataFrame, members: set[str], year: int) -> tuple[float, lis
     inside = both.filter(pl.col("iso3").is_in(members))["d"].to_list()
     outside = both.filter(~pl.col("iso3").is_in(members))["d"].to_list()
     if len(inside) < 2 or len(outside) < 2:
-        raise NoEvidence("too few allies on one side")
+        raise base.NoEvidence("too few allies on one side")
     return float(np.mean(inside) - np.mean(outside)), inside, outside
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     source = ctx.opt("source", "nato")
     ctx.require(source)
     burden = ctx.query("burden", source=source, alliance="NATO").filter(
@@ -58,7 +45,7 @@ def judge(ctx: Context) -> Finding:
     )
     year = ctx.latest_year(burden)
     if year <= BEFORE:
-        raise NoEvidence("no year after the groupings were founded")
+        raise base.NoEvidence("no year after the groupings were founded")
     members = set()
     for g in ctx.opt("groupings", GROUPINGS):
         members |= set(members_on(ctx, g, date(year, 12, 31))["iso3"])
@@ -66,14 +53,14 @@ def judge(ctx: Context) -> Finding:
     for y in range(max(BEFORE + 1, year - STABLE_YEARS + 1), year + 1):
         gaps.append(_gap(burden, members, y)[0])
     gap, inside, outside = _gap(burden, members, year)
-    lo, hi = intervals.bootstrap_difference(inside, outside, np.mean)
+    lo, hi = stats.bootstrap_difference(inside, outside, np.mean)
     trend = direction(gaps)
     if gap >= 0 and trend == "positive" and len(gaps) == STABLE_YEARS:
-        verdict = SUPPORTED
+        verdict = verdicts.SUPPORTED
     elif gap < 0 and trend == "negative" and len(gaps) == STABLE_YEARS:
-        verdict = NOT_SUPPORTED
+        verdict = verdicts.NOT_SUPPORTED
     else:
-        verdict = PARTLY
+        verdict = verdicts.PARTLY
     sentence = (
         f"From {BEFORE} to {year}, allies in the JEF or the B9 raised their defence burden by "
         f"{num(float(np.mean(inside)), 2)} points of GDP on average, other allies by "
@@ -81,10 +68,10 @@ def judge(ctx: Context) -> Finding:
         + (
             "their burden rose more, consistent with the groupings sitting beside NATO rather "
             "than in its place."
-            if verdict == SUPPORTED
+            if verdict == verdicts.SUPPORTED
             else "their burden rose less, consistent with the groupings taking some of NATO's "
             "place."
-            if verdict == NOT_SUPPORTED
+            if verdict == verdicts.NOT_SUPPORTED
             else "no stable difference either way."
         )
         + " An association, not a cause: members are mostly frontline states, so exposure, not "
@@ -94,31 +81,32 @@ def judge(ctx: Context) -> Finding:
     for y in range(BEFORE + 1, year + 1):
         try:
             g, _, _ = _gap(burden, members, y)
-        except NoEvidence:
+        except base.NoEvidence:
             continue
         rows.append({"year": y, "gap_pp": g})
-    return Finding(
+    shown = [
+        base.Stat(
+            f"Extra rise in burden of JEF and B9 members over other allies, {BEFORE}–{year}",
+            gap,
+            lo,
+            hi,
+            unit="pp",
+            technical="difference in differences of ME/GDP (NATO), members minus other "
+            "allies but the US, same allies at both ends; fixed-seed bootstrap",
+        )
+    ]
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            Stat(
-                f"Extra rise in burden of JEF and B9 members over other allies, {BEFORE}–{year}",
-                gap,
-                lo,
-                hi,
-                unit="pp",
-                technical="difference in differences of ME/GDP (NATO), members minus other "
-                "allies but the US, same allies at both ends; fixed-seed bootstrap",
-            )
-        ],
+        stats=shown,
         figures={
             "year": year,
             "gap_last_years_pp": gaps,
             "members_compared": len(inside),
             "others_compared": len(outside),
         },
-        chart=Chart(
+        chart=base.Chart(
             "line",
             "year",
             "gap_pp",
@@ -126,18 +114,18 @@ def judge(ctx: Context) -> Finding:
             "points of GDP",
             data=pl.DataFrame(rows),
         ),
-        source=f"{source.upper()}; members: data/memberships.csv",
-        edges=[Edge("extra rise in burden of the groupings' members", gap, 0.0, 0.10, "pp")],
+        source=f"{sources.short(source)}; members: data/memberships.csv",
+        edges=[base.Edge("extra rise in burden of the groupings' members", gap, 0.0, 0.10, "pp")],
         method=f"{source.upper()} burden",
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C10",
     paragraphs=(12, 13),
     statement="Small groupings work alongside NATO and add to it rather than take its place.",
     # the article's claim is causal ("complementary"); the rule reads an association
-    kind=EMPIRICAL,
+    kind=base.EMPIRICAL,
     queries=("burden", "member_history"),
     thresholds={"STABLE": STABLE},
     rule="An association, NATO figures: the change in defence burden from 2014 to each year for "
@@ -150,9 +138,9 @@ CLAIM = Claim(
     "non-allies as a purpose.",
     judge=judge,
     specs=(
-        Spec("sipri", "SIPRI's figures instead of NATO's", {"source": "sipri"}),
-        Spec("jef", "JEF members only", {"groupings": ("JEF",)}),
-        Spec("b9", "Bucharest Nine members only", {"groupings": ("B9",)}),
+        base.Spec("sipri", "SIPRI's figures instead of NATO's", {"source": "sipri"}),
+        base.Spec("jef", "JEF members only", {"groupings": ("JEF",)}),
+        base.Spec("b9", "Bucharest Nine members only", {"groupings": ("B9",)}),
     ),
     first_year=2015,
     explore="alliances",

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    FACT_CHECK,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    Stat,
-    Threshold,
-)
+from core.catalogue import verdicts
+from ledger.claims import base
 from ledger.claims.common import members_on
-from ledger.claims.words import months
+from ledger.words import months
 
-SOON = Threshold(
+SOON = base.Threshold(
     36,
     "months from a member's first free election to leaving the pact: within one parliamentary "
     "term of the first government that could choose",
 )
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     exits = ctx.facts("warsaw_pact_exits").with_columns(
         ((pl.col("left_pact") - pl.col("first_free_election")).dt.total_days() / 30.4375).alias(
             "months_to_exit"
@@ -51,25 +42,25 @@ def judge(ctx: Context) -> Finding:
             f"{slowest['state']} after {slowest['months_to_exit']:.0f} months; "
             f"{left_nato.height} NATO exits."
         )
-    return Finding(
-        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+    return base.Finding(
+        verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
         sentence=sentence,
         year=ctx.as_of.year,
         stats=[
-            Stat(
+            base.Stat(
                 "Longest time from first free election to leaving the pact",
                 float(slowest["months_to_exit"]),
                 unit="months",
                 exact="dates from the fact table: exact",
             ),
-            Stat("Members that ever left NATO", left_nato.height, exact="a count: exact"),
+            base.Stat("Members that ever left NATO", left_nato.height, exact="a count: exact"),
         ],
         figures={
             "states": exits["state"].to_list(),
             "months_to_exit": [round(m, 1) for m in exits["months_to_exit"]],
             "nato_exits": left_nato["iso3"].to_list(),
         },
-        chart=Chart(
+        chart=base.Chart(
             "bar",
             "state",
             "months_to_exit",
@@ -81,12 +72,12 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C11",
     paragraphs=(10,),
     statement="No state stays loyal to an alliance it is held in by force: once free to choose, "
     "the Warsaw Pact's members wound it up.",
-    kind=FACT_CHECK,
+    kind=base.FACT_CHECK,
     queries=("member_history",),
     facts=("warsaw_pact_exits",),
     thresholds={"SOON": SOON},

@@ -8,32 +8,24 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    DOCUMENTARY,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    NoEvidence,
-    Stat,
-    Threshold,
-)
-from ledger.claims.words import pct
+from core.catalogue import verdicts
+from ledger.claims import base
+from ledger.words import pct
 
 REVIEW = "uk_sdr_principle"  # data/facts/policy_documents.csv
 PRINCIPLE = "NATO first"
 # Context lines for the UK's burden: none of them decides the verdict.
 LINES = {
-    "WALES": Threshold(2.0, "NATO's 2 % of GDP guideline (2006; Wales pledge 2014): context"),
-    "UK_2027": Threshold(2.5, "the UK's own 2.5 % commitment for 2027, restated in the review"),
-    "HAGUE_CORE": Threshold(3.5, "the Hague 2025 core defence line for 2035: context"),
+    "WALES": base.Threshold(2.0, "NATO's 2 % of GDP guideline (2006; Wales pledge 2014): context"),
+    "UK_2027": base.Threshold(
+        2.5, "the UK's own 2.5 % commitment for 2027, restated in the review"
+    ),
+    "HAGUE_CORE": base.Threshold(3.5, "the Hague 2025 core defence line for 2035: context"),
 }
 BASE_YEAR = 2014
 
 
-def _context(ctx: Context) -> dict | None:
+def _context(ctx: base.Context) -> dict | None:
     """The UK's burden each year since 2014 and its share of NATO Europe and Canada's spending
     in the latest year, NATO's tables as of the evaluation date; None when no NATO edition was
     published by then."""
@@ -64,10 +56,10 @@ def _count(n: int) -> str:
     return "none" if n == 0 else str(n)
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     row = ctx.facts("policy_documents").filter(pl.col("key") == REVIEW).row(0, named=True)
     if row["day"] > ctx.as_of:
-        raise NoEvidence(f"the Strategic Defence Review was published on {row['day']}")
+        raise base.NoEvidence(f"the Strategic Defence Review was published on {row['day']}")
     first = row["value"] == PRINCIPLE
     sentence = (
         f"The Strategic Defence Review published on {row['day']} states "
@@ -86,19 +78,19 @@ def judge(ctx: Context) -> Finding:
         )
     else:
         notes.append("the UK's burden (NATO): no NATO edition published by this date")
-    return Finding(
-        verdict=SUPPORTED if first else NOT_SUPPORTED,
+    return base.Finding(
+        verdict=verdicts.SUPPORTED if first else verdicts.NOT_SUPPORTED,
         sentence=sentence,
         year=ctx.as_of.year,
         stats=[
-            Stat(
+            base.Stat(
                 f"Context: UK defence spending as a share of GDP, {c['year']}",
                 c["now"],
                 unit="%",
                 technical="burden_pct, NATO definition; not used for the verdict",
                 exact="a published figure: exact",
             ),
-            Stat(
+            base.Stat(
                 f"Context: UK share of NATO Europe and Canada's spending, {c['year']}",
                 c["share"],
                 unit="%",
@@ -115,7 +107,7 @@ def judge(ctx: Context) -> Finding:
             "uk_burden_pct": c["now"] if c else None,
             "years_at_or_above": c["above"] if c else None,
         },
-        chart=Chart(
+        chart=base.Chart(
             "line",
             "year",
             "burden_pct",
@@ -133,12 +125,12 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C12",
     paragraphs=(1,),
     statement="The UK's 2025 Strategic Defence Review makes NATO the first priority of British "
     "defence.",
-    kind=DOCUMENTARY,
+    kind=base.DOCUMENTARY,
     queries=("burden", "burden_sharing"),
     facts=("policy_documents",),
     thresholds=LINES,

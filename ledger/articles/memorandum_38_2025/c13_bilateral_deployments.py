@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.claims.base import NOT_TESTABLE, UNTESTABLE, Claim, Context, Finding
+from core.catalogue.verdicts import NOT_TESTABLE
+from ledger.claims.base import UNTESTABLE, Claim, Context, Finding
 
 WOULD_TEST = (
     "counts of US forces by host country (Defense Manpower Data Center quarterly reports; "

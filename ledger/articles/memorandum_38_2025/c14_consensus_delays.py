@@ -9,25 +9,14 @@ from datetime import date
 
 import polars as pl
 
-from ledger.claims.base import (
-    FACT_CHECK,
-    NOT_SUPPORTED,
-    PARTLY,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Finding,
-    NoEvidence,
-    Spec,
-    Stat,
-)
-from ledger.claims.words import names, num
+from core.catalogue import verdicts
+from ledger.claims import base
+from ledger.words import names, num
 
 DAYS_PER_MONTH = 30.4375
 
 
-def _timed(ctx: Context) -> pl.DataFrame:
+def _timed(ctx: base.Context) -> pl.DataFrame:
     """Each accession's start (the cohort's summit, or the specification's reading), end (its
     accession, or the evaluation date while pending) and months between, as of the date."""
     steps = ctx.facts("accession_steps")
@@ -85,13 +74,19 @@ def _dates(rows: pl.DataFrame) -> str:
     )
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     timed = _timed(ctx)
     pairs = _pairs(timed)
     if not pairs:
-        raise NoEvidence("no cohort yet with a held-up member and a partner that had joined")
+        raise base.NoEvidence("no cohort yet with a held-up member and a partner that had joined")
     slower = sum(p["slower"] for p in pairs)
-    verdict = SUPPORTED if slower == len(pairs) else PARTLY if slower else NOT_SUPPORTED
+    verdict = (
+        verdicts.SUPPORTED
+        if slower == len(pairs)
+        else verdicts.PARTLY
+        if slower
+        else verdicts.NOT_SUPPORTED
+    )
     told = []
     for p in pairs:
         h, f = p["held"], p["free"]
@@ -112,12 +107,12 @@ def judge(ctx: Context) -> Finding:
         )
     )
     rows = pl.concat([pl.concat([p["held"], p["free"]]) for p in pairs])
-    return Finding(
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=ctx.as_of.year,
         stats=[
-            Stat(
+            base.Stat(
                 f"{p['cohort']}: extra months the held-up member took",
                 p["extra"],
                 unit="months",
@@ -133,7 +128,7 @@ def judge(ctx: Context) -> Finding:
             "extra_months": {p["cohort"]: p["extra"] for p in pairs},
             "pending": timed.filter(pl.col("pending"))["iso3"].to_list(),
         },
-        chart=Chart(
+        chart=base.Chart(
             "bar",
             "label",
             "months",
@@ -156,26 +151,27 @@ def judge(ctx: Context) -> Finding:
 
 APPLIED = date(2022, 5, 18)  # Finland and Sweden's applications (accession_steps)
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C14",
     paragraphs=(9,),
     statement="Because every decision needs all allies to agree, NATO can be slow to act.",
-    kind=FACT_CHECK,  # two dated cohorts: history cannot move it (its specifications still run)
+    # two dated cohorts: history cannot move it (its specifications still run)
+    kind=base.FACT_CHECK,
     queries=(),
     facts=("accession_steps",),
     specs=(
-        Spec(
+        base.Spec(
             "finland_held_up",
             "Finland coded as held up too (its fact row: Türkiye and Hungary held it for "
             "months), which leaves Madrid without an unheld partner",
             {"also_held_up": ("FIN",)},
         ),
-        Spec(
+        base.Spec(
             "own_invitation",
             "everyone timed from their own invitation (North Macedonia from 2018-07-11)",
             {"from_own_invitation": True},
         ),
-        Spec(
+        base.Spec(
             "madrid_from_application",
             f"the Madrid cohort timed from the applications ({APPLIED})",
             {"from_application": ("Madrid 2022",)},

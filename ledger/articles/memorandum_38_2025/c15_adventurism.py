@@ -3,7 +3,8 @@ adventurism by weaker members (paragraph 9). Neither is testable with these data
 
 from __future__ import annotations
 
-from ledger.claims.base import NOT_TESTABLE, UNTESTABLE, Claim, Context, Finding, Part
+from core.catalogue.verdicts import NOT_TESTABLE
+from ledger.claims.base import UNTESTABLE, Claim, Context, Finding, Part
 
 WOULD_TEST = (
     "militarised interstate disputes by state and year (Correlates of War MID data, Palmer et "

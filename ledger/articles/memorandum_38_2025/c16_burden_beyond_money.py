@@ -6,30 +6,19 @@ from __future__ import annotations
 
 import polars as pl
 
-from ledger.claims.base import (
-    EMPIRICAL,
-    NOT_SUPPORTED,
-    PARTLY,
-    SUPPORTED,
-    Chart,
-    Claim,
-    Context,
-    Edge,
-    Finding,
-    Spec,
-    Stat,
-    Threshold,
-)
-from ledger.claims.common import rho_stat, spearman
-from ledger.claims.words import names
+from core.catalogue import sources, verdicts
+from ledger import stats
+from ledger.claims import base
+from ledger.claims.common import rho_stat
+from ledger.words import names
 
-MOST = Threshold(
+MOST = base.Threshold(
     1 / 2,
     "of the allies under 2 % also below the allied median on every other measure: when at "
     "least half the low spenders lag everywhere, money picks out the laggards at least as "
     "often as it misjudges them",
 )
-SOME = Threshold(
+SOME = base.Threshold(
     1 / 3,
     "one in three: below it most low spenders make up for it in aid or soldiers, and "
     "'not pulling their weight' rests on money alone",
@@ -39,7 +28,10 @@ SOME = Threshold(
 NEAR_MEDIAN = 0.01  # points of GDP: aid this close to the allied median decides a side by a hair
 
 
-def _aid(ctx: Context, year: int) -> pl.DataFrame:
+NATO, KIEL = sources.short("nato"), sources.SOURCES["kiel"].attribution
+
+
+def _aid(ctx: base.Context, year: int) -> pl.DataFrame:
     """Aid to Ukraine as a share of GDP per ally: the year's, or (a specification) the mean over
     every tracker year up to it."""
     aid = ctx.query("security_burden")
@@ -49,7 +41,7 @@ def _aid(ctx: Context, year: int) -> pl.DataFrame:
     return aid.filter(pl.col("year") == year).select("iso3", "aid_pct_gdp")
 
 
-def judge(ctx: Context) -> Finding:
+def judge(ctx: base.Context) -> base.Finding:
     ctx.require("nato")
     defence = ctx.query("burden", source="nato", alliance="NATO").filter(
         pl.col("burden_pct").is_not_null()
@@ -84,45 +76,52 @@ def judge(ctx: Context) -> Finding:
         lags = lags & (given <= aid_median if at_or_below else given < aid_median)
     lag = low.filter(lags)
     share = lag.height / low.height if low.height else 0.0
-    verdict = SUPPORTED if share >= MOST.value else PARTLY if share >= SOME.value else NOT_SUPPORTED
+    verdict = (
+        verdicts.SUPPORTED
+        if share >= MOST.value
+        else verdicts.PARTLY
+        if share >= SOME.value
+        else verdicts.NOT_SUPPORTED
+    )
     measures = "aid to Ukraine and soldiers per head" if has_aid else "soldiers per head"
-    rho_aid, n_aid = spearman(frame, "defence_pct_gdp", "aid_pct_gdp")
-    rho_staff, n_staff = spearman(frame, "defence_pct_gdp", "personnel_per_1000")
+    rho_aid, n_aid = stats.spearman_rho(frame, "defence_pct_gdp", "aid_pct_gdp")
+    rho_staff, n_staff = stats.spearman_rho(frame, "defence_pct_gdp", "personnel_per_1000")
     sentence = (
         f"In {year}, {lag.height} of the {low.height} allies below 2 % of GDP "
         f"({names(lag['country'].to_list())}) were also below the allied median on {measures}"
         + ("; the rest made up for it on at least one." if has_aid else ".")
     )
-    return Finding(
+    shown = [
+        base.Stat(
+            f"Low spenders that also lag on aid and personnel, {year}",
+            100 * share,
+            unit="%",
+            exact="a count over all allies: exact",
+        ),
+        rho_stat(
+            f"Do big defence spenders also give more aid? {year}",
+            rho_aid,
+            n_aid,
+            "Spearman rho(ME/GDP, Kiel aid/GDP), allies but the US",
+        ),
+        rho_stat(
+            f"Do big defence spenders also field more soldiers per head? {year}",
+            rho_staff,
+            n_staff,
+            "Spearman rho(ME/GDP, personnel per 1,000), allies but the US",
+        ),
+    ]
+    return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=year,
-        stats=[
-            Stat(
-                f"Low spenders that also lag on aid and personnel, {year}",
-                100 * share,
-                unit="%",
-                exact="a count over all allies: exact",
-            ),
-            rho_stat(
-                f"Do big defence spenders also give more aid? {year}",
-                rho_aid,
-                n_aid,
-                "Spearman rho(ME/GDP, Kiel aid/GDP), allies but the US",
-            ),
-            rho_stat(
-                f"Do big defence spenders also field more soldiers per head? {year}",
-                rho_staff,
-                n_staff,
-                "Spearman rho(ME/GDP, personnel per 1,000), allies but the US",
-            ),
-        ],
+        stats=shown,
         figures={
             "year": year,
             "below_2pct": low["iso3"].to_list(),
             "lag_on_every_measure": lag["iso3"].to_list(),
         },
-        chart=Chart(
+        chart=base.Chart(
             "scatter",
             "defence_pct_gdp",
             "personnel_per_1000",
@@ -130,9 +129,9 @@ def judge(ctx: Context) -> Finding:
             "personnel per 1,000 people",
             data=frame.select("country", "defence_pct_gdp", "personnel_per_1000"),
         ),
-        source="NATO; Kiel Institute Ukraine Support Tracker" if has_aid else "NATO",
+        source=f"{NATO}; {KIEL}" if has_aid else NATO,
         edges=[
-            Edge(
+            base.Edge(
                 f"{r['country']}'s aid to Ukraine, {year} (% of GDP), against the allied median",
                 r["aid_pct_gdp"] or 0.0,
                 aid_median,
@@ -147,11 +146,11 @@ def judge(ctx: Context) -> Finding:
     )
 
 
-CLAIM = Claim(
+CLAIM = base.Claim(
     id="C16",
     paragraphs=(16,),
     statement="Alliances suffer when some members fail to carry their share of the load.",
-    kind=EMPIRICAL,
+    kind=base.EMPIRICAL,
     queries=("burden", "security_burden", "personnel"),
     thresholds={"MOST": MOST, "SOME": SOME},
     rule="NATO figures, latest year: of the allies below 2 % of GDP on defence, the share that "
@@ -160,12 +159,12 @@ CLAIM = Claim(
     "supported from one in three, Not supported below.",
     judge=judge,
     specs=(
-        Spec(
+        base.Spec(
             "at-median",
             "an ally exactly at the aid median counted as lagging (at or below, not below)",
             {"at_median_lags": True},
         ),
-        Spec(
+        base.Spec(
             "period-mean",
             "aid averaged over every tracker year to the latest, not the latest year alone",
             {"aid_period_mean": True},

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.claims.base import FACT_CHECK, NOT_SUPPORTED, SUPPORTED, Claim, Context, Finding, Stat
+from core.catalogue.verdicts import NOT_SUPPORTED, SUPPORTED
+from ledger.claims.base import FACT_CHECK, Claim, Context, Finding, Stat
 from ledger.claims.common import members_on
 
 NORDIC = ("DNK", "FIN", "ISL", "NOR", "SWE")

@@ -35,7 +35,7 @@ BUILDER_MODULES = (
     "app.views.capability",
     "app.views.country",
     "app.views.claims",
-    "app.views.figures",
+    "app.views.key_figures",
     "app.views.map",
     "app.charts",
     "app.cite",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from app.views import burden, common
+from ledger import words
 
 
 def key_figures(
@@ -30,7 +31,7 @@ def key_figures(
             out.append(
                 (
                     f"Share of GDP, {name} {row['year']}",
-                    common.pct(row["share_gdp_pct"], 2),
+                    words.pct(row["share_gdp_pct"], 2),
                     f"Defence expenditure as a share of GDP on {name}'s definition{star}.",
                 )
             )

@@ -3,7 +3,7 @@
 The data package (Frictionless Data Package v1) is what lets the files travel: one resource per
 Parquet file with a schema (each column's type, description and unit), the sources with their
 editions and licences as the warehouse's source_file table records them, and the project's
-citation (CITATION.cff). Descriptions come from the comments in etl/schema.sql (a trailing
+citation (CITATION.cff). Descriptions come from the comments in core/schema.sql (a trailing
 `-- ...` on each column line) and from the `-- Columns` block in each view file's header (or a
 COMMENT ON the build sets, which wins); units from the column-name suffixes that schema.sql's
 header promises ("money names its unit and price base").
@@ -25,11 +25,9 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
-from etl import limits, outdir
-from etl.db import connect_readonly
-from etl.errors import EtlError, first_line
-from etl.warehouse import SCHEMA, VIEWS
-from etl.warehouse import version as warehouse_version
+from core import limits, outdir
+from core.db import SCHEMA, VIEWS, connect_readonly, warehouse_version
+from core.errors import EtlError, first_line
 
 ROOT = Path(__file__).resolve().parent.parent
 CITATION = ROOT / "CITATION.cff"

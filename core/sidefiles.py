@@ -5,7 +5,7 @@ can predict, so each is opened without following a symbolic link (O_NOFOLLOW: a 
 the lock truncate its target and the run log append to its target) and without blocking
 (O_NONBLOCK: a FIFO there hung a build that held the lock), then checked on the open descriptor
 (fstat, so nothing can be swapped in between) to be a regular file within its cap in
-etl/limits.py, and read no further than the cap. Anything else is refused in one line naming
+core/limits.py, and read no further than the cap. Anything else is refused in one line naming
 the file (SideFileError, an EtlError); nothing is followed, truncated or replaced.
 
 Whole files are written to a fresh temporary file in the same folder (O_EXCL: never a file
@@ -21,9 +21,9 @@ import stat
 import tempfile
 from pathlib import Path
 
-from etl import limits
-from etl.errors import EtlError
-from etl.rawfiles import _kind
+from core import limits
+from core.errors import EtlError
+from core.files import kind_of
 
 _NOFOLLOW = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
@@ -64,14 +64,14 @@ def _open(path: Path, flags: int, what: str) -> int | None:
     except OSError as e:
         why = {
             errno.ELOOP: "is a symbolic link; it is never followed",
-            errno.ENXIO: f"is {_kind(stat.S_IFIFO)}; only regular files are used",  # no reader
+            errno.ENXIO: f"is {kind_of(stat.S_IFIFO)}; only regular files are used",  # no reader
             errno.EISDIR: "is a folder; only regular files are used",
         }.get(e.errno or 0, f"cannot be opened: {e.strerror or e}")
         raise _refuse(path, what, why) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise _refuse(path, what, f"is {_kind(mode)}; only regular files are used")
+        raise _refuse(path, what, f"is {kind_of(mode)}; only regular files are used")
     return fd
 
 

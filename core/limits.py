@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from datetime import date
 
+from core.catalogue.sources import SOURCES
+
 MB = 1 << 20
 
 
@@ -60,8 +62,11 @@ _LIMITS = [
     # reading the old file are done (DuckDB refuses to close a connection in use); this long at
     # most, then that page says so in one line and the next rerun tries again.
     Limit("reopen_wait_seconds", 30.0, 600.0, "s", "wait for queries on a replaced database"),
-    # raw files (per source, see RAW_MB) and workbooks
-    Limit("raw_mb", 64, 16_384, "MB", "largest raw file of a source without its own cap", True),
+    # raw files (per source: ALLIANCE_RAW_MB_<FOLDER> overrides either) and workbooks. The real
+    # files are 0.1-1.5 MB; the cap leaves room for a few years of growth and refuses a file that
+    # is clearly not theirs.
+    Limit("source_raw_mb", 32, 16_384, "MB", "largest raw file of a catalogued source", True),
+    Limit("raw_mb", 64, 16_384, "MB", "largest raw file of a folder of no source", True),
     Limit("xlsx_unzipped_mb", 256, 16_384, "MB", "largest uncompressed size of a workbook", True),
     Limit("xlsx_rows", 100_000, 10_000_000, "rows", "most rows in one worksheet", True),
     # downloads
@@ -69,7 +74,7 @@ _LIMITS = [
     Limit("download_run_seconds", 1_800.0, 86_400.0, "s", "total time for a refresh's downloads"),
     Limit("download_mb", 64, 16_384, "MB", "largest download of a source without a cap", True),
     Limit("download_redirects", 5, 20, "", "most redirects followed for one download", True),
-    # the project's own side files (etl/sidefiles.py): read and written whole, so each is capped
+    # the project's own side files (core/sidefiles.py): read and written whole, so each is capped
     Limit("provenance_kb", 64, 65_536, "KB", "largest provenance record beside a raw file", True),
     Limit("run_log_mb", 16, 4_096, "MB", "largest run log (<db>.runs.jsonl)", True),
     Limit("digest_files", 64, 100_000, "files", "most raw files hashed for a failed run", True),
@@ -81,17 +86,10 @@ _LIMITS = [
 ]
 LIMITS = {limit.name: limit for limit in _LIMITS}
 
-# Per-source caps on a raw file and on a download, in MB. The real files are 0.1-1.5 MB;
-# the caps leave room for a few years of growth and refuse a file that is clearly not theirs.
-RAW_MB = {
-    "sipri": 32,
-    "nato": 32,
-    "worldbank": 32,
-    "cow": 32,
-    "kiel": 32,
-    "geo": 32,
-    "dmdc": 32,  # the 31 December 2025 report is 54 KB
-}
+
+def _source_folders() -> list[str]:
+    """The raw-file folders of the catalogued sources (core/catalogue/sources.py)."""
+    return [s.folder for s in SOURCES.values()]
 
 
 def parse(name: str, text: str | float | int, *, label: str | None = None) -> float:
@@ -126,8 +124,9 @@ def raw_bytes(source: str) -> int:
     """The cap on one raw file of a source (folder name under the raw dir), in bytes."""
     env = f"ALLIANCE_RAW_MB_{source.upper()}"
     text = os.environ.get(env, "").strip()
-    mb = parse("raw_mb", text, label=env) if text else RAW_MB.get(source, get("raw_mb"))
-    return int(mb * MB)
+    if text:
+        return int(parse("raw_mb", text, label=env) * MB)
+    return int(get("source_raw_mb" if source in _source_folders() else "raw_mb") * MB)
 
 
 def download_bytes(source: str) -> int:
@@ -136,7 +135,7 @@ def download_bytes(source: str) -> int:
     text = os.environ.get(env, "").strip()
     if text:
         return int(parse("download_mb", text, label=env) * MB)
-    return raw_bytes(source) if source in RAW_MB else int(get("download_mb") * MB)
+    return raw_bytes(source) if source in _source_folders() else int(get("download_mb") * MB)
 
 
 def side_bytes(name: str) -> int:
@@ -188,7 +187,7 @@ def check_all() -> None:
     """Read every limit once so a malformed environment variable fails early, in one line."""
     for name in LIMITS:
         get(name)
-    for source in RAW_MB:
+    for source in _source_folders():
         raw_bytes(source)
         download_bytes(source)
 

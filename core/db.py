@@ -1,21 +1,35 @@
-"""Where the published database lives and how readers open it (read-only, locked down, bounded)."""
+"""The published database: where it lives, the storage format it is written in, which code's
+tables and views it holds (the warehouse version), and how readers open it (read-only, locked
+down, bounded)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import duckdb
 
-from etl import limits
-from etl.errors import EtlError, first_line
+from core import limits
+from core.errors import EtlError, first_line
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "alliance.duckdb"
+SCHEMA = Path(__file__).resolve().parent / "schema.sql"  # the tables, a comment per column
+VIEWS = ROOT / "queries" / "views"  # the views and macros every query builds on
+
+# The published file is written in the oldest storage format that holds every feature the
+# warehouse uses, so DuckDB 1.x clients (R, DBeaver, the 1.x CLI) open it, not only 2.x.
+# Tried feature by feature (README "Use the data elsewhere"): tables with keys, views, scalar
+# and table macros (default parameters too), comments and lists all write at v1.0.0 and read in
+# DuckDB 1.1-1.5; typed macro parameters need v1.4.0 and VARIANT columns v1.5.0, and DuckDB
+# then refuses to create them here with an error naming the version. Raise this only for such
+# a feature: every step up locks out the 1.x releases before it.
+STORAGE_VERSION = "v1.0.0"
 
 # Readers never need the file system, extensions or a changed configuration; locking the
 # configuration stops `SET enable_external_access = true` from undoing the rest. Memory,
-# threads and temp space come from etl.limits (connect_readonly adds them).
+# threads and temp space come from core.limits (connect_readonly adds them).
 READER_CONFIG = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
@@ -24,9 +38,20 @@ READER_CONFIG = {
 }
 # Every DuckDB file starts with an 8-byte checksum, then this magic.
 MAGIC = b"DUCK"
-# Tables every database this project builds has (etl/schema.sql); a DuckDB file without them
+# Tables every database this project builds has (core/schema.sql); a DuckDB file without them
 # is someone else's, and `etl build` will not replace it.
 OWN_TABLES = ("source_file", "etl_run")
+
+
+def warehouse_version() -> str:
+    """A hash of what shapes the warehouse: its tables (core/schema.sql) and the views and
+    macros every query builds on (queries/views/). Each run records it (etl_run); a database
+    built by other code may lack a column or macro this code's queries need, which is how the
+    dashboard, `etl status` and `etl export` tell."""
+    digest = hashlib.sha256()
+    for path in [SCHEMA, *sorted(VIEWS.glob("*.sql"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def default_db_path() -> Path:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl.rawfiles import process_alive
+from core.files import fsync, process_alive
 
 
 def problem(out: Path) -> str | None:
@@ -82,7 +82,7 @@ def staged(out: Path, *, last: str | None = None) -> Iterator[Path]:
             staging.rmdir()
         else:
             os.rename(staging, out)
-        _fsync(home)
+        fsync(home)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in reversed(created):
@@ -95,12 +95,4 @@ def _sync(folder: Path) -> None:
     """Every file of the folder on disk before it is put in place (a power cut after the rename
     must not leave empty files under their final names)."""
     for path in folder.iterdir():
-        _fsync(path)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync(path)

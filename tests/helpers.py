@@ -1,0 +1,111 @@
+"""What several test modules share: the `etl` command as a subprocess (the one entry point,
+cli.py, with both sides' commands), a file's sha256, a dashboard page under AppTest, a parser's
+one-line refusal, and a local web server for the download tests' publishers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.errors import EtlError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def etl_command(*args: object) -> list[str]:
+    """The argv of `etl ARGS` (for a test that starts, times or kills the process itself)."""
+    return [sys.executable, "-m", "cli", *map(str, args)]
+
+
+def etl(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """`etl ARGS` run to its end from the repository, output captured as text, 200 columns."""
+    return subprocess.run(
+        etl_command(*args),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=timeout,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# Pages that draw at least one chart (the others: the SQL explorer).
+CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
+DASHBOARD = ROOT / "dashboard.py"
+APP_TIMEOUT = 120  # seconds a page run may take under AppTest on the shared machine
+
+
+def open_page(key: str, query: dict | None = None):
+    """A dashboard page run under Streamlit's AppTest (URL parameters from `query`)."""
+    from streamlit.testing.v1 import AppTest
+
+    from app import nav
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=APP_TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if key != "claims":
+        at.switch_page(nav.BY_KEY[key].path).run()
+    return at
+
+
+def refused(raw: Path, *fragments: str, parse: Callable[[Path], object]) -> str:
+    """parse(raw) is refused in one line (EtlError) holding every fragment; that line."""
+    with pytest.raises(EtlError) as err:
+        parse(raw)
+    message = str(err.value)
+    assert "\n" not in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing; `self.server.state` is what the server serves."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    state: Any
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that went away (killed, or gave up) is not the test's failure
+
+
+@contextmanager
+def local_server(
+    handler: type[QuietHandler], state: Callable[[str], Any], stop: Callable[[Any], None]
+) -> Iterator[Any]:
+    """`handler` served on 127.0.0.1 (a free port) for as long as the block runs, with the
+    state `state(base_url)` made for it; `stop(state)` lets waiting requests go at the end."""
+    server = _Server(("127.0.0.1", 0), handler)
+    server.state = state(f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server.state
+    finally:
+        stop(server.state)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
