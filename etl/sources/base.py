@@ -3,10 +3,12 @@ the source's, which bytes are known to be genuine, and the `edition` table row o
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -42,6 +44,40 @@ class Known:
     @property
     def available_from(self) -> date:
         return self.available or self.published
+
+
+KNOWN_FILES = Path(__file__).resolve().parents[2] / "data" / "known_files.csv"
+
+
+@cache
+def _known_rows() -> tuple[dict[str, str], ...]:
+    with KNOWN_FILES.open(encoding="utf-8", newline="") as f:
+        rows = tuple(csv.DictReader(f))
+    for row in rows:
+        if not row["source_url"].startswith("https://"):
+            raise ValueError(f"data/known_files.csv: {row['name']} needs a source_url")
+    return rows
+
+
+def known_files(source: str) -> tuple[Known, ...]:
+    """The publisher's own files of one source, from data/known_files.csv (one row a file, each
+    with where its bytes and dates were checked)."""
+    day = date.fromisoformat
+    return tuple(
+        Known(
+            name=row["name"],
+            edition=row["edition"],
+            published=day(row["published"]),
+            available=day(row["available"]) if row["available"] else None,
+            bytes=int(row["bytes"]),
+            sha256=row["sha256"] or None,
+            md5=row["md5"] or None,
+            claims=row["claims"] or None,
+            note=row["note"],
+        )
+        for row in _known_rows()
+        if row["source"] == source
+    )
 
 
 @dataclass(frozen=True)

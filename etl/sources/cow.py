@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.catalogue import sources as catalogue
-from etl.sources.base import Download, Known, Source
+from etl.sources.base import Download, Source, known_files
 
 NMC_GLOB = "NMC-*-abridged*.csv"  # 'NMC-60-abridged.csv' (version 6.0)
 CODES_GLOB = "COW-country-codes*.csv"
@@ -54,21 +54,5 @@ SOURCE = Source(
             path=f"/wp-content/uploads/{CODES_FILE}",
         ),
     ),
-    known=(
-        Known(
-            name="NMC-60-abridged.csv",
-            edition="NMC 6.0 (version 2021)",
-            published=stated_day(2021),
-            note=(
-                "COW states the version year only (version 2021; no day on the NMC page or in "
-                "the file), so the year's last day, the most conservative date that statement "
-                "allows. No release day by COW was found (a third party's notes say 'Updated "
-                "June 28, 2021', unsourced: not used)."
-            ),
-            bytes=920_464,
-            sha256="cd8465ea476da51d3e91261e216e96cfaf1fbf309dbe6bfc25a99bfb9fa7cfde",
-            # No `claims`: no second copy confirmed these bytes, and COW's zip may hold the same
-            # data with other line endings; a file of other bytes is dated by its `version`.
-        ),
-    ),
+    known=known_files("cow"),  # data/known_files.csv
 )

@@ -20,7 +20,7 @@ from datetime import date
 from typing import NamedTuple
 
 from core.catalogue import sources as catalogue
-from etl.sources.base import Known, Source
+from etl.sources.base import Source, known_files
 
 PAGE = "https://dwp.dmdc.osd.mil/dwp/app/dod-data-reports/workforce-reports"
 
@@ -70,17 +70,5 @@ SOURCE = Source(
     patterns=("dmdc/DMDC_Website_Location_Report_*.xlsx",),
     parsers=("etl.dmdc:parse",),
     # No downloads: see the module's doc (no stable link to a report).
-    known=(
-        Known(
-            name="DMDC_Website_Location_Report_2512.xlsx",
-            edition="31 December 2025",
-            # Saved by DMDC on 2026-02-16 (docProps). The sheet's own line "Prepared by the
-            # Defense Manpower Data Center on February 16, 2025" has the year wrong: it would
-            # predate the 31 December 2025 it reports on.
-            published=date(2026, 2, 16),
-            bytes=53_839,
-            sha256="53dc980c55b8c187a5782877e5902ff141029886e72868cac6477f547301989a",
-            claims=r"DMDC_Website_Location_Report_2512\.xlsx",
-        ),
-    ),
+    known=known_files("dmdc"),  # data/known_files.csv
 )

@@ -7,10 +7,8 @@ TABLE1..TABLE8b, constant 2015 prices) and, since 2025, `def-exp-YYYY-en.xlsx` (
 
 from __future__ import annotations
 
-from datetime import date
-
 from core.catalogue import sources as catalogue
-from etl.sources.base import Download, Known, Source
+from etl.sources.base import Download, Source, known_files
 
 CURRENT_PAGE = "/en/what-we-do/introduction-to-nato/defence-expenditures-and-natos-5-commitment"
 FORMER_PAGE = "/cps/en/natohq/topics_49198.htm"
@@ -41,14 +39,5 @@ SOURCE = Source(
             release=r"def-exp-(\d{4})-",
         ),
     ),
-    known=(
-        Known(
-            name="240617-def-exp-2024-TABLES-en.xlsx",
-            edition="2024",
-            published=date(2024, 6, 17),
-            bytes=206_548,
-            sha256="1897e2ead4be252c5c9a9d2f2696a65398c51375c88a2e7425339a8d368a600b",
-            claims=r"240617-def-exp-2024-TABLES-en\.xlsx",
-        ),
-    ),
+    known=known_files("nato"),  # data/known_files.csv
 )

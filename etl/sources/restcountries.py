@@ -8,10 +8,8 @@ refused in one line, since an as-of judgment needs the day the borders and capit
 
 from __future__ import annotations
 
-from datetime import date
-
 from core.catalogue import sources as catalogue
-from etl.sources.base import Download, Known, Source
+from etl.sources.base import Download, Source, known_files
 
 GLOB = "countriesV3*.json"
 REPOSITORY = "/restcountries/restcountries/master/src/main/resources/countriesV3.1.json"
@@ -34,18 +32,5 @@ SOURCE = Source(
             path=REPOSITORY,
         ),
     ),
-    known=(
-        Known(
-            name="countriesV3.1.json",
-            edition="v3.1 of 2026-02-25",
-            # The publisher's own statement: the repository's history, where this file last
-            # changed in commit ff97f12 on 2026-02-25 (snapshot HEAD bfadee4 of 2026-06-16
-            # holds the same bytes; ../shared/data/raw/PROVENANCE.md).
-            published=date(2026, 2, 25),
-            note="last changed in restcountries/restcountries commit ff97f12, 2026-02-25",
-            bytes=1_475_287,
-            sha256="8209daa9fd26e842e84992739dfbfb272566b60357a6ee760955bb4e9f2cc18e",
-            # No `claims`: the name stays countriesV3.1.json through every change of the file.
-        ),
-    ),
+    known=known_files("restcountries"),  # data/known_files.csv
 )
