@@ -11,21 +11,18 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.sources import cow, dmdc, kiel, nato, provenance, restcountries, sipri, worldbank
+from core.catalogue import sources as catalogue
+from etl.sources import provenance
 from etl.sources.base import Download, Source
 
-# In build order (any order loads the same tables; this one reads the largest files first).
+# Every module here named for a catalogued source defines its SOURCE: found by the catalogue's
+# keys, so a new source is its catalogue entry and its module, no list to extend. In the
+# catalogue's order, which is the build's (any order loads the same tables; the catalogue's
+# reads the largest files first).
 REGISTRY: dict[str, Source] = {
-    s.key: s
-    for s in (
-        sipri.SOURCE,
-        nato.SOURCE,
-        worldbank.SOURCE,
-        restcountries.SOURCE,
-        cow.SOURCE,
-        kiel.SOURCE,
-        dmdc.SOURCE,
-    )
+    key: importlib.import_module(f"{__name__}.{key}").SOURCE
+    for key in catalogue.SOURCES
+    if (Path(__file__).parent / f"{key}.py").is_file()
 }
 
 
