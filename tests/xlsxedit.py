@@ -22,6 +22,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 _CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _SI = re.compile(r"<si>(.*?)</si>", re.S)
 _TEXT = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
@@ -146,20 +148,13 @@ class Xlsx:
 
 
 def column_index(letters: str) -> int:
-    """'A' -> 0, 'AB' -> 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """'A' -> 0, 'AB' -> 27: 0-based, as the tests count columns."""
+    return column_index_from_string(letters) - 1
 
 
 def column_letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    """0 -> 'A', 27 -> 'AB'."""
+    return get_column_letter(index + 1)
 
 
 # --- what a new release does to a workbook ----------------------------------------------
