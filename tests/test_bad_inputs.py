@@ -1,4 +1,5 @@
-"""The bad-input corpus (tests/badinputs.py): every broken input is refused in one line.
+"""The bad-input corpus (tests/badinputs.toml, run by tests/badinputs.py): every broken input is
+refused in one line.
 
 For each case a scratch copy of the real raw files (and of data/'s facts) is broken, then built
 over a served database. The build must raise EtlError (never another exception) with a one-line
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,7 +24,7 @@ import pytest
 from core.errors import EtlError
 from core.runlog import run_log
 from etl.build import build
-from tests.badinputs import CASES, Case, prepare
+from tests.badinputs import ACTIONS, CASES, Case, load, prepare
 from tests.helpers import digest, etl, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +64,27 @@ def test_the_corpus_is_large_and_varied():
     targets = {c.id.split("-")[0] for c in CASES}
     assert targets >= {"sipri", "nato", "wb", "cow", "geo", "kiel", "membership"}
     assert sum(c.stage == "check" for c in CASES) >= 5  # caught after loading, not by a parser
+
+
+def test_every_action_breaks_some_input():
+    """The vocabulary holds no action the table does not use."""
+    assert sorted(ACTIONS) == sorted({c.action for c in CASES})
+
+
+@pytest.mark.parametrize(
+    ("row", "named"),
+    [
+        ('action = "shred"', "case x: no action 'shred'"),
+        ('action = "truncate"\nargs = { bytes = 10 }', "case x: truncate"),  # not its argument
+        ('action = "truncate"', "case x: truncate"),  # its argument missing
+        ('action = "delete"\nstage = "later"', "case x: stage 'later'"),
+        ('action = "delete"\nexpected = ["x"]', "case x:"),  # a key the table does not have
+    ],
+)
+def test_a_row_the_runner_cannot_apply_is_refused_when_the_table_is_read(row, named):
+    table = f'[[case]]\nid = "x"\ndamage = "d"\nfile = "{{sipri}}"\nexpect = []\n{row}\n'
+    with pytest.raises(ValueError, match="^" + re.escape(named)):
+        load(table)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

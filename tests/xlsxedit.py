@@ -1,10 +1,12 @@
 """Genuine workbooks changed the way a publisher's next release might change them, at the XML level.
 
-`Book` extends tests/badinputs.py's `Xlsx` (which finds and overwrites cells) with what a new
-release does to a layout: a column or a row inserted or deleted, a cell written where there was
-none, the sheets reordered, the docProps modified date gone. Only the parts a change names are
-rewritten, and within a sheet only the cells it moves (their references) or writes; every other
-part keeps its bytes. Nothing is re-saved by a spreadsheet library.
+`Xlsx` opens a workbook as a zip of XML parts, finds cells by their text and overwrites them,
+renames or drops a sheet or a shared string (the bad-input corpus, tests/badinputs.py, breaks
+workbooks with it). `Book` extends it with what a new release does to a layout: a column or a
+row inserted or deleted, a cell written where there was none, the sheets reordered, the docProps
+modified date gone. Only the parts a change names are rewritten, and within a sheet only the
+cells it moves (their references) or writes; every other part keeps its bytes. Nothing is
+re-saved by a spreadsheet library.
 
 `Layout` says where things are in a pristine sheet (header row, Country, Notes and year columns,
 the row of each label), so a test can name a change in the publisher's terms ('a blank column
@@ -20,7 +22,142 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.badinputs import Xlsx, _index, _letters
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_SI = re.compile(r"<si>(.*?)</si>", re.S)
+_TEXT = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
+
+
+class Xlsx:
+    """An xlsx file opened as a zip of XML parts: find cells by their text, change them, save."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with zipfile.ZipFile(path) as z:
+            self.infos = z.infolist()
+            self.parts = {i.filename: z.read(i) for i in self.infos}
+        shared = self.parts.get("xl/sharedStrings.xml", b"").decode("utf-8")
+        self.strings = [html.unescape("".join(_TEXT.findall(si))) for si in _SI.findall(shared)]
+        rels_xml = self.text("xl/_rels/workbook.xml.rels")
+        rels = {
+            re.search(r'\bId="([^"]+)"', rel)[1]: re.search(r'\bTarget="([^"]+)"', rel)[1]
+            for rel in re.findall(r"<Relationship\b[^>]*>", rels_xml)
+        }
+        self.sheets = {
+            html.unescape(name): "xl/" + rels[rid].removeprefix("/xl/")
+            for name, rid in (
+                (re.search(r'\bname="([^"]+)"', sheet)[1], re.search(r'\br:id="([^"]+)"', sheet)[1])
+                for sheet in re.findall(r"<sheet\b[^>]*>", self.text("xl/workbook.xml"))
+            )
+        }
+
+    def text(self, part: str) -> str:
+        return self.parts[part].decode("utf-8")
+
+    def put(self, part: str, text: str) -> None:
+        self.parts[part] = text.encode("utf-8")
+
+    def cells(self, sheet: str):
+        """(column letters, row, attributes, shown text) of every cell of a sheet."""
+        for m in _CELL.finditer(self.text(self.sheets[sheet])):
+            col, row, attrs, body = m.groups()
+            value = re.search(r"<v>(.*?)</v>", body or "")
+            if 't="s"' in attrs and value:
+                shown = self.strings[int(value[1])]
+            elif 't="inlineStr"' in attrs:
+                shown = html.unescape("".join(_TEXT.findall(body or "")))
+            else:
+                shown = html.unescape(value[1]) if value else ""
+            yield col, int(row), attrs, shown
+
+    def find(self, sheet: str, text: str) -> tuple[str, int]:
+        """(column, row) of the first cell showing exactly `text` (numbers as stored: '2024')."""
+        for col, row, _, shown in self.cells(sheet):
+            if shown.strip() == text:
+                return col, row
+        raise LookupError(f"{self.path.name}, sheet {sheet}: no cell shows {text!r}")
+
+    def year_column(self, sheet: str, year: str, header_text: str | None = None) -> str:
+        """The column whose header row (the row holding `header_text`, or any) shows `year`."""
+        header_row = self.find(sheet, header_text)[1] if header_text else None
+        for col, row, _, shown in self.cells(sheet):
+            if shown.strip() == year and header_row in (None, row):
+                return col
+        raise LookupError(f"{self.path.name}, sheet {sheet}: no year {year}")
+
+    def set(self, sheet: str, ref: str, value: float | str) -> None:
+        """Overwrite one existing cell with a number or an inline string, keeping its style."""
+        part = self.sheets[sheet]
+        xml = self.text(part)
+        m = re.search(rf'<c r="{ref}"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S)
+        if m is None:
+            raise LookupError(f"{self.path.name}, sheet {sheet}: no cell {ref}")
+        style = re.search(r'\ss="\d+"', m[1])
+        attrs = f' r="{ref}"{style[0] if style else ""}'
+        if isinstance(value, str):
+            cell = f'<c{attrs} t="inlineStr"><is><t>{html.escape(value)}</t></is></c>'
+        else:
+            cell = f"<c{attrs}><v>{value!r}</v></c>"
+        self.put(part, xml[: m.start()] + cell + xml[m.end() :])
+
+    def shift_row(self, sheet: str, row: int) -> None:
+        """Move every cell of one row one column to the right."""
+        part = self.sheets[sheet]
+        xml = self.text(part)
+        m = re.search(rf'<row r="{row}"[^>]*>(.*?)</row>', xml, re.S)
+        if m is None:
+            raise LookupError(f"{self.path.name}, sheet {sheet}: no row {row}")
+
+        def right(cell: re.Match[str]) -> str:
+            return f'<c r="{column_letters(column_index(cell[1]) + 1)}{row}"'
+
+        body = re.sub(rf'<c r="([A-Z]+){row}"', right, m[1])
+        self.put(part, xml[: m.start(1)] + body + xml[m.end(1) :])
+
+    def rename_string(self, old: str, new: str) -> None:
+        """Change one shared string everywhere it is used (every sheet that shows it)."""
+        part = "xl/sharedStrings.xml"
+        xml, hits = re.subn(
+            rf"(<t(?: [^>]*)?>){re.escape(html.escape(old, quote=False))}(</t>)",
+            lambda m: m[1] + html.escape(new, quote=False) + m[2],
+            self.text(part),
+            count=1,
+        )
+        if not hits:
+            raise LookupError(f"{self.path.name}: no shared string {old!r}")
+        self.put(part, xml)
+
+    def rename_sheet(self, old: str, new: str) -> None:
+        xml = self.text("xl/workbook.xml")
+        if f'name="{html.escape(old)}"' not in xml:
+            raise LookupError(f"{self.path.name}: no sheet {old!r}")
+        self.put("xl/workbook.xml", xml.replace(f'name="{html.escape(old)}"', f'name="{new}"', 1))
+
+    def drop_sheet(self, name: str) -> None:
+        xml = self.text("xl/workbook.xml")
+        xml, hits = re.subn(rf'<sheet name="{re.escape(html.escape(name))}"[^>]*/>', "", xml)
+        if not hits:
+            raise LookupError(f"{self.path.name}: no sheet {name!r}")
+        self.put("xl/workbook.xml", xml)
+
+    def save(self) -> None:
+        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in self.infos:
+                z.writestr(info, self.parts[info.filename], zipfile.ZIP_DEFLATED)
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'AB' -> 27: 0-based, as the tests count columns."""
+    return column_index_from_string(letters) - 1
+
+
+def column_letters(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    return get_column_letter(index + 1)
+
+
+# --- what a new release does to a workbook ----------------------------------------------
 
 _ROW = re.compile(r'<row r="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
 _CELL_AT = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
@@ -79,11 +216,13 @@ class Book(Xlsx):
             return n + by if n >= rows_from else n
 
         def a1(m: re.Match[str]) -> str:
-            return f"{_letters(col(_index(m[1])))}{row(int(m[2]))}"
+            return f"{column_letters(col(column_index(m[1])))}{row(int(m[2]))}"
 
         def move(m: re.Match[str]) -> str:
             if m["cell"]:
-                return f'{m["cell"]}{_letters(col(_index(m["cl"])))}{row(int(m["cr"]))}"'
+                return (
+                    f'{m["cell"]}{column_letters(col(column_index(m["cl"])))}{row(int(m["cr"]))}"'
+                )
             if m["row"]:
                 return f'{m["row"]}{row(int(m["rr"]))}"'
             if m["range"]:
@@ -104,7 +243,7 @@ class Book(Xlsx):
         self._shift(sheet, col_from=at)
         if fill is None:
             return
-        letters = _letters(at)
+        letters = column_letters(at)
 
         def add(m: re.Match[str]) -> str:
             if m[2] is None:  # <row .../>: no cells
@@ -117,7 +256,7 @@ class Book(Xlsx):
 
     def delete_column(self, sheet: str, at: int) -> None:
         """Remove the column at 0-based index `at`; the columns after it move left."""
-        letters = _letters(at)
+        letters = column_letters(at)
         part = self.sheets[sheet]
         xml = re.sub(rf'<c r="{letters}\d+"[^>]*?(?:/>|>.*?</c>)', "", self.text(part), flags=re.S)
         self.put(part, xml)
@@ -144,7 +283,7 @@ class Book(Xlsx):
         new = re.sub(rf'(<c r="[A-Z]+){source}"', rf'\g<1>{at}"', body)
         new = re.sub(r'<row r="\d+"', f'<row r="{at}"', new, count=1)
         for col, text in cells.items():
-            new = _put(new, f"{_letters(col)}{at}", text)
+            new = _put(new, f"{column_letters(col)}{at}", text)
         part = self.sheets[sheet]
         xml = self.text(part)
         below = (m.start() for m in re.finditer(r'<row r="(\d+)"', xml) if int(m[1]) > at)
@@ -193,7 +332,7 @@ class Book(Xlsx):
 def _in_order(cells: str, col: int, cell: str) -> str:
     """Insert `cell` into a row's cells before the first cell right of column `col`."""
     for m in _CELL_AT.finditer(cells):
-        if _index(m[1]) > col:
+        if column_index(m[1]) > col:
             return cells[: m.start()] + cell + cells[m.start() :]
     return cells + cell
 
@@ -209,7 +348,7 @@ def _put(row_xml: str, ref: str, value: float | str | None) -> str:
         return row_xml[:-2] + ">" + _cell_xml(ref, value) + "</row>"
     head = row_xml.index(">") + 1
     body = row_xml[head : -len("</row>")]
-    col = _index(_A1.fullmatch(ref)[1])
+    col = column_index(_A1.fullmatch(ref)[1])
     return row_xml[:head] + _in_order(body, col, _cell_xml(ref, value)) + "</row>"
 
 
@@ -239,7 +378,7 @@ class Layout:
 
 
 def layout(book: Xlsx, sheet: str) -> Layout:
-    cells = {(row, _index(col)): shown for col, row, _, shown in book.cells(sheet)}
+    cells = {(row, column_index(col)): shown for col, row, _, shown in book.cells(sheet)}
     header = min(
         r for (r, j), shown in cells.items() if j == 0 and shown.strip() in ("Country", "Region")
     )
