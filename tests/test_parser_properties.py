@@ -530,7 +530,7 @@ def _corrupt_member(data: bytes, member: str) -> bytes:
 
 @pytest.mark.parametrize(("which", "sheet"), [("nato", "TABLE1"), ("sipri", "Share of GDP")])
 def test_parsers_themselves_refuse_a_damaged_sheet(which, sheet):
-    from tests.badinputs import Xlsx
+    from tests.xlsxedit import Xlsx
 
     name = _workbook_path(which)
     with scratch({name: ""}, name, _workbook_bytes(which)) as folder:
