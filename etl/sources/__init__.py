@@ -16,12 +16,13 @@ from etl.sources import provenance
 from etl.sources.base import Download, Source
 
 # Every module here named for a catalogued source defines its SOURCE: found by the catalogue's
-# keys, so a new source is its catalogue entry and its module, no list to extend. In the
-# catalogue's order, which is the build's (any order loads the same tables; the catalogue's
-# reads the largest files first).
+# keys, so a new source is its catalogue entry and its module, no list to extend. The build
+# parses in this order (any order loads the same tables): SIPRI's eight workbooks first, the
+# largest files, so a bad one fails the build before the rest is read; then the catalogue's.
+PARSE_FIRST = ("sipri",)
 REGISTRY: dict[str, Source] = {
     key: importlib.import_module(f"{__name__}.{key}").SOURCE
-    for key in catalogue.SOURCES
+    for key in sorted(catalogue.SOURCES, key=lambda k: k not in PARSE_FIRST)
     if (Path(__file__).parent / f"{key}.py").is_file()
 }
 
