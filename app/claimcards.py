@@ -242,8 +242,9 @@ def card(result: Mapping[str, Any]) -> Card:
     stats = [_stat(s) for s in result.get("stats") or []]
     rows = [(s.name, stat_text(s), s.technical) for s in stats]
     # The first statistic is the one the rule decides on (each claim module puts it first); the
-    # others are context, and say so in their names.
-    headline = rows[0] if rows else None
+    # others are context, and say so in their names. A documentary verdict rests on a document,
+    # not a figure: its statistics are all context, and the card shows none as its figure.
+    headline = rows[0] if rows and not rows[0][0].startswith("Context") else None
     editions = [dict(e) for e in result.get("editions") or []]
     return Card(
         id=str(result.get("id", "")),
