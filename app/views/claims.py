@@ -98,8 +98,9 @@ SERIES_LABELS = {
     "n_nato_members": "NATO members",
     "n_nato_in_minilateral": "of which in at least one minilateral",
     "n_minilateral_outside_nato": "minilateral members outside NATO",
-    "us_burden_to_benefit_ratio": "what the US pays over its economic weight",
-    "rho": "how far larger allies carry heavier burdens (rank correlation)",
+    # short enough for a legend on a 390 px phone (tests/browser/test_claims_page.py)
+    "us_burden_to_benefit_ratio": "US pays over its economic weight",
+    "rho": "size-burden link (rank correlation)",
 }
 
 

@@ -33,7 +33,8 @@ def judge(ctx: base.Context) -> base.Finding:
             base.Stat(
                 f"The three founders in the grouping on {ctx.as_of:%-d %B %Y}",
                 len(present & FOUNDERS),
-                exact="of 3 (the UK, Poland and Ukraine): a count from the membership table, exact",
+                exact="of the three: the UK, Poland and Ukraine; a count from the membership "
+                "table, exact",
             )
         ],
         figures={"members": sorted(present), "founded": str(joined) if joined else None},

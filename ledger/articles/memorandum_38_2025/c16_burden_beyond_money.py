@@ -142,7 +142,7 @@ def judge(ctx: base.Context) -> base.Finding:
             "measures_below_median",
             f"{lag.height} of the {low.height} allies below 2 % of GDP in {year} also lag on "
             f"{measures}",
-            f"measures (of {2 if has_aid else 1}) on which it is below the allied median",
+            f"measures below median, of {2 if has_aid else 1}",
             color="lags_on_every_measure",
             data=shown_low,
         ),
