@@ -490,7 +490,7 @@ def judged_as_of(text: str | None, today: date | None = None) -> tuple[date, str
     from core.limits import as_of as checked
 
     today = today or date.today()
-    text = (text or "").strip()
+    text = str(text or "").strip()  # a value another page's control left is read as text
     if not text:
         return today, "", None
     try:

@@ -35,20 +35,30 @@ with st.expander("About the memorandum and how the verdicts are reached"):
     editions_slot = st.empty()
 
 # A text box, not a date picker: Streamlit's picker applies a typed date only on Tab or a click,
-# a text box on Enter too. Bound to the URL (`as_of`), so the day travels with the link.
+# a text box on Enter too. Its value lives in the URL (`as_of`): read from the link on the first
+# run, written back once it is a valid day (left out for today).
+link, repeated = widgets.url_values("as_of")
+# a link's value too long for the box is judged (and refused) as it is, the box left empty
+too_long = "as_of" not in st.session_state and len(link or "") > 10
+start = {} if "as_of" in st.session_state else {"value": "" if too_long else link or ""}
 typed = st.text_input(
     "Judge the claims as of (YYYY-MM-DD, then Enter)",
     key="as_of",
     max_chars=10,
     placeholder="today",
-    bind="query-params",
     help="Memberships on this date, the editions published by then and the latest data year "
     "not after it. Empty: today. At most a year ahead; before the evidence, each claim says "
     "it is not judged.",
+    **start,
 )
-as_of, as_of_text, problem = claimcards.judged_as_of(typed)
-if problem:
-    st.warning(problem, icon=":material/event_busy:")
+as_of, as_of_text, problem = claimcards.judged_as_of(link if too_long else typed)
+for note in (repeated, problem):
+    if note:
+        st.warning(note, icon=":material/event_busy:")
+if as_of_text:
+    st.query_params["as_of"] = as_of_text
+elif "as_of" in st.query_params:
+    del st.query_params["as_of"]
 
 ids, problem = verdicts.claim_ids()
 if problem:
