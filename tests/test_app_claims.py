@@ -5,6 +5,8 @@ test_claims_page.py) and travels in the link as `?as_of=`, bounded like the CLI.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -84,3 +86,29 @@ def test_a_link_to_an_unknown_claim_says_so_and_shows_them_all():
     assert not at.exception
     assert headings(at)[0].startswith("##### C1 ·") and len(headings(at)) == 16
     assert any("“C99”" in i.value for i in at.info)
+
+
+# Technical names a reader should not meet outside a card's details: correlation symbols and
+# estimator names, column and query names, file paths, 'pp'.
+JARGON = re.compile(r"rho|ρ|Hodges|Δ|\b[a-z]+_[a-z_]+\b|\.csv|\bpp\b|ME/GDP|b_US|UK-PL-UA")
+
+
+def test_reader_facing_words_are_plain_and_technical_names_stay_in_the_details():
+    at = open_page("claims")
+    inside = {id(m.proto) for e in at.expander if e.label.startswith("Details") for m in e.markdown}
+    shown = [
+        re.sub(r":material/[a-z_]+:", "", str(m.value))
+        for m in [*at.markdown, *at.caption, *at.info, *at.warning]
+        if id(m.proto) not in inside
+    ]
+    for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart")):
+        layout = spec["layout"]
+        shown.append(str(layout.get("title", {}).get("text", "")))
+        for axis in ("xaxis", "yaxis"):
+            shown.append(str(layout.get(axis, {}).get("title", {}).get("text", "")))
+        shown += [str(trace.get("name") or "") for trace in spec["data"]]
+    found = [(hit.group(0), text[:80]) for text in shown for hit in JARGON.finditer(text)]
+    assert not found, found
+    # and the details keep them
+    details = "\n".join(str(m.value) for e in at.expander for m in e.markdown)
+    assert "`member_history`" in details and "Spearman" in details

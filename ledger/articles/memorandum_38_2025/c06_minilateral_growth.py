@@ -102,7 +102,11 @@ def judge(ctx: base.Context) -> base.Finding:
         f"{end.isoformat()}, {in_any1} sat in a minilateral grouping at the end against "
         f"{in_any0} at the start; memberships per ally went from {num(per0)} to {num(per1)}, "
         f"{len(added)} allies added one ({names(sorted(name[a] for a in added))})"
-        + (f", including the new {names(new_groupings)}." if new_groupings else ".")
+        + (
+            f", including {names([LABELS.get(g, g) for g in new_groupings])}, new since then."
+            if new_groupings
+            else "."
+        )
     )
     yearly = _yearly(ctx, allies, start, end)
     groupings = ctx.query("groupings").filter(pl.col("code").is_in(list(MINILATERAL)))
