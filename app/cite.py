@@ -246,6 +246,8 @@ def datapackage(
                 "title": r["publisher"],
                 "version": r.get("edition", ""),
                 "path": r.get("url", ""),
+                # the day the edition was public (a claim's records carry it)
+                **({"published": r["published"]} if r.get("published") else {}),
             }
             for r in records
         ],

@@ -9,7 +9,7 @@ data under a unique key.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
 import polars as pl
@@ -97,9 +97,13 @@ def show_chart(
     note: str | None = None,
     empty: str = NO_ROWS,
     source_text: str | None = None,
+    records: Sequence[Mapping[str, str]] | None = None,
+    url: str | None = None,
 ) -> Chart | None:
     """Draw build(source.frame) behind a chart/table switch, with one line of provenance, a
-    CSV download and, behind an expander, the citation, the sources and a data package."""
+    CSV download and, behind an expander, the citation, the sources and a data package.
+    `records` (app.cite's, e.g. the editions a claim's verdict read) stand in for the registry
+    look-up of `sources`, and `url` for the view's own link (a claim card links to itself)."""
     issue = problem_of(source, empty)
     if issue:
         message(*issue)
@@ -119,7 +123,8 @@ def show_chart(
     with as_chart:
         st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     # a claim card names its source in words (source_text) and no registry sources: no look-up
-    records = provenance.records(sources) if sources else []
+    if records is None:
+        records = provenance.records(sources) if sources else []
     line = f"Source: {source_text}" if source_text else cite.provenance(records)
     st.caption(" — ".join(p for p in (line, note) if p))
     picked = source.params.get("source") if source.params else None
@@ -140,7 +145,7 @@ def show_chart(
         with about:
             title = charts.title_text(chart.title)
             built = built_at()
-            url = view_url()
+            url = view_url() if url is None else url
             st.markdown("**Cite this**")
             st.code(cite.citation(title, records, url, built), language=None, wrap_lines=True)
             if records:

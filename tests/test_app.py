@@ -736,7 +736,9 @@ def test_claim_chart_draws_dates_as_dots_and_lists_as_lines():
             "data": pl.DataFrame({"country": ["Poland"], "nato_joined": [date(1999, 3, 12)]}),
         }
     )
-    assert dots.figure.data[0].mode == "markers+text"
+    # the date beside the name, not beside the dot (a label there ran off a phone's screen)
+    assert dots.figure.data[0].mode == "markers"
+    assert list(dots.figure.data[0].y) == ["Poland, 12 Mar 1999"]
     lines = claims_views.claim_chart(
         {
             "kind": "line",
@@ -779,9 +781,10 @@ def test_claim_cards_read_the_registry_result():
     card = claimcards.card(result)
     assert card.paragraphs == "paragraph 14"
     assert card.colour == "orange"
-    assert card.interval == "rho: 0.39 (95 % interval 0.02 to 0.67)"
-    assert card.stats[0][:2] == ("UK share", "54.7 % (a total: exact)")
-    assert card.strip == "2023\u00a0:green[■]:orange[■]\u00a02024"
+    # the first statistic decides the verdict, not the first that carries an interval
+    assert card.figure == "UK share: **54.7 % (a total: exact)**"
+    assert card.stats[1][:2] == ("rho", "0.39 (95 % interval 0.02 to 0.67)")
+    assert card.history == [(2023, "Supported"), (2024, "Partly supported")]
     assert card.evidence == ["member_history", "data/facts/accession_steps.csv"]
     assert card.page is nav.BY_KEY["free_riding"]
     assert claimcards.paragraphs_text([1, 2]) == "paragraphs 1–2"

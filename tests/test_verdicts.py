@@ -194,7 +194,10 @@ def test_a_cards_details_are_one_markdown_text_with_every_line(real_con):
             *(f"- ({p['label']}) {p['statement']}" for p in c.parts),
             f"*Rule:* {c.rule}",
             *(f"- `{name}`: {reason}" for name, reason in c.thresholds),
-            *(f"- {name}: **{value}**" for name, value, _ in c.stats),
+            *(
+                ("- *Decides the verdict:* " if i == 0 else "- ") + f"{name}: **{value}**"
+                for i, (name, value, _) in enumerate(c.stats)
+            ),
         ]
         positions = [text.find(line) for line in lines]
         assert -1 not in positions and positions == sorted(positions), c.id

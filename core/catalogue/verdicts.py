@@ -1,5 +1,6 @@
 """The verdicts a claim can get, once: the label the claims engine returns, and how the pages
-(colour, icon), the CLI's history table and docs/CLAIMS.md (a letter) show it."""
+(colour, icon, the fill of a history square), the CLI's history table and docs/CLAIMS.md (a
+letter) show it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ class Verdict:
     colour: str  # a Streamlit markdown colour
     icon: str  # a Material icon
     letter: str  # one character in a verdict history
+    # The fill of its square in a history strip (hex). Chosen so that every two judged verdicts
+    # stay apart for readers with protanopia or deuteranopia too (tests/test_claim_cards.py
+    # simulates both); "not judged" is drawn hollow, not by its fill.
+    fill: str = "#e0e0e0"
 
 
 SUPPORTED = "Supported"
@@ -29,12 +34,12 @@ NOT_JUDGED = "Not judged"
 VERDICTS: dict[str, Verdict] = {
     v.label: v
     for v in (
-        Verdict(SUPPORTED, "green", ":material/check_circle:", "S"),
-        Verdict(PARTLY, "orange", ":material/contrast:", "P"),
-        Verdict(NO_CLEAR_SIGN, "violet", ":material/swap_vert:", "?"),
-        Verdict(NOT_SUPPORTED, "red", ":material/cancel:", "N"),
-        Verdict(NOT_TESTABLE, "gray", ":material/help:", "–"),
-        Verdict(NOT_JUDGED, "gray", ":material/schedule:", "·"),
+        Verdict(SUPPORTED, "green", ":material/check_circle:", "S", "#009e73"),
+        Verdict(PARTLY, "orange", ":material/contrast:", "P", "#ffcc33"),
+        Verdict(NO_CLEAR_SIGN, "violet", ":material/swap_vert:", "?", "#6a3d9a"),
+        Verdict(NOT_SUPPORTED, "red", ":material/cancel:", "N", "#67001f"),
+        Verdict(NOT_TESTABLE, "gray", ":material/help:", "–", "#e0e0e0"),
+        Verdict(NOT_JUDGED, "gray", ":material/schedule:", "·", "#ffffff"),
     )
 }
 UNKNOWN = Verdict("", "gray", ":material/help:", "?")

@@ -137,6 +137,9 @@ class Chart:
     unit: str
     color: str | None = None
     data: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # Lines the rule compares with, drawn across the value axis: (value, label), the value a
+    # number or a date (a threshold, the end of the Cold War).
+    guides: list[tuple[Any, str]] = field(default_factory=list)
 
 
 @dataclass

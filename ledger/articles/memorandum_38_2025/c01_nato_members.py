@@ -26,7 +26,9 @@ def judge(ctx: base.Context) -> base.Finding:
         verdict=verdict,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[base.Stat("NATO members", n, exact="a count from the membership table")],
+        stats=[
+            base.Stat(f"NATO members on {day}", n, exact="a count from the membership table: exact")
+        ],
         figures={"nato_members": n, "as_of": ctx.as_of.isoformat()},
         parts={"a": verdict, "b": verdicts.NOT_TESTABLE},
         chart=base.Chart(
@@ -34,8 +36,9 @@ def judge(ctx: base.Context) -> base.Finding:
             "year",
             "n_nato_members",
             "NATO members by year",
-            "countries",
+            "members",
             data=timeline.filter(pl.col("year") >= 1949).select("year", "n_nato_members"),
+            guides=[(ARTICLE_COUNT.value, "the article's 32")],
         ),
         source="data/memberships.csv",
     )

@@ -146,8 +146,7 @@ def judge(ctx: base.Context) -> base.Finding:
         f"outside the US"
         + (f", down from {pct(w0)} in {start}" if year > start and w < w0 else "")
         + (f", up from {pct(w0)} in {start}" if year > start and w > w0 else "")
-        + f"; of the {len(both)} allies with figures in both years, {n2[1]} met 2 % "
-        f"(against {n2[0]} in {start})."
+        + "."
     )
     # Context, within Europe and Canada so the US stock does not push everyone below 1: allies
     # whose share of the equipment stock (perpetual inventory, dollars not capability) is under
@@ -158,8 +157,11 @@ def judge(ctx: base.Context) -> base.Finding:
     thin = stock.filter(pl.col("stock_to_gdp_share_ratio") < THIN_STOCK).sort(
         "stock_to_gdp_share_ratio"
     )
-    counts = ctx.upto(ctx.query("guideline_counts", source="nato")).filter(
-        pl.col("n_allies_with_data") > 0
+    # The chart is the share the verdict reads, year by year, against the rule's two lines.
+    years = sorted(y for y in set(rows["year"]) if start <= y <= year)
+    by_year = pl.DataFrame(
+        {"year": years, "share_missing_pct": [weight(y) for y in years]},
+        schema={"year": pl.Int64, "share_missing_pct": pl.Float64},
     )
     shown = [
         base.Stat(
@@ -174,8 +176,16 @@ def judge(ctx: base.Context) -> base.Finding:
             f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
         ),
         base.Stat(
-            f"Allies in Europe and Canada with under half their economic weight in equipment "
-            f"stock, {year}",
+            f"Context: allies meeting 2 % of GDP in {year}, of the {len(both)} with figures in "
+            f"both {start} and {year}",
+            n2[1],
+            technical=f"like for like; {n2[0]} met it in {start}; 20 % on major equipment: "
+            f"{n20[1]}, against {n20[0]} in {start}",
+            exact="a count over the same allies: exact",
+        ),
+        base.Stat(
+            f"Context: allies in Europe and Canada with under half their economic weight in "
+            f"equipment stock, {year}",
             thin.height,
             technical="stock_to_gdp_share_ratio < 0.5, equipment_investment over "
             "NATO_EUROPE_CANADA (perpetual inventory since 2014, depreciation 10 %)",
@@ -202,10 +212,15 @@ def judge(ctx: base.Context) -> base.Finding:
         chart=base.Chart(
             "line",
             "year",
-            ["n_at_or_above_2pct", "n_at_or_above_20pct_equipment"],
-            "Allies meeting NATO's guidelines",
-            "allies",
-            data=counts.select("year", "n_at_or_above_2pct", "n_at_or_above_20pct_equipment"),
+            "share_missing_pct",
+            "Share of allied GDP (outside the US) held by allies missing NATO's 2 % or 20 % "
+            "guideline",
+            "% of allied GDP outside the US",
+            data=by_year,
+            guides=[
+                (BROAD.value, "50 %: Supported"),
+                (MATERIAL.value, "10 %: Partly supported"),
+            ],
         ),
         source=sources.short("nato"),
         edges=edges,
@@ -228,7 +243,7 @@ CLAIM = base.Claim(
         ),
         base.Part("b", "Some allies under-invest in capability (the premise).", base.EMPIRICAL),
     ),
-    queries=("guideline_shortfall", "equipment_investment", "guideline_counts"),
+    queries=("guideline_shortfall", "equipment_investment"),
     thresholds={"BROAD": BROAD, "MATERIAL": MATERIAL},
     rule="Premise (b), NATO figures, latest year: the share of allied GDP outside the US held "
     "by allies below 2 % of GDP or below 20 % of spending on major equipment. Supported at 50 % "

@@ -239,7 +239,7 @@ def judge(ctx: base.Context) -> base.Finding:
                 did.estimate,
                 did.lo,
                 did.hi,
-                unit="pp",
+                unit="points of GDP",
                 technical="difference in differences: each ally's mean SIPRI share of GDP over "
                 f"the {post} years after its accession year less the {pre} before, minus the "
                 "same change averaged over the neutral and non-aligned states; pooled over "

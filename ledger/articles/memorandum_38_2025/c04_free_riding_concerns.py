@@ -123,18 +123,17 @@ def judge(ctx: base.Context) -> base.Finding:
             if rows.filter(pl.col("year") == y).height
         ]
     )
+    # The two changes the rule reads come first, the US ratio's (the figure the worry is about)
+    # before the rank correlation's; the single years are context.
     shown = [
         base.Stat(
-            f"US share of spending over share of GDP, {late[0]}–{year}",
-            ratio1,
-            unit="",
-            technical="US burden-to-benefit ratio b_US / y_US, three-year mean",
-            exact="a ratio of totals over the same allies: exact",
-        ),
-        base.Stat(
-            f"The same ratio, {early[0]}–{early[-1]}",
-            ratio0,
-            exact="a ratio of totals over the same allies: exact",
+            f"Change in what the US pays over its economic weight, {early[0]}–{early[-1]} to "
+            f"{late[0]}–{year}",
+            ratio1 - ratio0,
+            technical=f"US burden-to-benefit ratio b_US / y_US, three-year means: {num(ratio0)} "
+            f"then, {num(ratio1)} now; counts as a move beyond ±{RATIO_SHIFT.value:g}",
+            exact=f"from {num(ratio0)} to {num(ratio1)}, a ratio of totals over the same "
+            "allies: exact",
         ),
         base.Stat(
             f"Change in how far larger allies carry heavier burdens, {early[0]}–{early[-1]} "
@@ -144,16 +143,16 @@ def judge(ctx: base.Context) -> base.Finding:
             rho_hi,
             technical="mean Olson-Zeckhauser Spearman rho(GDP, ME/GDP) over the late years "
             "minus over the early years, same allies; paired bootstrap over allies "
-            f"({stats.DRAWS} draws)",
+            f"({stats.DRAWS} draws); counts as a move beyond ±{RHO_SHIFT.value:g}",
         ),
         rho_stat(
-            f"Do larger allies carry heavier burdens? {year}",
+            f"Context: how far larger allies carry heavier burdens, {year} alone",
             rho_end,
             n_end,
             "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
         ),
         rho_stat(
-            f"The same, {start}",
+            f"Context: the same, {start} alone",
             rho_start,
             n_start,
             "Olson-Zeckhauser Spearman rho(GDP, ME/GDP)",
@@ -179,8 +178,9 @@ def judge(ctx: base.Context) -> base.Finding:
             "line",
             "year",
             ["us_burden_to_benefit_ratio", "rho"],
-            "US burden-to-benefit ratio and the Olson-Zeckhauser rho, same allies",
-            "ratio / rho",
+            f"What the US pays over its economic weight, and how far larger allies carry "
+            f"heavier burdens ({len(allies)} allies, {sources.short(source)})",
+            "ratio (1: pays its weight) · rank correlation",
             data=chart.select("year", "us_burden_to_benefit_ratio", "rho")
             if chart.height
             else chart,

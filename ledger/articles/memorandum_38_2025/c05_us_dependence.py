@@ -44,7 +44,7 @@ def judge(ctx: base.Context) -> base.Finding:
             exact="a total over all allies: exact",
         ),
         base.Stat(
-            f"The same, SIPRI, {s_year}",
+            f"The same on SIPRI's figures, {s_year}",
             s_now,
             unit="%",
             technical="us_share_me_pct, SIPRI",
@@ -63,8 +63,9 @@ def judge(ctx: base.Context) -> base.Finding:
             "year",
             "us_share_me_pct",
             "US share of allied defence spending",
-            "percent",
+            "% of allied defence spending",
             color="source",
+            guides=[(MAJORITY.value, "half: more than all other allies together")],
             data=ctx.upto(share.filter(pl.col("year") >= 1990)).select(
                 "source", "year", "us_share_me_pct"
             ),

@@ -48,6 +48,31 @@ def _back(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _yearly(ctx: base.Context, allies: set[str], start: date, end: date) -> pl.DataFrame:
+    """The same continuing allies on the same day of each year from start to end: how many sit
+    in at least one minilateral grouping, and memberships per ally (the chart: the two figures
+    the rule compares, in between its two ends too)."""
+    minilateral = list(ctx.opt("groupings", MINILATERAL))
+    spells = ctx.query("spells").filter(
+        pl.col("alliance").is_in(minilateral) & pl.col("iso3").is_in(list(allies))
+    )
+    rows = []
+    for year in range(start.year, end.year + 1):
+        day = _back(end, end.year - year)
+        held = spells.filter(
+            (pl.col("joined") <= day) & (pl.col("departed").is_null() | (pl.col("departed") > day))
+        )
+        rows.append(
+            {
+                "year": year,
+                "day": day,
+                "allies_in_a_grouping": held["iso3"].n_unique(),
+                "memberships_per_ally": held.height / len(allies),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
 def judge(ctx: base.Context) -> base.Finding:
     end = ctx.opt("end", None) or ctx.as_of
     if ctx.opt("calendar", False):  # the last full calendar decade before the day
@@ -77,9 +102,13 @@ def judge(ctx: base.Context) -> base.Finding:
         f"{end.isoformat()}, {in_any1} sat in a minilateral grouping at the end against "
         f"{in_any0} at the start; memberships per ally went from {num(per0)} to {num(per1)}, "
         f"{len(added)} allies added one ({names(sorted(name[a] for a in added))})"
-        + (f", including the new {names(new_groupings)}." if new_groupings else ".")
+        + (
+            f", including {names([LABELS.get(g, g) for g in new_groupings])}, new since then."
+            if new_groupings
+            else "."
+        )
     )
-    timeline = ctx.upto(ctx.query("membership_timeline")).filter(pl.col("year") >= 1990)
+    yearly = _yearly(ctx, allies, start, end)
     groupings = ctx.query("groupings").filter(pl.col("code").is_in(list(MINILATERAL)))
     edges = [
         base.Edge(
@@ -93,26 +122,48 @@ def judge(ctx: base.Context) -> base.Finding:
         for row in groupings.iter_rows(named=True)
         if row["founded"] is not None
     ]
+    # The figure that decided comes first and is the chart: more allies in a grouping decides
+    # Supported; else memberships per ally decide between Partly and Not supported.
+    wider = base.Stat(
+        f"Change in continuing allies in at least one minilateral grouping, {start.year}–"
+        f"{end.year}",
+        in_any1 - in_any0,
+        technical="count of allies in NATO at both dates with any of JEF, B9, NORDEFCO, Weimar, "
+        f"UK-PL-UA: {in_any0} then, {in_any1} now",
+        exact=f"{in_any0} then, {in_any1} now, of {len(allies)} continuing allies: exact",
+    )
+    deeper = base.Stat(
+        f"Change in minilateral memberships per continuing ally, {start.year}–{end.year}",
+        rise,
+        technical="mean count of JEF, B9, NORDEFCO, Weimar and UK-PL-UA memberships over allies "
+        "in NATO at both dates",
+        exact=f"from {num(per0)} to {num(per1)} over the same {len(allies)} allies: exact",
+    )
+    if verdict == verdicts.SUPPORTED:
+        chart = base.Chart(
+            "line",
+            "year",
+            "allies_in_a_grouping",
+            f"Continuing allies in at least one minilateral grouping (the same {len(allies)})",
+            "allies",
+            data=yearly.select("year", "day", "allies_in_a_grouping"),
+            guides=[(in_any0 + WIDER.value, "one more than at the start")],
+        )
+    else:
+        chart = base.Chart(
+            "line",
+            "year",
+            "memberships_per_ally",
+            f"Minilateral memberships per continuing ally (the same {len(allies)})",
+            "memberships per ally",
+            data=yearly.select("year", "day", "memberships_per_ally"),
+            guides=[(per0 + RISE.value, f"start + {RISE.value:g}: a rise that counts")],
+        )
     return base.Finding(
         verdict=verdict,
         sentence=sentence,
         year=end.year,
-        stats=[
-            base.Stat(
-                "Continuing allies in at least one minilateral grouping, change over the decade",
-                in_any1 - in_any0,
-                technical="count of allies in NATO at both dates with any of JEF, B9, "
-                "NORDEFCO, Weimar, UK-PL-UA",
-                exact="a count over all continuing allies: exact",
-            ),
-            base.Stat(
-                "Minilateral memberships per continuing ally, change over the decade",
-                rise,
-                technical="mean count of JEF, B9, NORDEFCO, Weimar and UK-PL-UA memberships "
-                "over allies in NATO at both dates",
-                exact="a count over all continuing allies: exact",
-            ),
-        ],
+        stats=[wider, deeper] if verdict == verdicts.SUPPORTED else [deeper, wider],
         figures={
             "start": start.isoformat(),
             "end": end.isoformat(),
@@ -123,14 +174,7 @@ def judge(ctx: base.Context) -> base.Finding:
             "groupings_founded_in_the_period": new_groupings,
         },
         parts={},
-        chart=base.Chart(
-            "line",
-            "year",
-            ["n_nato_members", "n_nato_in_minilateral"],
-            "NATO members and those also in a minilateral grouping",
-            "countries",
-            data=timeline.select("year", "n_nato_members", "n_nato_in_minilateral"),
-        ),
+        chart=chart,
         source="data/memberships.csv",
         edges=edges,
         method="memberships",
@@ -143,7 +187,7 @@ CLAIM = base.Claim(
     statement="A growing number of NATO members also cooperate in smaller security formats "
     "that sit beside the alliance.",
     kind=base.EMPIRICAL,
-    queries=("member_history", "overlap_multi_members", "membership_timeline", "groupings"),
+    queries=("member_history", "overlap_multi_members", "spells", "groupings"),
     thresholds={"WIDER": WIDER, "RISE": RISE},
     rule="Like for like over the ten years to the evaluation date, among allies that were NATO "
     "members at both ends: Supported when more of them sit in at least one minilateral "

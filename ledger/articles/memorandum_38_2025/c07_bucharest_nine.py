@@ -32,7 +32,14 @@ def judge(ctx: base.Context) -> base.Finding:
         verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[base.Stat("B9 members", b9.height, exact="a count from the membership table")],
+        stats=[
+            base.Stat(
+                "Bucharest Nine members that joined NATO after the Cold War",
+                b9.height - early.height,
+                exact=f"of {b9.height} members, {bloc} of them former Warsaw Pact or Soviet "
+                "states: a count from the membership table, exact",
+            )
+        ],
         figures={
             "n_b9": b9.height,
             "joined_by_1991": early["iso3"].to_list(),
@@ -43,9 +50,10 @@ def judge(ctx: base.Context) -> base.Finding:
             "bar",
             "country",
             "nato_joined",
-            "B9 members' NATO accession",
+            "When each Bucharest Nine member joined NATO",
             "date",
             data=b9.select("country", "nato_joined").sort("nato_joined"),
+            guides=[(END_OF_COLD_WAR, "Cold War ends")],
         ),
         source="data/memberships.csv",
     )

@@ -94,9 +94,12 @@ def judge(ctx: base.Context) -> base.Finding:
     )
     shown = [
         base.Stat(
-            f"Members other than the UK that are Nordic or Baltic, {ctx.as_of}",
+            f"JEF members other than the UK that are Nordic or Baltic, {ctx.as_of:%-d %B %Y}",
             northern,
-            exact=f"a count of {jef.height - 1} members from the membership table",
+            exact=f"of {jef.height - 1}"
+            + (f"; the exception named: {names(named)}" if named else "")
+            + (f"; neither: {names(others)}" if others else "")
+            + "; a count from the membership table, exact",
         ),
         base.Stat(
             f"Context: UK share of JEF members' defence spending, {year}",
@@ -127,7 +130,7 @@ def judge(ctx: base.Context) -> base.Finding:
             "bar",
             "region",
             "members",
-            f"JEF members by region, {ctx.as_of}",
+            f"JEF members by region, {ctx.as_of:%-d %B %Y}",
             "members",
             data=counts,
         ),

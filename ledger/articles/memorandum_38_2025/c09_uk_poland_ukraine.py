@@ -29,15 +29,22 @@ def judge(ctx: base.Context) -> base.Finding:
         verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
         sentence=sentence,
         year=ctx.as_of.year,
-        stats=[base.Stat("Members", members.height, exact="a count from the membership table")],
+        stats=[
+            base.Stat(
+                f"The three founders in the grouping on {ctx.as_of:%-d %B %Y}",
+                len(present & FOUNDERS),
+                exact="of the three: the UK, Poland and Ukraine; a count from the membership "
+                "table, exact",
+            )
+        ],
         figures={"members": sorted(present), "founded": str(joined) if joined else None},
         chart=base.Chart(
             "bar",
             "country",
-            "in_nato_on_date",
-            "UK-Poland-Ukraine: who is in NATO",
-            "member (1) or not (0)",
-            data=members.select("country", "in_nato_on_date"),
+            "joined",
+            "When each member joined the UK-Poland-Ukraine grouping",
+            "date",
+            data=members.select("country", "joined").sort("country"),
         ),
         source="data/memberships.csv (" + FOUNDING_STATEMENT + ")",
     )

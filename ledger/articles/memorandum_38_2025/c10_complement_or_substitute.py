@@ -90,7 +90,7 @@ def judge(ctx: base.Context) -> base.Finding:
             gap,
             lo,
             hi,
-            unit="pp",
+            unit="points of GDP",
             technical="difference in differences of ME/GDP (NATO), members minus other "
             "allies but the US, same allies at both ends; fixed-seed bootstrap",
         )
@@ -113,6 +113,7 @@ def judge(ctx: base.Context) -> base.Finding:
             f"Rise in burden since {BEFORE}: JEF and B9 members minus other allies",
             "points of GDP",
             data=pl.DataFrame(rows),
+            guides=[(0.0, "no difference")],
         ),
         source=f"{sources.short(source)}; members: data/memberships.csv",
         edges=[base.Edge("extra rise in burden of the groupings' members", gap, 0.0, 0.10, "pp")],

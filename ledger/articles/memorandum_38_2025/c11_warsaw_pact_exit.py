@@ -67,6 +67,7 @@ def judge(ctx: base.Context) -> base.Finding:
             "Months from first free election to leaving the Warsaw Pact",
             "months",
             data=exits.select("state", "months_to_exit", "how").sort("months_to_exit"),
+            guides=[(SOON.value, "36 months: soon")],
         ),
         source="data/facts/warsaw_pact_exits.csv; data/memberships.csv",
     )

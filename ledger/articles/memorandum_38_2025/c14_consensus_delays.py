@@ -113,14 +113,21 @@ def judge(ctx: base.Context) -> base.Finding:
         year=ctx.as_of.year,
         stats=[
             base.Stat(
-                f"{p['cohort']}: extra months the held-up member took",
-                p["extra"],
-                unit="months",
-                technical=f"held up: {_dates(p['held'])}; partners: {_dates(p['free'])}; the "
-                "held-up member's time less its slowest partner's",
-                exact="dates from data/facts/accession_steps.csv: exact; one cohort, no interval",
-            )
-            for p in pairs
+                "Matched cohorts in which the member held up by an ally took longer to join",
+                slower,
+                exact=f"of {len(pairs)} cohorts: a count, exact",
+            ),
+            *(
+                base.Stat(
+                    f"{p['cohort']}: extra months the held-up member took",
+                    p["extra"],
+                    unit="months",
+                    technical=f"held up: {_dates(p['held'])}; partners: {_dates(p['free'])}; the "
+                    "held-up member's time less its slowest partner's",
+                    exact="dates from NATO's enlargement pages: exact; one cohort, no interval",
+                )
+                for p in pairs
+            ),
         ],
         figures={
             "cohorts": [p["cohort"] for p in pairs],

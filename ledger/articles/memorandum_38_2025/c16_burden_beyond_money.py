@@ -91,21 +91,36 @@ def judge(ctx: base.Context) -> base.Finding:
         f"({names(lag['country'].to_list())}) were also below the allied median on {measures}"
         + ("; the rest made up for it on at least one." if has_aid else ".")
     )
+    # The chart: each ally below 2 %, on how many of the other measures it is also below the
+    # allied median; those below on every one (the count the verdict reads) stand out.
+    other = (pl.col("personnel_per_1000") < staff_median).cast(pl.Int8)
+    if has_aid:
+        given = pl.col("aid_pct_gdp").fill_null(0)
+        at_or_below = ctx.opt("at_median_lags", False)
+        other = other + (given <= aid_median if at_or_below else given < aid_median).cast(pl.Int8)
+    shown_low = low.select(
+        "country",
+        other.fill_null(0).alias("measures_below_median"),
+        lags.fill_null(False).alias("lags_on_every_measure"),
+        "defence_pct_gdp",
+        "aid_pct_gdp",
+        "personnel_per_1000",
+    )
     shown = [
         base.Stat(
-            f"Low spenders that also lag on aid and personnel, {year}",
+            f"Allies below 2 % of GDP that also lag on {measures}, {year}",
             100 * share,
             unit="%",
-            exact="a count over all allies: exact",
+            exact=f"{lag.height} of {low.height}: a count over all allies, exact",
         ),
         rho_stat(
-            f"Do big defence spenders also give more aid? {year}",
+            f"Context: do big defence spenders also give more aid? {year}",
             rho_aid,
             n_aid,
             "Spearman rho(ME/GDP, Kiel aid/GDP), allies but the US",
         ),
         rho_stat(
-            f"Do big defence spenders also field more soldiers per head? {year}",
+            f"Context: do big defence spenders also field more soldiers per head? {year}",
             rho_staff,
             n_staff,
             "Spearman rho(ME/GDP, personnel per 1,000), allies but the US",
@@ -122,12 +137,14 @@ def judge(ctx: base.Context) -> base.Finding:
             "lag_on_every_measure": lag["iso3"].to_list(),
         },
         chart=base.Chart(
-            "scatter",
-            "defence_pct_gdp",
-            "personnel_per_1000",
-            f"Defence spending and personnel, {year}",
-            "personnel per 1,000 people",
-            data=frame.select("country", "defence_pct_gdp", "personnel_per_1000"),
+            "bar",
+            "country",
+            "measures_below_median",
+            f"{lag.height} of the {low.height} allies below 2 % of GDP in {year} also lag on "
+            f"{measures}",
+            f"measures below median, of {2 if has_aid else 1}",
+            color="lags_on_every_measure",
+            data=shown_low,
         ),
         source=f"{NATO}; {KIEL}" if has_aid else NATO,
         edges=[
