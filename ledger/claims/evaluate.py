@@ -217,10 +217,10 @@ def _edge_text(edge) -> str:
     unit = f" {edge.unit}" if edge.unit else ""
     gap = abs(edge.value - edge.threshold)
     digits = 3 if max(abs(edge.value), abs(edge.threshold)) < 1 else 2
-    return (
-        f"{edge.label}: {edge.value:.{digits}f}{unit}, within {gap:.{digits}f}{unit} of its "
-        f"threshold {edge.threshold:.{digits}f}{unit}".replace(".000", "").replace(".00 ", " ")
-    )
+    value, at = f"{edge.value:.{digits}f}", f"{edge.threshold:.{digits}f}"
+    if round(gap, digits) == 0:
+        return f"{edge.label}: {value}{unit}, exactly at its threshold"
+    return f"{edge.label}: {value}{unit}, within {gap:.{digits}f}{unit} of its threshold {at}{unit}"
 
 
 def _editions(found: Finding) -> list[dict[str, str]]:
