@@ -9,6 +9,7 @@ frames and column names, decide nothing about what to show, and never touch Stre
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -150,6 +151,13 @@ class Draft:
         self._guide({"x0": x, "x1": x, "y0": 0, "y1": 1, **where}, {"text": label, **note, **where})
 
     def figure(self) -> go.Figure:
+        """The figure, held still under a reader's thumb: no drag mode (Plotly's drag handler
+        then leaves touch events to the browser, so a swipe over a chart scrolls the page and a
+        tap still shows the value) and every axis fixed (no zoom by any gesture)."""
+        axes = {k for k in self.layout if re.fullmatch(r"[xy]axis\d*", k)} | {"xaxis", "yaxis"}
+        for name in axes:
+            self.layout.setdefault(name, {})["fixedrange"] = True
+        self.layout["dragmode"] = False
         return go.Figure(data=self.data, layout=self.layout)
 
 

@@ -15,12 +15,18 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import ages, chartcache, charts, cite, provenance
+from app import ages, chartcache, charts, cite, provenance, screen
 from app import data as d
 from app.charts import Chart
 from core.catalogue import sources
 
 PLOTLY_CONFIG = {
+    # A chart never takes a gesture from the page (the figures also fix their axes and drag
+    # mode, charts.Draft.figure): no wheel or pinch zoom, no double-click reset, and so no
+    # "Double-click to zoom back out" tip, which a phone cannot act on.
+    "scrollZoom": False,
+    "doubleClick": False,
+    "showTips": False,
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -28,23 +34,6 @@ PLOTLY_CONFIG = {
     # the base map, so an empty one from static/ does (the app needs no network)
     "topojsonURL": "app/static/",
 }
-
-# Phone first: no Plotly toolbar on touch screens or narrow windows (it sat on the titles);
-# formulae, code and markdown tables scroll inside their own box, never the page.
-STYLE = """<style>
-@media (hover: none), (max-width: 640px) {
-  .modebar-container { display: none !important; }
-}
-[data-testid="stLatex"], .katex-display, [data-testid="stMarkdownContainer"] pre {
-  overflow-x: auto; overflow-y: hidden; max-width: 100%;
-}
-[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; max-width: 100%; }
-[data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
-</style>"""
-
-
-def style() -> None:
-    st.html(STYLE)
 
 
 def slug(text: str) -> str:
@@ -333,8 +322,13 @@ def controls(n: int) -> list:
 
 
 def header(title: str, intro: str) -> None:
+    """The page's title and introduction, then how old the data are: on a phone the menu that
+    also says so is closed, so the line is on the page there (app.screen hides it where the
+    menu sits beside the page)."""
     st.title(title)
     st.markdown(intro)
+    with st.container(key="freshness"):
+        st.caption(freshness_line())
 
 
 # --------------------------------------------------------------------------- data age
@@ -367,14 +361,17 @@ def age_line(ages: pl.DataFrame, built: str) -> str:
     return "; ".join(parts) + "."
 
 
-def sidebar_status() -> None:
-    """Page style, and one line on how old the data are (details on Data and methods)."""
-    style()
+def freshness_line() -> str:
+    """The one line on how old the data are (details on Data and methods), or why it is not
+    known."""
     found = ages.source_ages()
-    if found.problem:
-        st.sidebar.caption(found.problem)
-        return
-    st.sidebar.caption(age_line(found.frame, built_at()))
+    return found.problem or age_line(found.frame, built_at())
+
+
+def sidebar_status() -> None:
+    """Page style and script, and the freshness line in the menu."""
+    screen.apply()
+    st.sidebar.caption(freshness_line())
 
 
 def coverage_text(coverage: d.Data) -> str:
