@@ -18,6 +18,7 @@ import streamlit as st
 from app import ages, chartcache, charts, cite, provenance, screen
 from app import data as d
 from app.charts import Chart
+from app.columns import config as columns_config
 from core.catalogue import sources
 
 PLOTLY_CONFIG = {
@@ -119,7 +120,13 @@ def show_chart(
 
     if as_table.open:
         with as_table:
-            st.dataframe(cite.csv_ready(table()), hide_index=True, key=f"data-{key}")
+            shown = cite.csv_ready(table())
+            st.dataframe(
+                shown,
+                hide_index=True,
+                key=f"data-{key}",
+                column_config=columns_config(shown, source.meta),
+            )
     stem = cite.file_stem(key, source.params or {})
     download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
     about = st.expander(
@@ -209,7 +216,7 @@ def show_table(
         hide_index=True,
         key=f"table-{key}",
         height=height,
-        column_config=column_config(frame),
+        column_config=columns_config(frame, source.meta, columns),
     )
     if download_label:
         download(frame, key=f"table-{key}", label=download_label)
@@ -294,26 +301,6 @@ def result_note(rows: int, truncated: bool, cap: int) -> str:
     if truncated:
         return f"Showing the first {cap:,} rows: the result has more (raise the row cap)."
     return f"{rows:,} row{'s' if rows != 1 else ''}."
-
-
-def column_config(frame: pl.DataFrame) -> dict:
-    """Dates as dates, URLs as links, long hashes narrow."""
-    config = {}
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Date:
-            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
-        elif dtype == pl.Datetime:
-            config[name] = st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm")
-        elif (
-            dtype == pl.String
-            and frame.height
-            and (
-                frame[name].drop_nulls().str.starts_with("http").all()
-                and frame[name].drop_nulls().len()
-            )
-        ):
-            config[name] = st.column_config.LinkColumn(name)
-    return config
 
 
 def controls(n: int) -> list:

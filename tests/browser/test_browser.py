@@ -262,9 +262,10 @@ LAYOUT_JS = """() => {
       if (meet(r, q)) piled.push(title + ': ' + text + ' over ' + other);
     }));
   });
-  // a formula wider than its box (it would have to be scrolled to be read whole)
+  // a formula wider than its box (it would have to be scrolled to be read whole; KaTeX's
+  // struts stick out a pixel or two)
   const formulas = [...document.querySelectorAll('.katex-display')]
-    .filter((f) => f.offsetParent && f.scrollWidth > f.clientWidth + 1)
+    .filter((f) => f.offsetParent && f.scrollWidth > f.clientWidth + 4)
     .map((f) => f.textContent.slice(0, 40));
   // text cut short by its box, and text printed over other text or under a toolbar: every
   // heading, paragraph, caption, label and metric against those of the other elements
@@ -307,14 +308,15 @@ TABLES_JS = (
               .map((th) => [th.getAttribute('aria-colindex'), th.textContent]))};
   })"""
 )
-# Scroll table i sideways by most of its width; false once it is at its right end.
+# Scroll table i sideways; false once it is at its right end.
 TABLE_SCROLL_JS = (
     "(i) => { const t = "
     + SHOWN_TABLES
     + """[i];
   const box = t.querySelector('.dvn-scroller');
   if (!box || box.scrollLeft + box.clientWidth >= box.scrollWidth - 1) return false;
-  box.scrollLeft += Math.max(40, box.clientWidth - 20);
+  // a third of its width a step: less than what a pinned first column (at most 200 px) leaves
+  box.scrollLeft += Math.max(60, box.clientWidth / 3);
   return true;
 }"""
 )
