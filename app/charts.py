@@ -394,13 +394,19 @@ def bars(
     sort_descending: bool = True,
     interval: tuple[str, str] | None = None,
     sign_names: tuple[str, str] = ("above zero", "below zero"),
+    flag: str | None = None,
+    flag_names: tuple[str, str] = ("", ""),
 ) -> Chart:
-    """Horizontal bars, sorted; one bar highlighted, or coloured by sign. With `interval`
-    (lo, hi columns) each bar gets error bars and, signed, a bar whose interval spans zero is
-    drawn grey (`sign_names` label the clear positive and negative ones in the legend)."""
+    """Horizontal bars, sorted; one bar highlighted, or coloured by sign, or by a boolean `flag`
+    column (true vermillion, false blue: told apart in every common colour-vision deficiency,
+    `flag_names` in the legend). With `interval` (lo, hi columns) each bar gets error bars and,
+    signed, a bar whose interval spans zero is drawn grey (`sign_names` label the clear
+    positive and negative ones in the legend)."""
     bounds = list(interval) if interval else []
     data = _keep(
-        frame, [category, value, *bounds, highlight_column, estimate, *extra], [category, value]
+        frame,
+        [category, value, *bounds, highlight_column, flag, estimate, *extra],
+        [category, value],
     )
     data = data.sort(value, descending=not sort_descending)  # plotly draws bottom-up
     if data.is_empty():
@@ -426,6 +432,8 @@ def bars(
             GREY if u else (OKABE_ITO[0] if v >= 0 else OKABE_ITO[3])
             for v, u in zip(data[value], unclear, strict=True)
         ]
+    elif flag and flag in data.columns:
+        colours = [OKABE_ITO[3] if f else OKABE_ITO[0] for f in data[flag].fill_null(False)]
     else:
         colours = [
             OKABE_ITO[1] if highlight is not None and k == highlight else OKABE_ITO[0]
@@ -461,6 +469,14 @@ def bars(
             (UNCLEAR_BAR, GREY, any(unclear)),
         ):
             if shown:
+                fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker={"color": colour}))
+    if flag and flag in data.columns and not signed:
+        flags = data[flag].fill_null(False)
+        for name, colour, shown in (
+            (flag_names[0], OKABE_ITO[3], flags.any()),
+            (flag_names[1], OKABE_ITO[0], not flags.all()),
+        ):
+            if shown and name:
                 fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker={"color": colour}))
     for v, label in guides:
         fig.vline(v, label)

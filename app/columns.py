@@ -50,7 +50,9 @@ HEADERS = {
     "meets_2pct": f"meets {guidelines.TWO_PERCENT.line}",
     "meets_20pct_equipment": f"meets {guidelines.EQUIPMENT.line}",
     "meets_3_5pct": f"meets {guidelines.HAGUE_CORE.line}",
-    "short_of_2pct_pp": f"short of the {guidelines.TWO_PERCENT.line} (pp)",
+    "short_of_2pct_pp": f"points short of {guidelines.TWO_PERCENT.value:g} %",
+    "shortfall_2pct_usd_m": f"US$ m short of {guidelines.TWO_PERCENT.value:g} %",
+    "below_2pct": f"below {guidelines.TWO_PERCENT.value:g} %",
     "n": "members",
 }
 

@@ -423,7 +423,7 @@ def test_download_is_rounded_coded_and_named(page: Page, base_url: str, tmp_path
     what it holds; the citation sits behind its expander."""
     open_page(page, base_url, "burden", "?year=2020")
     with page.expect_download(timeout=UPDATE_MS) as info:
-        page.get_by_role("button", name="Download the data (CSV)").first.click()
+        page.locator(".st-key-download-burden-heatmap").get_by_role("button").click()
     download = info.value
     assert download.suggested_filename == "alliance-ledger_burden-heatmap_nato_nato_historical.csv"
     path = tmp_path / download.suggested_filename
