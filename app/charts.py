@@ -720,8 +720,8 @@ def _declutter(
         b = box(i)
         if any(meet(b, other) for other in kept.values()):
             continue
-        if any(meet(b, marks[j]) for j in range(len(xs)) if j != i):
-            continue
+        if not flagged[i] and any(meet(b, marks[j]) for j in range(len(xs)) if j != i):
+            continue  # (a highlighted point is named even over its neighbours)
         kept[i] = b
     text = [str(n) if i in kept else "" for i, n in enumerate(names)]
     return text, where

@@ -40,7 +40,8 @@ with left:
         replace(shortfall, frame=cite.rounded(burden_views.laggards(shortfall.frame), source)),
         key="laggards",
         columns={c: columns.header(c) for c in burden_views.LAGGARD_COLUMNS + ["is_estimate"]},
-        empty=f"No ally spent less than 2 % of GDP in {year}, or none has a figure.",
+        empty=f"No ally spent less than 2 % of GDP in {year}, or none has a figure: choose "
+        "another year to compare.",
     )
 with right:
     ui.show_chart(
