@@ -13,7 +13,6 @@ import pytest
 from app import charts, cite, columns, ui
 from app.views import burden as burden_views
 from app.views import country as country_views
-from core.catalogue import guidelines
 from ledger import queries
 from tests.test_app import app_db, db_env, open_page  # noqa: F401 (app_db, db_env: fixtures)
 
@@ -219,10 +218,6 @@ def test_the_country_series_names_the_country_on_every_row():
     assert chart.data["country"].to_list() == ["Poland", "Poland"]
     csv = cite.with_iso3(chart.data, series)  # what the download holds, in this order
     assert csv.columns[:2] == ["iso3", "country"]
-
-
-def test_guidelines_line_up_with_the_laggards():
-    assert guidelines.TWO_PERCENT.value == burden_views.LINE
 
 
 # --------------------------------------------------------------------------- pages
