@@ -211,12 +211,14 @@ def show_table(
         frame = frame.select([c for c in columns if c in frame.columns]).rename(
             {c: label for c, label in columns.items() if c in frame.columns}
         )
+    shown = no_none(cite.csv_ready(cite.readable_dates(frame)))
     st.dataframe(
-        no_none(cite.csv_ready(cite.readable_dates(frame))),
+        shown,
         hide_index=True,
         key=f"table-{key}",
         height=height,
-        column_config=columns_config(frame, source.meta, columns),
+        # from what is shown: a date column with a gap reads '—', text (not a broken date)
+        column_config=columns_config(shown, source.meta, columns),
     )
     if download_label:
         download(frame, key=f"table-{key}", label=download_label)
