@@ -230,7 +230,7 @@ def test_the_data_age_is_on_the_page_and_the_laggards_on_top():
     captions = [c.value for c in at.main.caption]
     assert any(c.startswith("Data built") for c in captions)  # not only in the sidebar
     first = at.main.subheader[0].value
-    assert first.startswith("Allies below NATO's 2 % guideline")
+    assert first.startswith("Allies below the 2 % guideline")
     sentence = next(m.value for m in at.main.markdown if m.value.startswith("In "))
     assert "spent less than 2 % of GDP" in sentence
     assert at.dataframe[0].value.columns[0] == "country"

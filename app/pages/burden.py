@@ -9,6 +9,7 @@ import streamlit as st
 from app import cite, columns, data, methods, nav, provenance, ui, widgets
 from app.views import burden as burden_views
 from app.views import map as map_views
+from core.catalogue import guidelines
 
 ui.header(
     "Burden sharing",
@@ -30,7 +31,7 @@ with c4:
 sources = provenance.sources_for(source)
 
 # The question most readers come with (which allies are below 2 %?), answered first.
-st.subheader(f"Allies below NATO's 2 % guideline, {year}")
+st.subheader(f"Allies below the {guidelines.TWO_PERCENT.line}, {year}")
 shortfall = data.get("guideline_shortfall", source=source, membership=membership, year=year)
 st.markdown(burden_views.laggards_sentence(shortfall.frame))
 st.caption("NATO allies, whatever grouping is chosen above.")
