@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app import nav
+from core.catalogue import groupings
+from core.catalogue.verdicts import JUDGED
 from tests.browser import touch
 from tests.browser.chromium import VIEWPORT
 from tests.helpers import CHART_PAGES
@@ -109,7 +111,7 @@ def test_landing_page_shows_every_claim(page: Page, base_url: str):
 
     n = len(claims.all_claims())
     open_page(page, base_url, "claims")
-    verdicts = re.compile("Supported|Partly supported|Not supported|Not testable with these data")
+    verdicts = re.compile("|".join(map(re.escape, JUDGED)))  # every verdict a rule can give
     for i in range(1, n + 1):
         card = page.locator(f".st-key-claim-C{i}")
         expect(card).to_be_visible()
@@ -127,7 +129,7 @@ def test_year_grouping_and_source_update_the_charts(page: Page, base_url: str):
     choose(page, "Year", "2020")
     see_title(page, "2020", UPDATE_MS)
     choose(page, "Grouping", "Joint Expeditionary Force")
-    see_title(page, "% of GDP, JEF", UPDATE_MS)
+    see_title(page, f"% of GDP, {groupings.label('JEF')}", UPDATE_MS)
     page.get_by_test_id("stRadio").filter(has_text="Source").get_by_text("SIPRI").click()
     see_title(page, "SIPRI figures", UPDATE_MS)
     settle(page)
