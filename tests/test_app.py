@@ -646,7 +646,8 @@ def test_chart_data_is_exactly_what_is_plotted():
         }
     )
     chart = burden_views.guideline_shortfall(frame)
-    assert chart.data.columns == ["country", "burden_pct", "is_estimate", "year"]
+    # the colour is plotted too: the allies below 2 % have one of their own
+    assert chart.data.columns == ["country", "burden_pct", "below_2pct", "is_estimate", "year"]
     assert chart.data.height == 2  # the row without a figure is not plotted
     assert chart.figure.layout.title.text
     assert "% of GDP" in chart.figure.layout.xaxis.title.text
