@@ -9,6 +9,7 @@ frames and column names, decide nothing about what to show, and never touch Stre
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -150,6 +151,13 @@ class Draft:
         self._guide({"x0": x, "x1": x, "y0": 0, "y1": 1, **where}, {"text": label, **note, **where})
 
     def figure(self) -> go.Figure:
+        """The figure, held still under a reader's thumb: no drag mode (Plotly's drag handler
+        then leaves touch events to the browser, so a swipe over a chart scrolls the page and a
+        tap still shows the value) and every axis fixed (no zoom by any gesture)."""
+        axes = {k for k in self.layout if re.fullmatch(r"[xy]axis\d*", k)} | {"xaxis", "yaxis"}
+        for name in axes:
+            self.layout.setdefault(name, {})["fixedrange"] = True
+        self.layout["dragmode"] = False
         return go.Figure(data=self.data, layout=self.layout)
 
 
@@ -386,13 +394,19 @@ def bars(
     sort_descending: bool = True,
     interval: tuple[str, str] | None = None,
     sign_names: tuple[str, str] = ("above zero", "below zero"),
+    flag: str | None = None,
+    flag_names: tuple[str, str] = ("", ""),
 ) -> Chart:
-    """Horizontal bars, sorted; one bar highlighted, or coloured by sign. With `interval`
-    (lo, hi columns) each bar gets error bars and, signed, a bar whose interval spans zero is
-    drawn grey (`sign_names` label the clear positive and negative ones in the legend)."""
+    """Horizontal bars, sorted; one bar highlighted, or coloured by sign, or by a boolean `flag`
+    column (true vermillion, false blue: told apart in every common colour-vision deficiency,
+    `flag_names` in the legend). With `interval` (lo, hi columns) each bar gets error bars and,
+    signed, a bar whose interval spans zero is drawn grey (`sign_names` label the clear
+    positive and negative ones in the legend)."""
     bounds = list(interval) if interval else []
     data = _keep(
-        frame, [category, value, *bounds, highlight_column, estimate, *extra], [category, value]
+        frame,
+        [category, value, *bounds, highlight_column, flag, estimate, *extra],
+        [category, value],
     )
     data = data.sort(value, descending=not sort_descending)  # plotly draws bottom-up
     if data.is_empty():
@@ -418,6 +432,8 @@ def bars(
             GREY if u else (OKABE_ITO[0] if v >= 0 else OKABE_ITO[3])
             for v, u in zip(data[value], unclear, strict=True)
         ]
+    elif flag and flag in data.columns:
+        colours = [OKABE_ITO[3] if f else OKABE_ITO[0] for f in data[flag].fill_null(False)]
     else:
         colours = [
             OKABE_ITO[1] if highlight is not None and k == highlight else OKABE_ITO[0]
@@ -453,6 +469,14 @@ def bars(
             (UNCLEAR_BAR, GREY, any(unclear)),
         ):
             if shown:
+                fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker={"color": colour}))
+    if flag and flag in data.columns and not signed:
+        flags = data[flag].fill_null(False)
+        for name, colour, shown in (
+            (flag_names[0], OKABE_ITO[3], flags.any()),
+            (flag_names[1], OKABE_ITO[0], not flags.all()),
+        ):
+            if shown and name:
                 fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker={"color": colour}))
     for v, label in guides:
         fig.vline(v, label)
@@ -580,7 +604,12 @@ def scatter(
             for v in data[label]
         ]
     shown, positions = _declutter(
-        data[x].to_list(), data[y].to_list(), data[label].to_list(), log_x, log_y
+        data[x].to_list(),
+        data[y].to_list(),
+        data[label].to_list(),
+        log_x,
+        log_y,
+        first=[c == OKABE_ITO[1] for c in colours],  # the highlighted points keep their names
     )
     fig = Draft(
         go.Scatter(
@@ -634,34 +663,67 @@ def scatter(
     return Chart(fig.figure(), data, title)
 
 
+# Scatter labels: at most this many, and only where they meet no other label or point on the
+# narrowest plot the chart gets (a phone's, about 300 px square); the rest are in the hover.
+LABELS_AT_MOST = 8
+LABEL_PLOT_PX = (300.0, 300.0)
+LABEL_CHAR_PX, LABEL_HEIGHT_PX = 6.0, 13.0  # a 10 px label: a character's width, its height
+POINT_PX = 5.0  # a marker's half width, with a little room
+
+
 def _declutter(
     xs: list,
     ys: list,
     names: list,
     log_x: bool,
     log_y: bool,
-    gap: tuple[float, float] = (0.16, 0.05),
+    first: Sequence[bool] = (),
 ) -> tuple[list[str], list[str]]:
-    """Point labels that do not pile up: a label is kept only when no kept label lies within
-    `gap` (share of the axis width, height) of it, the highest points first; the others are in
-    the hover. Labels near the right edge are set to the left of their point."""
+    """Point labels that do not pile up: the points `first` marks, then the highest (then the
+    farthest right), each labelled only when its label's box, on a phone-sized plot, meets no
+    label already placed and no other point; at most LABELS_AT_MOST. Labels near the right edge
+    are set to the left of their point, near the left edge to its right."""
 
     def scaled(values: list, log: bool) -> list[float]:
         vals = [math.log10(v) if log and v and v > 0 else float(v or 0) for v in values]
         lo, hi = min(vals), max(vals)
         return [(v - lo) / (hi - lo) if hi > lo else 0.5 for v in vals]
 
-    sx, sy = scaled(xs, log_x), scaled(ys, log_y)
-    kept: list[int] = []
-    for i in sorted(range(len(xs)), key=lambda i: -sy[i]):
-        if all(abs(sx[i] - sx[j]) > gap[0] or abs(sy[i] - sy[j]) > gap[1] for j in kept):
-            kept.append(i)
-    chosen = set(kept)
-    text = [str(n) if i in chosen else "" for i, n in enumerate(names)]
+    width, height = LABEL_PLOT_PX
+    # where each point sits in pixels (Plotly pads an autoranged axis by about 5 % a side)
+    px = [width * (0.05 + 0.9 * v) for v in scaled(xs, log_x)]
+    py = [height * (0.95 - 0.9 * v) for v in scaled(ys, log_y)]
     where = [
-        "top left" if sx[i] > 0.8 else "top right" if sx[i] < 0.12 else "top center"
+        "top left" if x > 0.8 * width else "top right" if x < 0.12 * width else "top center"
+        for x in px
+    ]
+
+    def box(i: int) -> tuple[float, float, float, float]:
+        w = LABEL_CHAR_PX * len(str(names[i]))
+        left = {"top left": px[i] - w, "top right": px[i]}.get(where[i], px[i] - w / 2)
+        bottom = py[i] - POINT_PX
+        return left, bottom - LABEL_HEIGHT_PX, left + w, bottom
+
+    def meet(a: tuple, b: tuple) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    marks = [
+        (px[i] - POINT_PX, py[i] - POINT_PX, px[i] + POINT_PX, py[i] + POINT_PX)
         for i in range(len(xs))
     ]
+    flagged = list(first) + [False] * (len(xs) - len(first))
+    order = sorted(range(len(xs)), key=lambda i: (not flagged[i], py[i], -px[i]))
+    kept: dict[int, tuple] = {}
+    for i in order:
+        if len(kept) == LABELS_AT_MOST:
+            break
+        b = box(i)
+        if any(meet(b, other) for other in kept.values()):
+            continue
+        if not flagged[i] and any(meet(b, marks[j]) for j in range(len(xs)) if j != i):
+            continue  # (a highlighted point is named even over its neighbours)
+        kept[i] = b
+    text = [str(n) if i in kept else "" for i, n in enumerate(names)]
     return text, where
 
 

@@ -132,8 +132,12 @@ def rounded(frame: pl.DataFrame, source: str | None = None) -> pl.DataFrame:
 
 
 def with_iso3(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
-    """The frame with an iso3 column first when it names countries and `lookup` maps them."""
-    if "iso3" in frame.columns or "country" not in frame.columns:
+    """The frame with an iso3 column first when it names countries and `lookup` maps them
+    (a frame that has one already gets it, and the country's name, first)."""
+    if "iso3" in frame.columns:
+        first = [c for c in ("iso3", "country") if c in frame.columns]
+        return frame.select(*first, *(c for c in frame.columns if c not in first))
+    if "country" not in frame.columns:
         return frame
     if not {"iso3", "country"} <= set(lookup.columns):
         return frame

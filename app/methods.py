@@ -119,6 +119,7 @@ NATO divides what allies report under NATO's definition by real GDP; SIPRI appli
 definition to every state and divides by nominal GDP; the World Bank republishes SIPRI's share.
 The chart shows, for each ally, how far apart the figures typically are.
 """
+# Each formula in lines short enough for a phone's width (a line is at most ~300 px of KaTeX).
 FORMULAS = [
     (
         "Defence burden",
@@ -127,21 +128,21 @@ FORMULAS = [
     ),
     (
         "Burden and benefit shares",
-        r"b_i = \frac{ME_i}{\sum_j ME_j},\quad y_i = \frac{GDP_i}{\sum_j GDP_j},\quad "
-        r"n_i = \frac{POP_i}{\sum_j POP_j}",
+        r"\begin{gathered} b_i = \frac{ME_i}{\sum_j ME_j},\quad y_i = \frac{GDP_i}{\sum_j GDP_j},"
+        r"\\ n_i = \frac{POP_i}{\sum_j POP_j} \end{gathered}",
         "Shares of the grouping's total in one year, over members with both figures.",
     ),
     (
         "Burden-to-benefit ratio, fair share and gap",
-        r"R_i = \frac{b_i}{y_i},\qquad FS_i = \Big(\sum_j ME_j\Big)\, y_i,\qquad "
-        r"\text{gap}_i = ME_i - FS_i",
+        r"\begin{gathered} R_i = \frac{b_i}{y_i},\qquad FS_i = \Big(\sum_j ME_j\Big)\, y_i,"
+        r"\\ \text{gap}_i = ME_i - FS_i \end{gathered}",
         "R > 1: the member pays more than its economic weight; a positive gap, more than its "
         "fair share in US dollars.",
     ),
     (
         "Olson–Zeckhauser exploitation test",
-        r"\rho = \operatorname{Spearman}(GDP_i, ME_i/GDP_i),\quad "
-        r"t = \rho\sqrt{\frac{n-2}{1-\rho^2}} \sim t_{n-2}",
+        r"\begin{gathered} \rho = \operatorname{Spearman}(GDP_i, ME_i/GDP_i), \\ "
+        r"t = \rho\sqrt{\frac{n-2}{1-\rho^2}} \sim t_{n-2} \end{gathered}",
         "Average ranks for ties. A positive, significant ρ: large allies carry "
         "disproportionate burdens (Olson and Zeckhauser 1966).",
     ),
@@ -154,8 +155,8 @@ FORMULAS = [
     ),
     (
         "Concordance (Wilcoxon signed-rank)",
-        r"d_i = b_i - y_i,\quad z = \frac{W^+ - n(n+1)/4}{\sqrt{n(n+1)(2n+1)/24}},\quad "
-        r"\hat\Delta = \operatorname{median}_{i \le j} \frac{d_i + d_j}{2}",
+        r"\begin{gathered} d_i = b_i - y_i, \\ z = \frac{W^+ - n(n+1)/4}{\sqrt{n(n+1)(2n+1)/24}},"
+        r"\\ \hat\Delta = \operatorname{median}_{i \le j} \frac{d_i + d_j}{2} \end{gathered}",
         "Also on d_i = b_i − (y_i + n_i)/2. The tie-corrected z is used for the p-value "
         "(Sandler and Shimizu 2014). Δ̂ (Hodges–Lehmann) is the typical difference; its 95 % "
         "interval runs from the k-th smallest to the k-th largest of the n(n+1)/2 averages, "
@@ -164,20 +165,22 @@ FORMULAS = [
     ),
     (
         "Free-riding response (approximation)",
-        r"\Delta \ln ME_{i,t} = a_i + \beta_i\, \Delta \ln ME_{US,t} + \varepsilon_{i,t}",
+        r"\begin{aligned} \Delta \ln ME_{i,t} &= a_i + \beta_i\, \Delta \ln ME_{US,t} \\ "
+        r"&\quad + \varepsilon_{i,t} \end{aligned}",
         "Real (constant-price) spending; a negative β suggests an ally spends less when the "
         "US spends more. After Plümper and Neumayer (2015), much simplified.",
     ),
     (
         "Threat proximity",
-        r"d = 2R \arcsin\sqrt{\sin^2\tfrac{\Delta\varphi}{2} + "
-        r"\cos\varphi_1\cos\varphi_2\sin^2\tfrac{\Delta\lambda}{2}}",
+        r"\begin{aligned} d &= 2R \arcsin\sqrt{h}, \\ h &= \sin^2\tfrac{\Delta\varphi}{2} + "
+        r"\cos\varphi_1\cos\varphi_2\sin^2\tfrac{\Delta\lambda}{2} \end{aligned}",
         "Great-circle (haversine) distance from the capital to Moscow, R = 6371.0088 km.",
     ),
     (
         "NATO guidelines",
-        r"\text{burden} \ge 2\%,\quad \frac{\text{major equipment}}{ME} \ge 20\%,\quad "
-        r"\text{core burden} \ge 3.5\% \ (\text{Hague 2025, by 2035})",
+        r"\begin{gathered} \text{burden} \ge 2\%, \\ "
+        r"\frac{\text{major equipment}}{ME} \ge 20\%, \\ "
+        r"\text{core burden by 2035} \ge 3.5\% \end{gathered}",
         "2 % agreed in 2006 and pledged at Wales in 2014 with the 20 % equipment guideline; "
         "The Hague 2025 adds 1.5 % of GDP for defence-related spending, 5 % in all.",
     ),

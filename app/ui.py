@@ -15,12 +15,19 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from app import ages, chartcache, charts, cite, provenance
+from app import ages, chartcache, charts, cite, provenance, screen
 from app import data as d
 from app.charts import Chart
+from app.columns import config as columns_config
 from core.catalogue import sources
 
 PLOTLY_CONFIG = {
+    # A chart never takes a gesture from the page (the figures also fix their axes and drag
+    # mode, charts.Draft.figure): no wheel or pinch zoom, no double-click reset, and so no
+    # "Double-click to zoom back out" tip, which a phone cannot act on.
+    "scrollZoom": False,
+    "doubleClick": False,
+    "showTips": False,
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -28,23 +35,6 @@ PLOTLY_CONFIG = {
     # the base map, so an empty one from static/ does (the app needs no network)
     "topojsonURL": "app/static/",
 }
-
-# Phone first: no Plotly toolbar on touch screens or narrow windows (it sat on the titles);
-# formulae, code and markdown tables scroll inside their own box, never the page.
-STYLE = """<style>
-@media (hover: none), (max-width: 640px) {
-  .modebar-container { display: none !important; }
-}
-[data-testid="stLatex"], .katex-display, [data-testid="stMarkdownContainer"] pre {
-  overflow-x: auto; overflow-y: hidden; max-width: 100%;
-}
-[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; max-width: 100%; }
-[data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
-</style>"""
-
-
-def style() -> None:
-    st.html(STYLE)
 
 
 def slug(text: str) -> str:
@@ -135,7 +125,13 @@ def show_chart(
 
     if as_table.open:
         with as_table:
-            st.dataframe(cite.csv_ready(table()), hide_index=True, key=f"data-{key}")
+            shown = cite.csv_ready(table())
+            st.dataframe(
+                shown,
+                hide_index=True,
+                key=f"data-{key}",
+                column_config=columns_config(shown, source.meta),
+            )
     stem = cite.file_stem(key, source.params or {})
     download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
     about = st.expander(
@@ -220,12 +216,14 @@ def show_table(
         frame = frame.select([c for c in columns if c in frame.columns]).rename(
             {c: label for c, label in columns.items() if c in frame.columns}
         )
+    shown = no_none(cite.csv_ready(cite.readable_dates(frame)))
     st.dataframe(
-        no_none(cite.csv_ready(cite.readable_dates(frame))),
+        shown,
         hide_index=True,
         key=f"table-{key}",
         height=height,
-        column_config=column_config(frame),
+        # from what is shown: a date column with a gap reads '—', text (not a broken date)
+        column_config=columns_config(shown, source.meta, columns),
     )
     if download_label:
         download(frame, key=f"table-{key}", label=download_label)
@@ -312,34 +310,19 @@ def result_note(rows: int, truncated: bool, cap: int) -> str:
     return f"{rows:,} row{'s' if rows != 1 else ''}."
 
 
-def column_config(frame: pl.DataFrame) -> dict:
-    """Dates as dates, URLs as links, long hashes narrow."""
-    config = {}
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Date:
-            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
-        elif dtype == pl.Datetime:
-            config[name] = st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm")
-        elif (
-            dtype == pl.String
-            and frame.height
-            and (
-                frame[name].drop_nulls().str.starts_with("http").all()
-                and frame[name].drop_nulls().len()
-            )
-        ):
-            config[name] = st.column_config.LinkColumn(name)
-    return config
-
-
 def controls(n: int) -> list:
     """A row of columns for a page's controls."""
     return list(st.columns(n, vertical_alignment="bottom"))
 
 
 def header(title: str, intro: str) -> None:
+    """The page's title and introduction, then how old the data are: on a phone the menu that
+    also says so is closed, so the line is on the page there (app.screen hides it where the
+    menu sits beside the page)."""
     st.title(title)
     st.markdown(intro)
+    with st.container(key="freshness"):
+        st.caption(freshness_line())
 
 
 # --------------------------------------------------------------------------- data age
@@ -372,14 +355,17 @@ def age_line(ages: pl.DataFrame, built: str) -> str:
     return "; ".join(parts) + "."
 
 
-def sidebar_status() -> None:
-    """Page style, and one line on how old the data are (details on Data and methods)."""
-    style()
+def freshness_line() -> str:
+    """The one line on how old the data are (details on Data and methods), or why it is not
+    known."""
     found = ages.source_ages()
-    if found.problem:
-        st.sidebar.caption(found.problem)
-        return
-    st.sidebar.caption(age_line(found.frame, built_at()))
+    return found.problem or age_line(found.frame, built_at())
+
+
+def sidebar_status() -> None:
+    """Page style and script, and the freshness line in the menu."""
+    screen.apply()
+    st.sidebar.caption(freshness_line())
 
 
 def coverage_text(coverage: d.Data) -> str:

@@ -646,7 +646,8 @@ def test_chart_data_is_exactly_what_is_plotted():
         }
     )
     chart = burden_views.guideline_shortfall(frame)
-    assert chart.data.columns == ["country", "burden_pct", "is_estimate", "year"]
+    # the colour is plotted too: the allies below 2 % have one of their own
+    assert chart.data.columns == ["country", "burden_pct", "below_2pct", "is_estimate", "year"]
     assert chart.data.height == 2  # the row without a figure is not plotted
     assert chart.figure.layout.title.text
     assert "% of GDP" in chart.figure.layout.xaxis.title.text
@@ -928,12 +929,13 @@ def test_country_key_figures_come_first_and_read_plainly():
         {"iso3": ["POL", "USA", "FRA"], "year": [2024] * 3, "burden_pct": [4.12, 3.38, 2.06]}
     )
     figures = {label: value for label, value, _ in figures_views.key_figures(series, allies, "POL")}
-    assert figures["Share of GDP, NATO 2024"] == "4.12 %"
-    assert figures["Share of GDP, SIPRI 2024"] == "4.20 %"
-    assert figures["Defence spending, 2024"] == "US$ 35.0 bn"
-    assert figures["Per head, 2024"] == "US$ 956"
-    assert figures["Rank among allies, 2024"] == "1 of 3"
-    assert figures["Change since 2014, to 2024"] == "+2.27 points"
+    # each label says whose figures and which year (the page's controls do not change them)
+    assert figures["Share of GDP, 2024 (NATO figures)"] == "4.12 %"
+    assert figures["Share of GDP, 2024 (SIPRI figures)"] == "4.20 %"
+    assert figures["Defence spending, 2024 (NATO figures)"] == "US$ 35.0 bn"
+    assert figures["Per head, 2024 (NATO figures)"] == "US$ 956"
+    assert figures["Rank among NATO allies, 2024 (NATO figures)"] == "1 of 3"
+    assert figures["Change since 2014, to 2024 (NATO figures)"] == "+2.27 points"
 
 
 def test_tables_never_show_none():

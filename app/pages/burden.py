@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from app import data, methods, nav, provenance, ui, widgets
+from app import cite, columns, data, methods, nav, provenance, ui, widgets
 from app.views import burden as burden_views
 from app.views import map as map_views
+from core.catalogue import guidelines
 
 ui.header(
     "Burden sharing",
@@ -26,6 +29,29 @@ burden = data.get("burden", source=source, alliance=group, membership=membership
 with c4:
     year = widgets.year(burden.years())
 sources = provenance.sources_for(source)
+
+# The question most readers come with (which allies are below 2 %?), answered first.
+st.subheader(f"Allies below the {guidelines.TWO_PERCENT.line}, {year}")
+shortfall = data.get("guideline_shortfall", source=source, membership=membership, year=year)
+st.markdown(burden_views.laggards_sentence(shortfall.frame))
+st.caption("NATO allies, whatever grouping is chosen above.")
+left, right = st.columns(2)
+with left:
+    ui.show_table(
+        replace(shortfall, frame=cite.rounded(burden_views.laggards(shortfall.frame), source)),
+        key="laggards",
+        columns={c: columns.header(c) for c in burden_views.LAGGARD_COLUMNS + ["is_estimate"]},
+        empty=f"No ally spent less than 2 % of GDP in {year}, or none has a figure: choose "
+        "another year to compare.",
+    )
+with right:
+    ui.show_chart(
+        shortfall,
+        burden_views.guideline_shortfall,
+        key="guideline-burden",
+        sources=sources,
+        empty=f"No ally has a figure for {year}: choose another year.",
+    )
 
 st.subheader("Defence burden by member and year")
 ui.show_chart(
@@ -137,25 +163,14 @@ ui.show_chart(
     sources=sources,
     empty="No ally has a figure on this source: choose NATO or SIPRI as the source.",
 )
-shortfall = data.get("guideline_shortfall", source=source, membership=membership, year=year)
-left, right = st.columns(2)
-with left:
-    ui.show_chart(
-        shortfall,
-        burden_views.guideline_shortfall,
-        key="guideline-burden",
-        sources=sources,
-        empty=f"No ally has a figure for {year}: choose another year.",
-    )
-with right:
-    ui.show_chart(
-        shortfall,
-        burden_views.equipment_share,
-        key="guideline-equipment",
-        sources=sources,
-        empty="The equipment share is published only in NATO's tables: choose NATO as the "
-        "source to see it.",
-    )
+ui.show_chart(
+    shortfall,
+    burden_views.equipment_share,
+    key="guideline-equipment",
+    sources=sources,
+    empty="The equipment share is published only in NATO's tables: choose NATO as the "
+    "source to see it.",
+)
 
 st.page_link(
     nav.BY_KEY["capability"].path,

@@ -18,7 +18,9 @@ ui.header(
 )
 
 names = country_views.names(data.table("countries").frame)
-c1, c2, c3, c4 = ui.controls(4)
+# The country changes everything below; the source, grouping and year only the ranking, so
+# they sit above it. Each key figure says whose figures and which year it gives.
+c1, _ = ui.controls(2)
 with c1:
     iso3 = widgets.country(names)
 name = names.get(iso3, iso3 or "")
@@ -74,14 +76,15 @@ st.caption(
 )
 ui.show_chart(
     series,
-    lambda f: country_views.country_series(f, name),
+    lambda f: country_views.country_series(f, name, iso3),
     key="country-series",
     sources=["sipri", "nato", "wb"],
     empty=f"None of the three sources publishes a defence share of GDP for {name}: choose another "
     f"country to see a series.",
 )
 
-st.subheader("Rank among the grouping's members")
+st.subheader(f"{name}: rank among the grouping's members")
+c2, c3, c4 = ui.controls(3)
 with c2:
     source = widgets.source()
 with c3:

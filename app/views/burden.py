@@ -157,10 +157,21 @@ def _guideline_finding(frame: pl.DataFrame) -> str:
     )
 
 
+BELOW = "below_2pct"  # the flag guideline_shortfall's chart colours by
+LINE = guidelines.TWO_PERCENT.value
+
+
+def _flag_below(frame: pl.DataFrame) -> pl.DataFrame:
+    if "burden_pct" not in frame.columns:
+        return frame
+    return frame.with_columns((pl.col("burden_pct") < LINE).alias(BELOW))
+
+
 def guideline_shortfall(frame: pl.DataFrame) -> Chart:
-    """guideline_shortfall (one year): each ally's burden against 2 % and 3.5 %."""
+    """guideline_shortfall (one year): each ally's burden against 2 % and 3.5 %, the allies
+    below 2 % in a colour of their own."""
     return charts.bars(
-        frame,
+        _flag_below(frame),
         category="country",
         value="burden_pct",
         title=(
@@ -170,7 +181,40 @@ def guideline_shortfall(frame: pl.DataFrame) -> Chart:
         value_label="% of GDP",
         estimate="is_estimate",
         guides=common.BURDEN_GUIDES,
+        flag=BELOW,
+        flag_names=(f"below {LINE:g} %", f"{LINE:g} % or more"),
         extra=["year", "equipment_share_pct", "meets_2pct", "meets_20pct_equipment"],
+    )
+
+
+LAGGARD_COLUMNS = ["country", "burden_pct", "short_of_2pct_pp", "shortfall_2pct_usd_m"]
+
+
+def laggards(frame: pl.DataFrame) -> pl.DataFrame:
+    """guideline_shortfall (one year): the allies below 2 % of GDP, lowest first, with how many
+    points and US$ m they fall short by, and whether the figure is an estimate."""
+    if not {"country", "burden_pct"} <= set(frame.columns):
+        return pl.DataFrame()
+    below = frame.drop_nulls("burden_pct").filter(pl.col("burden_pct") < LINE)
+    below = below.with_columns((LINE - pl.col("burden_pct")).alias("short_of_2pct_pp"))
+    keep = [c for c in [*LAGGARD_COLUMNS, "is_estimate"] if c in below.columns]
+    return below.sort("burden_pct").select(keep)
+
+
+def laggards_sentence(frame: pl.DataFrame) -> str:
+    """'In 2024, 8 of 31 allies spent less than 2 % of GDP on defence (NATO figures): Spain,
+    ... and Croatia.' (lowest first); '' without figures."""
+    if "burden_pct" not in frame.columns or frame["burden_pct"].drop_nulls().is_empty():
+        return ""
+    n = frame["burden_pct"].drop_nulls().len()
+    below = laggards(frame)
+    year, figures = common.years(frame), common.figures(frame)
+    if below.is_empty():
+        return f"In {year}, all {n} allies with a figure spent {LINE:g} % of GDP or more{figures}."
+    who = words.names(below["country"].to_list())
+    return (
+        f"In {year}, {below.height} of {n} allies spent less than {LINE:g} % of GDP on "
+        f"defence{figures}: {who} (lowest first)."
     )
 
 

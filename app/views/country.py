@@ -30,10 +30,12 @@ def groupings(memberships: pl.DataFrame, known: list[str]) -> list[str]:
     return [c for c in codes if c in allowed]
 
 
-def country_series(frame: pl.DataFrame, country: str) -> Chart:
-    """series_of: one country's burden on each source's definition."""
+def country_series(frame: pl.DataFrame, country: str, iso3: str | None = None) -> Chart:
+    """series_of: one country's burden on each source's definition; the plotted data (the
+    download) name the country and its ISO3 code on every row."""
+    named = frame.with_columns(iso3=pl.lit(iso3, pl.String), country=pl.lit(country, pl.String))
     return charts.lines(
-        frame,
+        named,
         x="year",
         y="share_gdp_pct",
         series="source",
@@ -47,6 +49,7 @@ def country_series(frame: pl.DataFrame, country: str) -> Chart:
         estimate="is_estimate",
         guides=[common.TWO_PERCENT],
         dashed=[sources.short("worldbank")],
+        extra=["iso3", "country"],
     )
 
 

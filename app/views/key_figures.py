@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from app.views import burden, common
+from core.catalogue import groupings, sources
 from ledger import words
 
 
@@ -15,7 +16,8 @@ def key_figures(
     SIPRI's figures, spending in US$ and per head (from the same source's row: never one
     source's money over another's population), its rank among the allies and the change since
     2014. `series` is series_of (source names as published), `allies` is burden on NATO's
-    figures for every ally."""
+    figures for every ally. Each label says whose figures and which year it gives (the page's
+    Source, Grouping and Year controls do not change these)."""
     out: list[tuple[str, str, str]] = []
 
     def latest(source: str) -> dict | None:
@@ -24,13 +26,14 @@ def key_figures(
         rows = series.filter(pl.col("source") == source).drop_nulls("share_gdp_pct")
         return rows.sort("year").row(-1, named=True) if rows.height else None
 
-    nato, sipri = latest("NATO"), latest("SIPRI")
-    for name, row in (("NATO", nato), ("SIPRI", sipri)):
+    nato_name, sipri_name = sources.short("nato"), sources.short("sipri")
+    nato, sipri = latest(nato_name), latest(sipri_name)
+    for name, row in ((nato_name, nato), (sipri_name, sipri)):
         if row:
             star = " (estimate)" if row.get("is_estimate") else ""
             out.append(
                 (
-                    f"Share of GDP, {name} {row['year']}",
+                    f"Share of GDP, {row['year']} ({name} figures)",
                     words.pct(row["share_gdp_pct"], 2),
                     f"Defence expenditure as a share of GDP on {name}'s definition{star}.",
                 )
@@ -40,7 +43,7 @@ def key_figures(
         bn = money["current_usd_m"] / 1000
         out.append(
             (
-                f"Defence spending, {money['year']}",
+                f"Defence spending, {money['year']} ({money['source']} figures)",
                 f"US$ {bn:,.1f} bn",
                 f"Current prices, {money['source']} figures.",
             )
@@ -49,7 +52,7 @@ def key_figures(
         if head is not None:
             out.append(
                 (
-                    f"Per head, {money['year']}",
+                    f"Per head, {money['year']} ({money['source']} figures)",
                     f"US$ {head:,.0f}",
                     f"Defence spending per inhabitant, US$ at current prices, "
                     f"{money['source']} figures ({money.get('per_capita_source') or ''}).",
@@ -63,19 +66,20 @@ def key_figures(
         if iso3 in codes:
             out.append(
                 (
-                    f"Rank among allies, {year_rows['year'][0]}",
+                    f"Rank among {groupings.label('NATO')} allies, {year_rows['year'][0]} "
+                    f"({nato_name} figures)",
                     f"{codes.index(iso3) + 1} of {len(codes)}",
                     "By defence spending as a share of GDP, NATO figures (1 = highest).",
                 )
             )
     if nato and {"year"} <= set(series.columns):
-        first = series.filter((pl.col("source") == "NATO") & (pl.col("year") == 2014))
+        first = series.filter((pl.col("source") == nato_name) & (pl.col("year") == 2014))
         first = first.drop_nulls("share_gdp_pct")
         if first.height and nato["year"] > 2014:
             change = nato["share_gdp_pct"] - first["share_gdp_pct"][0]
             out.append(
                 (
-                    f"Change since 2014, to {nato['year']}",
+                    f"Change since 2014, to {nato['year']} ({nato_name} figures)",
                     f"{change:+.2f} points".replace("-", "−"),
                     "Percentage points of GDP, NATO figures.",
                 )

@@ -16,6 +16,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app import nav
+from core.catalogue import groupings
+from core.catalogue.verdicts import JUDGED
+from tests.browser import touch
 from tests.browser.chromium import VIEWPORT
 from tests.helpers import CHART_PAGES
 
@@ -108,7 +111,7 @@ def test_landing_page_shows_every_claim(page: Page, base_url: str):
 
     n = len(claims.all_claims())
     open_page(page, base_url, "claims")
-    verdicts = re.compile("Supported|Partly supported|Not supported|Not testable with these data")
+    verdicts = re.compile("|".join(map(re.escape, JUDGED)))  # every verdict a rule can give
     for i in range(1, n + 1):
         card = page.locator(f".st-key-claim-C{i}")
         expect(card).to_be_visible()
@@ -126,7 +129,7 @@ def test_year_grouping_and_source_update_the_charts(page: Page, base_url: str):
     choose(page, "Year", "2020")
     see_title(page, "2020", UPDATE_MS)
     choose(page, "Grouping", "Joint Expeditionary Force")
-    see_title(page, "% of GDP, JEF", UPDATE_MS)
+    see_title(page, f"% of GDP, {groupings.label('JEF')}", UPDATE_MS)
     page.get_by_test_id("stRadio").filter(has_text="Source").get_by_text("SIPRI").click()
     see_title(page, "SIPRI figures", UPDATE_MS)
     settle(page)
@@ -251,8 +254,101 @@ LAYOUT_JS = """() => {
       });
     });
   });
-  return {over: over.slice(0, 5), clipped, ticks: ticks.slice(0, 5)};
+  // point labels piled on one another (a scatter's names)
+  const piled = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot) => {
+    const title = (plot.querySelector('.gtitle') || {}).textContent || '?';
+    const labels = [...plot.querySelectorAll('.scatterlayer .textpoint text')]
+      .map((t) => [t.textContent, t.getBoundingClientRect()]).filter(([s, r]) => s && r.width);
+    labels.forEach(([text, r], i) => labels.slice(i + 1).forEach(([other, q]) => {
+      if (meet(r, q)) piled.push(title + ': ' + text + ' over ' + other);
+    }));
+  });
+  // a formula wider than its box (it would have to be scrolled to be read whole; KaTeX's
+  // struts stick out a pixel or two)
+  const formulas = [...document.querySelectorAll('.katex-display')]
+    .filter((f) => f.offsetParent && f.scrollWidth > f.clientWidth + 4)
+    .map((f) => f.textContent.slice(0, 40));
+  // text cut short by its box, and text printed over other text or under a toolbar: every
+  // heading, paragraph, caption, label and metric against those of the other elements
+  const TEXT = 'h1, h2, h3, h4, p, li, [data-testid="stMetricValue"] *, '
+    + '[data-testid="stMetricLabel"], [data-testid="stCaptionContainer"], '
+    + '[data-testid="stWidgetLabel"], [data-testid="stElementToolbar"]';
+  const shown = [...document.querySelectorAll(
+    '[data-testid="stMainBlockContainer"] :is(' + TEXT + ')')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width && r.height && Number(s.opacity) > 0 && el.checkVisibility(
+      {contentVisibilityAuto: true, visibilityProperty: true});
+  });
+  const cut = shown.filter((el) => {
+    const s = getComputedStyle(el);
+    return (s.overflowX === 'hidden' || s.overflowX === 'clip' || s.textOverflow === 'ellipsis')
+      && el.scrollWidth > el.clientWidth + 1;
+  }).map((el) => el.textContent.slice(0, 40));
+  const boxes = shown.map((el) => [el.textContent.slice(0, 30) || el.getAttribute('data-testid'),
+    el.getBoundingClientRect(), el.closest('[data-testid="stElementContainer"]')]);
+  const overprinted = [];
+  boxes.forEach(([text, r, home], i) => boxes.slice(i + 1).forEach(([other, q, there]) => {
+    if (home !== there && meet(r, q)) overprinted.push(text + ' / ' + other);
+  }));
+  return {over: over.slice(0, 5), clipped, ticks: ticks.slice(0, 5), piled: piled.slice(0, 5),
+          formulas, cut: cut.slice(0, 5), overprinted: overprinted.slice(0, 5)};
 }"""
+
+# Every data table on screen: its columns, and the headers it shows now (index: text).
+SHOWN_TABLES = """[...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .filter((t) => t.offsetParent && t.getBoundingClientRect().width
+    && t.querySelector('table[role="grid"]'))"""
+TABLES_JS = (
+    "() => "
+    + SHOWN_TABLES
+    + """.map((t) => {
+    const grid = t.querySelector('table[role="grid"]');
+    return {columns: Number(grid.getAttribute('aria-colcount')),
+            headers: Object.fromEntries([...grid.querySelectorAll('th[role="columnheader"]')]
+              .map((th) => [th.getAttribute('aria-colindex'), th.textContent]))};
+  })"""
+)
+# Scroll table i sideways; false once it is at its right end.
+TABLE_SCROLL_JS = (
+    "(i) => { const t = "
+    + SHOWN_TABLES
+    + """[i];
+  const box = t.querySelector('.dvn-scroller');
+  if (!box || box.scrollLeft + box.clientWidth >= box.scrollWidth - 1) return false;
+  // a third of its width a step: less than what a pinned first column (at most 200 px) leaves
+  box.scrollLeft += Math.max(60, box.clientWidth / 3);
+  return true;
+}"""
+)
+
+
+def table_problems(page: Page, width: int) -> list[str]:
+    """Each table shows its first two columns (or its only one) and every column's header can
+    be reached by scrolling the table itself; no header is a raw column name (snake_case)."""
+    problems = []
+    for i, table in enumerate(page.evaluate(TABLES_JS)):
+        headers = dict(table["headers"])
+        first = table["headers"]
+        if len(first) < min(2, table["columns"]):
+            problems.append(f"table {i} shows only {list(first.values())} at {width} px")
+        for _ in range(40):
+            before = page.evaluate(TABLES_JS)[i]["headers"]
+            if not page.evaluate(TABLE_SCROLL_JS, i):
+                break
+            for _ in range(10):  # the grid redraws its headers a moment after the scroll
+                page.wait_for_timeout(50)
+                if (now := page.evaluate(TABLES_JS)[i]["headers"]) != before:
+                    break
+            headers.update(now)
+        missing = table["columns"] - len(headers)
+        if missing:
+            problems.append(f"table {i}: {missing} of {table['columns']} headers out of reach")
+        raw = [h for h in headers.values() if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", h)]
+        if raw:
+            problems.append(f"table {i}: raw headers {raw}")
+    return problems
 
 
 SIDEBAR_CLOSED_JS = """() => {
@@ -270,32 +366,56 @@ def device_context(browser, device: str):
     )
 
 
+def layout_problems(page: Page) -> dict[str, list]:
+    """What LAYOUT_JS finds wrong on the page as it stands, by kind (only the kinds found)."""
+    return {kind: found for kind, found in page.evaluate(LAYOUT_JS).items() if found}
+
+
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_every_page_fits_the_screen(browser, base_url: str, shots: Path, device: str):
     """At 390 px (a phone, touch) and 1,400 px: nothing overflows the page sideways, no chart
-    title is clipped; on the phone the navigation starts collapsed and Plotly's toolbar is
-    hidden. One browser context per width, every page in turn (one server for all)."""
+    title is clipped, no label, formula or text is cut or printed over another, every table
+    shows its first columns and scrolls to the others; on the phone the navigation starts
+    collapsed, Plotly's toolbar is hidden, the data's age is on the page, a swipe over any chart
+    scrolls the page (the chart keeps its axes), a tap shows a value, and choosing a page in the
+    menu closes it. One browser context per width, every page in turn (one server for all)."""
     width, phone = WIDTHS[device], device == "phone"
     context = device_context(browser, device)
     page = context.new_page()
+    cdp = context.new_cdp_session(page) if phone else None
     try:
         for info in nav.PAGES:
             open_page(page, base_url, info.key)
             if info.key in CHART_PAGES:
                 page.wait_for_timeout(300)  # Plotly lays titles out after the first frame
-            found = page.evaluate(LAYOUT_JS)
-            assert not found["over"], (info.key, width, found["over"])
-            assert not found["clipped"], (info.key, width, found["clipped"])
-            assert not found["ticks"], (info.key, width, found["ticks"])
+            found = layout_problems(page)
+            assert not found, (info.key, width, found)
+            assert not (tables := table_problems(page, width)), (info.key, tables)
+            freshness = page.locator(".st-key-freshness").get_by_text("Data built")
             if phone:
                 assert page.evaluate(SIDEBAR_CLOSED_JS), (info.key, "navigation open on a phone")
+                expect(freshness).to_be_visible()
                 if info.key in CHART_PAGES:
                     expect(page.locator(".modebar-container").first).to_be_hidden()
+            else:  # the menu beside the page says it
+                expect(freshness).to_be_hidden()
             if info.key == "burden":  # the map draws its countries with no network
                 expect(page.locator(".choroplethlocation").first).to_be_attached()
             expect(page.get_by_test_id("stException")).to_have_count(0)
             if phone and os.environ.get("UPDATE_SCREENSHOTS") == "1":
                 screenshot(page, shots, f"{info.key.replace('_', '-')}-phone", docs=True)
+            if phone and info.key in CHART_PAGES:
+                assert (tap := touch.tap_shows_value(page, cdp)) is None, (info.key, tap)
+                swiped = [p for i in range(touch.plots(page)) if (p := touch.swipe(page, cdp, i))]
+                assert not swiped, (info.key, swiped)
+        if phone:  # the menu, opened over the last page, closes once a page is chosen in it
+            page.get_by_test_id("stExpandSidebarButton").tap()
+            page.wait_for_function(f"() => ({touch.MENU_JS})() === 'over'", timeout=UPDATE_MS)
+            page.get_by_test_id("stSidebarNav").get_by_text(nav.BY_KEY["burden"].title).tap()
+            heading = page.get_by_role("heading", name=nav.BY_KEY["burden"].title, level=1)
+            expect(heading).to_be_visible(timeout=LOAD_MS)
+            page.wait_for_timeout(500)  # the menu slides away
+            assert touch.menu(page) == "closed", "the menu stayed open over the chosen page"
     finally:
         context.close()
 
@@ -305,7 +425,7 @@ def test_download_is_rounded_coded_and_named(page: Page, base_url: str, tmp_path
     what it holds; the citation sits behind its expander."""
     open_page(page, base_url, "burden", "?year=2020")
     with page.expect_download(timeout=UPDATE_MS) as info:
-        page.get_by_role("button", name="Download the data (CSV)").first.click()
+        page.locator(".st-key-download-burden-heatmap").get_by_role("button").click()
     download = info.value
     assert download.suggested_filename == "alliance-ledger_burden-heatmap_nato_nato_historical.csv"
     path = tmp_path / download.suggested_filename
@@ -346,10 +466,8 @@ def test_reader_views_fit_the_screen(browser, base_url: str, device: str):
             open_page(page, base_url, key, query)
             see_title(page, title, UPDATE_MS)
             page.wait_for_timeout(300)  # Plotly lays titles out after the first frame
-            found = page.evaluate(LAYOUT_JS)
-            assert not found["over"], (key, query, width, found["over"])
-            assert not found["clipped"], (key, query, width, found["clipped"])
-            assert not found["ticks"], (key, query, width, found["ticks"])
+            found = layout_problems(page)
+            assert not found, (key, query, width, found)
             expect(page.get_by_test_id("stException")).to_have_count(0)
         # the grey points say so in the legend
         open_page(page, base_url, "free_riding", "?year=2024")
