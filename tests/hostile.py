@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from core.errors import EtlError
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
+from tests.helpers import zip_of
 from tests.test_download import (
     SIPRI_FILES,
     WB_CODES,
@@ -144,15 +145,6 @@ def encoded(body: bytes, encoding: str) -> Route:
     return Route(body, "text/csv", headers={"Content-Encoding": encoding})
 
 
-def a_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
-            z.writestr(info, data, compress_type=method)
-    return out.getvalue()
-
-
 def lie_about_size(data: bytes, member: str, size: int) -> bytes:
     """The zip with `member`'s uncompressed size in its local and central headers set to
     `size` (a header that lies)."""
@@ -173,8 +165,8 @@ def lie_about_size(data: bytes, member: str, size: int) -> bytes:
 def nested_bomb(mb: int, lie: bool) -> bytes:
     """COW's documentation zip holding an inner zip of `mb` MB (one stored member of zeros):
     a few kB on the wire."""
-    inner = a_zip({"NMC-60-abridged.csv": bytes(mb << 20)}, zipfile.ZIP_STORED)
-    outer = a_zip({"NMC_Documentation-6.0/NMC-60-abridged.zip": inner})
+    inner = zip_of({"NMC-60-abridged.csv": bytes(mb << 20)})
+    outer = zip_of({"NMC_Documentation-6.0/NMC-60-abridged.zip": inner}, zipfile.ZIP_DEFLATED)
     return (
         lie_about_size(outer, "NMC_Documentation-6.0/NMC-60-abridged.zip", 1000) if lie else outer
     )
@@ -231,7 +223,8 @@ def _wb_member(name: str, data: bytes | None = None) -> Callable[[Site, Site], N
             (name if k.startswith("API_") else k): (data or v) if k.startswith("API_") else v
             for k, v in members.items()
         }
-        site.routes[SOURCE["worldbank-gdp"].path] = Route(a_zip(members), "application/zip")
+        body = zip_of(members, zipfile.ZIP_DEFLATED)
+        site.routes[SOURCE["worldbank-gdp"].path] = Route(body, "application/zip")
 
     return arrange
 
