@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,6 +93,20 @@ def refused(raw: Path, *fragments: str, parse: Callable[[Path], object]) -> str:
     for fragment in fragments:
         assert fragment in message, message
     return message
+
+
+class Served:
+    """What a local publisher serves and has seen: its base URL, the answers it gives by exact
+    path (`routes`, of the test module's own Route type), the requests each path has had
+    (`hits`, counted under `lock`), and `stopping`, set when the server stops so that an answer
+    still waiting lets go."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.routes: dict[str, Any] = {}
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
 
 
 class QuietHandler(BaseHTTPRequestHandler):

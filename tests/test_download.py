@@ -14,7 +14,6 @@ import json
 import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -30,7 +29,7 @@ from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
 from etl.sources import provenance
 from tests.badinputs import newest_sipri
-from tests.helpers import QuietHandler, link_page, local_server, zip_of
+from tests.helpers import QuietHandler, Served, link_page, local_server, zip_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCE = {s.key: s for s in SOURCES}
@@ -59,15 +58,13 @@ class Route:
     write: Callable[[BinaryIO, threading.Event], None] | None = None
 
 
-class Site:
+class Site(Served):
     """Routes by exact path (with query), and a count of requests per path."""
 
+    routes: dict[str, Route]
+
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.routes: dict[str, Route] = {}
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
+        super().__init__(url)
         self.cut: set[str] = set()  # paths whose answer the client broke off (a `write` route)
         self.auth: dict[str, str | None] = {}  # path -> the Authorization header it came with
 

@@ -26,7 +26,6 @@ import socket
 import subprocess
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs
 from tests.helpers import (
     QuietHandler,
+    Served,
     digest,
     etl,
     etl_command,
@@ -72,15 +72,13 @@ class Route:
     gated: bool = False  # answer only once the publisher's gate opens (at most GATE_S seconds)
 
 
-class Publisher:
+class Publisher(Served):
     """Routes by exact path, a count of requests per path, a base URL on 127.0.0.1."""
 
+    routes: dict[str, Route]
+
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.routes: dict[str, Route] = {}
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
+        super().__init__(url)
         self.gate = threading.Event()
 
     def env(self) -> dict[str, str]:
