@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
-
 from tests.queries.world_indicators import _spell, tiny_world
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 
 def test_member_year_historical_rule(con):
@@ -37,8 +35,7 @@ def test_member_year_departure_is_the_last_day_as_a_member(tmp_path):
     world = tiny_world()
     world["membership"].append(_spell("EU", "ISL", "2000-06-01", "2009-12-31"))
     world["membership"].append(_spell("EU", "UKR", "2000-06-01", "2010-01-01"))
-    path = make_db(tmp_path / "d.duckdb", world)
-    with duckdb.connect(str(path), read_only=True) as c:
+    with tiny_con(tmp_path / "d.duckdb", world) as c:
         got = c.execute(
             "select iso3, min(year), max(year) from member_year where alliance = 'EU' "
             "and iso3 in ('ISL', 'UKR') group by iso3 order by iso3"
