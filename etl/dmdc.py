@@ -98,15 +98,6 @@ def _key(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.casefold()).strip("_")
 
 
-def _letter(index: int) -> str:
-    """Excel column letters for a 0-based column index (23 -> 'X')."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @cache
 def us_states() -> frozenset[str]:
     """The 50 states and the District of Columbia, by folded name (pycountry's ISO 3166-2)."""
@@ -259,7 +250,7 @@ def _find_sheet(path: Path, file: str) -> _Sheet:
             raise EtlError(
                 f"cannot read the sheet: {first_line(err)}", file=file, sheet=name
             ) from None
-        letters = [_letter(c.absolute_index) for c in ws.available_columns()]
+        letters = [readers.column_letters(c.absolute_index) for c in ws.available_columns()]
         sheet = _Sheet(file, name, rows, letters)
         if _header_index(sheet) is not None:
             found.append(sheet)

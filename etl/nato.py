@@ -160,16 +160,6 @@ def _change_header(cells: tuple[str | None, ...]) -> Header | None:
     return header
 
 
-def _letter(index: int) -> str:
-    """Excel column letters for a 0-based column index (27 -> 'AB')."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 Figure = tuple[object, float, str]  # (header key, value, cell as 'M (2024e)' for errors)
 
 
@@ -192,7 +182,7 @@ class _Sheet:
         except fastexcel.FastExcelError as err:  # a damaged sheet (CalamineError)
             problem = f"cannot read the sheet: {first_line(err)}"
             raise EtlError(problem, file=file, sheet=name) from None
-        self.letters = [_letter(c.absolute_index) for c in ws.available_columns()]
+        self.letters = [readers.column_letters(c.absolute_index) for c in ws.available_columns()]
         self.name, self.file = name, file
         self.header: Header | None = None
 
