@@ -46,7 +46,7 @@ import pycountry
 from core.errors import EtlError, first_line
 from etl import readers
 from etl.countries import lookup, to_iso3
-from etl.rawfiles import Parsed, describe, side_by_side
+from etl.rawfiles import Parsed, side_by_side
 from etl.sources.base import EDITION_SCHEMA, edition_frame
 from etl.sources.dmdc import KNOWN_GAPS, PUBLISHED_GRAND_TOTAL, Gap
 from etl.sources.dmdc import SOURCE as source
@@ -222,13 +222,10 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
             last_year=as_of.year,
         ),
     }
-    described = describe(
+    described = source.describe(
         path,
         raw_dir,
-        publisher=source.publisher,
         edition=f"{edition.isoformat()} (as of {as_of.isoformat()})",
-        url=source.page,
-        licence=source.licence,
         rows=sum(df.height for df in tables.values()),
     )
     return Parsed(tables=tables, files=[described])

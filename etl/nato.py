@@ -27,7 +27,7 @@ import polars as pl
 from core.errors import EtlError, first_line
 from etl import readers
 from etl.countries import lookup, to_iso3
-from etl.rawfiles import Parsed, describe, side_by_side
+from etl.rawfiles import Parsed, side_by_side
 from etl.sources.base import edition_frame
 from etl.sources.nato import SOURCE as source
 
@@ -429,13 +429,7 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
         first_year=years_seen.min(),
         last_year=years_seen.max(),
     )
-    described = describe(
-        path,
-        raw_dir,
-        publisher=source.publisher,
-        edition=edition.isoformat(),
-        url=source.page,
-        licence=source.licence,
-        rows=sum(df.height for df in tables.values()),
+    described = source.describe(
+        path, raw_dir, edition=edition.isoformat(), rows=sum(df.height for df in tables.values())
     )
     return Parsed(tables=tables, files=[described])

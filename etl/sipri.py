@@ -29,7 +29,7 @@ import fastexcel
 import polars as pl
 
 from core.errors import EtlError, first_line
-from etl import rawfiles, readers
+from etl import readers
 from etl.countries import lookup, to_iso3
 from etl.rawfiles import Parsed, side_by_side
 from etl.readers import column_letters
@@ -419,12 +419,10 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
         last_year=last,
     )
     release = last + 1  # SIPRI publishes each April the data through the previous year
-    described = rawfiles.describe(
+    described = source.describe(
         path,
         raw_dir,
-        publisher=source.publisher,
         edition=f"{release} release (data {first}-{last})",
-        url=source.page,
         licence=source.licence.replace(
             "'SIPRI Military Expenditure Database'",
             f"'SIPRI Military Expenditure Database, {release}'",
