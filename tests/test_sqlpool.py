@@ -207,12 +207,14 @@ def test_idle_workers_are_retired(pool, db, monkeypatch):
     sandbox.warm(db)
     seen: set[int] = set()
 
-    def all_started_and_retired() -> bool:
+    def seen_idle_then_retired() -> bool:
+        # Not "every worker started": on a loaded machine a start can time out (the pool then
+        # stops warming), and that is the pool's start limit at work, not a retirement failure.
         idle = pool.pids()["idle"]
         seen.update(idle)
-        return pool.starts >= int(limits.get("workers")) and bool(seen) and not idle
+        return bool(seen) and not idle
 
-    assert _until(all_started_and_retired)
+    assert _until(seen_idle_then_retired)
     assert _until(lambda: not any(_alive(p) for p in seen))  # killed just after leaving the list
 
 
