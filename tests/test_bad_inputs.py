@@ -24,7 +24,7 @@ import pytest
 from core.errors import EtlError
 from core.runlog import run_log
 from etl.build import build
-from tests.badinputs import ACTIONS, CASES, Case, load, prepare
+from tests.badinputs import ACTIONS, CASES, Case, Prepared, load, prepare
 from tests.helpers import digest, etl, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,12 @@ def state(db: Path) -> tuple[str, int, list[str]]:
     """What must not change: the bytes, the mtime, and no leftover files beside it."""
     others = sorted(p.name for p in db.parent.iterdir() if p.name.startswith("."))
     return digest(db), db.stat().st_mtime_ns, others
+
+
+def build_from(broken: Prepared, db: Path, *flags: str) -> subprocess.CompletedProcess:
+    """`etl build` of a broken copy's raw files and facts into `db`."""
+    env = {"ALLIANCE_DATA_DIR": str(broken.facts)}
+    return etl("build", "--raw-dir", str(broken.raw), "--db", str(db), *flags, env=env)
 
 
 def last_run(db: Path) -> dict:
@@ -120,14 +126,7 @@ def test_the_command_exits_1_with_one_line_and_no_traceback(case_id, raw_dir, se
     broken = prepare(BY_ID[case_id], raw_dir, tmp_path)
     before = state(served)
 
-    result = etl(
-        "build",
-        "--raw-dir",
-        str(broken.raw),
-        "--db",
-        str(served),
-        env={"ALLIANCE_DATA_DIR": str(broken.facts)},
-    )
+    result = build_from(broken, served)
 
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -143,15 +142,7 @@ def test_the_command_exits_1_with_one_line_and_no_traceback(case_id, raw_dir, se
 def test_debug_shows_the_traceback(raw_dir, served, tmp_path):
     broken = prepare(BY_ID["membership-ends-before-start"], raw_dir, tmp_path)
     before = state(served)
-    result = etl(
-        "build",
-        "--raw-dir",
-        str(broken.raw),
-        "--db",
-        str(served),
-        "--debug",
-        env={"ALLIANCE_DATA_DIR": str(broken.facts)},
-    )
+    result = build_from(broken, served, "--debug")
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "EtlError" in result.stderr
     assert "ends before it starts" in result.stderr
