@@ -19,6 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from core.errors import EtlError
@@ -154,8 +155,6 @@ def test_debug_shows_the_traceback(raw_dir, served, tmp_path):
 
 def bad_db(kind: str, folder: Path) -> Path:
     """A database path that is not a readable database of this project, of the given kind."""
-    import duckdb
-
     path = folder / f"{kind}.duckdb"
     if kind == "corrupt":
         path.write_bytes(bytes(range(256)) * 64)
@@ -208,6 +207,43 @@ def test_every_reader_command_gives_one_line_for_a_corrupt_database(command, tmp
     run = etl if command == "sql" else cli  # one through the real process
     line = one_line(run(*READERS[command], "--db", str(db)), 1)
     assert "not a DuckDB database" in line and str(db) in line
+
+
+GONE = duckdb.CatalogException("Table with name x does not exist!\nDid you mean y?")
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "error", "said"),
+    [
+        (
+            READERS["query"],
+            "ledger.queries.run",
+            GONE,
+            "the query 'burden' failed on this database",
+        ),
+        (
+            READERS["claims"],
+            "ledger.claims.evaluate_all",
+            GONE,
+            "the claims could not be evaluated",
+        ),
+        (
+            READERS["claims"],
+            "ledger.claims.evaluate_all",
+            ValueError("a bug"),
+            "unexpected ValueError",
+        ),
+    ],
+)
+def test_a_reader_commands_failure_on_a_sound_database_is_one_line(
+    command, target, error, said, real_db_path, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(target, fail)
+    line = one_line(cli(*command, "--db", str(real_db_path)), 1)
+    assert said in line and "Did you mean" not in line
 
 
 @pytest.mark.parametrize("kind", BAD_DBS)
