@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -41,14 +43,10 @@ def status(
 ) -> None:
     """Sources, editions, row counts, the last runs and any downloads held back."""
     db = db or default_db_path()
-    try:
+    with _reading("the database cannot be read", debug):
         con = _open(db)
         _status(con, raw_dir)
         out.print(_run_log_line(db), highlight=False, soft_wrap=True)
-    except EtlError as e:
-        console.fail(str(e), console.EXIT_INPUT, debug)
-    except duckdb.Error as e:
-        console.fail(f"the database cannot be read: {console.line(e)}", console.EXIT_INPUT, debug)
 
 
 def _status(con, raw_dir: Path | None = None) -> None:
@@ -125,6 +123,23 @@ def _version_line(built) -> str:
         f"[bold yellow]warehouse version[/] {theirs or 'not recorded'} in the database, {ours} in "
         "this code: rebuild it (`etl build`) before serving"
     )
+
+
+@contextmanager
+def _reading(what: str, debug: bool, unforeseen: bool = False) -> Iterator[None]:
+    """A read of the database whose failure is one line and exit 1: the project's own errors
+    as they are, DuckDB's as `what` and its first line; with `unforeseen`, any other error
+    too (console.unexpected)."""
+    try:
+        yield
+    except EtlError as e:
+        console.fail(str(e), console.EXIT_INPUT, debug)
+    except duckdb.Error as e:
+        console.fail(f"{what}: {console.line(e)}", console.EXIT_INPUT, debug)
+    except Exception as e:
+        if not unforeseen:
+            raise
+        console.unexpected(e, debug)
 
 
 def _open(db: Path):
@@ -232,16 +247,8 @@ def query(
             console.fail(f"--param {item!r} is not name=value", console.EXIT_INPUT, debug)
         params[key.strip().lstrip("$")] = value
     _check_format(fmt, debug)
-    try:
+    with _reading(f"the query {name!r} failed on this database", debug):
         frame = queries.run(_open(db or default_db_path()), name, **params)
-    except EtlError as e:
-        console.fail(str(e), console.EXIT_INPUT, debug)
-    except duckdb.Error as e:
-        console.fail(
-            f"the query {name!r} failed on this database: {console.line(e)}",
-            console.EXIT_INPUT,
-            debug,
-        )
     _emit(frame, fmt)
 
 
@@ -313,20 +320,11 @@ def claims(
         articles.get(article)
     except articles.UnknownArticle as e:
         console.fail(str(e).strip("'\""), console.EXIT_USAGE, debug)
-    try:
+    # any other error is a rule's bug or a day no check foresaw: still one line
+    with _reading("the claims could not be evaluated on this database", debug, unforeseen=True):
         results = evaluate_all(
             _open(db or default_db_path()), day, with_history=history, article=article
         )
-    except EtlError as e:
-        console.fail(str(e), console.EXIT_INPUT, debug)
-    except duckdb.Error as e:
-        console.fail(
-            f"the claims could not be evaluated on this database: {console.line(e)}",
-            console.EXIT_INPUT,
-            debug,
-        )
-    except Exception as e:  # a rule's bug or a day no check foresaw: still one line
-        console.unexpected(e, debug)
     if history:
         if fmt == "table":
             out.print(history_table(results), highlight=False)

@@ -56,9 +56,7 @@ joined as (
         cow.milex_current_kusd,
         cow.milper_k,
     from members
-    left join cow
-        on cow.iso3 = members.iso3
-        and cow.year = members.year
+    left join cow using (iso3, year)
 ),
 
 totals as (

@@ -146,12 +146,8 @@ statistics as (
         coalesce(tie_terms.tie_term, 0) as tie_term,
         rank_sums.differences,
     from group_years
-    left join rank_sums
-        on rank_sums.year = group_years.year
-        and rank_sums.variant = group_years.variant
-    left join tie_terms
-        on tie_terms.year = group_years.year
-        and tie_terms.variant = group_years.variant
+    left join rank_sums using (year, variant)
+    left join tie_terms using (year, variant)
 ),
 
 final as (

@@ -42,12 +42,8 @@ final as (
         coalesce(regions.n, 0) as n_regional_totals,
         edition.file,
     from edition
-    left join countries
-        on countries.source = edition.source
-        and countries.edition = edition.edition
-    left join regions
-        on regions.source = edition.source
-        and regions.edition = edition.edition
+    left join countries using (source, edition)
+    left join regions using (source, edition)
     where edition.source in ('nato', 'sipri')  -- spending; DMDC's head counts: us_forces
 )
 

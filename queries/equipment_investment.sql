@@ -136,12 +136,8 @@ joined as (
         coalesce(stock.mixes_bases, false) as stock_mixes_bases,
         stock.stock is not null and investment.gdp_constant_usd_m > 0 as in_total,
     from members
-    left join investment
-        on investment.iso3 = members.iso3
-        and investment.year = members.year
-    left join stock
-        on stock.iso3 = members.iso3
-        and stock.year = members.year
+    left join investment using (iso3, year)
+    left join stock using (iso3, year)
 ),
 
 totals as (

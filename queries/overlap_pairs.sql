@@ -61,9 +61,7 @@ final as (
         100 * coalesce(common.n_both, 0) / pairs.n_b as share_of_b_in_a_pct,
         coalesce(common.members_both, '') as members_both,
     from pairs
-    left join common
-        on common.alliance_a = pairs.alliance_a
-        and common.alliance_b = pairs.alliance_b
+    left join common using (alliance_a, alliance_b)
 )
 
 select * from final

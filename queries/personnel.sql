@@ -109,9 +109,7 @@ final as (
         panel.price_base_year,
     from members
     cross join switch
-    left join panel
-        on panel.iso3 = members.iso3
-        and panel.year = members.year
+    left join panel using (iso3, year)
     left join country
         on country.iso3 = members.iso3
 )

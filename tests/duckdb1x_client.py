@@ -24,9 +24,9 @@ def _error(e: Exception) -> str:
     return f"{type(e).__name__}: {str(e).splitlines()[0]}"
 
 
-def main() -> None:
-    job = json.load(sys.stdin)
-    con = duckdb.connect(job["db"], read_only=True)
+def inventory(con: duckdb.DuckDBPyConnection) -> tuple[dict, list]:
+    """Every table and view with its type and row count (or error), and the macros the file
+    holds. The test takes the same inventory with the project's DuckDB to compare."""
     objects = {}
     for name, kind in con.execute(
         "select table_name, table_type from information_schema.tables "
@@ -44,6 +44,13 @@ def main() -> None:
             "where not internal and function_type in ('macro', 'table_macro')"
         ).fetchall()
     )
+    return objects, macros
+
+
+def main() -> None:
+    job = json.load(sys.stdin)
+    con = duckdb.connect(job["db"], read_only=True)
+    objects, macros = inventory(con)
     results = {}
     for name, q in job["queries"].items():
         params = {k: _param(v) for k, v in q["params"].items()}

@@ -19,12 +19,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from core.errors import EtlError
 from core.runlog import run_log
 from etl.build import build
-from tests.badinputs import ACTIONS, CASES, Case, load, prepare
+from tests.badinputs import ACTIONS, CASES, Case, Prepared, load, prepare
 from tests.helpers import digest, etl, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,12 @@ def state(db: Path) -> tuple[str, int, list[str]]:
     """What must not change: the bytes, the mtime, and no leftover files beside it."""
     others = sorted(p.name for p in db.parent.iterdir() if p.name.startswith("."))
     return digest(db), db.stat().st_mtime_ns, others
+
+
+def build_from(broken: Prepared, db: Path, *flags: str) -> subprocess.CompletedProcess:
+    """`etl build` of a broken copy's raw files and facts into `db`."""
+    env = {"ALLIANCE_DATA_DIR": str(broken.facts)}
+    return etl("build", "--raw-dir", str(broken.raw), "--db", str(db), *flags, env=env)
 
 
 def last_run(db: Path) -> dict:
@@ -120,14 +127,7 @@ def test_the_command_exits_1_with_one_line_and_no_traceback(case_id, raw_dir, se
     broken = prepare(BY_ID[case_id], raw_dir, tmp_path)
     before = state(served)
 
-    result = etl(
-        "build",
-        "--raw-dir",
-        str(broken.raw),
-        "--db",
-        str(served),
-        env={"ALLIANCE_DATA_DIR": str(broken.facts)},
-    )
+    result = build_from(broken, served)
 
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -143,15 +143,7 @@ def test_the_command_exits_1_with_one_line_and_no_traceback(case_id, raw_dir, se
 def test_debug_shows_the_traceback(raw_dir, served, tmp_path):
     broken = prepare(BY_ID["membership-ends-before-start"], raw_dir, tmp_path)
     before = state(served)
-    result = etl(
-        "build",
-        "--raw-dir",
-        str(broken.raw),
-        "--db",
-        str(served),
-        "--debug",
-        env={"ALLIANCE_DATA_DIR": str(broken.facts)},
-    )
+    result = build_from(broken, served, "--debug")
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "EtlError" in result.stderr
     assert "ends before it starts" in result.stderr
@@ -163,8 +155,6 @@ def test_debug_shows_the_traceback(raw_dir, served, tmp_path):
 
 def bad_db(kind: str, folder: Path) -> Path:
     """A database path that is not a readable database of this project, of the given kind."""
-    import duckdb
-
     path = folder / f"{kind}.duckdb"
     if kind == "corrupt":
         path.write_bytes(bytes(range(256)) * 64)
@@ -217,6 +207,43 @@ def test_every_reader_command_gives_one_line_for_a_corrupt_database(command, tmp
     run = etl if command == "sql" else cli  # one through the real process
     line = one_line(run(*READERS[command], "--db", str(db)), 1)
     assert "not a DuckDB database" in line and str(db) in line
+
+
+GONE = duckdb.CatalogException("Table with name x does not exist!\nDid you mean y?")
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "error", "said"),
+    [
+        (
+            READERS["query"],
+            "ledger.queries.run",
+            GONE,
+            "the query 'burden' failed on this database",
+        ),
+        (
+            READERS["claims"],
+            "ledger.claims.evaluate_all",
+            GONE,
+            "the claims could not be evaluated",
+        ),
+        (
+            READERS["claims"],
+            "ledger.claims.evaluate_all",
+            ValueError("a bug"),
+            "unexpected ValueError",
+        ),
+    ],
+)
+def test_a_reader_commands_failure_on_a_sound_database_is_one_line(
+    command, target, error, said, real_db_path, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(target, fail)
+    line = one_line(cli(*command, "--db", str(real_db_path)), 1)
+    assert said in line and "Did you mean" not in line
 
 
 @pytest.mark.parametrize("kind", BAD_DBS)

@@ -50,6 +50,19 @@ def facts_with(name: str, change):
     return read
 
 
+def policy_fact(key: str, value: str):
+    """A fact reader whose policy document `key` (data/facts/policy_documents.csv) says `value`."""
+    return facts_with(
+        "policy_documents",
+        lambda f: f.with_columns(
+            pl.when(pl.col("key") == key)
+            .then(pl.lit(value))
+            .otherwise(pl.col("value"))
+            .alias("value")
+        ),
+    )
+
+
 def judged(cid: str, run, day: date = TODAY, spec_key: str | None = None, read_facts=None):
     """The claim's finding as the engine gives it (NotJudged turned into a verdict), under a
     specification and with patched fact tables if asked."""
@@ -178,15 +191,7 @@ def test_c8_supported_from_its_founding_document(run):
 
 
 def test_c8_rule_comes_out_the_other_way(run):
-    other_lead = facts_with(
-        "policy_documents",
-        lambda f: f.with_columns(
-            pl.when(pl.col("key") == "jef_framework_nation")
-            .then(pl.lit("DNK"))
-            .otherwise(pl.col("value"))
-            .alias("value")
-        ),
-    )
+    other_lead = policy_fact("jef_framework_nation", "DNK")
     assert judged("C8", run, read_facts=other_lead).verdict == NOT_SUPPORTED
 
     def germany_joins(frame: pl.DataFrame, params) -> pl.DataFrame:
@@ -238,15 +243,7 @@ def test_c12_true_since_the_review_was_published(run):
 
 
 def test_c12_rule_comes_out_the_other_way(run):
-    other = facts_with(
-        "policy_documents",
-        lambda f: f.with_columns(
-            pl.when(pl.col("key") == "uk_sdr_principle")
-            .then(pl.lit("homeland first"))
-            .otherwise(pl.col("value"))
-            .alias("value")
-        ),
-    )
+    other = policy_fact("uk_sdr_principle", "homeland first")
     assert judged("C12", run, read_facts=other).verdict == NOT_SUPPORTED
 
 

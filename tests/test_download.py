@@ -437,12 +437,6 @@ def _html_under_xlsx(site: Site) -> str:
     return path
 
 
-def _truncated(site: Site) -> str:
-    path = SOURCE["kiel-weapons"].path
-    site.routes[path] = Route(b'"a","b"\n' + b"1,2\n" * 248, "text/csv", length=5000)
-    return path
-
-
 def _slow(site: Site) -> str:
     path = SOURCE["restcountries"].path
     site.routes[path] = replace(site.routes[path], delay=5)
@@ -455,18 +449,6 @@ def _missing(site: Site) -> str:
     return path
 
 
-def _no_link(site: Site) -> str:
-    path = SOURCE["nato"].path
-    site.routes[path] = page("/nato_static_fl2014/assets/pdf/2025/8/pdf/250827-def-exp-2025-en.pdf")
-    return path
-
-
-def _header_only(site: Site) -> str:
-    path = SOURCE["kiel-release_info"].path
-    site.routes[path] = Route(b'"release","period","date"\n', "text/csv")
-    return path
-
-
 def _zip_lacks_member(site: Site) -> str:
     path = SOURCE["worldbank-gdp"].path
     members = worldbank_members(WB_CODES["gdp"], "v2")
@@ -474,16 +456,28 @@ def _zip_lacks_member(site: Site) -> str:
     return path
 
 
-def _html_under_zip(site: Site) -> str:
-    path = SOURCE["worldbank-population"].path
-    site.routes[path] = Route(b"<html><body>Service unavailable</body></html>", "text/html")
-    return path
+def _answers(key: str, route: Route) -> Callable[[Site], str]:
+    """Breaks a refresh: the address of download `key` answers `route`."""
+
+    def breaks(site: Site) -> str:
+        path = SOURCE[key].path
+        site.routes[path] = route
+        return path
+
+    breaks.__name__ = key  # the test's id
+    return breaks
 
 
-def _bad_json(site: Site) -> str:
-    path = SOURCE["restcountries"].path
-    site.routes[path] = Route(b'[{"cca3": "POL", "name": ', "application/json")
-    return path
+_truncated = _answers("kiel-weapons", Route(b'"a","b"\n' + b"1,2\n" * 248, "text/csv", length=5000))
+_no_link = _answers(
+    "nato", page("/nato_static_fl2014/assets/pdf/2025/8/pdf/250827-def-exp-2025-en.pdf")
+)
+_header_only = _answers("kiel-release_info", Route(b'"release","period","date"\n', "text/csv"))
+_html_under_zip = _answers(
+    "worldbank-population",
+    Route(b"<html><body>Service unavailable</body></html>", "text/html"),
+)
+_bad_json = _answers("restcountries", Route(b'[{"cca3": "POL", "name": ', "application/json"))
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from core.db import STORAGE_VERSION
 from etl import warehouse
 from etl.build import build, stale_sources
 from ledger import queries
-from tests import duckdb1x
+from tests import duckdb1x, duckdb1x_client
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ROOT / "queries" / "checks"
@@ -84,23 +84,7 @@ def test_a_1x_client_opens_the_warehouse_and_runs_every_query(warehouse_db):
 
     con = duckdb.connect(str(warehouse_db), read_only=True)
     try:
-        objects = dict(
-            con.execute(
-                "select table_name, table_type from information_schema.tables "
-                "where table_schema = 'main'"
-            ).fetchall()
-        )
-        counts = {
-            name: con.execute(f'select count(*) from "{name}"').fetchall()[0][0]  # noqa: S608
-            for name in objects
-        }
-        macros = sorted(
-            [name, kind, list(params)]
-            for name, kind, params in con.execute(
-                "select function_name, function_type, parameters from duckdb_functions() "
-                "where not internal and function_type in ('macro', 'table_macro')"
-            ).fetchall()
-        )
+        objects, macros = duckdb1x_client.inventory(con)  # the client's own, in this DuckDB
         own = {}
         for name, (sql, _params) in jobs.items():
             if name.startswith("checks/"):
@@ -118,7 +102,7 @@ def test_a_1x_client_opens_the_warehouse_and_runs_every_query(warehouse_db):
     assert set(got["objects"]) == set(objects), "tables and views seen by DuckDB 1.x"
     broken = {n: o["error"] for n, o in got["objects"].items() if "error" in o}
     assert not broken, broken
-    assert {n: o["rows"] for n, o in got["objects"].items()} == counts
+    assert got["objects"] == objects  # each one's type and row count
     assert got["macros"] == macros
 
     failed = {n: r["error"] for n, r in got["queries"].items() if "error" in r}

@@ -229,59 +229,57 @@ def full(raw_dir, tmp_path_factory) -> Path:
 SIPRI_2025, SIPRI_2026 = date(2025, 4, 28), date(2026, 4, 27)
 
 
-@pytest.mark.raw
-def test_full_build_holds_every_edition_and_indicators_use_the_newest(full):
+@pytest.fixture(scope="module")
+def full_con(full):
+    """The full build, read-only."""
     con = connect_readonly(full)
-    try:
-        editions = con.execute(
-            "select source, edition, price_base_year from edition where source = 'nato' "
-            "or (edition >= $e and source in ('sipri', 'dmdc')) order by 1, 2",
-            {"e": SIPRI_2025},
-        )
-        assert editions.fetchall() == [
-            # (the one-file sources' rows: tests/queries/test_editions.py)
-            ("dmdc", date(2026, 2, 16), None),  # head counts: no prices
-            ("nato", E2024, 2015),
-            ("nato", E2025, 2021),
-            ("nato", E2026, 2021),
-            ("sipri", SIPRI_2025, 2023),
-            ("sipri", SIPRI_2026, 2024),
-        ]
-        panel = con.execute(
-            "select source, max(year), min(edition), max(edition), min(price_base_year) "
-            "from defence_panel where iso3 = 'POL' group by source order by source"
-        ).fetchall()
-        assert panel == [
-            ("nato", 2026, E2026, E2026, 2021),
-            ("sipri", 2025, SIPRI_2026, SIPRI_2026, 2024),
-        ]
-        burden = queries.run(con, "burden", source="nato")
-        assert burden["year"].max() == 2026
-        revisions = queries.run(con, "revisions")
-        assert set(revisions["source"]) == {"nato", "sipri"}
-        sipri_new = revisions.filter(
-            source="sipri", edition=SIPRI_2026, change="new year", iso3="USA"
-        )
-        assert set(sipri_new["year"]) == {2025}
-        world = con.execute(
-            "select year, edition from sipri_region_total where region = 'World' "
-            "and current_usd_bn is not null and edition >= $e order by edition",
-            {"e": SIPRI_2025},
-        ).fetchall()
-        assert world == [(2024, SIPRI_2025), (2025, SIPRI_2026)]
-    finally:
-        con.close()
+    yield con
+    con.close()
 
 
 @pytest.mark.raw
-def test_sipri_sheet_names_give_each_release_its_price_base(full):
-    con = connect_readonly(full)
-    try:
-        bases = con.execute(
-            "select distinct edition, price_base_year from sipri_milex order by 1"
-        ).fetchall()
-    finally:
-        con.close()
+def test_full_build_holds_every_edition_and_indicators_use_the_newest(full_con):
+    editions = full_con.execute(
+        "select source, edition, price_base_year from edition where source = 'nato' "
+        "or (edition >= $e and source in ('sipri', 'dmdc')) order by 1, 2",
+        {"e": SIPRI_2025},
+    )
+    assert editions.fetchall() == [
+        # (the one-file sources' rows: tests/queries/test_editions.py)
+        ("dmdc", date(2026, 2, 16), None),  # head counts: no prices
+        ("nato", E2024, 2015),
+        ("nato", E2025, 2021),
+        ("nato", E2026, 2021),
+        ("sipri", SIPRI_2025, 2023),
+        ("sipri", SIPRI_2026, 2024),
+    ]
+    panel = full_con.execute(
+        "select source, max(year), min(edition), max(edition), min(price_base_year) "
+        "from defence_panel where iso3 = 'POL' group by source order by source"
+    ).fetchall()
+    assert panel == [
+        ("nato", 2026, E2026, E2026, 2021),
+        ("sipri", 2025, SIPRI_2026, SIPRI_2026, 2024),
+    ]
+    burden = queries.run(full_con, "burden", source="nato")
+    assert burden["year"].max() == 2026
+    revisions = queries.run(full_con, "revisions")
+    assert set(revisions["source"]) == {"nato", "sipri"}
+    sipri_new = revisions.filter(source="sipri", edition=SIPRI_2026, change="new year", iso3="USA")
+    assert set(sipri_new["year"]) == {2025}
+    world = full_con.execute(
+        "select year, edition from sipri_region_total where region = 'World' "
+        "and current_usd_bn is not null and edition >= $e order by edition",
+        {"e": SIPRI_2025},
+    ).fetchall()
+    assert world == [(2024, SIPRI_2025), (2025, SIPRI_2026)]
+
+
+@pytest.mark.raw
+def test_sipri_sheet_names_give_each_release_its_price_base(full_con):
+    bases = full_con.execute(
+        "select distinct edition, price_base_year from sipri_milex order by 1"
+    ).fetchall()
     # 'Constant (2015) USD' (2017) ... 'Constant (2024) US$' (2026): the year before the release's
     assert [(e.year, b) for e, b in bases] == [
         (2017, 2015), (2020, 2018), (2021, 2019), (2022, 2020), (2023, 2021), (2024, 2022),

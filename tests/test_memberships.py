@@ -262,24 +262,6 @@ def test_unknown_alliance_code(tmp_path: Path) -> None:
     assert str(err).startswith("file data/memberships.csv, row 3, column alliance:")
 
 
-def test_unknown_iso3(tmp_path: Path) -> None:
-    err = fails(tmp_path, member(iso3="XYZ"))
-    assert (err.row, err.column) == (3, "iso3")
-    assert "unknown ISO3 code 'XYZ'" in str(err)
-
-
-def test_country_name_must_match_iso3(tmp_path: Path) -> None:
-    err = fails(tmp_path, member(iso3="NLD", country="Belgium"))
-    assert (err.row, err.column) == (3, "country")
-    assert "'Belgium' is BEL" in str(err)
-
-
-def test_unknown_country_name(tmp_path: Path) -> None:
-    err = fails(tmp_path, member(country="Ruritania"))
-    assert (err.row, err.column) == (3, "country")
-    assert "unknown country name 'Ruritania'" in str(err)
-
-
 def test_spell_that_ends_before_it_starts(tmp_path: Path) -> None:
     err = fails(tmp_path, member(joined="1999-03-12", departed="1999-03-11"))
     assert (err.file, err.row, err.column) == ("data/memberships.csv", 3, "departed")
@@ -287,35 +269,48 @@ def test_spell_that_ends_before_it_starts(tmp_path: Path) -> None:
     assert "memberships.csv" in str(err) and "row 3" in str(err)
 
 
-def test_joined_before_the_alliance_was_founded(tmp_path: Path) -> None:
-    err = fails(tmp_path, member(joined="1948-01-01"))
-    assert (err.row, err.column) == (3, "joined")
-    assert "before NATO was founded (1949-04-04)" in str(err)
+WARSAW_POL = {"alliance": "WARSAW", "iso3": "POL", "country": "Poland"}
 
 
-def test_joined_after_the_alliance_dissolved(tmp_path: Path) -> None:
-    bad = member(
-        alliance="WARSAW", iso3="POL", country="Poland", joined="1992-01-01", departed="1993-01-01"
-    )
-    err = fails(tmp_path, bad)
-    assert (err.row, err.column) == (3, "joined")
-    assert "after WARSAW was dissolved (1991-07-01)" in str(err)
-
-
-def test_departed_after_dissolution(tmp_path: Path) -> None:
-    bad = member(
-        alliance="WARSAW", iso3="POL", country="Poland", joined="1955-05-14", departed="1991-12-31"
-    )
-    err = fails(tmp_path, bad)
-    assert (err.row, err.column) == (3, "departed")
-    assert "departed 1991-12-31, after WARSAW was dissolved" in str(err)
-
-
-def test_member_of_a_dissolved_alliance_must_depart(tmp_path: Path) -> None:
-    bad = member(alliance="WARSAW", iso3="POL", country="Poland", joined="1955-05-14")
-    err = fails(tmp_path, bad)
-    assert (err.row, err.column) == (3, "departed")
-    assert "has no departure, but WARSAW was dissolved on 1991-07-01" in str(err)
+@pytest.mark.parametrize(
+    ("changes", "column", "said"),
+    [
+        ({"iso3": "XYZ"}, "iso3", "unknown ISO3 code 'XYZ'"),
+        ({"iso3": "NLD", "country": "Belgium"}, "country", "'Belgium' is BEL"),
+        ({"country": "Ruritania"}, "country", "unknown country name 'Ruritania'"),
+        ({"joined": "1948-01-01"}, "joined", "before NATO was founded (1949-04-04)"),
+        (
+            WARSAW_POL | {"joined": "1992-01-01", "departed": "1993-01-01"},
+            "joined",
+            "after WARSAW was dissolved (1991-07-01)",
+        ),
+        (
+            WARSAW_POL | {"joined": "1955-05-14", "departed": "1991-12-31"},
+            "departed",
+            "departed 1991-12-31, after WARSAW was dissolved",
+        ),
+        (
+            WARSAW_POL | {"joined": "1955-05-14"},  # a member of a dissolved alliance must depart
+            "departed",
+            "has no departure, but WARSAW was dissolved on 1991-07-01",
+        ),
+    ],
+    ids=[
+        "unknown-iso3",
+        "country-name-not-its-iso3",
+        "unknown-country-name",
+        "joined-before-founded",
+        "joined-after-dissolved",
+        "departed-after-dissolved",
+        "no-departure-from-a-dissolved-alliance",
+    ],
+)
+def test_a_bad_row_is_refused_naming_its_column(
+    tmp_path: Path, changes: dict[str, str], column: str, said: str
+) -> None:
+    err = fails(tmp_path, member(**changes))
+    assert (err.row, err.column) == (3, column)
+    assert said in str(err)
 
 
 def test_overlapping_spells(tmp_path: Path) -> None:

@@ -37,9 +37,7 @@ checked as (
         wb_macro.population as wb_population,
         is_member_in('NATO', panel.iso3, panel.year) as is_ally,
     from panel
-    left join wb_macro
-        on wb_macro.iso3 = panel.iso3
-        and wb_macro.year = panel.year
+    left join wb_macro using (iso3, year)
 ),
 
 -- One row per panel row and comparison that applies to it: each comparison is a row of the

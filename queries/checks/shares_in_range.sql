@@ -37,10 +37,7 @@ final as (
         values_long.measure,
         values_long.value,
     from values_long
-    left join allowed
-        on allowed.source = values_long.source
-        and allowed.iso3 = values_long.iso3
-        and allowed.year = values_long.year
+    left join allowed using (source, iso3, year)
     where (values_long.value < 0 or values_long.value > 100)
         and allowed.iso3 is null
 )

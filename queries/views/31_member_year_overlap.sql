@@ -41,9 +41,7 @@ final as (
     from member_years
     inner join alliance_grouping
         on alliance_grouping.code = member_years.alliance
-    left join nato_years
-        on nato_years.iso3 = member_years.iso3
-        and nato_years.year = member_years.year
+    left join nato_years using (iso3, year)
 )
 
 select * from final

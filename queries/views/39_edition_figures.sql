@@ -58,7 +58,5 @@ select
     editions.previous_edition,
     editions.next_edition,
 from figures
-inner join editions
-    on editions.source = figures.source
-    and editions.edition = figures.edition
+inner join editions using (source, edition)
 where source_name is null or figures.source = source_name;

@@ -129,12 +129,8 @@ joined as (
         aid.gdp_eur_bn as kiel_gdp_eur_bn,
         100 * aid.aid_eur_bn / nullif(aid.gdp_eur_bn, 0) as aid_pct_gdp,
     from members
-    left join nato
-        on nato.iso3 = members.iso3
-        and nato.year = members.year
-    left join aid
-        on aid.iso3 = members.iso3
-        and aid.year = members.year
+    left join nato using (iso3, year)
+    left join aid using (iso3, year)
 )
 
 select * from joined;

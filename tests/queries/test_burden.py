@@ -38,29 +38,16 @@ def test_burden_lists_members_without_figures(con):
 
 
 def test_burden_current_membership_applies_todays_members_back_in_time(con):
-    hist = rows(con, "burden", key="iso3", year_from=2022, year_to=2022)
-    curr = rows(
-        con,
-        "burden",
-        key="iso3",
-        year_from=2022,
-        year_to=2022,
-        membership="current",
-        as_of=AS_OF_2024,
-    )
+    def in_2022(**membership) -> dict:
+        return rows(con, "burden", key="iso3", year_from=2022, year_to=2022, **membership)
+
+    hist = in_2022()
+    curr = in_2022(membership="current", as_of=AS_OF_2024)
     # 2022: FIN was not yet in NATO (historical) but is a member on 2024-01-01 (current).
     assert "FIN" not in hist and "FIN" in curr
     assert curr["FIN"]["burden_pct"] == 2.0
     # As of 2020-01-01 FIN is out again.
-    assert "FIN" not in rows(
-        con,
-        "burden",
-        key="iso3",
-        year_from=2022,
-        year_to=2022,
-        membership="current",
-        as_of=date(2020, 1, 1),
-    )
+    assert "FIN" not in in_2022(membership="current", as_of=date(2020, 1, 1))
 
 
 def test_burden_sipri_uses_its_own_gdp(con):

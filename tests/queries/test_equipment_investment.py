@@ -6,16 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.queries.world_capability import (
-    AS_OF_2024,
-    _nato,
-    approx,
-    keyed,
-    nato_2025,
-    one,
-    run,
-    two_bases_con,
-)
+from tests.queries.world_capability import AS_OF_2024, approx, keyed, one, run
 
 
 def test_equipment_investment_perpetual_inventory_steady_state(equipment_con):
@@ -152,44 +143,3 @@ def test_real_equipment_poland_2024(real_con):
     )
     for r in sums.to_dicts():
         assert r["stock_share_pct"] == approx(100) and r["gdp_share_pct"] == approx(100)
-
-
-def test_equipment_investment_reports_the_base_and_never_mixes_two(tmp_path):
-    # 2024 edition (2015 prices): USA and POL 2014-2017. 2025 edition (2021 prices): USA and
-    # FIN 2016-2017, so USA's 2016-2017 rows are at 2021 prices and its 2014-2015 ones at 2015.
-    old = [
-        _nato(i, y, constant_usd_m=100, equipment_share_pct=20, gdp_constant_usd_m=1e3)
-        for i in ("USA", "POL")
-        for y in range(2014, 2018)
-    ]
-    new = [
-        nato_2025(i, y, constant_usd_m=150, equipment_share_pct=20, gdp_constant_usd_m=2e3)
-        for i in ("USA", "FIN")
-        for y in (2016, 2017)
-    ]
-    con = two_bases_con(tmp_path, "bases", old, new)
-    got = keyed(
-        run(con, "equipment_investment", membership="current", as_of=AS_OF_2024), "iso3", "year"
-    )
-    con.close()
-    assert got[("USA", 2015)]["price_base_year"] == 2015
-    assert got[("USA", 2016)]["price_base_year"] == 2021
-    assert got[("USA", 2015)]["equipment_stock_constant_usd_m"] == approx(200)
-    # USA's 2016 stock would add 2015-price and 2021-price investment: NULL and flagged.
-    for year in (2016, 2017):
-        r = got[("USA", year)]
-        assert r["equipment_constant_usd_m"] == approx(30)  # the year's own figure stays
-        assert r["equipment_stock_constant_usd_m"] is None
-        assert r["equipment_cumulative_constant_usd_m"] is None
-        assert r["mixed_price_bases"] is True
-    # 2016: POL's stock is at 2015 prices, FIN's at 2021: no grouping total, no shares.
-    assert got[("FIN", 2016)]["equipment_stock_constant_usd_m"] == approx(300)
-    assert got[("POL", 2016)]["equipment_stock_constant_usd_m"] is not None
-    for iso3 in ("POL", "FIN"):
-        r = got[(iso3, 2016)]
-        assert r["alliance_stock_constant_usd_m"] is None
-        assert r["stock_share_pct"] is None
-        assert r["mixed_price_bases"] is True
-    # 2015: one base (POL and USA at 2015 prices): totals as before, not flagged.
-    assert got[("POL", 2015)]["alliance_stock_constant_usd_m"] == approx(400)
-    assert got[("POL", 2015)]["mixed_price_bases"] is False

@@ -7,15 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.queries.world_capability import (
-    _nato,
-    approx,
-    keyed,
-    nato_2025,
-    one,
-    run,
-    two_bases_con,
-)
+from tests.queries.world_capability import approx, keyed, one, run
 
 
 def test_hague_path_by_hand(hague_con):
@@ -95,26 +87,3 @@ def test_real_hague_path_one_row_per_ally_with_spending(real_con):
         cagr = (r["latest_me_constant_usd_m"] / r["base_me_constant_usd_m"]) ** 0.1 - 1
         assert r["avg_real_growth_pct"] == approx(100 * cagr)
         assert r["on_course"] == (r["avg_real_growth_pct"] >= r["required_real_growth_pct"])
-
-
-def test_hague_path_never_divides_across_two_price_bases(tmp_path):
-    # POL: 2014 and 2017 in the 2024 edition (2015 prices); USA: 2014 in the 2024 edition and
-    # 2017 only in a 2025 edition (2021 prices), whose constant figure is on another scale.
-    old = [
-        _nato("POL", 2014, share_gdp_pct=0.8, constant_usd_m=100),
-        _nato("POL", 2017, share_gdp_pct=1.0, constant_usd_m=133.1),
-        _nato("USA", 2014, share_gdp_pct=3.0, constant_usd_m=1000),
-    ]
-    new = [nato_2025("USA", 2017, share_gdp_pct=4.0, constant_usd_m=1500)]
-    con = two_bases_con(tmp_path, "bases", old, new)
-    got = keyed(run(con, "hague_path", as_of=date(2024, 1, 1)), "iso3")
-    con.close()
-    pol, usa = got["POL"], got["USA"]
-    assert (pol["price_base_year"], pol["mixed_price_bases"]) == (2015, False)
-    assert pol["avg_real_growth_pct"] == approx(10)  # 1.331^(1/3) - 1
-    assert (usa["price_base_year"], usa["mixed_price_bases"]) == (2021, True)
-    assert usa["latest_me_constant_usd_m"] == approx(1500)
-    assert usa["base_me_constant_usd_m"] is None
-    assert usa["avg_real_growth_pct"] is None  # not 1500 / 1000 across bases
-    assert usa["on_course"] is None
-    assert usa["required_real_growth_pct"] is not None  # shares of GDP have no price base

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.queries.world_capability import (
-    AS_OF_2024,
-    _nato,
-    approx,
-    keyed,
-    nato_2025,
-    one,
-    run,
-    two_bases_con,
-)
+from tests.queries.world_capability import AS_OF_2024, approx, keyed, one, run
 
 
 def test_personnel_nato_rows(personnel_con):
@@ -105,21 +96,3 @@ def test_real_personnel_2024_equals_nato_tables(real_con):
     assert got["ISL"]["personnel_k"] is None
     before = keyed(run(real_con, "personnel", year_from=2013, year_to=2013), "iso3")
     assert before["USA"]["source"] == "cow"
-
-
-def test_personnel_reports_each_rows_price_base(tmp_path):
-    # USA 2014-2015 in the 2024 edition (2015 prices); 2015 again in a 2025 edition (2021).
-    figures = {"personnel_k": 1000, "constant_usd_m": 500_000, "current_usd_m": 400_000}
-    old = [_nato("USA", y, **figures) for y in (2014, 2015)]
-    new = [nato_2025("USA", 2015, **figures | {"constant_usd_m": 800_000})]
-    con = two_bases_con(tmp_path, "bases", old, new)
-    got = keyed(run(con, "personnel", year_from=2014), "iso3", "year")
-    con.close()
-    # Each row's constant figure carries its own edition's base: 2014 at 2015 prices, 2015
-    # from the newer edition at 2021 prices; no row blends the two.
-    assert (got[("USA", 2014)]["price_base_year"], got[("USA", 2015)]["price_base_year"]) == (
-        2015,
-        2021,
-    )
-    assert got[("USA", 2014)]["me_per_soldier_constant_kusd"] == approx(500)
-    assert got[("USA", 2015)]["me_per_soldier_constant_kusd"] == approx(800)

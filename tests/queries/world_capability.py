@@ -117,6 +117,13 @@ def _connect(tmp_path, name: str, extra: dict[str, list[dict]]) -> duckdb.DuckDB
     return tiny_con(tmp_path / f"{name}.duckdb", base_world() | extra)
 
 
+def _module_world(tmp_path_factory, name: str, extra: dict[str, list[dict]]):
+    """A module fixture's tiny warehouse (base_world() plus `extra`), closed after the module."""
+    con = _connect(tmp_path_factory.mktemp(name), name, extra)
+    yield con
+    con.close()
+
+
 def one(con: duckdb.DuckDBPyConnection, sql: str, **params) -> tuple:
     """The single row of a query (read whole, so the connection is free for the next one)."""
     rows = con.sql(sql, params=params or None).fetchall()
@@ -161,9 +168,7 @@ def equipment_rows(**figures) -> list[dict]:
 @pytest.fixture(scope="module")
 def equipment_con(tmp_path_factory):
     rows = equipment_rows()
-    con = _connect(tmp_path_factory.mktemp("equipment"), "e", {"nato_defence": rows})
-    yield con
-    con.close()
+    yield from _module_world(tmp_path_factory, "equipment", {"nato_defence": rows})
 
 
 @pytest.fixture(scope="module")
@@ -198,11 +203,7 @@ def personnel_con(tmp_path_factory):
         _cow(2, "USA", "USA", 2013, 0.14, 600_000_000, 1400, 280_000),
         _cow(2, "USA", "USA", 2014, 0.14, 999_000_000, 9999, 290_000),
     ]
-    con = _connect(
-        tmp_path_factory.mktemp("personnel"), "p", {"nato_defence": nato, "cow_nmc": cow}
-    )
-    yield con
-    con.close()
+    yield from _module_world(tmp_path_factory, "personnel", {"nato_defence": nato, "cow_nmc": cow})
 
 
 @pytest.fixture(scope="module")
@@ -225,9 +226,7 @@ def capability_con(tmp_path_factory):
         _cow(710, "CHN", "CHN", 1990, 0.60, 20e6, 3500),
         _cow(2, "USA", "USA", 1948, 0.30, 10e6, 1500),
     ]
-    con = _connect(tmp_path_factory.mktemp("capability"), "c", {"cow_nmc": cow})
-    yield con
-    con.close()
+    yield from _module_world(tmp_path_factory, "capability", {"cow_nmc": cow})
 
 
 @pytest.fixture(scope="module")
@@ -243,9 +242,7 @@ def hague_con(tmp_path_factory):
         _nato("FIN", 2017, share_gdp_pct=1.5, constant_usd_m=60),
         _nato("ISL", 2017, gdp_constant_usd_m=1e5),
     ]
-    con = _connect(tmp_path_factory.mktemp("hague"), "h", {"nato_defence": rows})
-    yield con
-    con.close()
+    yield from _module_world(tmp_path_factory, "hague", {"nato_defence": rows})
 
 
 KIEL_FLOWS = [
@@ -314,9 +311,7 @@ def two_bases_security(tmp_path):
 
 @pytest.fixture(scope="module")
 def security_con(tmp_path_factory):
-    con = _connect(tmp_path_factory.mktemp("security"), "s", security_tables())
-    yield con
-    con.close()
+    yield from _module_world(tmp_path_factory, "security", security_tables())
 
 
 def _scipy_check(burden: pl.DataFrame, test: pl.DataFrame) -> int:
@@ -363,6 +358,4 @@ def all_con(tmp_path_factory):
             _cow(365, "RUS", "SUN", 1980, 0.17, 195e6, 3900, 260_000),
         ],
     }
-    con = _connect(tmp_path_factory.mktemp("all"), "a", tables)
-    yield con
-    con.close()
+    yield from _module_world(tmp_path_factory, "all", tables)
