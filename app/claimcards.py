@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 
-from app import nav
+from app import nav, readertext
 from core.catalogue import sources, verdicts
 from core.catalogue.verdicts import NOT_JUDGED, VERDICTS
 from ledger.claims import report, summary
@@ -494,8 +494,13 @@ def judged_as_of(text: str | None, today: date | None = None) -> tuple[date, str
     if not text:
         return today, "", None
     try:
+        date.fromisoformat(text)
+    except ValueError:  # the reader's text is shown as text (app.readertext), never as markdown
+        note = f"The date {readertext.md(text)} is not a date (YYYY-MM-DD); judging as of today."
+        return today, "", note
+    try:
         return checked(text, label="The date"), text, None
-    except LimitError as e:
+    except LimitError as e:  # a date too far ahead: the message names the parsed date only
         return today, "", f"{e}; judging as of today."
 
 
@@ -509,6 +514,6 @@ def linked_first(
         return ids, None, None
     match = next((i for i in ids if i.lower() == str(wanted).strip().lower()), None)
     if match is None:
-        shown = re.sub(r"[^A-Za-z0-9]", "", str(wanted))[:12] or "?"
-        return ids, None, f"The link names claim “{shown}”, which is not one of these claims."
+        shown = readertext.md(wanted)
+        return ids, None, f"The link names claim {shown}, which is not one of these claims."
     return [match, *(i for i in ids if i != match)], match, None

@@ -23,7 +23,7 @@ import polars as pl
 
 from core.errors import EtlError
 from etl.countries import to_iso3
-from etl.rawfiles import Parsed, describe, find
+from etl.rawfiles import Parsed, find
 
 # Shared CSV reading: table() row by row with line numbers, plain_frame() and numbers() in bulk.
 from etl.readers import number, numbers, plain_frame, table
@@ -266,22 +266,18 @@ def parse(raw_dir: Path) -> Parsed:
     return Parsed(
         tables={"cow_nmc": frame, "edition": row},
         files=[
-            describe(
+            source.SOURCE.describe(
                 nmc_path,
                 raw_dir,
-                publisher=source.SOURCE.publisher,
                 edition=f"NMC {edition}(version {', '.join(versions)})",
                 url=source.NMC_URL,
-                licence=source.SOURCE.licence,
                 rows=frame.height,
             ),
-            describe(
+            source.SOURCE.describe(
                 codes_path,
                 raw_dir,
-                publisher=source.SOURCE.publisher,
                 edition="unversioned (no release marked in the file)",
                 url=source.CODES_URL,
-                licence=source.SOURCE.licence,
                 rows=frame.height,  # every NMC row takes its name and ISO3 from this file
             ),
         ],

@@ -46,7 +46,7 @@ import pycountry
 from core.errors import EtlError, first_line
 from etl import readers
 from etl.countries import lookup, to_iso3
-from etl.rawfiles import Parsed, describe, side_by_side
+from etl.rawfiles import Parsed, side_by_side
 from etl.sources.base import EDITION_SCHEMA, edition_frame
 from etl.sources.dmdc import KNOWN_GAPS, PUBLISHED_GRAND_TOTAL, Gap
 from etl.sources.dmdc import SOURCE as source
@@ -96,15 +96,6 @@ def _norm(text: object) -> str:
 def _key(label: str) -> str:
     """'MARINE CORPS RESERVE' -> 'marine_corps_reserve'; '4TH ESTATE (DOD)' -> '4th_estate_dod'."""
     return re.sub(r"[^a-z0-9]+", "_", label.casefold()).strip("_")
-
-
-def _letter(index: int) -> str:
-    """Excel column letters for a 0-based column index (23 -> 'X')."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @cache
@@ -231,13 +222,10 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
             last_year=as_of.year,
         ),
     }
-    described = describe(
+    described = source.describe(
         path,
         raw_dir,
-        publisher=source.publisher,
         edition=f"{edition.isoformat()} (as of {as_of.isoformat()})",
-        url=source.page,
-        licence=source.licence,
         rows=sum(df.height for df in tables.values()),
     )
     return Parsed(tables=tables, files=[described])
@@ -259,7 +247,7 @@ def _find_sheet(path: Path, file: str) -> _Sheet:
             raise EtlError(
                 f"cannot read the sheet: {first_line(err)}", file=file, sheet=name
             ) from None
-        letters = [_letter(c.absolute_index) for c in ws.available_columns()]
+        letters = [readers.column_letters(c.absolute_index) for c in ws.available_columns()]
         sheet = _Sheet(file, name, rows, letters)
         if _header_index(sheet) is not None:
             found.append(sheet)

@@ -24,7 +24,7 @@ import polars as pl
 
 from core.errors import EtlError
 from etl.countries import is_known_code, to_iso3
-from etl.rawfiles import Parsed, SourceFile, describe, find
+from etl.rawfiles import Parsed, SourceFile, find
 from etl.readers import number, table
 from etl.sources import kiel as source
 from etl.sources.base import edition_frame
@@ -94,10 +94,9 @@ class _Csv:
         return mapping
 
     def describe(self, raw_dir: Path, release: dict, rows: int) -> SourceFile:
-        return describe(
+        return source.SOURCE.describe(
             self.path,
             raw_dir,
-            publisher=source.SOURCE.publisher,
             edition=f"Release {release['release']} ({release['period']}), {release['date']}",
             url=source.URL.format(self.path.name),
             licence=source.SOURCE.licence.format(release=release["release"]),

@@ -27,7 +27,7 @@ import polars as pl
 from core.errors import EtlError, first_line
 from etl import readers
 from etl.countries import lookup, to_iso3
-from etl.rawfiles import Parsed, describe, side_by_side
+from etl.rawfiles import Parsed, side_by_side
 from etl.sources.base import edition_frame
 from etl.sources.nato import SOURCE as source
 
@@ -160,16 +160,6 @@ def _change_header(cells: tuple[str | None, ...]) -> Header | None:
     return header
 
 
-def _letter(index: int) -> str:
-    """Excel column letters for a 0-based column index (27 -> 'AB')."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 Figure = tuple[object, float, str]  # (header key, value, cell as 'M (2024e)' for errors)
 
 
@@ -192,7 +182,7 @@ class _Sheet:
         except fastexcel.FastExcelError as err:  # a damaged sheet (CalamineError)
             problem = f"cannot read the sheet: {first_line(err)}"
             raise EtlError(problem, file=file, sheet=name) from None
-        self.letters = [_letter(c.absolute_index) for c in ws.available_columns()]
+        self.letters = [readers.column_letters(c.absolute_index) for c in ws.available_columns()]
         self.name, self.file = name, file
         self.header: Header | None = None
 
@@ -439,13 +429,7 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
         first_year=years_seen.min(),
         last_year=years_seen.max(),
     )
-    described = describe(
-        path,
-        raw_dir,
-        publisher=source.publisher,
-        edition=edition.isoformat(),
-        url=source.page,
-        licence=source.licence,
-        rows=sum(df.height for df in tables.values()),
+    described = source.describe(
+        path, raw_dir, edition=edition.isoformat(), rows=sum(df.height for df in tables.values())
     )
     return Parsed(tables=tables, files=[described])

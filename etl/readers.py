@@ -1,6 +1,7 @@
 """Readers the parsers share: CSV records with line numbers (any line ending, BOM dropped, UTF-8
 or a one-line error), a fast path through polars for plain CSVs, numbers that name their cell
-when they are not numbers, and an xlsx package's own modified date."""
+when they are not numbers, an xlsx package's own modified date, and the letters of a sheet's
+column (the workbooks' parsers name a cell as Excel does)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ def modified_date(path: Path, file: str) -> date:
     if m := re.search(r"<dcterms:modified[^>]*>(\d{4}-\d\d-\d\d)", core):
         return date.fromisoformat(m[1])
     raise EtlError("no release date: docProps has no modified date", file=file)
+
+
+def column_letters(index: int) -> str:
+    """Excel column letters for a 0-based column index: 0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def records(path: Path, name: str):

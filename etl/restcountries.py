@@ -25,7 +25,7 @@ import polars as pl
 
 from core.errors import EtlError
 from etl.countries import HISTORICAL, is_known_code
-from etl.rawfiles import CONTROL, Parsed, describe, find
+from etl.rawfiles import CONTROL, Parsed, find
 from etl.sources import provenance
 from etl.sources import restcountries as source
 from etl.sources.base import edition_frame
@@ -181,13 +181,11 @@ def parse(raw_dir: Path) -> Parsed:
     return Parsed(
         tables={"country": table, "edition": row},
         files=[
-            describe(
+            source.SOURCE.describe(
                 path,
                 raw_dir,
-                publisher=source.SOURCE.publisher,
                 edition=f"v{edition.group(1)}" if edition else "unversioned",
                 url=source.URL.format(name=path.name),
-                licence=source.SOURCE.licence,
                 rows=len(current),
             )
         ],

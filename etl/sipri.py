@@ -29,9 +29,10 @@ import fastexcel
 import polars as pl
 
 from core.errors import EtlError, first_line
-from etl import rawfiles, readers
+from etl import readers
 from etl.countries import lookup, to_iso3
 from etl.rawfiles import Parsed, side_by_side
+from etl.readers import column_letters
 from etl.sources import provenance
 from etl.sources.base import edition_frame
 from etl.sources.sipri import SOURCE as source
@@ -418,12 +419,10 @@ def parse_file(path: Path, raw_dir: Path) -> Parsed:
         last_year=last,
     )
     release = last + 1  # SIPRI publishes each April the data through the previous year
-    described = rawfiles.describe(
+    described = source.describe(
         path,
         raw_dir,
-        publisher=source.publisher,
         edition=f"{release} release (data {first}-{last})",
-        url=source.page,
         licence=source.licence.replace(
             "'SIPRI Military Expenditure Database'",
             f"'SIPRI Military Expenditure Database, {release}'",
@@ -906,16 +905,6 @@ def _check_scale(titles: list[str], scale: str | None, file: str, sheet: str) ->
                 sheet=sheet,
                 row=i + 1,
             )
-
-
-def column_letters(index: int) -> str:
-    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @cache

@@ -27,7 +27,7 @@ import polars as pl
 
 from core.errors import EtlError
 from etl.countries import is_known_code
-from etl.rawfiles import Parsed, SourceFile, describe, find
+from etl.rawfiles import Parsed, SourceFile, find
 from etl.readers import _columns, number, numbers, records, table
 from etl.sources import worldbank as source
 from etl.sources.base import edition_frame
@@ -163,15 +163,10 @@ def parse(raw_dir: Path) -> Parsed:
             )
         )
         metadata.append((edition, countries))
-        about = {
-            "publisher": source.SOURCE.publisher,
-            "edition": edition.isoformat(),
-            "url": source.URL.format(code=code),
-            "licence": source.SOURCE.licence,
-        }
+        about = {"edition": edition.isoformat(), "url": source.URL.format(code=code)}
         files += [
-            describe(data_path, raw_dir, **about, rows=tidy.height),
-            describe(meta_path, raw_dir, **about, rows=len(countries)),
+            source.SOURCE.describe(data_path, raw_dir, **about, rows=tidy.height),
+            source.SOURCE.describe(meta_path, raw_dir, **about, rows=len(countries)),
         ]
 
     macro = reduce(

@@ -4,8 +4,8 @@
 -- (Iceland's row, absent from NATO's 2026 tables; a dropped country).
 -- Unit: percent (share of GDP) and million US$ at current prices; current prices because
 --   constant prices of two editions may sit at different bases (price_base_year).
--- Source: table edition (which editions were loaded and when each was published),
---   nato_defence (NATO tables, every edition), sipri_milex (SIPRI, every release).
+-- Source: macro edition_figures (table edition: which editions were loaded and when each was
+--   published; nato_defence: NATO tables, every edition; sipri_milex: SIPRI, every release).
 -- Parameters:
 --   $source  'nato', 'sipri', or NULL for both
 --   $iso3    one country (ISO3), or NULL for every country
@@ -14,57 +14,17 @@
 
 with
 
-figures as (
-    select
-        'nato' as source,
-        nato_defence.iso3,
-        nato_defence.year,
-        nato_defence.edition,
-        nato_defence.is_estimate,
-        nato_defence.share_gdp_pct,
-        nato_defence.current_usd_m,
-    from nato_defence
-    union all
-    select
-        'sipri' as source,
-        sipri_milex.iso3,
-        sipri_milex.year,
-        sipri_milex.edition,
-        sipri_milex.is_estimate,
-        sipri_milex.share_gdp_pct,
-        sipri_milex.current_usd_m,
-    from sipri_milex
-    where sipri_milex.share_gdp_pct is not null or sipri_milex.current_usd_m is not null
-),
-
-selected as (
-    select * from figures
-    where ($source is null or figures.source = $source)
-        and ($iso3 is null or figures.iso3 = $iso3)
-),
-
-editions as (
-    select
-        edition.source,
-        edition.edition,
-        lag(edition.edition) over (partition by edition.source order by edition.edition)
-            as previous_edition,
-        lead(edition.edition) over (partition by edition.source order by edition.edition)
-            as next_edition,
-    from edition
-),
-
 -- Every figure with the editions before and after its own (NULL at either end of a source's
 -- list): read once as the newer side (has a predecessor) and once as the older (has a successor).
+-- A SIPRI row with neither a share nor current US$ (a state listed, nothing printed) is no figure.
 linked as (
-    select
-        selected.*,
-        editions.previous_edition,
-        editions.next_edition,
-    from selected
-    inner join editions
-        on editions.source = selected.source
-        and editions.edition = selected.edition
+    select * from edition_figures($source) as figures
+    where ($iso3 is null or figures.iso3 = $iso3)
+        and (
+            figures.source <> 'sipri'
+            or figures.share_gdp_pct is not null
+            or figures.current_usd_m is not null
+        )
 ),
 
 -- The countries each edition prints at least one figure for.

@@ -3,8 +3,8 @@
 -- burden.
 -- Unit: km; percent of GDP.
 -- Source: table country (capitals' coordinates and land borders, REST Countries; Moscow is the
---   capital of the RUS row), macro member_panel_at over macro defence_panel_at($as_of), view
---   membership_spell.
+--   capital of the RUS row), macro european_allies_at (member_panel_at over macro
+--   defence_panel_at($as_of), view membership_spell).
 -- Parameters:
 --   $year        one year, or NULL for every year
 --   $source      'nato' or 'sipri'
@@ -15,40 +15,25 @@
 
 with
 
-members as (
-    select * from member_panel_at('NATO', $membership, $as_of, $source) as panel
-    where panel.iso3 not in ('USA', 'CAN')
-        and ($year is null or panel.year = $year)
-),
-
-distances as (
-    select
-        country.iso3,
-        country.name,
-        country.capital,
-        country.capital_lat,
-        country.capital_lon,
-        country.borders_russia_or_belarus,
-        km_to_moscow(country.capital_lat, country.capital_lon) as distance_to_moscow_km,
-    from country
+allies as (
+    select * from european_allies_at($membership, $as_of, $source) as allies
+    where $year is null or allies.year = $year
 ),
 
 final as (
     select
         $source as source,
-        members.year,
-        members.iso3,
-        distances.name as country,
-        distances.capital,
-        distances.capital_lat,
-        distances.capital_lon,
-        distances.distance_to_moscow_km,
-        distances.borders_russia_or_belarus,
-        members.share_gdp_pct as burden_pct,
-        members.is_estimate,
-    from members
-    left join distances
-        on distances.iso3 = members.iso3
+        allies.year,
+        allies.iso3,
+        allies.name as country,
+        allies.capital,
+        allies.capital_lat,
+        allies.capital_lon,
+        allies.distance_to_moscow_km,
+        allies.borders_russia_or_belarus,
+        allies.share_gdp_pct as burden_pct,
+        allies.is_estimate,
+    from allies
 )
 
 select * from final

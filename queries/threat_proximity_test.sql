@@ -3,8 +3,8 @@
 -- with n; also the median European burden that year. The p-value is left to Python
 -- (ledger/stats.py): t = rho x sqrt((n - 2) / (1 - rho^2)) with n - 2 degrees of freedom.
 -- Unit: rho (-1 to 1); n (allies); percent of GDP.
--- Source: macro member_panel_at over macro defence_panel_at($as_of), view membership_spell,
---   table country (see threat_proximity).
+-- Source: macro european_allies_at (member_panel_at over macro defence_panel_at($as_of), view
+--   membership_spell, table country; see threat_proximity).
 -- Parameters:
 --   $source      'nato' or 'sipri'
 --   $membership  'historical' (allies in that year) or 'current' (allies on $as_of)
@@ -15,27 +15,13 @@
 
 with
 
-members as (
-    select * from member_panel_at('NATO', $membership, $as_of, $source) as panel
-    where panel.iso3 not in ('USA', 'CAN')
-),
-
-distances as (
-    select
-        country.iso3,
-        km_to_moscow(country.capital_lat, country.capital_lon) as distance_km,
-    from country
-),
-
 joined as (
     select
-        members.year,
-        members.iso3,
-        distances.distance_km,
-        members.share_gdp_pct as burden_pct,
-    from members
-    left join distances
-        on distances.iso3 = members.iso3
+        allies.year,
+        allies.iso3,
+        allies.distance_to_moscow_km as distance_km,
+        allies.share_gdp_pct as burden_pct,
+    from european_allies_at($membership, $as_of, $source) as allies
 ),
 
 complete as (

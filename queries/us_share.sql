@@ -2,9 +2,9 @@
 -- of NATO's GDP, and its burden-to-benefit ratio (ME share / GDP share).
 -- Unit: percent (shares); ratio; money in million US$ at current prices and exchange rates.
 -- Source: macro defence_panel_at($as_of) (both sources: 'nato' rows from NATO's tables,
---   'sipri' rows from SIPRI with the GDP its share implies), view member_year (historical
---   membership: allies in that year), macro nato_aggregate_at($as_of) (NATO's own printed
---   'NATO Total', for comparison).
+--   'sipri' rows from SIPRI with the GDP its share implies), macro is_member_in (view
+--   member_year, historical membership: allies in that year), macro nato_aggregate_at($as_of)
+--   (NATO's own printed 'NATO Total', for comparison).
 -- Parameters: $as_of  date of the editions read (the newest of each published by then).
 -- Sums run over the allies with both ME and GDP that year (Iceland has no NATO ME figure).
 
@@ -12,11 +12,6 @@ with
 
 panel as (
     select * from defence_panel_at($as_of)
-),
-
-allies as (
-    select * from member_year
-    where alliance = 'NATO'
 ),
 
 nato_total as (
@@ -35,9 +30,7 @@ joined as (
         panel.me_current_usd_m is not null
             and panel.gdp_current_usd_m is not null as is_complete,
     from panel
-    inner join allies
-        on allies.iso3 = panel.iso3
-        and allies.year = panel.year
+    where is_member_in('NATO', panel.iso3, panel.year)
 ),
 
 sums as (

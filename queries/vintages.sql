@@ -4,7 +4,8 @@
 -- 2.44 % in April 2026" is read from these rows.
 -- Unit: percent (share of GDP) and million US$ at current prices; constant prices are shown at
 --   each edition's own price base (price_base_year), never compared across editions.
--- Source: tables edition, sipri_milex (every SIPRI release), nato_defence (every NATO edition).
+-- Source: macro edition_figures (tables edition, sipri_milex: every SIPRI release, nato_defence:
+--   every NATO edition).
 -- Parameters:
 --   $source  'sipri' or 'nato'
 --   $iso3    the country (ISO3)
@@ -14,51 +15,14 @@
 
 with
 
-figures as (
-    select
-        'sipri' as source,
-        sipri_milex.iso3,
-        sipri_milex.year,
-        sipri_milex.edition,
-        sipri_milex.share_gdp_pct,
-        sipri_milex.current_usd_m,
-        sipri_milex.constant_usd_m,
-        sipri_milex.price_base_year,
-        sipri_milex.is_estimate,
-    from sipri_milex
-    union all
-    select
-        'nato' as source,
-        nato_defence.iso3,
-        nato_defence.year,
-        nato_defence.edition,
-        nato_defence.share_gdp_pct,
-        nato_defence.current_usd_m,
-        nato_defence.constant_usd_m,
-        nato_defence.price_base_year,
-        nato_defence.is_estimate,
-    from nato_defence
-),
-
-selected as (
-    select figures.*
-    from figures
-    where figures.source = $source
-        and figures.iso3 = $iso3
-        and figures.year = $year
-),
-
 with_editions as (
     select
-        selected.*,
-        edition.published,
-        edition.file,
-        lag(selected.share_gdp_pct) over (order by selected.edition) as previous_share_gdp_pct,
-        row_number() over (order by selected.edition) as nth,
-    from selected
-    inner join edition
-        on edition.source = selected.source
-        and edition.edition = selected.edition
+        figures.*,
+        lag(figures.share_gdp_pct) over (order by figures.edition) as previous_share_gdp_pct,
+        row_number() over (order by figures.edition) as nth,
+    from edition_figures($source) as figures
+    where figures.iso3 = $iso3
+        and figures.year = $year
 ),
 
 final as (

@@ -1,14 +1,18 @@
 """What several test modules share: the `etl` command as a subprocess (the one entry point,
-cli.py, with both sides' commands), a file's sha256, a dashboard page under AppTest, a parser's
-one-line refusal, and a local web server for the download tests' publishers."""
+cli.py, with both sides' commands) or a process started in the background, a file's sha256, a
+dashboard page under AppTest, a parser's one-line refusal, and a local web server for the
+download tests' publishers with the zips and link pages they serve."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
 import threading
+import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +43,20 @@ def etl(
         env={**os.environ, "COLUMNS": "200", **(env or {})},
         timeout=timeout,
     )
+
+
+@contextmanager
+def started(argv: list[str], **popen: Any) -> Iterator[subprocess.Popen]:
+    """`argv` started from the repository (Popen's keywords) for as long as the block runs; still
+    running at its end (the test failed or gave up waiting), it is killed, so no test leaves a
+    process behind."""
+    proc = subprocess.Popen(argv, cwd=ROOT, **popen)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 def digest(path: Path) -> str:
@@ -77,6 +95,20 @@ def refused(raw: Path, *fragments: str, parse: Callable[[Path], object]) -> str:
     return message
 
 
+class Served:
+    """What a local publisher serves and has seen: its base URL, the answers it gives by exact
+    path (`routes`, of the test module's own Route type), the requests each path has had
+    (`hits`, counted under `lock`), and `stopping`, set when the server stops so that an answer
+    still waiting lets go."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.routes: dict[str, Any] = {}
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+
 class QuietHandler(BaseHTTPRequestHandler):
     """A request handler that logs nothing; `self.server.state` is what the server serves."""
 
@@ -109,3 +141,19 @@ def local_server(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def zip_of(members: dict[str, bytes], method: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip of the members (name: bytes), each dated 2025-01-01 so its bytes never change."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+            z.writestr(info, data, compress_type=method)
+    return out.getvalue()
+
+
+def link_page(*hrefs: str) -> bytes:
+    """A publisher's HTML page listing a link to each of `hrefs`, named by its last part."""
+    items = "".join(f'<li><a href="{h}">{h.rsplit("/", 1)[-1]}</a></li>' for h in hrefs)
+    return f"<!DOCTYPE html><html><body><ul>{items}</ul></body></html>".encode()

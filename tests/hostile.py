@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from core.errors import EtlError
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
+from tests.helpers import zip_of
 from tests.test_download import (
     SIPRI_FILES,
     WB_CODES,
@@ -144,15 +145,6 @@ def encoded(body: bytes, encoding: str) -> Route:
     return Route(body, "text/csv", headers={"Content-Encoding": encoding})
 
 
-def a_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
-            z.writestr(info, data, compress_type=method)
-    return out.getvalue()
-
-
 def lie_about_size(data: bytes, member: str, size: int) -> bytes:
     """The zip with `member`'s uncompressed size in its local and central headers set to
     `size` (a header that lies)."""
@@ -173,8 +165,8 @@ def lie_about_size(data: bytes, member: str, size: int) -> bytes:
 def nested_bomb(mb: int, lie: bool) -> bytes:
     """COW's documentation zip holding an inner zip of `mb` MB (one stored member of zeros):
     a few kB on the wire."""
-    inner = a_zip({"NMC-60-abridged.csv": bytes(mb << 20)}, zipfile.ZIP_STORED)
-    outer = a_zip({"NMC_Documentation-6.0/NMC-60-abridged.zip": inner})
+    inner = zip_of({"NMC-60-abridged.csv": bytes(mb << 20)})
+    outer = zip_of({"NMC_Documentation-6.0/NMC-60-abridged.zip": inner}, zipfile.ZIP_DEFLATED)
     return (
         lie_about_size(outer, "NMC_Documentation-6.0/NMC-60-abridged.zip", 1000) if lie else outer
     )
@@ -231,7 +223,8 @@ def _wb_member(name: str, data: bytes | None = None) -> Callable[[Site, Site], N
             (name if k.startswith("API_") else k): (data or v) if k.startswith("API_") else v
             for k, v in members.items()
         }
-        site.routes[SOURCE["worldbank-gdp"].path] = Route(a_zip(members), "application/zip")
+        body = zip_of(members, zipfile.ZIP_DEFLATED)
+        site.routes[SOURCE["worldbank-gdp"].path] = Route(body, "application/zip")
 
     return arrange
 
@@ -257,62 +250,63 @@ CREDENTIALS = [
 ]
 CREDENTIALS = [Case(**{**c.__dict__, "userinfo": USERINFO}) for c in CREDENTIALS]
 
+def _redirected(
+    name: str, location: Callable[[Site, Site], str], refused: str, status: int = 302
+) -> Case:
+    """A 'hosts' case: the codes file answers with a redirect (`status`) to `location`."""
+    return Case(name, "hosts", CODES, _redirect(CODES, location, status), refused)
+
+
+def _linked(name: str, href: Callable[[Site, Site], str], refused: str) -> Case:
+    """A 'hosts' case: SIPRI's page links its new workbook at `href`."""
+    return Case(name, "hosts", "sipri", _sipri_link(href), refused)
+
+
 HOSTS = [
     *(
-        Case(
-            f"redirect-{code}-other-port", "hosts", CODES,
-            _redirect(CODES, lambda s, o: f"{o.url}/secret", code),
-            "refused a redirect to 127.0.0.1 port",
+        _redirected(
+            f"redirect-{code}-other-port", lambda s, o: f"{o.url}/secret",
+            "refused a redirect to 127.0.0.1 port", code,
         )
         for code in (301, 302, 303, 307, 308)
     ),
-    Case(
-        "redirect-metadata", "hosts", CODES,
-        _redirect(CODES, lambda s, o: "http://169.254.169.254/latest/meta-data/iam/"),
+    _redirected(
+        "redirect-metadata", lambda s, o: "http://169.254.169.254/latest/meta-data/iam/",
         "refused a redirect to 169.254.169.254",
     ),
-    Case(
-        "redirect-localhost-same-port", "hosts", CODES,
-        _redirect(CODES, lambda s, o: f"http://localhost:{_port(s)}/secret"),
+    _redirected(
+        "redirect-localhost-same-port", lambda s, o: f"http://localhost:{_port(s)}/secret",
         "refused a redirect to localhost",
     ),
-    Case(
-        "redirect-ipv6-loopback", "hosts", CODES,
-        _redirect(CODES, lambda s, o: f"http://[::1]:{_port(s)}/secret"),
+    _redirected(
+        "redirect-ipv6-loopback", lambda s, o: f"http://[::1]:{_port(s)}/secret",
         "refused a redirect to ::1",
     ),
-    Case(
-        "redirect-ipv4-mapped", "hosts", CODES,
-        _redirect(CODES, lambda s, o: f"http://[::ffff:127.0.0.1]:{_port(s)}/secret"),
+    _redirected(
+        "redirect-ipv4-mapped", lambda s, o: f"http://[::ffff:127.0.0.1]:{_port(s)}/secret",
         "refused a redirect to ::ffff:127.0.0.1",
     ),
-    Case(
-        "redirect-decimal-ip", "hosts", CODES,
-        _redirect(CODES, lambda s, o: f"http://2130706433:{_port(s)}/secret"), "refused a redirect",
+    _redirected(
+        "redirect-decimal-ip", lambda s, o: f"http://2130706433:{_port(s)}/secret",
+        "refused a redirect",
     ),
-    Case(
-        "redirect-protocol-relative", "hosts", CODES,
-        _redirect(CODES, lambda s, o: "//evil.example/secret"),
+    _redirected(
+        "redirect-protocol-relative", lambda s, o: "//evil.example/secret",
         "refused a redirect to evil.example",
     ),
-    Case(
-        "redirect-userinfo-trick", "hosts", CODES,
-        _redirect(CODES, lambda s, o: f"http://127.0.0.1:{_port(s)}@evil.example/secret"),
+    _redirected(
+        "redirect-userinfo-trick",
+        lambda s, o: f"http://127.0.0.1:{_port(s)}@evil.example/secret",
         "refused a redirect to evil.example",
     ),
-    Case(
-        "redirect-file-scheme", "hosts", CODES,
-        _redirect(CODES, lambda s, o: "file:///etc/passwd"),
+    _redirected(
+        "redirect-file-scheme", lambda s, o: "file:///etc/passwd",
         "refused a redirect to a file: address",
     ),
-    Case(
-        "redirect-ftp", "hosts", CODES,
-        _redirect(CODES, lambda s, o: f"ftp://127.0.0.1:{_port(s)}/secret"), "a ftp: address",
+    _redirected(
+        "redirect-ftp", lambda s, o: f"ftp://127.0.0.1:{_port(s)}/secret", "a ftp: address"
     ),
-    Case(
-        "redirect-loop", "hosts", CODES,
-        _redirect(CODES, lambda s, o: SOURCE[CODES].path), "more than 5 redirects",
-    ),
+    _redirected("redirect-loop", lambda s, o: SOURCE[CODES].path, "more than 5 redirects"),
     Case(
         "redirect-without-location", "hosts", CODES,
         _route(CODES, Route(status=307)), "redirect without a Location",
@@ -328,22 +322,19 @@ HOSTS = [
         ),
         "refused a redirect to 127.0.0.1 port",
     ),
-    Case(
-        "page-link-other-port", "hosts", "sipri",
-        _sipri_link(lambda s, o: f"{o.url}{SIPRI_FILES}{NEW_SIPRI}"), "refused 127.0.0.1 port",
+    _linked(
+        "page-link-other-port", lambda s, o: f"{o.url}{SIPRI_FILES}{NEW_SIPRI}",
+        "refused 127.0.0.1 port",
     ),
-    Case(
-        "page-link-metadata", "hosts", "sipri",
-        _sipri_link(lambda s, o: f"http://169.254.169.254/{NEW_SIPRI}"), "refused 169.254.169.254",
+    _linked(
+        "page-link-metadata", lambda s, o: f"http://169.254.169.254/{NEW_SIPRI}",
+        "refused 169.254.169.254",
     ),
-    Case(
-        "page-link-protocol-relative", "hosts", "sipri",
-        _sipri_link(lambda s, o: f"//evil.example/{NEW_SIPRI}"), "refused evil.example",
+    _linked(
+        "page-link-protocol-relative", lambda s, o: f"//evil.example/{NEW_SIPRI}",
+        "refused evil.example",
     ),
-    Case(
-        "page-link-ftp", "hosts", "sipri",
-        _sipri_link(lambda s, o: f"ftp://{s.url[7:]}/{NEW_SIPRI}"), "a ftp: address",
-    ),
+    _linked("page-link-ftp", lambda s, o: f"ftp://{s.url[7:]}/{NEW_SIPRI}", "a ftp: address"),
 ]
 
 RESPONSE_BYTES = [

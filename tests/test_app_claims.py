@@ -85,7 +85,7 @@ def test_a_link_to_an_unknown_claim_says_so_and_shows_them_all():
     at = open_page("claims", {"claim": "C99"})
     assert not at.exception
     assert headings(at)[0].startswith("##### C1 ·") and len(headings(at)) == 16
-    assert any("“C99”" in i.value for i in at.info)
+    assert any("`C99`" in i.value for i in at.info)
 
 
 # Technical names a reader should not meet outside a card's details: correlation symbols and

@@ -248,7 +248,7 @@ def test_a_claims_link_opens_it_on_the_chosen_day():
     assert claimcards.linked_first(ids, "c5") == (["C5", "C1", "C2"], "C5", None)
     assert claimcards.linked_first(ids, None) == (ids, None, None)
     order, linked, note = claimcards.linked_first(ids, "C99<script>")
-    assert order == ids and linked is None and "C99script" in note
+    assert order == ids and linked is None and "`C99<script>`" in note
 
 
 def test_the_as_of_date_is_bounded_like_the_cli():

@@ -772,6 +772,79 @@ def test_context_helpers_pick_the_latest_year_not_after_the_date():
         context(lambda name, **p: frame, date(2010, 1, 1)).latest_year(frame)
 
 
+def _two_part(*kinds: str, judge=None) -> base.Claim:
+    """A claim of parts a, b, ... of the given kinds, judged Partly supported (or by `judge`)."""
+    return base.Claim(
+        id="X1",
+        paragraphs=(1,),
+        statement="A test claim.",
+        kind=base.EMPIRICAL,
+        queries=(),
+        rule="A test rule.",
+        judge=judge or (lambda ctx: base.Finding(PARTLY, "Partly.", 2024)),
+        parts=tuple(base.Part(chr(97 + i), "A part.", k) for i, k in enumerate(kinds)),
+    )
+
+
+def test_parts_the_rule_leaves_get_their_verdict_from_their_kind():
+    """Claim.part_verdicts: an untestable part is Not testable; a single part left carries the
+    claim's verdict; the rule's own part verdicts stand; two parts left get none."""
+    premise = _two_part(base.UNTESTABLE, base.EMPIRICAL)
+    assert premise.part_verdicts(PARTLY, {}) == {"a": NOT_TESTABLE, "b": PARTLY}
+    assert list(_two_part(base.EMPIRICAL, base.UNTESTABLE).part_verdicts(SUPPORTED, {})) == [
+        "a",
+        "b",
+    ]  # in the declared order
+    view = _two_part(base.FACT_CHECK, base.DOCUMENTARY)
+    assert view.part_verdicts(SUPPORTED, {"b": NOT_TESTABLE}) == {"a": SUPPORTED, "b": NOT_TESTABLE}
+    assert view.part_verdicts(SUPPORTED, {}) == {}  # two left: the rule must name them
+    assert _two_part(base.UNTESTABLE, base.UNTESTABLE).part_verdicts(NOT_TESTABLE, {}) == {
+        "a": NOT_TESTABLE,
+        "b": NOT_TESTABLE,
+    }
+    assert _two_part().part_verdicts(SUPPORTED, {}) == {}
+
+
+def test_the_engine_gives_a_judged_findings_parts_their_verdicts_and_a_not_judged_none():
+    from ledger.claims.evaluate import judge as engine_judge
+
+    def run(name, **params):
+        return pl.DataFrame()
+
+    found = engine_judge(_two_part(base.UNTESTABLE, base.EMPIRICAL), run, date(2025, 1, 1))
+    assert found.parts == {"a": NOT_TESTABLE, "b": PARTLY}
+
+    def no_edition(ctx):
+        ctx.require("sipri")
+        raise AssertionError("judged without an edition")
+
+    unjudged = engine_judge(
+        _two_part(base.UNTESTABLE, base.EMPIRICAL, judge=no_edition), run, TODAY
+    )
+    assert unjudged.verdict == NOT_JUDGED and unjudged.parts == {}
+
+
+def test_a_fact_check_is_supported_or_not_for_the_year_of_its_day():
+    ctx = context(lambda name, **p: pl.DataFrame(), date(2024, 3, 7))
+    held = base.Finding.fact_check(ctx, True, "Held.", source="a table")
+    assert (held.verdict, held.year, held.source) == (SUPPORTED, 2024, "a table")
+    assert base.Finding.fact_check(ctx, False, "Did not.").verdict == NOT_SUPPORTED
+
+
+def test_a_share_of_totals_is_a_percentage_without_an_interval():
+    stat = base.Stat.total_share("US share", 61.5, "us_share_me_pct")
+    assert stat == base.Stat(
+        "US share",
+        61.5,
+        unit="%",
+        technical="us_share_me_pct",
+        exact="a total over all allies: exact",
+    )
+    assert base.Stat.total_share("UK share", 30.0, over="members").exact == (
+        "a total over all members: exact"
+    )
+
+
 @pytest.mark.raw
 def test_the_run_adapter_adds_p_values_and_intervals(run):
     """The shared contract: for a statistic X the finished frame carries X_p, X_lo, X_hi."""

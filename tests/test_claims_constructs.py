@@ -274,8 +274,10 @@ def test_c14_matched_cohorts_then_and_now(run):
         assert found.figures["cohorts"] == ["Bucharest 2008", "Madrid 2022"]
         assert _months(found, "Bucharest 2008") == pytest.approx(143.8 - 11.9, abs=0.1)
         assert _months(found, "Madrid 2022") == pytest.approx(20.3 - 9.2, abs=0.1)
-        assert all(s.lo is None and "no interval" in s.exact for s in found.stats)
-        assert "2008-04-03 to 2020-03-27" in found.stats[0].technical
+        count, *months = found.stats  # the count the verdict reads, then each cohort's months
+        assert count.value == 2 and "a count, exact" in count.exact
+        assert all(s.lo is None and "no interval" in s.exact for s in months)
+        assert "2008-04-03 to 2020-03-27" in months[0].technical
     # While Finland was pending, Madrid offered no comparison; North Macedonia counted with
     # the time it had waited.
     early = judged("C14", run, date(2022, 12, 31))
@@ -321,6 +323,6 @@ def test_c14_each_specification(run):
     assert _months(own, "Bucharest 2008") == pytest.approx(20.5 - 11.9, abs=0.1)
     applied = judged("C14", run, spec_key="madrid_from_application")  # from 2022-05-18
     assert _months(applied, "Madrid 2022") == pytest.approx(21.7 - 10.5, abs=0.1)
-    assert "2022-05-18 to 2024-03-07" in applied.stats[1].technical
+    assert "2022-05-18 to 2024-03-07" in applied.stats[2].technical
     result = evaluate(run, "C14", TODAY, with_history=False)
     assert result.robustness["same"] == result.robustness["of"] == 4

@@ -18,7 +18,7 @@ from core.errors import EtlError
 from etl import checks
 from etl.warehouse import create_views
 from tests.queries.world_indicators import _spell, tiny_world
-from tests.tinydb import make_db
+from tests.tinydb import make_db, tiny_con
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ROOT / "queries" / "checks"
@@ -35,10 +35,8 @@ def broken(tmp_path: Path, world: dict) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
-    path = make_db(tmp_path_factory.mktemp("clean") / "clean.duckdb", tiny_world())
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    with tiny_con(tmp_path_factory.mktemp("clean") / "clean.duckdb", tiny_world()) as con:
+        yield con
 
 
 def test_there_are_checks():

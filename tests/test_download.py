@@ -14,8 +14,6 @@ import json
 import re
 import threading
 import time
-import zipfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -31,7 +29,7 @@ from etl import download, rawfiles
 from etl.download import DEFAULT_BASE_URLS, SOURCES, Downloaded, find_link, refresh_raw, verify
 from etl.sources import provenance
 from tests.badinputs import newest_sipri
-from tests.helpers import QuietHandler, local_server
+from tests.helpers import QuietHandler, Served, link_page, local_server, zip_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCE = {s.key: s for s in SOURCES}
@@ -60,15 +58,13 @@ class Route:
     write: Callable[[BinaryIO, threading.Event], None] | None = None
 
 
-class Site:
+class Site(Served):
     """Routes by exact path (with query), and a count of requests per path."""
 
+    routes: dict[str, Route]
+
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.routes: dict[str, Route] = {}
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
+        super().__init__(url)
         self.cut: set[str] = set()  # paths whose answer the client broke off (a `write` route)
         self.auth: dict[str, str | None] = {}  # path -> the Authorization header it came with
 
@@ -153,18 +149,8 @@ def tiny_xlsx(text: str) -> bytes:
     return out.getvalue()
 
 
-def make_zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
-    return out.getvalue()
-
-
 def page(*hrefs: str) -> Route:
-    links = "".join(f'<li><a href="{h}">{h.rsplit("/", 1)[-1]}</a></li>' for h in hrefs)
-    body = f"<!DOCTYPE html><html><body><ul>{links}</ul></body></html>"
-    return Route(body.encode(), "text/html; charset=utf-8")
+    return Route(link_page(*hrefs), "text/html; charset=utf-8")
 
 
 def worldbank_members(code: str, version: str) -> dict[str, bytes]:
@@ -200,7 +186,7 @@ def serve_tiny(site: Site, version: str = "v1", sipri: str = "SIPRI-Milex-data-1
     )
     for what, code in WB_CODES.items():
         path = SOURCE[f"worldbank-{what}"].path
-        body = make_zip(worldbank_members(code, version))
+        body = zip_of(worldbank_members(code, version))
         if what == "milex":  # the API answers through a redirect
             r[path] = Route(status=302, headers={"Location": f"/files/{code}.zip"})
             path = f"/files/{code}.zip"
@@ -209,11 +195,11 @@ def serve_tiny(site: Site, version: str = "v1", sipri: str = "SIPRI-Milex-data-1
     r[SOURCE["restcountries"].path] = Route(json.dumps(countries).encode(), "text/plain")
     nmc = f"stateabb,ccode,year,milex,version\nPOL,290,2016,{version[1:]},2021\n".encode()
     r[SOURCE["cow-nmc"].path] = Route(
-        make_zip(
+        zip_of(
             {
                 "NMC_Documentation-6.0/NMC_Codebook.pdf": b"%PDF-1.4 codebook",
-                "NMC-60-abridged.zip": make_zip({"NMC-60-abridged/NMC-60-abridged.csv": nmc}),
-                "NMC-60-wsupplementary.zip": make_zip({"NMC-60-wsupplementary.dta": b"dta"}),
+                "NMC-60-abridged.zip": zip_of({"NMC-60-abridged/NMC-60-abridged.csv": nmc}),
+                "NMC-60-wsupplementary.zip": zip_of({"NMC-60-wsupplementary.dta": b"dta"}),
             }
         ),
         "application/zip",
@@ -295,10 +281,10 @@ def test_find_link_raises_naming_the_page_when_nothing_matches():
         ("xlsx", b"<!DOCTYPE html><html>Access denied</html>", "text/html", "got an HTML page"),
         ("xlsx", b"\n<html><body>Error</body></html>", "application/octet-stream", "HTML page"),
         ("xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "", "old binary .xls"),
-        ("xlsx", make_zip({"word/document.xml": b"<w/>"}), "", "no xl/workbook.xml"),
+        ("xlsx", zip_of({"word/document.xml": b"<w/>"}), "", "no xl/workbook.xml"),
         ("xlsx", tiny_xlsx("ok")[:500], "", "the zip is broken"),
         ("xlsx", b"", "", "empty file"),
-        ("zip", make_zip({"a.csv": b"a\n1\n"}), "application/zip", None),
+        ("zip", zip_of({"a.csv": b"a\n1\n"}), "application/zip", None),
         ("zip", b"PK\x03\x04 not really", "", "the zip is broken"),
         ("csv", b'"a","b"\n1,2\n', "text/csv", None),
         ("csv", b'\xef\xbb\xbf"a","b"\n\n1,2\n', "", None),
@@ -484,7 +470,7 @@ def _header_only(site: Site) -> str:
 def _zip_lacks_member(site: Site) -> str:
     path = SOURCE["worldbank-gdp"].path
     members = worldbank_members(WB_CODES["gdp"], "v2")
-    site.routes[path] = Route(make_zip({k: v for k, v in members.items() if "Indicator" not in k}))
+    site.routes[path] = Route(zip_of({k: v for k, v in members.items() if "Indicator" not in k}))
     return path
 
 
@@ -602,10 +588,10 @@ def test_refresh_reproduces_the_real_raw_files(site, tmp_path, raw_dir):
     for what, code in WB_CODES.items():
         source = SOURCE[f"worldbank-{what}"]
         members = {p.name: p.read_bytes() for p in (raw_dir / "worldbank").glob(f"*API_{code}_*")}
-        r[source.path] = Route(make_zip(members), "application/zip")
+        r[source.path] = Route(zip_of(members), "application/zip")
     nmc = (raw_dir / "cow/NMC-60-abridged.csv").read_bytes()
     r[SOURCE["cow-nmc"].path] = Route(
-        make_zip({"NMC-60-abridged.zip": make_zip({"NMC-60-abridged.csv": nmc})})
+        zip_of({"NMC-60-abridged.zip": zip_of({"NMC-60-abridged.csv": nmc})})
     )
     for key, rel in [
         ("cow-codes", "cow/COW-country-codes.csv"),

@@ -32,7 +32,7 @@ from core.db import connect_readonly
 from core.runlog import run_log
 from etl.build import stale_sources
 from tests.badinputs import copy_inputs
-from tests.helpers import digest
+from tests.helpers import digest, started
 from tests.helpers import etl_command as command
 from tests.test_refresh import BASE_SIPRI, publisher, serve
 
@@ -249,8 +249,7 @@ def test_sigterm_during_build_is_logged_and_cleans_up(raw_dir, tmp_path, delay):
     build = command("build", "--raw-dir", str(raw), "--db", str(db))
     assert run(build).returncode == 0
     sha = digest(db)
-    proc = subprocess.Popen(build, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
+    with started(build, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
         deadline = time.monotonic() + 60
         while not leftovers(db):  # wait until it writes its temporary database
             assert proc.poll() is None and time.monotonic() < deadline, "no temporary file seen"
@@ -258,10 +257,6 @@ def test_sigterm_during_build_is_logged_and_cleans_up(raw_dir, tmp_path, delay):
         time.sleep(delay)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
     last = json.loads(run_log(db).read_text().splitlines()[-1])
     if last["outcome"] == "published":  # the build finished before the signal
         pytest.skip(f"the build published within {delay} s of writing its temporary file")

@@ -546,3 +546,13 @@ def test_float_tokens_are_finite_or_refused():
         with pytest.raises(EtlError):
             readers.number(text, file="f", row=1, column="c")
     assert math.isfinite(readers.number("1_000", file="f", row=1, column="c"))
+
+
+def test_column_letters_are_excels():
+    """readers.column_letters, the one the workbook parsers (NATO, SIPRI, DMDC) name cells
+    with, spells every column of a sheet (A to XFD) as Excel does (openpyxl's spelling)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    assert [readers.column_letters(i) for i in range(16_384)] == [
+        get_column_letter(i + 1) for i in range(16_384)
+    ]

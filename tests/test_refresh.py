@@ -18,18 +18,14 @@ outcome, and lands in etl_run at the next publish.
 from __future__ import annotations
 
 import fnmatch
-import io
 import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
-import zipfile
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,9 +38,18 @@ from etl.build import stale_sources
 from etl.download import DEFAULT_BASE_URLS, SOURCES, refresh_raw
 from etl.sources import REGISTRY
 from tests.badinputs import copy_inputs
-from tests.helpers import QuietHandler, digest, etl, local_server
+from tests.helpers import (
+    QuietHandler,
+    Served,
+    digest,
+    etl,
+    etl_command,
+    link_page,
+    local_server,
+    started,
+    zip_of,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = {s.key: s for s in SOURCES}
 SIPRI_FILES = "/sites/default/files/"
 NATO_FILES = "/nato_static_fl2014/assets/pdf/2024/6/pdf/"
@@ -67,15 +72,13 @@ class Route:
     gated: bool = False  # answer only once the publisher's gate opens (at most GATE_S seconds)
 
 
-class Publisher:
+class Publisher(Served):
     """Routes by exact path, a count of requests per path, a base URL on 127.0.0.1."""
 
+    routes: dict[str, Route]
+
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.routes: dict[str, Route] = {}
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
+        super().__init__(url)
         self.gate = threading.Event()
 
     def env(self) -> dict[str, str]:
@@ -119,17 +122,8 @@ def publisher():
     return local_server(_Handler, Publisher, _release)
 
 
-def make_zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
-    return out.getvalue()
-
-
 def page(*links: str) -> Route:
-    items = "".join(f'<li><a href="{h}">{h.rsplit("/", 1)[-1]}</a></li>' for h in links)
-    return Route(f"<!DOCTYPE html><html><body><ul>{items}</ul></body></html>".encode(), "text/html")
+    return Route(link_page(*links), "text/html")
 
 
 def serve(pub: Publisher, raw: Path, *, sipri_name: str | None = None) -> None:
@@ -147,10 +141,10 @@ def serve(pub: Publisher, raw: Path, *, sipri_name: str | None = None) -> None:
         if source.key.startswith("worldbank-"):
             code = source.path.split("/")[-1].split("?")[0]
             members = {p.name: p.read_bytes() for p in (raw / "worldbank").glob(f"*API_{code}_*")}
-            r[source.path] = Route(make_zip(members), "application/zip")
+            r[source.path] = Route(zip_of(members), "application/zip")
         elif source.key == "cow-nmc":
             nmc = {"NMC-60-abridged.csv": (raw / "cow/NMC-60-abridged.csv").read_bytes()}
-            r[source.path] = Route(make_zip({"NMC-60-abridged.zip": make_zip(nmc)}))
+            r[source.path] = Route(zip_of({"NMC-60-abridged.zip": zip_of(nmc)}))
         elif source.link is None and not source.unzip:
             body = (raw / source.folder / source.globs[0]).read_bytes()
             r[source.path] = Route(body, "text/plain; charset=utf-8")
@@ -184,6 +178,17 @@ def runs(db: Path) -> list[dict]:
 
 def refresh(raw: Path, db: Path, pub: Publisher, *extra: str):
     return etl("refresh", "--raw-dir", str(raw), "--db", str(db), *extra, env=pub.env())
+
+
+def refreshing(raw: Path, db: Path, pub: Publisher):
+    """`etl refresh` started in the background (output captured as text) while the block runs."""
+    return started(
+        etl_command("refresh", "--raw-dir", raw, "--db", db),
+        env={**os.environ, **pub.env()},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def assert_logged(run: dict, outcome: str) -> None:
@@ -369,24 +374,12 @@ def test_a_second_run_while_one_holds_the_lock_exits_3(state):
         serve(pub, raw)
         slow = SOURCE["sipri"].path
         pub.routes[slow] = replace(pub.routes[slow], gated=True)
-        first = subprocess.Popen(
-            [sys.executable, "-m", "cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
-            cwd=ROOT,
-            env={**os.environ, **pub.env()},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        with refreshing(raw, db, pub) as first:
             pub.wait_for(slow)  # the first holds the lock while it downloads
             second = refresh(raw, db, pub)
             build = etl("build", "--raw-dir", str(raw), "--db", str(db))
             pub.gate.set()
             out, err = first.communicate(timeout=180)
-        finally:
-            if first.poll() is None:
-                first.kill()
-                first.wait(timeout=30)
 
     for other in (second, build):
         assert other.returncode == 3
@@ -405,22 +398,10 @@ def test_sigterm_during_a_download_is_logged_and_changes_nothing(state):
         serve(pub, raw, sipri_name="SIPRI-Milex-data-1949-2024_3.xlsx")
         slow = SOURCE["restcountries"].path  # after the SIPRI and NATO files are staged
         pub.routes[slow] = replace(pub.routes[slow], delay=20)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cli", "refresh", "--raw-dir", str(raw), "--db", str(db)],
-            cwd=ROOT,
-            env={**os.environ, **pub.env()},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        with refreshing(raw, db, pub) as proc:
             pub.wait_for(slow)
             proc.send_signal(signal.SIGTERM)
             proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=30)
     assert proc.returncode != 0
     assert tree(raw) == raw_before  # the staged files are gone with their folder
     assert served_state(db) == db_before

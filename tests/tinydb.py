@@ -46,6 +46,11 @@ def make_db(path: Path, tables: dict[str, list[dict]]) -> Path:
     return path
 
 
+def tiny_con(path: Path, tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
+    """make_db's warehouse, opened read-only (as the runner and the pages open the real one)."""
+    return duckdb.connect(str(make_db(path, tables)), read_only=True)
+
+
 def _edition_rows(con: duckdb.DuckDBPyConnection) -> None:
     """An `edition` row for every NATO edition and SIPRI release the hand-made rows name and the
     world did not list itself: nato_at() and sipri_at() pick editions by its `published`.

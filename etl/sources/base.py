@@ -15,7 +15,7 @@ import polars as pl
 
 from core.catalogue import sources as catalogue
 from core.errors import EtlError
-from etl.rawfiles import check
+from etl.rawfiles import SourceFile, check, describe
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,29 @@ class Source:
     @property
     def tables(self) -> tuple[str, ...]:
         return self.about.tables
+
+    def describe(
+        self,
+        path: Path,
+        raw_dir: Path,
+        *,
+        edition: str,
+        rows: int,
+        url: str | None = None,
+        licence: str | None = None,
+    ) -> SourceFile:
+        """The `source_file` row of one of this source's files, under its publisher's name and
+        licence (`licence`: the terms as one release words them), found at `url` (by default
+        the page that lists the files)."""
+        return describe(
+            path,
+            raw_dir,
+            publisher=self.publisher,
+            edition=edition,
+            url=url or self.page,
+            licence=licence or self.licence,
+            rows=rows,
+        )
 
     def files(self, raw_dir: Path, *, workbooks: bool = False) -> list[Path]:
         """Every file of this source under raw_dir (several editions may sit side by side).

@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from core.catalogue import sources
-from core.catalogue.verdicts import JUDGED
+from core.catalogue.verdicts import JUDGED, NOT_SUPPORTED, NOT_TESTABLE, SUPPORTED
 from ledger.queries import Run
 
 # The verdicts are the catalogue's (core/catalogue/verdicts.py); a rule concludes one of these.
@@ -125,6 +125,16 @@ class Stat:
     technical: str = ""
     exact: str = ""  # why there is no interval (a count or total over all allies)
 
+    @classmethod
+    def total_share(
+        cls, name: str, value: float | None, technical: str = "", over: str = "allies"
+    ) -> Stat:
+        """A percentage worked out from totals over every ally (or every member of a
+        grouping): the whole population, not a sample, so it has no interval."""
+        return cls(
+            name, value, unit="%", technical=technical, exact=f"a total over all {over}: exact"
+        )
+
 
 @dataclass
 class Chart:
@@ -149,7 +159,9 @@ class Finding:
     year: int | None  # the data year the verdict speaks for
     stats: list[Stat] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
-    parts: dict[str, str] = field(default_factory=dict)  # sub-claim label -> verdict
+    # Sub-claim label -> verdict, for the parts the rule judges apart; the engine gives the
+    # others theirs from the claim's declared parts (Claim.part_verdicts).
+    parts: dict[str, str] = field(default_factory=dict)
     chart: Chart | None = None
     source: str = ""
     edges: list[Edge] = field(default_factory=list)  # comparisons that decided the verdict
@@ -158,6 +170,13 @@ class Finding:
     method: str = ""
     context_notes: list[str] = field(default_factory=list)  # context left out, and why
     editions: list[Edition] = field(default_factory=list)  # filled by the engine
+
+    @classmethod
+    def fact_check(cls, ctx: Context, holds: bool, sentence: str, **rest: Any) -> Finding:
+        """A fact check's finding: Supported when the fact holds on the evaluation date, Not
+        supported when it does not (a count or a date is not partly true), speaking for that
+        date's year. `rest` are the other fields (stats, figures, chart, source, ...)."""
+        return cls(SUPPORTED if holds else NOT_SUPPORTED, sentence, ctx.as_of.year, **rest)
 
 
 @dataclass(frozen=True)
@@ -183,6 +202,19 @@ class Claim:
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name].value
+
+    def part_verdicts(self, verdict: str, given: dict[str, str]) -> dict[str, str]:
+        """Each declared part's verdict: the rule's where it gives one (`given`); else Not
+        testable for a part not testable; else, when a single part is left, the claim's verdict
+        (the rule judged that part). Two or more parts left: the rule must name theirs, so
+        they stay without one."""
+        left = [p.label for p in self.parts if p.label not in given and p.kind != UNTESTABLE]
+        filled = {
+            p.label: given.get(p.label, NOT_TESTABLE if p.kind == UNTESTABLE else verdict)
+            for p in self.parts
+            if p.label in given or p.kind == UNTESTABLE or len(left) == 1
+        }
+        return filled | given  # in the declared order
 
 
 @dataclass

@@ -122,6 +122,7 @@ def judge(
         reason = str(e)
         reason = reason if reason.startswith("not judged") else f"not judged as of {day}: {reason}"
         return Finding(NOT_JUDGED, reason[0].upper() + reason[1:] + ".", None)
+    finding.parts = claim.part_verdicts(finding.verdict, finding.parts)
     finding.editions = sorted(ctx.used.values(), key=lambda e: e.source)
     return finding
 

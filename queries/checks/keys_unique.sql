@@ -4,52 +4,30 @@
 -- indicators join on, where a duplicate would double-count silently (e.g. two membership
 -- spells of one country in one grouping touching the same year).
 -- Columns: object (table or view), key (the key's values joined by '|'), n (rows).
+-- Each object lists its key once, one row per row of it; the count is written once, below.
 
 with
 
-duplicates as (
-    select 'alliance' as object, code as key, count(*) as n
-    from alliance group by all having count(*) > 1
-
-    union all
-    select 'country', iso3, count(*)
-    from country group by iso3 having count(*) > 1
-
-    union all
-    select 'membership', concat_ws('|', alliance, iso3, joined), count(*)
-    from membership group by alliance, iso3, joined having count(*) > 1
-
-    union all
-    select 'sipri_milex', concat_ws('|', iso3, year, edition), count(*)
-    from sipri_milex group by iso3, year, edition having count(*) > 1
-
-    union all
-    select 'nato_defence', concat_ws('|', iso3, year, edition), count(*)
-    from nato_defence group by iso3, year, edition having count(*) > 1
-
-    union all
-    select 'wb_macro', concat_ws('|', iso3, year), count(*)
-    from wb_macro group by iso3, year having count(*) > 1
-
-    union all
-    select 'alliance_grouping', code, count(*)
-    from alliance_grouping group by code having count(*) > 1
-
-    union all
-    select 'member_year', concat_ws('|', alliance, iso3, year), count(*)
-    from member_year group by alliance, iso3, year having count(*) > 1
-
-    union all
-    select 'defence_panel', concat_ws('|', source, iso3, year), count(*)
-    from defence_panel group by source, iso3, year having count(*) > 1
+keys as (
+    select 'alliance' as object, code as key from alliance
+    union all select 'country', iso3 from country
+    union all select 'membership', concat_ws('|', alliance, iso3, joined) from membership
+    union all select 'sipri_milex', concat_ws('|', iso3, year, edition) from sipri_milex
+    union all select 'nato_defence', concat_ws('|', iso3, year, edition) from nato_defence
+    union all select 'wb_macro', concat_ws('|', iso3, year) from wb_macro
+    union all select 'alliance_grouping', code from alliance_grouping
+    union all select 'member_year', concat_ws('|', alliance, iso3, year) from member_year
+    union all select 'defence_panel', concat_ws('|', source, iso3, year) from defence_panel
 ),
 
 final as (
     select
-        duplicates.object,
-        duplicates.key,
-        duplicates.n,
-    from duplicates
+        keys.object,
+        keys.key,
+        count(*) as n,
+    from keys
+    group by keys.object, keys.key
+    having count(*) > 1
 )
 
 select * from final

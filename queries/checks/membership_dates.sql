@@ -18,48 +18,28 @@ groupings as (
     select * from alliance
 ),
 
+-- One row per spell and rule it breaks: each rule is a row of the table `rules` (its problem,
+-- and whether the spell breaks it); a spell whose grouping is unknown breaks none of the three
+-- rules on the grouping's dates (membership_known_country and member_year_within_grouping
+-- cover it).
 problems as (
-    select spells.alliance, spells.iso3, spells.joined, spells.departed,
-        'departed on or before joined' as problem,
+    select spells.alliance, spells.iso3, spells.joined, spells.departed, rules.problem,
     from spells
-    where spells.departed <= spells.joined
-
-    union all
-    select spells.alliance, spells.iso3, spells.joined, spells.departed,
-        'joined in the future',
-    from spells
-    where spells.joined > current_date
-
-    union all
-    select spells.alliance, spells.iso3, spells.joined, spells.departed,
-        'joined before the grouping was founded',
-    from spells
-    inner join groupings
+    left join groupings
         on groupings.code = spells.alliance
-    where spells.joined < groupings.founded
-
-    union all
-    select spells.alliance, spells.iso3, spells.joined, spells.departed,
-        'departed after the grouping dissolved',
-    from spells
-    inner join groupings
-        on groupings.code = spells.alliance
-    where spells.departed > groupings.dissolved
-
-    union all
-    select spells.alliance, spells.iso3, spells.joined, spells.departed,
-        'still open after the grouping dissolved',
-    from spells
-    inner join groupings
-        on groupings.code = spells.alliance
-    where spells.departed is null
-        and groupings.dissolved is not null
-
-    union all
-    select spells.alliance, spells.iso3, spells.joined, spells.departed,
-        'unknown date_precision',
-    from spells
-    where spells.date_precision not in ('day', 'year')
+    cross join lateral (
+        values
+            ('departed on or before joined', spells.departed <= spells.joined),
+            ('joined in the future', spells.joined > current_date),
+            ('joined before the grouping was founded', spells.joined < groupings.founded),
+            ('departed after the grouping dissolved', spells.departed > groupings.dissolved),
+            (
+                'still open after the grouping dissolved',
+                spells.departed is null and groupings.dissolved is not null
+            ),
+            ('unknown date_precision', spells.date_precision not in ('day', 'year'))
+    ) as rules (problem, broken)
+    where rules.broken
 
     union all
     select a.alliance, a.iso3, a.joined, a.departed,

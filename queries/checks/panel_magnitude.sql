@@ -24,11 +24,6 @@ panel as (
     select * from defence_panel
 ),
 
-allies as (
-    select * from member_year
-    where alliance = 'NATO'
-),
-
 checked as (
     select
         panel.source,
@@ -40,56 +35,53 @@ checked as (
         panel.population,
         wb_macro.gdp_current_usd / 1e6 as wb_gdp_current_usd_m,
         wb_macro.population as wb_population,
-        allies.iso3 is not null as is_ally,
+        is_member_in('NATO', panel.iso3, panel.year) as is_ally,
     from panel
-    left join allies
-        on allies.iso3 = panel.iso3
-        and allies.year = panel.year
     left join wb_macro
         on wb_macro.iso3 = panel.iso3
         and wb_macro.year = panel.year
 ),
 
+-- One row per panel row and comparison that applies to it: each comparison is a row of the
+-- table `bounds` (its problem, the ratio, the range it must lie in, the rows it applies to).
 ratios as (
     select
         checked.source,
         checked.iso3,
         checked.year,
-        'me_gdp_pct far from the published share' as problem,
-        checked.me_gdp_pct / nullif(checked.share_gdp_pct, 0) as ratio,
-        0.5 as low,
-        2 as high,
+        bounds.problem,
+        bounds.ratio,
+        bounds.low,
+        bounds.high,
     from checked
-    where checked.source = 'nato' and checked.is_ally
-
-    union all
-
-    select
-        checked.source,
-        checked.iso3,
-        checked.year,
-        'SIPRI-implied GDP far from the World Bank' as problem,
-        checked.gdp_current_usd_m / nullif(checked.wb_gdp_current_usd_m, 0) as ratio,
-        0.5 as low,
-        2 as high,
-    from checked
-    where checked.source = 'sipri' and checked.is_ally
-
-    union all
-
-    select
-        checked.source,
-        checked.iso3,
-        checked.year,
-        case checked.source
-            when 'nato' then 'NATO-derived population far from the World Bank'
-            else 'SIPRI-implied population far from the World Bank'
-        end as problem,
-        checked.population / nullif(checked.wb_population, 0) as ratio,
-        0.8 as low,
-        1.25 as high,
-    from checked
-    where checked.source = 'nato' or checked.is_ally
+    cross join lateral (
+        values
+            (
+                'me_gdp_pct far from the published share',
+                checked.me_gdp_pct / nullif(checked.share_gdp_pct, 0),
+                0.5,
+                2,
+                checked.source = 'nato' and checked.is_ally
+            ),
+            (
+                'SIPRI-implied GDP far from the World Bank',
+                checked.gdp_current_usd_m / nullif(checked.wb_gdp_current_usd_m, 0),
+                0.5,
+                2,
+                checked.source = 'sipri' and checked.is_ally
+            ),
+            (
+                case checked.source
+                    when 'nato' then 'NATO-derived population far from the World Bank'
+                    else 'SIPRI-implied population far from the World Bank'
+                end,
+                checked.population / nullif(checked.wb_population, 0),
+                0.8,
+                1.25,
+                checked.source = 'nato' or checked.is_ally
+            )
+    ) as bounds (problem, ratio, low, high, applies)
+    where bounds.applies
 ),
 
 final as (

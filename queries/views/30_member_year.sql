@@ -50,4 +50,18 @@ final as (
     from expanded
 )
 
-select * from final
+select * from final;
+
+-- Scalar macro is_member_in(grouping_code, country_iso3, in_year): whether the country was a
+-- member of the grouping in that year, as member_year lists it (historical rule: a member on
+-- at least one day of the year). The test of "an ally that year" that us_share and the data
+-- check panel_magnitude put on defence_panel rows, stated once.
+-- Parameters: grouping_code (alliance_grouping.code), country_iso3, in_year (integer).
+create or replace macro is_member_in(grouping_code, country_iso3, in_year) as
+    exists (
+        select 1
+        from member_year
+        where member_year.alliance = grouping_code
+            and member_year.iso3 = country_iso3
+            and member_year.year = in_year
+    );

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from tests.queries.world_indicators import approx, tiny_world
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 
 def test_defence_panel_keeps_sources_apart(con):
@@ -50,8 +49,7 @@ def test_defence_panel_takes_the_latest_nato_edition(tmp_path):
             "share_gdp_pct": 9.9,
         }
     )
-    path = make_db(tmp_path / "e.duckdb", world)
-    with duckdb.connect(str(path), read_only=True) as c:
+    with tiny_con(tmp_path / "e.duckdb", world) as c:
         got = c.execute(
             "select count(*), max(me_current_usd_m) from defence_panel "
             "where source = 'nato' and iso3 = 'USA' and year = 2023"
@@ -147,8 +145,7 @@ def editions_con(tmp_path_factory):
             {"iso3": "POL", "year": 2023, "gdp_current_usd": 9e12, "population": 9e9},
         ],
     }
-    path = make_db(tmp_path_factory.mktemp("editions") / "editions.duckdb", world)
-    with duckdb.connect(str(path), read_only=True) as con:
+    with tiny_con(tmp_path_factory.mktemp("editions") / "editions.duckdb", world) as con:
         yield con
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from ledger import queries
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 
 def _row(source, edition, file, published=None, first=2000, last=2024, base=None):
@@ -32,8 +31,7 @@ def test_every_row_in_source_and_edition_order(tmp_path):
         _row("restcountries", date(2026, 2, 25), "geo/countriesV3.1.json", first=None, last=None),
         _row("nato", date(2024, 6, 17), "nato/b.xlsx", base=2015),
     ]
-    path = make_db(tmp_path / "e.duckdb", {"edition": rows})
-    with duckdb.connect(str(path), read_only=True) as con:
+    with tiny_con(tmp_path / "e.duckdb", {"edition": rows}) as con:
         frame = queries.run(con, "editions")
     assert frame.columns == queries.load("editions").columns()
     assert frame.select("source", "file").rows() == [

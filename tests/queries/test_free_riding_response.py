@@ -6,12 +6,11 @@ from __future__ import annotations
 import math
 from datetime import date
 
-import duckdb
 import pytest
 from scipy import stats
 
 from tests.queries.world_stats import POL_DLN, US_DLN, close, levels, run, tiny_tables
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 
 def test_free_riding_by_hand(tiny):
@@ -81,7 +80,7 @@ def test_free_riding_leaves_out_a_change_across_two_price_bases(tmp_path):
                 "constant_usd_m": 1.5 * me,
             }
         )
-    con = duckdb.connect(str(make_db(tmp_path / "bases.duckdb", tables)), read_only=True)
+    con = tiny_con(tmp_path / "bases.duckdb", tables)
     frame = run(con, "free_riding_response", from_year=2014, to_year=2018)
     con.close()
     rows = {r["iso3"]: r for r in frame.iter_rows(named=True)}

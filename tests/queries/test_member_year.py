@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
-
 from tests.queries.world_indicators import _spell, tiny_world
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 
 def test_member_year_historical_rule(con):
@@ -37,8 +35,7 @@ def test_member_year_departure_is_the_last_day_as_a_member(tmp_path):
     world = tiny_world()
     world["membership"].append(_spell("EU", "ISL", "2000-06-01", "2009-12-31"))
     world["membership"].append(_spell("EU", "UKR", "2000-06-01", "2010-01-01"))
-    path = make_db(tmp_path / "d.duckdb", world)
-    with duckdb.connect(str(path), read_only=True) as c:
+    with tiny_con(tmp_path / "d.duckdb", world) as c:
         got = c.execute(
             "select iso3, min(year), max(year) from member_year where alliance = 'EU' "
             "and iso3 in ('ISL', 'UKR') group by iso3 order by iso3"
@@ -46,3 +43,15 @@ def test_member_year_departure_is_the_last_day_as_a_member(tmp_path):
     # departed is the last day as a member (data/memberships.csv): a member on 2010-01-01
     # counts for 2010; one who left on 2009-12-31 does not.
     assert got == [("ISL", 2000, 2009), ("UKR", 2000, 2010)]
+
+
+def test_is_member_in_reads_member_year(con):
+    """is_member_in(grouping, iso3, year), the ally-that-year test of us_share and the data
+    check panel_magnitude, is true exactly on member_year's rows."""
+    asked = con.execute(
+        "select g.code, c.iso3, y.year, is_member_in(g.code, c.iso3, y.year) "
+        "from alliance_grouping as g, country as c, range(1900, 2100) as y(year)"
+    ).fetchall()
+    listed = set(con.execute("select alliance, iso3, year from member_year").fetchall())
+    assert {(a, i, y) for a, i, y, member in asked if member} == listed
+    assert ("NATO", "FIN", 2023, True) in asked and ("NATO", "FIN", 2022, False) in asked

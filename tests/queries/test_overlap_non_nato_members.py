@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from tests.queries.world_indicators import AS_OF_2025, _spell, approx, rows, tiny_world
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 
 def test_overlap_non_nato_members(con):
@@ -54,8 +53,7 @@ def test_overlap_non_nato_members_leaving_the_grouping_before_nato(tmp_path):
     )
     spell["departed"] = date(2023, 1, 1)
     world["membership"].append(_spell("NATO", "UKR", "2024-06-01"))
-    path = make_db(tmp_path / "u.duckdb", world)
-    with duckdb.connect(str(path), read_only=True) as c:
+    with tiny_con(tmp_path / "u.duckdb", world) as c:
         got = rows(c, "overlap_non_nato_members", key=("alliance", "iso3"), as_of=AS_OF_2025)
     r = got[("UK-PL-UA", "UKR")]
     # The period ends when UKR left the grouping, not by a NATO accession; outside_nato_to is

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from tests.queries.world_capability import (
-    _connect,
     approx,
     keyed,
-    nato_2025,
     run,
-    security_tables,
+    two_bases_security,
 )
 
 
@@ -60,18 +58,8 @@ def test_security_burden_other_rules(security_con):
     assert average[("USA", 2023)]["broader_burden_pct"] == approx(3.14)
 
 
-def _two_bases_security(tmp_path):
-    """security_tables, with USA's and GBR's 2023 rows also in a 2025 edition at 2021 prices."""
-    tables = security_tables()
-    tables["nato_defence"] += [
-        nato_2025("USA", 2023, share_gdp_pct=3.0, gdp_constant_usd_m=25e6),
-        nato_2025("GBR", 2023, share_gdp_pct=2.0, gdp_constant_usd_m=4e6),
-    ]
-    return _connect(tmp_path, "bases", tables)
-
-
 def test_security_burden_reports_each_rows_price_base(tmp_path):
-    con = _two_bases_security(tmp_path)
+    con = two_bases_security(tmp_path)
     got = keyed(run(con, "security_burden"), "iso3", "year")
     con.close()
     assert got[("USA", 2022)]["price_base_year"] == 2015

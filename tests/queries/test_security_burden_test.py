@@ -8,13 +8,11 @@ import math
 import pytest
 
 from tests.queries.world_capability import (
-    _connect,
     _scipy_check,
     approx,
     keyed,
-    nato_2025,
     run,
-    security_tables,
+    two_bases_security,
 )
 
 
@@ -52,18 +50,8 @@ def test_real_security_burden_test_agrees_with_scipy(real_con):
     assert r["n"] == 28
 
 
-def _two_bases_security(tmp_path):
-    """security_tables, with USA's and GBR's 2023 rows also in a 2025 edition at 2021 prices."""
-    tables = security_tables()
-    tables["nato_defence"] += [
-        nato_2025("USA", 2023, share_gdp_pct=3.0, gdp_constant_usd_m=25e6),
-        nato_2025("GBR", 2023, share_gdp_pct=2.0, gdp_constant_usd_m=4e6),
-    ]
-    return _connect(tmp_path, "bases", tables)
-
-
 def test_security_burden_test_never_ranks_gdp_across_two_bases(tmp_path):
-    con = _two_bases_security(tmp_path)
+    con = two_bases_security(tmp_path)
     got = keyed(run(con, "security_burden_test"), "year")
     con.close()
     # 2023: USA and GBR at 2021 prices, DEU, POL and FIN at 2015 prices: no rho, flagged.

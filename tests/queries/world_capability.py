@@ -21,8 +21,8 @@ from ledger.stats import spearman_p
 from tests.queries import reference
 
 # the membership row builders and the runner: the tiny world's, one copy for both worlds
-from tests.queries.world_indicators import _alliance, _spell, run  # noqa: F401
-from tests.tinydb import make_db
+from tests.queries.world_indicators import _alliance, _spell, nato_spells, run  # noqa: F401
+from tests.tinydb import tiny_con
 
 EDITION = date(2024, 6, 17)
 
@@ -72,13 +72,7 @@ def base_world() -> dict[str, list[dict]]:
             _alliance("WARSAW", "1955-05-14", "treaty alliance", "1991-07-01"),
         ],
         "membership": [
-            _spell("NATO", "USA", "1949-08-24"),
-            _spell("NATO", "GBR", "1949-08-24"),
-            _spell("NATO", "ISL", "1949-08-24"),
-            _spell("NATO", "DEU", "1955-05-06"),
-            _spell("NATO", "POL", "1999-03-12"),
-            _spell("NATO", "MNE", "2017-06-05"),
-            _spell("NATO", "FIN", "2023-04-04"),
+            *nato_spells("USA", "GBR", "ISL", "DEU", "POL", "MNE", "FIN"),
             _spell("WARSAW", "SUN", "1955-05-14", "1991-07-01"),
             _spell("WARSAW", "POL", "1955-05-14", "1991-07-01"),
             _spell("WARSAW", "DDR", "1956-01-28", "1990-09-24"),
@@ -120,9 +114,7 @@ def _cow(ccode, abb, iso3, year, cinc, milex_kusd, milper_k, tpop_k=None) -> dic
 
 
 def _connect(tmp_path, name: str, extra: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
-    world = base_world() | extra
-    path = make_db(tmp_path / f"{name}.duckdb", world)
-    return duckdb.connect(str(path), read_only=True)
+    return tiny_con(tmp_path / f"{name}.duckdb", base_world() | extra)
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, **params) -> tuple:
@@ -150,19 +142,25 @@ EQUIPMENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def equipment_con(tmp_path_factory):
-    rows = [
+def equipment_rows(**figures) -> list[dict]:
+    """NATO's rows of EQUIPMENT, 2014 to 2017, with any further figures given."""
+    return [
         _nato(
             iso3,
             2014 + i,
             constant_usd_m=me,
             equipment_share_pct=eq,
             gdp_constant_usd_m=gdp,
+            **figures,
         )
         for iso3, series in EQUIPMENT.items()
         for i, (me, eq, gdp) in enumerate(series)
     ]
+
+
+@pytest.fixture(scope="module")
+def equipment_con(tmp_path_factory):
+    rows = equipment_rows()
     con = _connect(tmp_path_factory.mktemp("equipment"), "e", {"nato_defence": rows})
     yield con
     con.close()
@@ -304,6 +302,16 @@ def security_tables() -> dict[str, list[dict]]:
     }
 
 
+def two_bases_security(tmp_path):
+    """security_tables, with USA's and GBR's 2023 rows also in a 2025 edition at 2021 prices."""
+    tables = security_tables()
+    tables["nato_defence"] += [
+        nato_2025("USA", 2023, share_gdp_pct=3.0, gdp_constant_usd_m=25e6),
+        nato_2025("GBR", 2023, share_gdp_pct=2.0, gdp_constant_usd_m=4e6),
+    ]
+    return _connect(tmp_path, "bases", tables)
+
+
 @pytest.fixture(scope="module")
 def security_con(tmp_path_factory):
     con = _connect(tmp_path_factory.mktemp("security"), "s", security_tables())
@@ -343,20 +351,10 @@ def _scipy_check(burden: pl.DataFrame, test: pl.DataFrame) -> int:
 @pytest.fixture(scope="module")
 def all_con(tmp_path_factory):
     """One warehouse with every test's rows, for the run-with-defaults checks."""
+    figures = {"share_gdp_pct": 2.0, "personnel_k": 10, "gdp_per_capita_constant_kusd": 40}
     equipment = [
-        _nato(
-            iso3,
-            2014 + i,
-            constant_usd_m=me,
-            equipment_share_pct=eq,
-            gdp_constant_usd_m=gdp,
-            share_gdp_pct=2.0,
-            personnel_k=10,
-            gdp_per_capita_constant_kusd=40,
-            current_usd_m=me,
-        )
-        for iso3, series in EQUIPMENT.items()
-        for i, (me, eq, gdp) in enumerate(series)
+        row | {"current_usd_m": row["constant_usd_m"]}  # at current prices: the same figures
+        for row in equipment_rows(**figures)
     ]
     tables = security_tables() | {
         "nato_defence": equipment + security_tables()["nato_defence"],

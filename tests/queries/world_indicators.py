@@ -16,12 +16,11 @@ import math
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from ledger import queries
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,6 +78,24 @@ def _spell(alliance, iso3, joined, departed=None, precision="day"):
         "date_precision": precision,
         "source_url": URL,
     }
+
+
+# The day each ally of the tiny worlds joined NATO (the real day), in the order they joined: one
+# copy for this world and world_capability's, each taking the allies it holds.
+NATO_JOINED = {
+    "USA": "1949-08-24",
+    "GBR": "1949-08-24",
+    "ISL": "1949-08-24",
+    "DEU": "1955-05-06",
+    "POL": "1999-03-12",
+    "MNE": "2017-06-05",
+    "FIN": "2023-04-04",
+}
+
+
+def nato_spells(*allies: str) -> list[dict]:
+    """The NATO membership rows of these allies, in the order they joined."""
+    return [_spell("NATO", iso3, day) for iso3, day in NATO_JOINED.items() if iso3 in allies]
 
 
 def _alliance(code, founded, kind="minilateral", dissolved=None):
@@ -192,12 +209,7 @@ def tiny_world() -> dict[str, list[dict]]:
             _alliance("EU", "1958-01-01", "union"),
         ],
         "membership": [
-            _spell("NATO", "USA", "1949-08-24"),
-            _spell("NATO", "GBR", "1949-08-24"),
-            _spell("NATO", "ISL", "1949-08-24"),
-            _spell("NATO", "DEU", "1955-05-06"),
-            _spell("NATO", "POL", "1999-03-12"),
-            _spell("NATO", "FIN", "2023-04-04"),
+            *nato_spells("USA", "GBR", "ISL", "DEU", "POL", "FIN"),
             _spell("JEF", "GBR", "2014-09-04"),
             _spell("JEF", "FIN", "2017-06-30", precision="year"),
             _spell("B9", "POL", "2015-11-04"),
@@ -262,10 +274,8 @@ def tiny_world() -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = make_db(tmp_path_factory.mktemp("tiny") / "tiny.duckdb", tiny_world())
-    connection = duckdb.connect(str(path), read_only=True)
-    yield connection
-    connection.close()
+    with tiny_con(tmp_path_factory.mktemp("tiny") / "tiny.duckdb", tiny_world()) as connection:
+        yield connection
 
 
 def run(con, name, **params) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from ledger import queries
-from tests.tinydb import make_db
+from tests.tinydb import tiny_con
 
 TOL = 1e-9
 
@@ -141,10 +141,8 @@ def tiny_tables() -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> duckdb.DuckDBPyConnection:
-    path = make_db(tmp_path_factory.mktemp("stats") / "tiny.duckdb", tiny_tables())
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    with tiny_con(tmp_path_factory.mktemp("stats") / "tiny.duckdb", tiny_tables()) as con:
+        yield con
 
 
 def one_year(frame: pl.DataFrame, year: int, **where) -> dict:
@@ -216,8 +214,7 @@ def panel_db(path: Path, panel) -> duckdb.DuckDBPyConnection:
         )
         for iso3, me, gdp, pop in panel
     ]
-    make_db(path, tables)
-    return duckdb.connect(str(path), read_only=True)
+    return tiny_con(path, tables)
 
 
 def fetch_sample(con, source: str, year: int, alliance: str = "NATO") -> pl.DataFrame:

@@ -14,23 +14,22 @@ ARTICLE_COUNT = base.Threshold(32, "the member count the article states (paragra
 def judge(ctx: base.Context) -> base.Finding:
     members = members_on(ctx, "NATO", ctx.as_of)
     n = members.height
-    verdict = verdicts.SUPPORTED if n == ARTICLE_COUNT.value else verdicts.NOT_SUPPORTED
+    holds = n == ARTICLE_COUNT.value
     timeline = ctx.upto(ctx.query("membership_timeline"))
     day = f"{ctx.as_of:%-d %B %Y}"
     sentence = f"NATO had {n} members on {day}" + (
-        ", the number the article gives."
-        if verdict == verdicts.SUPPORTED
-        else ", not the article's 32."
+        ", the number the article gives." if holds else ", not the article's 32."
     )
-    return base.Finding(
-        verdict=verdict,
-        sentence=sentence,
-        year=ctx.as_of.year,
+    return base.Finding.fact_check(
+        ctx,
+        holds,
+        sentence,
         stats=[
             base.Stat(f"NATO members on {day}", n, exact="a count from the membership table: exact")
         ],
         figures={"nato_members": n, "as_of": ctx.as_of.isoformat()},
-        parts={"a": verdict, "b": verdicts.NOT_TESTABLE},
+        # The UK's view is documentary in kind, but no document of it is read here.
+        parts={"b": verdicts.NOT_TESTABLE},
         chart=base.Chart(
             "line",
             "year",

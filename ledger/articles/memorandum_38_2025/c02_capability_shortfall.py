@@ -164,17 +164,13 @@ def judge(ctx: base.Context) -> base.Finding:
         schema={"year": pl.Int64, "share_missing_pct": pl.Float64},
     )
     shown = [
-        base.Stat(
+        base.Stat.total_share(
             f"Share of allied GDP outside the US held by allies missing a guideline, {year}",
             w,
-            unit="%",
-            technical="sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, "
-            "over the sum of GDP of all allies but the US (NATO, current US$)",
-            exact="a total over all allies: exact",
+            "sum of GDP of allies with ME/GDP < 2 % or equipment share < 20 %, over the sum of "
+            "GDP of all allies but the US (NATO, current US$)",
         ),
-        base.Stat(
-            f"The same share in {start}", w0, unit="%", exact="a total over all allies: exact"
-        ),
+        base.Stat.total_share(f"The same share in {start}", w0),
         base.Stat(
             f"Context: allies meeting 2 % of GDP in {year}, of the {len(both)} with figures in "
             f"both {start} and {year}",
@@ -208,7 +204,6 @@ def judge(ctx: base.Context) -> base.Finding:
             "allies_missing_a_guideline": missing.to_list(),
             "thin_equipment_stock_europe_canada": thin["country"].to_list(),
         },
-        parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
         chart=base.Chart(
             "line",
             "year",

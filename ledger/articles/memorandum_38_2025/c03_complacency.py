@@ -259,7 +259,6 @@ def judge(ctx: base.Context) -> base.Finding:
             "cohorts_left_out": design["left_out"],
             "low_power_slopes": slope_figures,
         },
-        parts={"a": verdict, "b": verdicts.NOT_TESTABLE},
         chart=base.Chart(
             "bar",
             "cohort",

@@ -173,7 +173,6 @@ def judge(ctx: base.Context) -> base.Finding:
             "rho_end_mean": rho1,
             "moves_ratio_rho": moves,
         },
-        parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
         chart=base.Chart(
             "line",
             "year",

@@ -36,19 +36,13 @@ def judge(ctx: base.Context) -> base.Finding:
         sentence += f", {'down' if now < then else 'up'} from {pct(then, 0)} in {BASE_YEAR}"
     sentence += f" (NATO figures; SIPRI {pct(s_now, 0)} in {s_year})." if s_now else "."
     shown = [
-        base.Stat(
+        base.Stat.total_share(
             f"US share of allied defence spending, {year}",
             now,
-            unit="%",
-            technical="us_share_me_pct, NATO definition, current US$",
-            exact="a total over all allies: exact",
+            "us_share_me_pct, NATO definition, current US$",
         ),
-        base.Stat(
-            f"The same on SIPRI's figures, {s_year}",
-            s_now,
-            unit="%",
-            technical="us_share_me_pct, SIPRI",
-            exact="a total over all allies: exact",
+        base.Stat.total_share(
+            f"The same on SIPRI's figures, {s_year}", s_now, "us_share_me_pct, SIPRI"
         ),
     ]
     return base.Finding(
@@ -57,7 +51,6 @@ def judge(ctx: base.Context) -> base.Finding:
         year=year,
         stats=shown,
         figures={"year": year, "us_share_nato_pct": now, f"us_share_{BASE_YEAR}_pct": then},
-        parts={"a": verdicts.NOT_TESTABLE, "b": verdict},
         chart=base.Chart(
             "line",
             "year",

@@ -6,7 +6,6 @@ from datetime import date
 
 import polars as pl
 
-from core.catalogue import verdicts
 from ledger.claims import base
 from ledger.claims.common import members_on
 from ledger.words import names
@@ -28,10 +27,10 @@ def judge(ctx: base.Context) -> base.Finding:
         if ok
         else f"Not all B9 members joined after the Cold War: {names(early['country'].to_list())}."
     )
-    return base.Finding(
-        verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
-        sentence=sentence,
-        year=ctx.as_of.year,
+    return base.Finding.fact_check(
+        ctx,
+        ok,
+        sentence,
         stats=[
             base.Stat(
                 "Bucharest Nine members that joined NATO after the Cold War",

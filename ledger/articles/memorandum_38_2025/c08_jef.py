@@ -101,12 +101,11 @@ def judge(ctx: base.Context) -> base.Finding:
             + (f"; neither: {names(others)}" if others else "")
             + "; a count from the membership table, exact",
         ),
-        base.Stat(
+        base.Stat.total_share(
             f"Context: UK share of JEF members' defence spending, {year}",
             share,
-            unit="%",
-            technical="burden_share_pct, SIPRI, current US$; not used for the verdict",
-            exact="a total over all members: exact",
+            "burden_share_pct, SIPRI, current US$; not used for the verdict",
+            over="members",
         ),
     ]
     return base.Finding(

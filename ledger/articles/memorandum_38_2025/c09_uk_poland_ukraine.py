@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.catalogue import verdicts
 from ledger.claims import base
 from ledger.claims.common import members_on
 from ledger.words import names
@@ -25,10 +24,10 @@ def judge(ctx: base.Context) -> base.Finding:
         if ok
         else f"On {ctx.as_of} no UK-Poland-Ukraine grouping of the three states existed yet."
     )
-    return base.Finding(
-        verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
-        sentence=sentence,
-        year=ctx.as_of.year,
+    return base.Finding.fact_check(
+        ctx,
+        ok,
+        sentence,
         stats=[
             base.Stat(
                 f"The three founders in the grouping on {ctx.as_of:%-d %B %Y}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from core.catalogue import verdicts
 from ledger.claims import base
 from ledger.claims.common import members_on
 from ledger.words import months
@@ -42,10 +41,10 @@ def judge(ctx: base.Context) -> base.Finding:
             f"{slowest['state']} after {slowest['months_to_exit']:.0f} months; "
             f"{left_nato.height} NATO exits."
         )
-    return base.Finding(
-        verdict=verdicts.SUPPORTED if ok else verdicts.NOT_SUPPORTED,
-        sentence=sentence,
-        year=ctx.as_of.year,
+    return base.Finding.fact_check(
+        ctx,
+        ok,
+        sentence,
         stats=[
             base.Stat(
                 "Longest time from first free election to leaving the pact",

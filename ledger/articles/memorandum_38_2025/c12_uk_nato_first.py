@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from core.catalogue import verdicts
 from ledger.claims import base
 from ledger.words import pct
 
@@ -78,10 +77,10 @@ def judge(ctx: base.Context) -> base.Finding:
         )
     else:
         notes.append("the UK's burden (NATO): no NATO edition published by this date")
-    return base.Finding(
-        verdict=verdicts.SUPPORTED if first else verdicts.NOT_SUPPORTED,
-        sentence=sentence,
-        year=ctx.as_of.year,
+    return base.Finding.fact_check(
+        ctx,
+        first,
+        sentence,
         stats=[
             base.Stat(
                 f"Context: UK defence spending as a share of GDP, {c['year']}",
@@ -90,12 +89,10 @@ def judge(ctx: base.Context) -> base.Finding:
                 technical="burden_pct, NATO definition; not used for the verdict",
                 exact="a published figure: exact",
             ),
-            base.Stat(
+            base.Stat.total_share(
                 f"Context: UK share of NATO Europe and Canada's spending, {c['year']}",
                 c["share"],
-                unit="%",
-                technical="burden_share_pct, NATO_EUROPE_CANADA; not used for the verdict",
-                exact="a total over all allies: exact",
+                "burden_share_pct, NATO_EUROPE_CANADA; not used for the verdict",
             ),
         ]
         if c

@@ -19,7 +19,6 @@ def judge(ctx: Context) -> Finding:
         sentence="The loaded sources count money, soldiers and memberships, not who started "
         "which crisis; the claim would need " + WOULD_TEST + ".",
         year=None,
-        parts={"a": NOT_TESTABLE, "b": NOT_TESTABLE},
         source="no loaded source",
     )
 

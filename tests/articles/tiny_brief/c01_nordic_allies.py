@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.catalogue.verdicts import NOT_SUPPORTED, SUPPORTED
 from ledger.claims.base import FACT_CHECK, Claim, Context, Finding, Stat
 from ledger.claims.common import members_on
 
@@ -12,16 +11,15 @@ NORDIC = ("DNK", "FIN", "ISL", "NOR", "SWE")
 def judge(ctx: Context) -> Finding:
     allies = set(members_on(ctx, "NATO", ctx.as_of)["iso3"])
     outside = [c for c in NORDIC if c not in allies]
-    verdict = SUPPORTED if not outside else NOT_SUPPORTED
     sentence = (
         "Every Nordic state was a NATO ally on " + ctx.as_of.isoformat()
         if not outside
         else f"On {ctx.as_of.isoformat()} {', '.join(outside)} stood outside NATO"
     )
-    return Finding(
-        verdict,
+    return Finding.fact_check(
+        ctx,
+        not outside,
         sentence + ".",
-        ctx.as_of.year,
         stats=[Stat("Nordic states outside NATO", len(outside), exact="a count: exact")],
     )
 
