@@ -76,3 +76,33 @@ def test_a_table_that_cannot_be_keyed_is_made_every_time(part):
     chartcache.view(lambda f, p: calls.append(1), frame, part)
     chartcache.view(lambda f, p: calls.append(1), frame, part)
     assert calls == [1, 1]
+
+
+def test_query_results_are_kept_without_pickling_and_each_caller_gets_its_own(monkeypatch):
+    ran = []
+
+    def query(name: str, bound: tuple) -> pl.DataFrame:
+        ran.append((name, bound))
+        return pl.DataFrame({"year": [dict(bound)["year"]]})
+
+    def pickled(*args, **kwargs):
+        raise AssertionError("a kept frame was pickled")
+
+    monkeypatch.setattr(d, "_query", query)
+    monkeypatch.setattr("pickle.loads", pickled)
+    kept = d._Results(2)
+    first = kept("burden", (("year", 2024),), "a.duckdb", (1, 2, 3))
+    again = kept("burden", (("year", 2024),), "a.duckdb", (1, 2, 3))
+    assert ran == [("burden", (("year", 2024),))]  # the second call ran nothing
+    assert again is not first and again.equals(first)
+    again.insert_column(1, pl.Series("x", [1]))  # a caller's change stays its own
+    assert kept("burden", (("year", 2024),), "a.duckdb", (1, 2, 3)).columns == ["year"]
+    kept("burden", (("year", 2024),), "a.duckdb", (9, 2, 3))  # a new file: run again
+    kept("burden", (("year", 2024.0),), "a.duckdb", (1, 2, 3))  # another type: run again
+    assert len(ran) == 3
+    kept("burden", (("year", 2023),), "a.duckdb", (1, 2, 3))  # past the size: oldest dropped
+    kept("burden", (("year", 2024),), "a.duckdb", (1, 2, 3))
+    assert len(ran) == 5
+    kept.clear()
+    kept("burden", (("year", 2023),), "a.duckdb", (1, 2, 3))
+    assert len(ran) == 6
