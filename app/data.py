@@ -11,11 +11,11 @@
   at most ALLIANCE_REOPEN_WAIT_SECONDS (etl/limits.py). `cursor()` lends one to the modules that
   read the warehouse otherwise (app/ages.py, app/downloads.py).
 - Query results: every query is a file in queries/ run by ledger.queries.run (the one runner:
-  the frame the CLI and the claims get, statistics included), cached with st.cache_data keyed
-  by query name + bound parameters (defaults filled in) + that fingerprint, so a new file means
-  new results and an unchanged file never runs a query twice. The claims are handed `run`, a
-  function that reads through the same cache: a query the landing page's claims ran is not run
-  again for a page, and the other way round.
+  the frame the CLI and the claims get, statistics included), kept in one process-wide store
+  (`_Results`) keyed by query name + bound parameters (defaults filled in) + that fingerprint,
+  so a new file means new results and an unchanged file never runs a query twice. The claims
+  are handed `run`, a function that reads through the same cache: a query the landing page's
+  claims ran is not run again for a page, and the other way round.
 
 Pages never see SQL or exceptions: `get()` returns a `Data` whose `problem` says, in words for
 a reader, why there is nothing to show. Around it: app/firstrun.py builds a missing database,
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from core import limits
+from core import limits, queryfiles
 from core.db import connect_readonly, default_db_path
 from core.errors import EtlError
 from ledger import queries
@@ -213,7 +214,9 @@ class Data:
 
 
 def available(name: str) -> bool:
-    return name in queries.names()
+    """Whether queries/<name>.sql exists: one stat per call, where `name in queries.names()`
+    listed the folder (~2 ms a call under load, ~10 calls a page run)."""
+    return Path(name).name == name and (queryfiles.QUERIES / f"{name}.sql").is_file()
 
 
 def indicators() -> list[tuple[str, dict[str, Any]]]:
@@ -282,12 +285,46 @@ def run(name: str, **params: Any) -> pl.DataFrame:
     return _finished(name, tuple(sorted(bound.items())), str(db_path()), current_fingerprint())
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _finished(
-    name: str, bound: tuple[tuple[str, Any], ...], path: str, fp: Fingerprint | None
-) -> pl.DataFrame:
-    """ledger.queries.run on the shared connection, cached by the file and the fully bound
-    parameters, so a page and a claim asking the same thing share one run."""
+class _Results:
+    """Finished frames kept per query, fully bound parameters, file and fingerprint (so a page
+    and a claim asking the same thing share one run, and a new file means new results), the
+    least recently used dropped past `size`. Each caller gets its own `clone()` (Polars copies
+    a column only when it is written), as st.cache_data gave each its own unpickled copy; that
+    cache cost a pickle load and a hash of its arguments per call, ~1 ms each, tens per page."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, name: str, bound: tuple[tuple[str, Any], ...], path: str, fp: Fingerprint | None
+    ) -> pl.DataFrame:
+        # typed values: 1, 1.0 and True are one dict key but may bind differently
+        key = (name, tuple((k, type(v).__name__, v) for k, v in bound), path, fp)
+        try:
+            hash(key)
+        except TypeError:  # a value without a hash (a list): run every time
+            return _query(name, bound)
+        with self._lock:
+            frame = self._frames.get(key)
+            if frame is not None:
+                self._frames.move_to_end(key)
+                return frame.clone()
+        frame = _query(name, bound)
+        with self._lock:
+            self._frames[key] = frame
+            while len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+        return frame.clone()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._frames.clear()
+
+
+def _query(name: str, bound: tuple[tuple[str, Any], ...]) -> pl.DataFrame:
+    """ledger.queries.run on the shared connection (a cache miss)."""
     with _reader().cursor() as (cur, _):
         frame = queries.run(cur, name, **dict(bound))
     with _RUNS_LOCK:
@@ -295,6 +332,7 @@ def _finished(
     return frame
 
 
+_finished = _Results(512)
 _RUNS: dict[str, int] = {}  # how often each query really ran in this process (cache misses)
 _RUNS_LOCK = threading.Lock()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from urllib.parse import urlencode
 
 import polars as pl
@@ -216,17 +217,25 @@ def show_table(
         frame = frame.select([c for c in columns if c in frame.columns]).rename(
             {c: label for c, label in columns.items() if c in frame.columns}
         )
-    shown = no_none(cite.csv_ready(cite.readable_dates(frame)))
+    shown, config = chartcache.view(_table_view, frame, source.meta, columns)
     st.dataframe(
         shown,
         hide_index=True,
         key=f"table-{key}",
         height=height,
-        # from what is shown: a date column with a gap reads '—', text (not a broken date)
-        column_config=columns_config(shown, source.meta, columns),
+        column_config=config,
     )
     if download_label:
         download(frame, key=f"table-{key}", label=download_label)
+
+
+def _table_view(
+    frame: pl.DataFrame, meta: dict, columns: dict[str, str] | None
+) -> tuple[pl.DataFrame, dict]:
+    """What show_table shows and its columns' headers (kept per content, app.chartcache.view)."""
+    shown = no_none(cite.csv_ready(cite.readable_dates(frame)))
+    # from what is shown: a date column with a gap reads '—', text (not a broken date)
+    return shown, columns_config(shown, meta, columns)
 
 
 CONCORDANCE_COLUMNS = {
@@ -358,7 +367,14 @@ def age_line(ages: pl.DataFrame, built: str) -> str:
 def freshness_line() -> str:
     """The one line on how old the data are (details on Data and methods), or why it is not
     known."""
-    found = ages.source_ages()
+    return _freshness(d.current_fingerprint(), date.today())
+
+
+# Written twice on every page view (the menu and under the title): kept per database file and
+# day, the two things it is made from, as app.ages keeps the ages it reads.
+@st.cache_data(show_spinner=False, max_entries=16)
+def _freshness(fp: d.Fingerprint | None, today: date) -> str:
+    found = ages.source_ages(today)
     return found.problem or age_line(found.frame, built_at())
 
 

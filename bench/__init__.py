@@ -9,8 +9,9 @@ Every benchmark is a module of this package with
 
 To add a benchmark, write such a module and add its name to MODULES; `uv run python -m bench.run`
 then runs it and writes its section. bench.dashboard needs Debian's Chromium (/usr/bin/chromium,
-which scripts/test installs) and takes about 10-12 minutes. bench.jsprofile is a diagnostic,
-not a benchmark: Chromium's profile of one page's load, app against bare page.
+which scripts/test installs) and takes about 10-12 minutes; bench.servercpu (the same browser)
+about 10. bench.jsprofile is a diagnostic, not a benchmark: Chromium's profile of one page's
+load, app against bare page.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # Run by bench.run in this order; each must have section() and main().
-MODULES = ("bench.etl", "bench.queries", "bench.dashboard")
+MODULES = ("bench.etl", "bench.queries", "bench.dashboard", "bench.servercpu")
 
 
 @dataclass
