@@ -43,9 +43,10 @@ REVISION_COLUMNS = {
 REVISIONS_INTRO = """\
 Each NATO edition and SIPRI release restates earlier years: estimates are replaced by outturns,
 estimates are revised, past years are restated, new years appear and some rows disappear
-(Iceland, without armed forces, has no row in NATO's 2026 tables). This table lists every
-figure an edition changed against the edition before it, at current prices (constant prices of
-two editions may sit at different base years)."""
+(Iceland, without armed forces, has no row in NATO's 2026 tables). Choose a country: this table
+lists every figure of it an edition changed against the edition before it, at current prices
+(constant prices of two editions may sit at different base years). The same country serves the
+next table; `etl query revisions` lists every country."""
 VINTAGE_COLUMNS = {
     "edition": "release",
     "published": "this copy public",
@@ -63,10 +64,17 @@ SIPRI restates its whole series every April. Choose a country and a year to see 
 each release held here printed for it (April 2017 and 2020 to 2026; the 2018 and 2019 releases
 could not be found unaltered). Constant prices sit at each release's own base year and are not
 compared across releases."""
-REVISIONS_NONE = (
-    "Only one edition of each source is loaded, so there is nothing to compare yet: a refresh "
-    "that brings a new edition keeps the old one beside it."
-)
+
+
+def revisions_none(country: str) -> str:
+    """Why a country's table of revisions is empty."""
+    return (
+        f"No edition changed a figure of {country} against the edition before it: either one "
+        "edition of each source is loaded (a refresh that brings a new edition keeps the old "
+        "one beside it), or every later edition printed its figures unchanged."
+    )
+
+
 AGE_COLUMNS = {
     "publisher": "publisher",
     "edition": "newest edition loaded",

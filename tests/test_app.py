@@ -397,6 +397,22 @@ def test_methods_page_lists_every_source_age(db_env):
     assert stale["nato"] and not stale["cow"]
 
 
+def test_methods_page_lists_the_chosen_countrys_revisions_only(db_env):
+    """Every country's revisions (13,140 rows over eight SIPRI releases) were most of the page's
+    weight in a browser; the page shows the chosen country's, the one it shows vintages of."""
+    at = open_page("methods")
+    assert not at.exception
+
+    def revised() -> set[str]:
+        frame = next(df.value for df in at.dataframe if "previous edition" in df.value.columns)
+        assert len(frame)
+        return set(frame["country"])
+
+    assert revised() == {"GBR"}
+    at.selectbox(key="vintage_country").set_value("POL").run()
+    assert not at.exception and revised() == {"POL"}
+
+
 def test_age_line_names_each_source_and_marks_stale_ones():
     from app import ui
 

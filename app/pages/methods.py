@@ -50,23 +50,24 @@ with st.expander("Every country-year (largest gaps first)"):
 
 st.subheader("What changed since the last edition")
 st.markdown(methods.REVISIONS_INTRO)
-revisions = data.get("revisions")
+names = country_views.names(data.table("countries").frame)
+# One country for this table and the next: every country's changes are 13,000 rows, most of
+# the page's weight in a browser (a reader finds one country; `etl query revisions` lists all).
+vintage_iso3 = widgets.country(names, key="vintage_country", default="GBR")
+name = names.get(vintage_iso3, vintage_iso3 or "")
+revisions = data.get("revisions", iso3=vintage_iso3)
 if revisions.ok and revisions.empty:
-    st.info(methods.REVISIONS_NONE)
+    st.info(methods.revisions_none(name))
 else:
     ui.show_table(revisions, key="revisions", columns=methods.REVISION_COLUMNS, height=360)
 
 st.subheader("Every figure SIPRI published for one country and year")
 st.markdown(methods.VINTAGES_INTRO)
-names = country_views.names(data.table("countries").frame)
-c1, c2 = ui.controls(2)
+c1, _ = ui.controls(2)
 with c1:
-    vintage_iso3 = widgets.country(names, key="vintage_country", default="GBR")
-with c2:
     vintage_year = widgets.year(range(1949, date.today().year), key="vintage_year", default=2024)
 vintages = data.table("vintages", source="sipri", iso3=vintage_iso3, year=vintage_year)
 if vintages.ok:
-    name = names.get(vintage_iso3, vintage_iso3 or "")
     st.markdown(vintage_views.sentence(vintages.frame, name, vintage_year))
 ui.show_table(vintages, key="vintages", columns=methods.VINTAGE_COLUMNS, height=320)
 
