@@ -413,6 +413,18 @@ def test_methods_page_lists_the_chosen_countrys_revisions_only(db_env):
     assert not at.exception and revised() == {"POL"}
 
 
+def test_methods_page_describes_the_chosen_indicator(db_env):
+    at = open_page("methods")
+    assert not at.exception
+    box = at.selectbox(key="indicator")
+    assert len(box.options) > 20 and any(o.endswith("(burden)") for o in box.options)
+    described = [m.value for m in at.markdown if "SQL: `queries/" in m.value]
+    assert len(described) == 1  # one description drawn, not one per indicator
+    box.set_value("burden").run()
+    described = [m.value for m in at.markdown if "SQL: `queries/" in m.value]
+    assert len(described) == 1 and "queries/burden.sql" in described[0]
+
+
 def test_age_line_names_each_source_and_marks_stale_ones():
     from app import ui
 

@@ -78,6 +78,14 @@ for title, formula, words in methods.FORMULAS:
     st.caption(words)
 
 st.subheader("The indicators")
-for name, meta in data.indicators():
-    with st.expander(f"{meta.get('title', name)} — `{name}`"):
-        st.markdown(methods.describe(name, meta))
+# One indicator's description at a time: the 28 drawn at once in collapsed expanders were the
+# largest part of the page's rendering in a browser (docs/PERFORMANCE.md).
+sidecars = dict(data.indicators())
+chosen = st.selectbox(
+    "Indicator",
+    list(sidecars),
+    format_func=lambda n: f"{sidecars[n].get('title', n)} ({n})",
+    key="indicator",
+)
+if chosen:
+    st.markdown(methods.describe(chosen, sidecars[chosen]))
