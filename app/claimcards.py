@@ -358,16 +358,14 @@ def editions_used(files: pl.DataFrame, cards: list[Card]) -> list[str]:
         for s in sources.SOURCES.values()
         if any(text and text in cited for text in (s.short, s.label, s.attribution))
     ]
-    mask = [n.startswith(tuple(named)) or n in cited for n in files["name"]]
-    used = files.filter(pl.Series(mask, dtype=pl.Boolean))
-    if used.is_empty():
-        used = files
-    grouped = (
-        used.group_by("publisher")
-        .agg(pl.col("edition").unique().sort().str.join("; "))
-        .sort("publisher")
-    )
-    return [f"{r['publisher']} ({r['edition']})" for r in grouped.iter_rows(named=True)]
+    # Plain Python over a few dozen rows: a Polars filter and group-by per page run waited on
+    # Polars' thread pool while the browser held both cores (py-spy, docs/PERFORMANCE.md).
+    rows = files.select("name", "publisher", "edition").rows()
+    used = [r for r in rows if r[0].startswith(tuple(named)) or r[0] in cited] or rows
+    editions: dict[str, set[str]] = {}
+    for _, publisher, edition in used:
+        editions.setdefault(publisher, set()).update([edition] if edition is not None else [])
+    return [f"{p} ({'; '.join(sorted(e))})" for p, e in sorted(editions.items())]
 
 
 def _badge(verdict: str, label: str) -> str:
@@ -429,15 +427,15 @@ def citation_records(
     day it was published and the publisher's licence from the catalogue; the project's
     membership table when the rule read it; the fact tables it read."""
     has = not files.is_empty() and {"name", "url"} <= set(files.columns)
+    # (name, url) pairs, read in Python: as in editions_used, no Polars query per card
+    urls = files.select("name", "url").rows() if has else []
     out = []
     for row in c.edition_rows:
         found = sources.get(str(row.get("source", "")))
         if found is None:
             continue
-        url = ""
-        if has:
-            hit = files.filter(pl.col("name").str.starts_with(found.prefix))
-            url = str(hit["url"][-1]) if hit.height else ""
+        # the last file of the source, as listed
+        url = next((str(u) for n, u in reversed(urls) if n.startswith(found.prefix)), "")
         out.append(
             {
                 "short": found.short,
