@@ -965,12 +965,9 @@ def main(argv: list[str] | None = None) -> None:
         args.against,
         args.cold,
     )
-    if args.doc:
-        from bench import run  # its markers and format, so bench.run can take the file over
+    from bench import run  # its markers and format, so bench.run can take the file over
 
-        run.write(args.doc, [result], args.quick)
-        log(f"wrote {args.doc}")
-    result.print()
+    run.report(result, args.doc, args.quick)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,15 @@ def write(doc: Path, sections: list[Section], quick: bool) -> None:
     doc.write_text(text, encoding="utf-8")
 
 
+def report(section: Section, doc: Path | None, quick: bool) -> None:
+    """A module run alone: its section into `doc` when given (as bench.run writes it), then
+    printed."""
+    if doc:
+        write(doc, [section], quick)
+        print(f"wrote {doc}", file=sys.stderr, flush=True)
+    section.print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")

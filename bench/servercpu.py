@@ -251,12 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--doc", type=Path, default=None, help="also write the section here")
     args = parser.parse_args(argv)
     result = section(args.quick, args.db, args.views, args.only, args.against)
-    if args.doc:
-        from bench import run
+    from bench import run  # its markers and format, so bench.run can take the file over
 
-        run.write(args.doc, [result], args.quick)
-        log(f"wrote {args.doc}")
-    result.print()
+    run.report(result, args.doc, args.quick)
 
 
 if __name__ == "__main__":
