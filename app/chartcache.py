@@ -166,20 +166,28 @@ def kept() -> _Kept:
 
 def chart(build: Callable[[pl.DataFrame], Chart], frame: pl.DataFrame) -> Chart:
     """build(frame), from the process's kept charts when the same builder saw the same rows."""
+    return _through(
+        kept(), BUILDER_MODULES, lambda: (token(build), frame_token(frame)), lambda: build(frame)
+    )
+
+
+def _through(
+    store: _Kept, modules: tuple[str, ...], key_of: Callable[[], tuple], make: Callable[[], Any]
+) -> Any:
+    """make(), from `store` under the making modules and key_of()'s tokens; made every time when
+    a part cannot be keyed."""
     _SEEN.tokens = {}
     try:
-        modules = tuple(id(sys.modules.get(m)) for m in BUILDER_MODULES)
-        key = (modules, token(build), frame_token(frame))
+        key = (tuple(id(sys.modules.get(m)) for m in modules), *key_of())
         hash(key)
     except (Unkeyable, TypeError, RecursionError):  # RecursionError: a page's recursive helper
-        return build(frame)
+        return make()
     finally:
         _SEEN.tokens = None
-    store = kept()
     hit = store.get(key)
     if hit is not None:
         return hit
-    made = build(frame)
+    made = make()
     store.put(key, made)
     return made
 
@@ -198,19 +206,6 @@ def kept_views() -> _Kept:
 def view(make: Callable[..., Any], *parts: Any) -> Any:
     """make(*parts), kept under the content of `parts` (frames by their rows); made every time
     when a part cannot be keyed. What is kept is shared: callers never mutate it."""
-    _SEEN.tokens = {}
-    try:
-        modules = tuple(id(sys.modules.get(m)) for m in VIEW_MODULES)
-        key = (modules, token(make), token(parts))
-        hash(key)
-    except (Unkeyable, TypeError, RecursionError):
-        return make(*parts)
-    finally:
-        _SEEN.tokens = None
-    store = kept_views()
-    hit = store.get(key)
-    if hit is not None:
-        return hit
-    made = make(*parts)
-    store.put(key, made)
-    return made
+    return _through(
+        kept_views(), VIEW_MODULES, lambda: (token(make), token(parts)), lambda: make(*parts)
+    )
