@@ -181,6 +181,25 @@ def _uv() -> list[str]:
     return [found] if found else ["python3", "-m", "uv"]
 
 
+def pages_measured(only: Sequence[str]) -> list[str]:
+    """The keys of the pages a run measures: those named (all when none), the landing page
+    always (a session opens there); RuntimeError without Debian's Chromium."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
+    landing = nav.PAGES[0].key
+    return [p.key for p in nav.PAGES if not only or p.key in only or p.key == landing]
+
+
+def sides(db: Path | None, against: str | None, logs: Path) -> tuple[Path, Baseline]:
+    """The app's database (built from the raw files into `logs` when not given) and what it is
+    measured against: the bare page, or the app at `against`."""
+    if db is None:
+        from etl.build import build
+
+        db = build(RAW_DIR, logs / "bench.duckdb").db
+    return db, prepare_baseline(against, logs) if against else Baseline()
+
+
 def prepare_baseline(against: str, logs: Path) -> Baseline:
     """The app at `against` (a commit, or a folder holding a checkout): a git worktree made on
     first use, its venv synced from its own lock file, its database built by its own ETL from
@@ -906,19 +925,12 @@ def section(
 ) -> Section:
     repeat = repeat or (2 if quick else 4)
     cold_repeat = cold or (1 if quick else 5)
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
-    landing = nav.PAGES[0].key
-    keys = [p.key for p in nav.PAGES if not only or p.key in only or p.key == landing]
+    keys = pages_measured(only)
     budget = Budget(BUDGET_S if quick else 2 * BUDGET_S)
     res = Results()
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         logs = Path(tmp)
-        if db is None:
-            from etl.build import build
-
-            db = build(RAW_DIR, logs / "bench.duckdb").db
-        base = prepare_baseline(against, logs) if against else Baseline()
+        db, base = sides(db, against, logs)
         budget.start = time.monotonic()  # the baseline's setup is not the benchmark's time
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -41,14 +41,14 @@ from playwright.sync_api import sync_playwright
 from app import nav
 from bench import Section, Table
 from bench.dashboard import (
-    RAW_DIR,
     Baseline,
     PageSpec,
     Tab,
     first_visit,
     log,
-    prepare_baseline,
+    pages_measured,
     rotated,
+    sides,
 )
 from bench.load import cpu_seconds
 from tests.browser.chromium import ARGS, CHROMIUM, VIEWPORT, serve
@@ -220,18 +220,11 @@ def section(
     against: str | None = None,
 ) -> Section:
     views = views or (4 if quick else 8)
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"Debian's chromium is needed at {CHROMIUM}")
-    landing = nav.PAGES[0].key
-    keys = [p.key for p in nav.PAGES if not only or p.key in only or p.key == landing]
+    keys = pages_measured(only)
     res = Results()
     with tempfile.TemporaryDirectory(prefix="bench-servercpu-") as tmp:
         logs = Path(tmp)
-        if db is None:
-            from etl.build import build
-
-            db = build(RAW_DIR, logs / "bench.duckdb").db
-        base = prepare_baseline(against, logs) if against else Baseline()
+        db, base = sides(db, against, logs)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:

@@ -68,6 +68,26 @@ class Server:
         return values
 
 
+def wait_healthy(
+    url: str, proc: subprocess.Popen, deadline: float, name: str, logs: Sequence[Path]
+) -> None:
+    """Poll `url`/_stcore/health (Streamlit's, or a proxy's in front of it) until it answers
+    200; RuntimeError with the tail of each log if the process exits or the deadline passes."""
+    while True:
+        if proc.poll() is not None:
+            tails = " ".join(p.read_text(errors="replace")[-2000:] for p in logs if p.exists())
+            raise RuntimeError(f"{name} exited with {proc.returncode}: {tails}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name}: no answer at {url}/_stcore/health")
+        time.sleep(0.02)
+
+
 @contextmanager
 def serve(
     name: str,
@@ -93,21 +113,8 @@ def serve(
         )
         server = Server(name, proc, f"http://127.0.0.1:{port}", log, started)
         try:
-            deadline = time.monotonic() + startup_s
-            while True:
-                if proc.poll() is not None:
-                    tail = log.read_text()[-2000:]
-                    raise RuntimeError(f"{name}: streamlit exited with {proc.returncode}: {tail}")
-                try:
-                    with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            server.healthy = time.perf_counter()
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name}: no answer from streamlit within {startup_s:.0f} s")
-                time.sleep(0.02)
+            wait_healthy(server.url, proc, time.monotonic() + startup_s, name, [log])
+            server.healthy = time.perf_counter()
             yield server
         finally:
             proc.terminate()

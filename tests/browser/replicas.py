@@ -18,13 +18,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.browser.chromium import FLAGS, ROOT, Server, free_port
+from tests.browser.chromium import FLAGS, ROOT, Server, free_port, wait_healthy
 
 SITE = ROOT / "docs" / "deploy" / "alliance-ledger.nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -101,22 +100,6 @@ class Proxy:
         return [m.groupdict() for line in lines if (m := LOG_LINE.search(line))]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, deadline: float, name: str):
-    while True:
-        if proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"{name} exited with {proc.returncode}: {tail}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{name}: no answer at {url}/_stcore/health")
-        time.sleep(0.05)
-
-
 def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     if proc.poll() is None:
         proc.send_signal(sig)
@@ -146,7 +129,7 @@ def replicas(n: int, env: dict[str, str], logs: Path, startup_s: float = 90) -> 
             servers.append(Server(f"replica{i}", proc, f"http://127.0.0.1:{port}", log, started))
         deadline = time.monotonic() + startup_s
         for server in servers:
-            _wait_healthy(server.url, server.proc, server.log, deadline, server.name)
+            wait_healthy(server.url, server.proc, deadline, server.name, [server.log])
             server.healthy = time.perf_counter()
         yield servers
 
@@ -167,20 +150,7 @@ def proxy(ports: list[int], folder: Path, startup_s: float = 20) -> Iterator[Pro
         try:
             url = f"http://127.0.0.1:{listen}"
             deadline = time.monotonic() + startup_s
-            while True:
-                if proc.poll() is not None:
-                    errors = (folder / "error.log").read_text(errors="replace")[-2000:]
-                    tail = log.read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"nginx exited with {proc.returncode}: {tail} {errors}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx: no answer at {url}/_stcore/health")
-                time.sleep(0.05)
+            wait_healthy(url, proc, deadline, "nginx", [log, folder / "error.log"])
             yield Proxy(proc, url, folder, access_log)
         finally:
             _stop(proc, signal.SIGQUIT)  # graceful: open websockets are logged as they close
