@@ -91,8 +91,8 @@ def show_chart(
     records: Sequence[Mapping[str, str]] | None = None,
     url: str | None = None,
 ) -> Chart | None:
-    """Draw build(source.frame) behind a chart/table switch, with one line of provenance, a
-    CSV download and, behind an expander, the citation, the sources and a data package.
+    """Draw build(source.frame) with one line of provenance, a CSV download and, behind one
+    expander, the plotted numbers as a table, the citation, the sources and a data package.
     `records` (app.cite's, e.g. the editions a claim's verdict read) stand in for the registry
     look-up of `sources`, and `url` for the view's own link (a claim card links to itself)."""
     issue = problem_of(source, empty)
@@ -110,9 +110,7 @@ def show_chart(
     if chart.empty:
         st.info(empty)
         return None
-    as_chart, as_table = st.tabs(["Chart", "Table"], key=f"view-{key}", on_change="rerun")
-    with as_chart:
-        st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
+    st.plotly_chart(chart.figure, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     # a claim card names its source in words (source_text) and no registry sources: no look-up
     if records is None:
         records = provenance.records(sources) if sources else []
@@ -124,8 +122,15 @@ def show_chart(
         plotted = cite.with_iso3(chart.data, source.frame)
         return cite.readable_dates(cite.rounded(plotted, picked))
 
-    if as_table.open:
-        with as_table:
+    stem = cite.file_stem(key, source.params or {})
+    download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
+    # One expander, drawn only when opened, instead of a Chart/Table tab bar and an expander: a
+    # tab bar per chart cost the Claims page ~12 % of its load (docs/PERFORMANCE.md).
+    about = st.expander(
+        "The numbers · cite this chart · sources", key=f"cite-{key}", on_change="rerun"
+    )
+    if about.open:
+        with about:
             shown = cite.csv_ready(table())
             st.dataframe(
                 shown,
@@ -133,13 +138,6 @@ def show_chart(
                 key=f"data-{key}",
                 column_config=columns_config(shown, source.meta),
             )
-    stem = cite.file_stem(key, source.params or {})
-    download(table, key=key, label="Download the data (CSV)", file_name=f"{stem}.csv")
-    about = st.expander(
-        "Cite this chart · sources · metadata", key=f"cite-{key}", on_change="rerun"
-    )
-    if about.open:
-        with about:
             title = charts.title_text(chart.title)
             built = built_at()
             url = view_url() if url is None else url

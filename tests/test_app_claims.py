@@ -44,6 +44,8 @@ def test_a_claims_citation_names_its_editions_and_licences_and_links_to_it():
     assert f"Licence: {nato.licence}." in licences and f"Licence: {sipri.licence}." in licences
     caption = "\n".join(str(c.value) for c in at.caption)
     assert "Source: NATO (June 2024 tables, published 2024-06-17); SIPRI (" in caption
+    # the plotted numbers come with the citation, one table for the one chart opened
+    assert len(at.dataframe) == 1
 
 
 def test_the_as_of_date_applies_when_committed_and_lives_in_the_link():

@@ -433,10 +433,12 @@ def test_download_is_rounded_coded_and_named(page: Page, base_url: str, tmp_path
     header, first = path.read_text(encoding="utf-8").splitlines()[:2]
     assert header.startswith("iso3,country,year,burden_pct")
     assert len(first.split(",")[3].split(".")[-1]) <= 2  # NATO publishes two decimals
-    page.get_by_text("Cite this chart · sources · metadata").first.click()
+    page.get_by_text("The numbers · cite this chart · sources").first.click()
     expect(page.get_by_text("Alliance Ledger (", exact=False).first).to_be_visible(
         timeout=UPDATE_MS
     )
+    # the plotted numbers as a table, in the same expander (drawn only once it is opened)
+    expect(page.locator(".st-key-data-burden-heatmap [data-testid='stDataFrame']")).to_be_visible()
     expect(
         page.get_by_role("button", name="Download the metadata (datapackage.json)")
     ).to_be_visible()
