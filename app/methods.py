@@ -6,6 +6,10 @@ from typing import Any
 
 from core.catalogue.sources import SOURCES
 
+# The page's sections, in order; each name is its link's `?section=` value, so renaming one
+# breaks the links already shared.
+SECTIONS = ("Sources", "Agreement", "Revisions", "Formulas")
+
 SOURCE_COLUMNS = {
     "publisher": "publisher",
     "edition": "edition",

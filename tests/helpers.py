@@ -63,8 +63,21 @@ def digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-# Pages that draw at least one chart (the others: the SQL explorer).
-CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country", "methods"}
+# Pages that draw at least one chart as first opened (the others: the SQL explorer, and Data
+# and methods, whose chart is in its Agreement section).
+CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country"}
+# Data and methods draws one section at a time (`?section=`, app.methods.SECTIONS): the ones a
+# first visit does not show, each a view of its own (the query a link carries).
+METHODS_SECTIONS = {
+    "Agreement": "?section=Agreement",
+    "Revisions": "?section=Revisions",
+    "Formulas": "?section=Formulas",
+}
+
+
+def has_charts(key: str, query: str = "") -> bool:
+    """Whether the view of page `key` that the URL query `query` opens draws a chart."""
+    return key in CHART_PAGES or (key, query) == ("methods", METHODS_SECTIONS["Agreement"])
 DASHBOARD = ROOT / "dashboard.py"
 APP_TIMEOUT = 120  # seconds a page run may take under AppTest on the shared machine
 

@@ -26,7 +26,7 @@ from core.catalogue import groupings, sources
 from ledger import queries
 from tests import helpers
 from tests.dashboard_db import dashboard_db
-from tests.helpers import CHART_PAGES, open_page
+from tests.helpers import CHART_PAGES, METHODS_SECTIONS, open_page
 from tests.tinydb import make_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,6 +388,26 @@ def test_sidebar_says_the_data_age_in_one_line(db_env):
     assert "a newer edition is probably out" in line and "Kiel tracker 3 months*" not in line
 
 
+def test_methods_page_draws_only_the_chosen_section(db_env):
+    """Four sections drawn at once loaded in twice a bare page's time: the first visit draws
+    the sources, a link's `?section=` another one, each with what it holds."""
+    at = open_page("methods")
+    assert not at.exception
+    assert [s.value for s in at.subheader][:1] == ["Sources"]
+    assert not at.get("plotly_chart") and not at.latex
+    shown = {}
+    for section in METHODS_SECTIONS:
+        view = open_page("methods", {"section": section})
+        assert not view.exception, (section, [e.value for e in view.exception])
+        shown[section] = [s.value for s in view.subheader]
+        assert "Sources" not in shown[section]
+        if section == "Agreement":
+            assert len(view.get("plotly_chart")) == 1 and not view.latex
+        if section == "Formulas":
+            assert len(view.latex) >= 9 and not view.dataframe
+    assert shown["Revisions"][0] == "What changed since the last edition"
+
+
 def test_methods_page_lists_every_source_age(db_env):
     at = open_page("methods")
     assert not at.exception
@@ -400,7 +420,7 @@ def test_methods_page_lists_every_source_age(db_env):
 def test_methods_page_lists_the_chosen_countrys_revisions_only(db_env):
     """Every country's revisions (13,140 rows over eight SIPRI releases) were most of the page's
     weight in a browser; the page shows the chosen country's, the one it shows vintages of."""
-    at = open_page("methods")
+    at = open_page("methods", {"section": "Revisions"})
     assert not at.exception
 
     def revised() -> set[str]:
@@ -414,7 +434,7 @@ def test_methods_page_lists_the_chosen_countrys_revisions_only(db_env):
 
 
 def test_methods_page_describes_the_chosen_indicator(db_env):
-    at = open_page("methods")
+    at = open_page("methods", {"section": "Formulas"})
     assert not at.exception
     box = at.selectbox(key="indicator")
     assert len(box.options) > 20 and any(o.endswith("(burden)") for o in box.options)

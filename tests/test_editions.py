@@ -302,6 +302,7 @@ def test_full_build_pages_show_claims_coverage_and_revisions(full, monkeypatch):
     captions = "\n".join(str(c.value) for c in page.caption)
     assert "edition of 2026-07-10 (newest: used by default)" in captions
     assert "core defence expenditure, constant 2021 prices" in captions
+    page = open_page("methods", {"section": "Revisions"})
     revisions = next(df.value for df in page.dataframe if "previous edition" in df.value.columns)
     assert "estimate replaced by outturn" in set(revisions["change"])
 
