@@ -78,6 +78,8 @@ METHODS_SECTIONS = {
 def has_charts(key: str, query: str = "") -> bool:
     """Whether the view of page `key` that the URL query `query` opens draws a chart."""
     return key in CHART_PAGES or (key, query) == ("methods", METHODS_SECTIONS["Agreement"])
+
+
 DASHBOARD = ROOT / "dashboard.py"
 APP_TIMEOUT = 120  # seconds a page run may take under AppTest on the shared machine
 
