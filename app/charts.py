@@ -158,7 +158,83 @@ class Draft:
         for name in axes:
             self.layout.setdefault(name, {})["fixedrange"] = True
         self.layout["dragmode"] = False
+        _preset_margins(self.layout, [t.to_plotly_json() for t in self.data])
         return go.Figure(data=self.data, layout=self.layout)
+
+
+# Plotly lays a chart out, measures what its axes' labels and the legend push into the margins
+# and, when that is more than the layout's margins, lays the whole chart out again (automargin):
+# 2x a chart's drawing time in the browser, 20-40 ms a chart, most of why a page of them loaded
+# 1.3-1.8x slower than a bare page (docs/PERFORMANCE.md). So the margins are set beforehand to
+# about what Plotly would push them to at a half-width chart's ~470 px; automargin stays on, so a
+# label or legend that needs more (a phone's narrower width) still gets it, drawn twice as before.
+CHAR_EM = 0.7  # a label character's mean width in ems (generous: DejaVu Sans, the wide fallback)
+LEGEND_ROW_PX, LEGEND_PAD_PX, FIGURE_WIDTH_PX = 19, 21, 470
+LEFT_MAX_PX = 170  # country names (~150 px); longer labels are measured by Plotly itself
+DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # dates along x are level, as numbers are
+
+
+def _label_chars(values: list, axis: dict) -> int | None:
+    """Characters of the widest tick label an axis will show, or None when unknown."""
+    if axis.get("ticktext"):
+        return max(len(str(t)) for t in axis["ticktext"])
+    if any(isinstance(v, str) for v in values):
+        return max(len(v) for v in values if isinstance(v, str))
+    numbers = [abs(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+    if not numbers:
+        return None
+    biggest = max(numbers)
+    chars = len(f"{biggest:,.0f}") + (0 if biggest >= 100 else 2) + 1  # decimals, a sign
+    return chars + len(axis.get("ticksuffix") or "") + len(axis.get("tickprefix") or "")
+
+
+def _legend_rows(traces: list[dict], size: float, width_px: float) -> int:
+    """Rows of a horizontal legend wrapped within `width_px`."""
+    names = [str(t["name"]) for t in traces if t.get("name") and t.get("showlegend") is not False]
+    rows, used = (1, 0.0) if names else (0, 0.0)
+    for name in names:
+        width = len(name) * CHAR_EM * size + 40  # the symbol and the gaps beside it
+        if used and used + width > width_px:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def _preset_margins(layout: dict, traces: list[dict]) -> None:
+    """Left and bottom margins wide enough for the tick labels, axis titles and legend, on
+    charts of one x and one y axis with bars or lines and points (others are left to Plotly)."""
+    if any(t.get("type", "scatter") not in ("scatter", "bar") for t in traces) or any(
+        re.fullmatch(r"[xy]axis\d+", k) for k in layout
+    ):
+        return
+    font = (layout.get("font") or {}).get("size", 13)
+    margin = layout.setdefault("margin", {})
+    x_axis, y_axis = layout.get("xaxis") or {}, layout.get("yaxis") or {}
+    ys = [v for t in traces for v in (t.get("y") if isinstance(t.get("y"), list | tuple) else ())]
+    chars = _label_chars(ys, y_axis)
+    if chars is not None:
+        tick = ((y_axis.get("tickfont") or {}).get("size")) or font
+        titled = bool((y_axis.get("title") or {}).get("text"))
+        left = chars * CHAR_EM * tick + 12 + (font + 12 if titled else 0)
+        if left > LEFT_MAX_PX:  # long labels: an overestimate would squeeze a phone's plot
+            return
+        margin["l"] = max(margin.get("l", 0), math.ceil(left))
+    xs = [v for t in traces for v in (t.get("x") if isinstance(t.get("x"), list | tuple) else ())]
+    if any(isinstance(v, str) and not DAY.fullmatch(v) for v in xs) or x_axis.get("ticktext"):
+        return  # category labels along x may be slanted: their height is Plotly's to find
+    titled = bool((x_axis.get("title") or {}).get("text"))
+    below = 34 + (22 if titled else 0)  # as _layout places the legend
+    size = ((layout.get("legend") or {}).get("font") or {}).get("size", 12)
+    plot_width = FIGURE_WIDTH_PX - margin.get("l", 0) - margin.get("r", 0)  # the legend's room
+    rows = _legend_rows(traces, size, plot_width)
+    legend = layout.get("showlegend", True) and rows
+    bottom = below + LEGEND_PAD_PX + LEGEND_ROW_PX * rows if legend else below
+    margin["b"] = max(margin.get("b", 0), bottom)
+    # the legend `below` px under the plot, as _layout meant, on the plot's height as it now is
+    plot = (layout.get("height") or 0) - margin.get("t", 0) - margin["b"]
+    place = layout.get("legend") or {}
+    if legend and plot > 0 and (place.get("y") or 0) < 0:
+        place["y"] = -below / plot
 
 
 GUIDE = {"color": GREY, "dash": "dot", "width": 1.5}

@@ -106,3 +106,31 @@ def test_query_results_are_kept_without_pickling_and_each_caller_gets_its_own(mo
     kept.clear()
     kept("burden", (("year", 2023),), "a.duckdb", (1, 2, 3))
     assert len(ran) == 6
+
+
+def test_margins_are_set_for_the_labels_so_plotly_lays_a_chart_out_once():
+    """A horizontal bar chart of country names: the left margin holds the longest name, the
+    bottom the x title and a legend row; a heatmap and a chart with names along x are left to
+    Plotly's automargin (which stays on for whatever the estimate misses)."""
+    import plotly.graph_objects as go
+
+    from app import charts
+
+    names = ["North Macedonia", "Poland"]
+    fig = charts.Draft(go.Bar(x=[1.5, 4.1], y=names, orientation="h", name="burden"))
+    fig.update(height=400, margin={"l": 10, "b": 10, "t": 80}, legend={"y": -0.2})
+    fig.xaxis(title={"text": "% of GDP"}, automargin=True)
+    layout = fig.figure().layout
+    assert layout.margin.l >= len("North Macedonia") * charts.CHAR_EM * 13
+    assert layout.margin.b >= 34 + 22 + charts.LEGEND_ROW_PX  # ticks, title, one legend row
+    assert layout.xaxis.automargin  # still on: a phone's narrower legend may need more
+    plot = 400 - 80 - layout.margin.b
+    assert layout.legend.y == pytest.approx(-(34 + 22) / plot)  # still 56 px under the plot
+
+    heat = charts.Draft(go.Heatmap(z=[[1, 2]], y=names[:1]))
+    heat.update(margin={"l": 10, "b": 10})
+    assert heat.figure().layout.margin.l == 10
+    along_x = charts.Draft(go.Bar(x=names, y=[1.5, 4.1]))
+    along_x.update(margin={"l": 10, "b": 10})
+    laid = along_x.figure().layout
+    assert laid.margin.b == 10 and laid.margin.l > 10  # slanted names' height: Plotly's

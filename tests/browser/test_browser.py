@@ -181,6 +181,31 @@ def test_capability_page_draws_every_chart(page: Page, base_url: str):
     expect(sidebar.get_by_test_id("stAlertContentWarning")).to_have_count(0)
 
 
+# Per chart: its margins as sent and as Plotly laid it out. Equal means one layout pass; more
+# means automargin found them short and drew the whole chart again (2x its drawing time).
+MARGINS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((p) => [
+  (p.layout.title || {}).text || '', p.layout.margin.l, p._fullLayout._size.l,
+  p.layout.margin.b, p._fullLayout._size.b,
+  p.data.some((t) => !['scatter', 'bar'].includes(t.type || 'scatter'))])"""
+
+
+def test_charts_are_laid_out_once_at_desktop_width(page: Page, base_url: str):
+    """The margins are set for the labels and the legend (charts._preset_margins), so Plotly
+    lays each chart of bars or lines out once at 1,400 px; automargin drew them twice."""
+    twice, once = [], 0
+    for key in ("burden", "capability", "free_riding", "alliances", "country"):
+        open_page(page, base_url, key)
+        page.wait_for_timeout(300)  # Plotly's own redraw, when it makes one, is deferred
+        for title, l_sent, l_laid, b_sent, b_laid, other in page.evaluate(MARGINS_JS):
+            if other:  # heatmaps, maps: left to Plotly
+                continue
+            if (l_sent, b_sent) == (l_laid, b_laid):
+                once += 1
+            else:
+                twice.append((key, title[:40], l_sent, l_laid, b_sent, b_laid))
+    assert once >= 25 and len(twice) <= 2, (once, twice)
+
+
 def test_capability_view_from_a_shared_url(page: Page, base_url: str):
     open_page(page, base_url, "capability", "?depreciation=15+%25+a+year&target=5+%25+of+GDP")
     see_title(page, "depreciation 15 %")
