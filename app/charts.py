@@ -202,20 +202,23 @@ def _legend_rows(traces: list[dict], size: float, width_px: float) -> int:
 
 def _preset_margins(layout: dict, traces: list[dict]) -> None:
     """Left and bottom margins wide enough for the tick labels, axis titles and legend, on
-    charts of one x and one y axis with bars or lines and points (others are left to Plotly)."""
-    if any(t.get("type", "scatter") not in ("scatter", "bar") for t in traces) or any(
-        re.fullmatch(r"[xy]axis\d+", k) for k in layout
-    ):
+    charts of bars or lines and points, subplots stacked or not (others are left to Plotly)."""
+    if any(t.get("type", "scatter") not in ("scatter", "bar") for t in traces):
         return
+    axes = {k: v or {} for k, v in layout.items() if re.fullmatch(r"[xy]axis\d*", k)}
+    x_axes = [v for k, v in axes.items() if k[0] == "x" and v.get("showticklabels") is not False]
+    y_axes = [v for k, v in axes.items() if k[0] == "y"] or [{}]
+    if any(a.get("side") == "top" or a.get("tickangle") not in (None, 0) for a in x_axes):
+        return  # slanted or top labels push margins this estimate does not model
     font = (layout.get("font") or {}).get("size", 13)
     margin = layout.setdefault("margin", {})
-    x_axis, y_axis = layout.get("xaxis") or {}, layout.get("yaxis") or {}
+    x_axis = x_axes[0] if x_axes else {}
     ys = [v for t in traces for v in (t.get("y") if isinstance(t.get("y"), list | tuple) else ())]
-    chars = _label_chars(ys, y_axis)
-    if chars is not None:
-        tick = ((y_axis.get("tickfont") or {}).get("size")) or font
-        titled = bool((y_axis.get("title") or {}).get("text"))
-        left = chars * CHAR_EM * tick + 12 + (font + 12 if titled else 0)
+    widest = [c for a in y_axes if (c := _label_chars(ys, a)) is not None]
+    if widest:
+        tick = max(((a.get("tickfont") or {}).get("size")) or font for a in y_axes)
+        titled = any((a.get("title") or {}).get("text") for a in y_axes)
+        left = max(widest) * CHAR_EM * tick + 20 + (font + 12 if titled else 0)
         if left > LEFT_MAX_PX:  # long labels: an overestimate would squeeze a phone's plot
             return
         margin["l"] = max(margin.get("l", 0), math.ceil(left))
@@ -224,11 +227,13 @@ def _preset_margins(layout: dict, traces: list[dict]) -> None:
         return  # category labels along x may be slanted: their height is Plotly's to find
     titled = bool((x_axis.get("title") or {}).get("text"))
     below = 34 + (22 if titled else 0)  # as _layout places the legend
+    if any(a.get("type") == "date" for a in x_axes):
+        below += LEGEND_ROW_PX  # a date axis may add the year on a second line
     size = ((layout.get("legend") or {}).get("font") or {}).get("size", 12)
     plot_width = FIGURE_WIDTH_PX - margin.get("l", 0) - margin.get("r", 0)  # the legend's room
     rows = _legend_rows(traces, size, plot_width)
     legend = layout.get("showlegend", True) and rows
-    bottom = below + LEGEND_PAD_PX + LEGEND_ROW_PX * rows if legend else below
+    bottom = below + LEGEND_PAD_PX + LEGEND_ROW_PX * rows if legend else below + 4
     margin["b"] = max(margin.get("b", 0), bottom)
     # the legend `below` px under the plot, as _layout meant, on the plot's height as it now is
     plot = (layout.get("height") or 0) - margin.get("t", 0) - margin["b"]
