@@ -202,8 +202,13 @@ def _legend_rows(traces: list[dict], size: float, width_px: float) -> int:
 
 def _preset_margins(layout: dict, traces: list[dict]) -> None:
     """Left and bottom margins wide enough for the tick labels, axis titles and legend, on
-    charts of bars or lines and points, subplots stacked or not (others are left to Plotly)."""
-    if any(t.get("type", "scatter") not in ("scatter", "bar") for t in traces):
+    charts of bars, lines and points or heatmaps without a colour bar, subplots stacked or not
+    (others are left to Plotly)."""
+    if any(
+        t.get("type", "scatter") not in ("scatter", "bar", "heatmap")
+        or (t.get("type") == "heatmap" and t.get("showscale") is not False)  # a colour bar
+        for t in traces
+    ):
         return
     axes = {k: v or {} for k, v in layout.items() if re.fullmatch(r"[xy]axis\d*", k)}
     x_axes = [v for k, v in axes.items() if k[0] == "x" and v.get("showticklabels") is not False]
