@@ -24,6 +24,7 @@ from streamlit.runtime.state.query_params_proxy import QueryParamsProxy
 from streamlit.testing.v1 import AppTest
 
 from app import nav, readertext
+from tests.helpers import METHODS_SECTIONS
 from tests.test_app import app_db, open_page  # noqa: F401 (app_db: fixture)
 
 MARK = "evil0"  # in every payload and in nothing the app writes itself
@@ -154,10 +155,35 @@ def _problems(at: AppTest, bound: int) -> list[str]:
     return found
 
 
+# The views of each page a link can open: Data and methods draws one section at a time
+# (`?section=`), each with its own controls.
+VIEWS = {p.key: [{}] for p in nav.PAGES} | {
+    "methods": [{}, *({"section": name} for name in METHODS_SECTIONS)]
+}
+
+
+def _bound_keys(at) -> set[str]:
+    """The URL keys of the widgets and blocks (tabs) bound to the URL in an AppTest run."""
+    keys, todo = set(), [at._tree]
+    while todo:
+        node = todo.pop()
+        proto = getattr(node, "proto", None)
+        if isinstance(proto, Message):
+            if hasattr(proto, "query_param_key"):
+                keys.add(proto.query_param_key)
+            kind = proto.WhichOneof("type") if "type" in proto.DESCRIPTOR.oneofs_by_name else None
+            if kind and hasattr(getattr(proto, kind), "query_param_key"):
+                keys.add(getattr(proto, kind).query_param_key)
+        children = getattr(node, "children", None)
+        todo += list(children.values()) if isinstance(children, dict) else []
+    return keys
+
+
 @pytest.fixture(scope="module")
 def url_parameters(app_db) -> dict[str, list[str]]:  # noqa: F811 (app_db: fixture)
-    """Each page's URL parameters, as the page reads them: the keys it asks st.query_params for
-    (app/widgets.py's controls) and its widgets bound to the URL (bind="query-params")."""
+    """Each page's URL parameters, as its views read them: the keys it asks st.query_params for
+    (app/widgets.py's controls) and its widgets and tabs bound to the URL
+    (bind="query-params")."""
     read: set[str] = set()
     getitem, get_all = QueryParamsProxy.__getitem__, QueryParamsProxy.get_all
 
@@ -175,16 +201,13 @@ def url_parameters(app_db) -> dict[str, list[str]]:  # noqa: F811 (app_db: fixtu
         mp.setattr(QueryParamsProxy, "__getitem__", recorded_getitem)
         mp.setattr(QueryParamsProxy, "get_all", recorded_get_all)
         for page in nav.PAGES:
-            read.clear()
-            at = open_page(page.key)
-            assert not at.exception, [e.value for e in at.exception]
-            bound = {
-                node.proto.query_param_key
-                for node in at
-                if isinstance(getattr(node, "proto", None), Message)
-                and hasattr(node.proto, "query_param_key")
-            }
-            found[page.key] = sorted((read | bound) - {""})
+            keys: set[str] = set()
+            for fixed in VIEWS[page.key]:
+                read.clear()
+                at = open_page(page.key, fixed)
+                assert not at.exception, [e.value for e in at.exception]
+                keys |= read | _bound_keys(at)
+            found[page.key] = sorted(keys - {""})
     return found
 
 
@@ -192,6 +215,8 @@ def test_the_walk_finds_every_parameter_the_red_team_reported(url_parameters):
     everywhere = set().union(*url_parameters.values())
     assert not REPORTED - everywhere, REPORTED - everywhere
     assert set(url_parameters) == {p.key for p in nav.PAGES}
+    # Data and methods' section tabs, and the controls inside its sections, are walked too
+    assert {"section", "vintage_country", "vintage_year"} <= set(url_parameters["methods"])
 
 
 @pytest.mark.parametrize("key", [p.key for p in nav.PAGES])
@@ -202,14 +227,15 @@ def test_no_url_payload_renders_as_markdown_html_or_bidi(url_parameters, app_db,
     params = url_parameters[key]
     bound = readertext.MAX_MESSAGE if "sql" in params else readertext.MAX_SHOWN
     problems, echoed = [], 0
-    for turn in range(len(PAYLOADS) if params else 0):
-        query = {
-            name: CARRIERS.get(name, str)(PAYLOADS[(turn + i) % len(PAYLOADS)])
-            for i, name in enumerate(params)
-        }
-        at = open_page(key, query)
-        assert not at.exception, [e.value for e in at.exception]
-        problems += [f"{query}: {p}" for p in _problems(at, bound)]
-        echoed += sum(MARK in span for _, text in _rendered(at) for span in _code_spans(text))
+    for fixed in VIEWS[key]:  # each view a link can open, a payload in every other parameter
+        for turn in range(len(PAYLOADS) if params else 0):
+            query = {
+                name: CARRIERS.get(name, str)(PAYLOADS[(turn + i) % len(PAYLOADS)])
+                for i, name in enumerate(params)
+            } | fixed
+            at = open_page(key, query)
+            assert not at.exception, [e.value for e in at.exception]
+            problems += [f"{query}: {p}" for p in _problems(at, bound)]
+            echoed += sum(MARK in span for _, text in _rendered(at) for span in _code_spans(text))
     assert not problems, "\n".join(problems[:20])
     assert echoed or not params, "no payload reached the page: the walk tested nothing"
