@@ -174,6 +174,11 @@ LEFT_MAX_PX = 170  # country names (~150 px); longer labels are measured by Plot
 DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # dates along x are level, as numbers are
 
 
+def legend_offset(x_title: bool) -> int:
+    """Px from the plot's bottom edge to the legend: the tick labels, then the x title."""
+    return 34 + (22 if x_title else 0)
+
+
 def _label_chars(values: list, axis: dict) -> int | None:
     """Characters of the widest tick label an axis will show, or None when unknown."""
     if axis.get("ticktext"):
@@ -231,7 +236,7 @@ def _preset_margins(layout: dict, traces: list[dict]) -> None:
     if any(isinstance(v, str) and not DAY.fullmatch(v) for v in xs) or x_axis.get("ticktext"):
         return  # category labels along x may be slanted: their height is Plotly's to find
     titled = bool((x_axis.get("title") or {}).get("text"))
-    below = 34 + (22 if titled else 0)  # as _layout places the legend
+    below = legend_offset(titled)
     if any(a.get("type") == "date" for a in x_axes):
         below += LEGEND_ROW_PX  # a date axis may add the year on a second line
     size = ((layout.get("legend") or {}).get("font") or {}).get("size", 12)
@@ -262,7 +267,7 @@ def _layout(fig: Draft, title: Title, x: str, y: str, *, height: int = 440, lege
     top = 18 + 21 * lines + 16 * sub_lines + 15 * fig.top
     height += max(0, top - 60)  # room for long titles comes on top of the plot's own
     x = "" if x == "year" else x
-    below = 34 + (22 if x else 0)  # tick labels, then the axis title, in px under the plot
+    below = legend_offset(bool(x))
     plot_height = max(120, height - top - 60)
     title_spec: dict = {
         "text": head,

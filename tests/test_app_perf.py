@@ -122,10 +122,10 @@ def test_margins_are_set_for_the_labels_so_plotly_lays_a_chart_out_once():
     fig.xaxis(title={"text": "% of GDP"}, automargin=True)
     layout = fig.figure().layout
     assert layout.margin.l >= len("North Macedonia") * charts.CHAR_EM * 13
-    assert layout.margin.b >= 34 + 22 + charts.LEGEND_ROW_PX  # ticks, title, one legend row
+    assert layout.margin.b >= charts.legend_offset(True) + charts.LEGEND_ROW_PX  # + a legend row
     assert layout.xaxis.automargin  # still on: a phone's narrower legend may need more
     plot = 400 - 80 - layout.margin.b
-    assert layout.legend.y == pytest.approx(-(34 + 22) / plot)  # still 56 px under the plot
+    assert layout.legend.y == pytest.approx(-charts.legend_offset(True) / plot)  # as placed
 
     heat = charts.Draft(go.Heatmap(z=[[1, 2]], y=names[:1]))
     heat.update(margin={"l": 10, "b": 10})
