@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from app import methods
 from core.errors import EtlError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +69,7 @@ def digest(path: Path) -> str:
 CHART_PAGES = {"claims", "burden", "free_riding", "capability", "alliances", "country"}
 # Data and methods draws one section at a time (`?section=`, app.methods.SECTIONS): the ones a
 # first visit does not show, each a view of its own (the query a link carries).
-METHODS_SECTIONS = {
-    "Agreement": "?section=Agreement",
-    "Revisions": "?section=Revisions",
-    "Formulas": "?section=Formulas",
-}
+METHODS_SECTIONS = {name: f"?section={name}" for name in methods.SECTIONS[1:]}
 
 
 def has_charts(key: str, query: str = "") -> bool:
